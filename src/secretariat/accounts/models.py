@@ -1,0 +1,77 @@
+"""Principals: people with a login, a clearance, compartments, roles and a unit or post."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from secretariat.classification import Classification, Level
+
+
+class Role(models.TextChoices):
+    REGISTRAR = "registrar", "registrar"
+    SECRETARY = "secretary", "secretary"
+    MEMBER = "member", "member"
+    POST_OFFICER = "post_officer", "post officer"
+    PRESS_OFFICER = "press_officer", "press officer"
+    ARCHIVIST = "archivist", "archivist"
+    AUDITOR = "auditor", "auditor"
+    ADMIN = "admin", "admin"
+
+
+class Compartment(models.Model):
+    """A caveat on top of a level (e.g. SPECIAL FILE); content needs every one it carries."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Unit(models.Model):
+    """An office at home (a department, a sector) or a post abroad or in the field."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", "unit"
+        POST = "post", "post"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.UNIT)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Principal(AbstractUser):
+    clearance = models.SmallIntegerField(choices=Level.choices, default=Level.UNCLASSIFIED)
+    compartments = models.ManyToManyField(Compartment, blank=True, related_name="holders")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def classification(self) -> Classification:
+        """The highest classification this principal may read (level and compartments)."""
+        return Classification(Level(self.clearance), frozenset(c.code for c in self.compartments.all()))
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.role_grants.all())
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_codes
+
+
+class RoleGrant(models.Model):
+    principal = models.ForeignKey(Principal, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["principal", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} as {self.role}"

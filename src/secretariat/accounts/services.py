@@ -1,0 +1,197 @@
+"""Use cases that change principals, units and compartments. Each appends its audit event."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
+from secretariat.accounts.selectors import unit_by_code
+from secretariat.audit.services import record
+from secretariat.classification import Classification, Level, normalise_compartment
+from secretariat.errors import InvalidInput, Refused
+
+
+def _require_admin(by: Principal) -> None:
+    if not by.has_role(Role.ADMIN):
+        raise Refused(f"{by.username} is not an admin: only admins manage accounts")
+
+
+def _check_grant(by: Principal, wanted: Classification) -> None:
+    """Nobody grants a clearance or compartment above their own."""
+    if not by.classification.dominates(wanted):
+        raise Refused(f"{by.username} holds {by.classification} and cannot grant {wanted}")
+
+
+def _compartments(codes: Iterable[str]) -> list[Compartment]:
+    try:
+        wanted = {normalise_compartment(code) for code in codes}
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    found = list(Compartment.objects.filter(code__in=wanted))
+    if missing := wanted - {c.code for c in found}:
+        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
+    return found
+
+
+def _roles(roles: Iterable[str]) -> list[str]:
+    valid = set(Role.values)
+    roles = list(dict.fromkeys(roles))
+    if unknown := [r for r in roles if r not in valid]:
+        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}; use {', '.join(Role.values)}")
+    return roles
+
+
+def _level(level) -> Level:
+    try:
+        return Level.parse(level)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _snapshot(principal: Principal) -> dict:
+    return {
+        "username": principal.username,
+        "name": principal.get_full_name(),
+        "clearance": principal.classification.as_json(),
+        "roles": sorted(principal.role_codes),
+        "unit": principal.unit.code if principal.unit else None,
+    }
+
+
+def _create(username, *, first_name, last_name, email, clearance, compartments, roles, unit, password) -> Principal:
+    username = (username or "").strip()
+    try:
+        Principal.username_validator(username)
+    except ValidationError:
+        raise InvalidInput(f"malformed username {username!r}: letters, digits and @.+-_ only") from None
+    if Principal.objects.filter(username=username).exists():
+        raise Refused(f"a principal named {username!r} exists already")
+    principal = Principal(
+        username=username, first_name=first_name, last_name=last_name, email=email, clearance=clearance, unit=unit
+    )
+    if password is None:
+        principal.set_unusable_password()
+    else:
+        try:
+            validate_password(password, principal)
+        except ValidationError as exc:
+            raise InvalidInput("password refused: " + " ".join(exc.messages)) from None
+        principal.set_password(password)
+    principal.save()
+    principal.compartments.set(compartments)
+    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
+    return principal
+
+
+@transaction.atomic
+def bootstrap_admin(username: str, *, clearance="TOP SECRET", password: str | None = None, **names) -> Principal:
+    """The first admin, made when nobody can grant yet. Refused once any admin exists."""
+    if RoleGrant.objects.filter(role=Role.ADMIN).exists():
+        raise Refused("an admin exists already; ask them to add principals")
+    principal = _create(
+        username,
+        first_name=names.get("first_name", ""),
+        last_name=names.get("last_name", ""),
+        email=names.get("email", ""),
+        clearance=_level(clearance),
+        compartments=[],
+        roles=[Role.ADMIN],
+        unit=None,
+        password=password,
+    )
+    record(None, "principal.bootstrapped", principal, _snapshot(principal))
+    return principal
+
+
+@transaction.atomic
+def add_principal(
+    by: Principal,
+    username: str,
+    *,
+    clearance="UNCLASSIFIED",
+    compartments: Iterable[str] = (),
+    roles: Iterable[str] = (),
+    unit: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+) -> Principal:
+    _require_admin(by)
+    level = _level(clearance)
+    held = _compartments(compartments)
+    _check_grant(by, Classification(level, frozenset(c.code for c in held)))
+    roles = _roles(roles)
+    if Role.ADMIN in roles and not by.has_role(Role.ADMIN):
+        raise Refused("only an admin grants the admin role")
+    principal = _create(
+        username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        clearance=level,
+        compartments=held,
+        roles=roles,
+        unit=unit_by_code(unit) if unit else None,
+        password=password,
+    )
+    record(by, "principal.added", principal, _snapshot(principal))
+    return principal
+
+
+@transaction.atomic
+def change_clearance(
+    by: Principal, principal: Principal, *, clearance=None, compartments: Iterable[str] | None = None
+) -> Principal:
+    """Raise or lower a clearance; what is granted must stay within the granter's own."""
+    _require_admin(by)
+    before = principal.classification
+    level = _level(clearance) if clearance is not None else before.level
+    held = _compartments(compartments) if compartments is not None else list(principal.compartments.all())
+    after = Classification(level, frozenset(c.code for c in held))
+    _check_grant(by, after)
+    principal.clearance = level
+    principal.save(update_fields=["clearance"])
+    principal.compartments.set(held)
+    record(by, "principal.clearance_changed", principal, {"before": before.as_json(), "after": after.as_json()})
+    return principal
+
+
+@transaction.atomic
+def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Principal:
+    _require_admin(by)
+    roles = [r for r in _roles(roles) if r not in principal.role_codes]
+    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
+    record(by, "principal.roles_granted", principal, {"roles": roles})
+    return principal
+
+
+@transaction.atomic
+def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit:
+    _require_admin(by)
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise InvalidInput("a unit needs a code and a name")
+    if Unit.objects.filter(code=code).exists():
+        raise Refused(f"unit {code!r} exists already")
+    unit = Unit.objects.create(code=code, name=name, kind=Unit.Kind.POST if post else Unit.Kind.UNIT)
+    record(by, "unit.added", unit, {"code": unit.code, "name": unit.name, "kind": unit.kind})
+    return unit
+
+
+@transaction.atomic
+def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
+    """A new compartment is granted to its creator, who alone can then grant it further."""
+    _require_admin(by)
+    try:
+        code = normalise_compartment(code)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if Compartment.objects.filter(code=code).exists():
+        raise Refused(f"compartment {code!r} exists already")
+    compartment = Compartment.objects.create(code=code, name=name.strip())
+    by.compartments.add(compartment)
+    record(by, "compartment.added", compartment, {"code": code, "name": compartment.name, "granted_to": by.username})
+    return compartment

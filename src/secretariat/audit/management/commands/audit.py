@@ -1,0 +1,70 @@
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.audit import selectors, services
+from secretariat.audit.verification import verify_log
+from secretariat.commands import SecretariatCommand, add_actor, subcommand, subcommands
+
+
+class Command(SecretariatCommand):
+    help = "The audit log: verify it, sign a checkpoint, list events, prove inclusion or consistency."
+
+    def add_arguments(self, parser):
+        sub = subcommands(parser)
+        subcommand(
+            sub, "verify", help="recompute the Merkle tree, check every checkpoint; exit 1 naming the first bad event"
+        )
+        cp = subcommand(sub, "checkpoint", help="sign and store the current tree head")
+        add_actor(cp)
+        log = subcommand(sub, "log", help="list events")
+        log.add_argument("--after", type=int, default=0, help="start after this event number")
+        log.add_argument("--limit", type=int, default=50)
+        inc = subcommand(sub, "inclusion", help="inclusion proof of one event")
+        inc.add_argument("seq", type=int)
+        inc.add_argument("--size", type=int, default=None, help="tree size (default: now)")
+        con = subcommand(sub, "consistency", help="consistency proof between two tree sizes")
+        con.add_argument("old_size", type=int)
+        con.add_argument("new_size", type=int, nargs="?", default=None)
+
+    def handle(self, *args, action, **o):
+        if action == "verify":
+            report = verify_log()
+            first = report.first_bad
+            text = (
+                f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed checkpoint(s) match"
+                if report.ok
+                else f"FAILED: first bad event #{first.seq}: {first.message}"
+                + "".join(f"\n  #{p.seq}: {p.message}" for p in sorted(report.problems, key=lambda p: p.seq)[1:])
+            )
+            if report.ok:
+                return self.emit(report.as_json(), text)
+            self.emit(report.as_json(), "")
+            if not self.as_json:
+                self.stderr.write(text)
+            raise SystemExit(1)
+        if action == "checkpoint":
+            checkpoint = services.sign_checkpoint(principal_by_username(o["actor"]))
+            return self.emit(
+                {"tree_size": checkpoint.tree_size, "root": checkpoint.root_hash, "note": checkpoint.note},
+                checkpoint.note,
+            )
+        if action == "log":
+            rows = [
+                {
+                    "seq": e.seq,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor_name,
+                    "action": e.action,
+                    "object": f"{e.object_type}:{e.object_id}" if e.object_type else "",
+                    "data": e.data,
+                }
+                for e in selectors.events(o["after"], o["limit"])
+            ]
+            text = "\n".join(
+                f"#{r['seq']:<6} {r['at'][:19]}  {r['actor'] or '-':<12} {r['action']:<28} {r['object']}" for r in rows
+            )
+            return self.emit(rows, text or "no events")
+        proof = (
+            selectors.inclusion(o["seq"], o["size"])
+            if action == "inclusion"
+            else selectors.consistency(o["old_size"], o["new_size"])
+        )
+        self.emit(proof, "\n".join(f"{k}: {v}" for k, v in proof.items()))

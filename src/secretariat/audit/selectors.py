@@ -1,0 +1,63 @@
+"""Reads of the audit log: events, checkpoints, proofs."""
+
+from django.db.models import QuerySet
+
+from secretariat.audit import merkle
+from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from secretariat.errors import InvalidInput
+
+
+def events(after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(seq__gt=after).order_by("seq")[:limit]
+
+
+def tree_size() -> int:
+    return AuditHead.objects.get(pk=1).size
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.order_by("-tree_size", "-id").first()
+
+
+def _leaves(size: int) -> list[bytes]:
+    rows = AuditEvent.objects.filter(seq__lte=size).order_by("seq").values_list("leaf_hash", flat=True)
+    return [bytes.fromhex(h) for h in rows.iterator()]
+
+
+def _check_size(size: int | None) -> int:
+    current = tree_size()
+    size = current if size is None else size
+    if not 1 <= size <= current:
+        raise InvalidInput(f"tree size must be between 1 and {current}")
+    return size
+
+
+def inclusion(seq: int, size: int | None = None) -> dict:
+    """Proof that event `seq` is in the tree of `size` events (RFC 9162 2.1.3)."""
+    size = _check_size(size)
+    if not 1 <= seq <= size:
+        raise InvalidInput(f"event #{seq} is not within a tree of {size} events")
+    leaves = _leaves(size)
+    return {
+        "seq": seq,
+        "leaf_index": seq - 1,
+        "tree_size": size,
+        "leaf_hash": leaves[seq - 1].hex(),
+        "root": merkle.root_from_leaf_hashes(leaves).hex(),
+        "proof": [h.hex() for h in merkle.inclusion_proof(seq - 1, leaves)],
+    }
+
+
+def consistency(old_size: int, new_size: int | None = None) -> dict:
+    """Proof that the tree of `old_size` events is a prefix of the tree of `new_size` (RFC 9162 2.1.4)."""
+    new_size = _check_size(new_size)
+    if not 1 <= old_size <= new_size:
+        raise InvalidInput(f"old size must be between 1 and {new_size}")
+    leaves = _leaves(new_size)
+    return {
+        "old_size": old_size,
+        "new_size": new_size,
+        "old_root": merkle.root_from_leaf_hashes(leaves[:old_size]).hex(),
+        "new_root": merkle.root_from_leaf_hashes(leaves).hex(),
+        "proof": [h.hex() for h in merkle.consistency_proof(old_size, leaves)],
+    }

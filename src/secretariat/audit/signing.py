@@ -1,0 +1,114 @@
+"""The audit key and the signed-note format of checkpoints (C2SP signed-note / tlog-checkpoint).
+
+The Ed25519 private key lives in a file in the data dir, never in the database: whoever can
+only write the database cannot forge an event signature or a tree head.
+"""
+
+import base64
+import functools
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+EVENT_CONTEXT = b"secretariat audit event v1\n"
+SIGNATURE_DASH = "\u2014"
+
+
+@functools.cache
+def _load_or_create(path: Path) -> Ed25519PrivateKey:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it first; use theirs
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} does not hold an Ed25519 private key")
+    return key
+
+
+def private_key() -> Ed25519PrivateKey:
+    return _load_or_create(Path(settings.SECRETARIAT_AUDIT_KEY))
+
+
+def public_key() -> Ed25519PublicKey:
+    return private_key().public_key()
+
+
+def verification_key() -> Ed25519PublicKey:
+    """The public key for checking; unlike signing, never makes a new key."""
+    path = Path(settings.SECRETARIAT_AUDIT_KEY)
+    if not path.exists():
+        raise FileNotFoundError(f"no audit key at {path}: cannot check signatures without it")
+    return _load_or_create(path).public_key()
+
+
+def public_key_bytes() -> bytes:
+    return public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def sign_leaf(leaf: bytes) -> bytes:
+    """Each event is signed as it is appended, like a CT signed certificate timestamp."""
+    return private_key().sign(EVENT_CONTEXT + leaf)
+
+
+def leaf_signature_ok(leaf: bytes, signature: bytes, key: Ed25519PublicKey) -> bool:
+    try:
+        key.verify(signature, EVENT_CONTEXT + leaf)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def key_hash(name: str, key: Ed25519PublicKey) -> bytes:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
+
+
+def checkpoint_body(origin: str, tree_size: int, root: bytes) -> str:
+    return f"{origin}\n{tree_size}\n{base64.b64encode(root).decode()}\n"
+
+
+def sign_note(body: str) -> str:
+    """Return the signed note: body, a blank line, one signature line."""
+    name = settings.SECRETARIAT_AUDIT_ORIGIN
+    signature = private_key().sign(body.encode())
+    blob = base64.b64encode(key_hash(name, public_key()) + signature).decode()
+    return f"{body}\n{SIGNATURE_DASH} {name} {blob}\n"
+
+
+def open_note(note: str, key: Ed25519PublicKey) -> tuple[str, int, bytes]:
+    """Verify a signed checkpoint note; return (origin, tree size, root). ValueError if bad."""
+    body, sep, signatures = note.partition("\n\n")
+    if not sep:
+        raise ValueError("checkpoint note has no signature")
+    body += "\n"
+    name = settings.SECRETARIAT_AUDIT_ORIGIN
+    for line in signatures.splitlines():
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != SIGNATURE_DASH or parts[1] != name:
+            continue
+        blob = base64.b64decode(parts[2])
+        if blob[:4] != key_hash(name, key):
+            continue
+        try:
+            key.verify(blob[4:], body.encode())
+        except InvalidSignature:
+            raise ValueError("checkpoint signature does not verify") from None
+        lines = body.splitlines()
+        if len(lines) < 3 or not lines[1].isdigit():
+            raise ValueError("checkpoint body is malformed")
+        return lines[0], int(lines[1]), base64.b64decode(lines[2])
+    raise ValueError("checkpoint carries no signature by the audit key")

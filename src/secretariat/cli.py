@@ -1,0 +1,15 @@
+"""The `secretariat` command: Django's manage command with the project's own commands."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([os.path.basename(sys.argv[0]) or "secretariat", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

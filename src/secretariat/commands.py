@@ -1,0 +1,67 @@
+"""What every `secretariat` command shares: `--as USER`, `--json`, and clear refusals.
+
+A command parses its arguments, calls one service or selector, and prints the result as text
+or as JSON. A ServiceError becomes a one-line message (or a JSON error object) and exit code 2.
+"""
+
+import argparse
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+
+from secretariat import clock
+from secretariat.errors import ServiceError
+
+
+class SecretariatCommand(BaseCommand):
+    requires_system_checks: list = []
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        return parser
+
+    def execute(self, *args, **options):
+        self.as_json = options.get("json", False)
+        try:
+            return super().execute(*args, **options)
+        except ServiceError as exc:
+            if self.as_json:
+                self.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}))
+            else:
+                self.stderr.write(f"{exc.code.replace('_', ' ')}: {exc.message}")
+            sys.exit(2)
+
+    def emit(self, data, text: str) -> None:
+        """Print `data` as JSON with --json, else the human text."""
+        if self.as_json:
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        else:
+            self.stdout.write(text)
+
+
+def subcommands(parser):
+    return parser.add_subparsers(dest="action", required=True)
+
+
+def subcommand(sub, name: str, **kwargs):
+    """A subcommand that also takes --json after its name (`audit verify --json`)."""
+    child = sub.add_parser(name, **kwargs)
+    child.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+    return child
+
+
+def add_actor(parser, required: bool = True) -> None:
+    parser.add_argument("--as", dest="actor", required=required, metavar="USER", help="the principal who acts")
+
+
+def add_as_of(parser) -> None:
+    parser.add_argument(
+        "--as-of", type=clock.parse_instant, default=None, metavar="WHEN", help="ISO date or date-time (default: now)"
+    )
+
+
+def listed(value: str) -> list[str]:
+    """A comma-separated command-line list: 'a, b,c' -> ['a', 'b', 'c']."""
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -1,0 +1,165 @@
+import datetime as dt
+import sys
+from pathlib import Path
+
+from django.core.files import File
+
+from secretariat.access import Action
+from secretariat.accounts.selectors import principal_by_username, unit_by_code
+from secretariat.classification import Classification
+from secretariat.commands import SecretariatCommand, add_actor, listed, subcommand, subcommands
+from secretariat.decisions.selectors import body_by_name
+from secretariat.registry import presenters, selectors, services
+from secretariat.registry.models import Document
+
+
+def _addressees(names: list[str]):
+    """'gromyko' names a principal; 'unit:gd-1' a unit or post."""
+    return [unit_by_code(n[5:]) if n.startswith("unit:") else principal_by_username(n) for n in names]
+
+
+class Command(SecretariatCommand):
+    help = "Register documents, add versions, attachments and addressees; show and read them."
+
+    def add_arguments(self, parser):
+        sub = subcommands(parser)
+
+        reg = subcommand(sub, "register", help="register a document (registrar)")
+        add_actor(reg)
+        reg.add_argument("--number", default=None, help="e.g. P46/X; omitted: the next of --series")
+        reg.add_argument("--series", default="R")
+        reg.add_argument("--title", required=True)
+        reg.add_argument(
+            "--classification",
+            type=Classification.parse,
+            required=True,
+            help="e.g. 'TOP SECRET' or 'SECRET//SPECIAL FILE'",
+        )
+        reg.add_argument("--kind", default=Document.Kind.NOTE, choices=Document.Kind.values)
+        reg.add_argument("--text-file", type=Path, required=True, help="the body text ('-' for standard input)")
+        reg.add_argument("--dated", type=dt.date.fromisoformat, required=True)
+        reg.add_argument("--pages", type=int, default=1)
+        reg.add_argument("--author-unit", default=None)
+        reg.add_argument("--signatory", default="")
+        reg.add_argument("--body", default=None, help="the body whose paper it is (sets the return period)")
+        reg.add_argument("--return-days", type=int, default=None)
+        reg.add_argument("--return-to", default=None, help="unit code the copies go back to")
+        reg.add_argument("--to", type=listed, default=[], help="distribution: usernames, or unit:CODE")
+
+        dist = subcommand(sub, "distribute", help="add addressees to the distribution")
+        add_actor(dist)
+        dist.add_argument("number")
+        dist.add_argument("addressees", type=listed)
+
+        ver = subcommand(sub, "version", help="add a new version of the text")
+        add_actor(ver)
+        ver.add_argument("number")
+        ver.add_argument("--text-file", type=Path, required=True)
+        ver.add_argument("--note", default="")
+
+        att = subcommand(sub, "attach", help="add an attachment with its own classification")
+        add_actor(att)
+        att.add_argument("number")
+        att.add_argument("--title", required=True)
+        att.add_argument("--classification", type=Classification.parse, required=True)
+        att.add_argument("--text-file", type=Path, default=None)
+        att.add_argument("--file", type=Path, default=None)
+        att.add_argument("--pages", type=int, default=1)
+
+        show = subcommand(sub, "show", help="register metadata of a document")
+        add_actor(show)
+        show.add_argument("number")
+
+        read = subcommand(sub, "read", help="read a document's content (audited)")
+        add_actor(read)
+        read.add_argument("number")
+
+        lst = subcommand(sub, "list", help="documents you may read (or, with --register, see in the register)")
+        add_actor(lst)
+        lst.add_argument("--register", action="store_true")
+
+    def _text(self, path: Path | None) -> str:
+        if path is None:
+            return ""
+        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+
+    def handle(self, *args, action, **o):
+        by = principal_by_username(o["actor"])
+        if action == "register":
+            document = services.register_document(
+                by,
+                number=o["number"],
+                series=o["series"],
+                title=o["title"],
+                classification=o["classification"],
+                kind=o["kind"],
+                text=self._text(o["text_file"]),
+                dated=o["dated"],
+                page_count=o["pages"],
+                author_unit=unit_by_code(o["author_unit"]) if o["author_unit"] else None,
+                signatory=o["signatory"],
+                body=body_by_name(o["body"]) if o["body"] else None,
+                return_days=o["return_days"],
+                return_to=unit_by_code(o["return_to"]) if o["return_to"] else None,
+                distribution=_addressees(o["to"]),
+            )
+            return self._show(document)
+        if action == "distribute":
+            services.add_to_distribution(by, o["number"], _addressees(o["addressees"]))
+            return self._show(selectors.register_entry(by, o["number"]))
+        if action == "version":
+            version = services.add_version(by, o["number"], self._text(o["text_file"]), o["note"])
+            return self.emit(
+                {"number": o["number"], "version": version.number}, f"No {o['number']}: version {version.number}"
+            )
+        if action == "attach":
+            file = None
+            if o["file"] is not None:
+                file = File(o["file"].open("rb"), name=o["file"].name)
+            attachment = services.add_attachment(
+                by,
+                o["number"],
+                title=o["title"],
+                classification=o["classification"],
+                text=self._text(o["text_file"]),
+                file=file,
+                page_count=o["pages"],
+            )
+            return self.emit(
+                {
+                    "number": o["number"],
+                    "attachment": attachment.position,
+                    "classification": str(attachment.classification),
+                },
+                f"No {o['number']}: attachment {attachment.position}, {attachment.classification}",
+            )
+        if action == "show":
+            return self._show(selectors.register_entry(by, o["number"]))
+        if action == "read":
+            reading = selectors.read_document(by, o["number"])
+            d = reading.document
+            data = {
+                **presenters.document_json(d),
+                "title": d.title,
+                "signatory": d.signatory,
+                "version": reading.version.number,
+                "text": reading.version.text,
+                "attachments": [
+                    {"position": a.position, "title": a.title, "classification": str(a.classification), "text": a.text}
+                    for a in reading.attachments
+                ],
+            }
+            text = [str(d.classification), f"No {d.number}", d.title, "", reading.version.text]
+            for a in reading.attachments:
+                text += ["", f"Attachment {a.position}: {a.title} [{a.classification}]", a.text]
+            text += ["", f"[{d.return_instruction()}]", str(d.classification)]
+            return self.emit(data, "\n".join(text))
+        rows = selectors.documents(by, Action.REGISTER if o["register"] else Action.VIEW)
+        data = [presenters.document_json(d) for d in rows]
+        self.emit(
+            data, "\n".join(f"No {r['number']:<14} {r['classification']:<24} {r['dated']}" for r in data) or "none"
+        )
+
+    def _show(self, document):
+        data = presenters.document_json(document)
+        self.emit(data, "\n".join(f"{k:>22}: {v}" for k, v in data.items()))

@@ -1,0 +1,228 @@
+"""Registered documents, their versions, attachments and distribution, and numbered copies."""
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from secretariat.accounts.models import Compartment, Unit
+from secretariat.classification import Classification, Level
+
+REGISTRATION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9.-]*(/[A-Z0-9][A-Z0-9.-]*)*$")
+
+
+def check_registration_number(number: str) -> str:
+    """Capital letters, digits, '.', '-', parts joined by single '/', e.g. P46/X or GD-12/3."""
+    if not (1 <= len(number) <= 60) or not REGISTRATION_NUMBER.match(number):
+        raise ValueError(
+            f"malformed registration number {number!r}: use capital letters, digits, '.' and '-', "
+            "with parts joined by a single '/', e.g. P46/X"
+        )
+    return number
+
+
+class NumberSeries(models.Model):
+    """A counter for numbers the registry allocates itself (prefix-1, prefix-2, …)."""
+
+    prefix = models.CharField(max_length=20, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        EXTRACT = "extract", "extract"
+        DRAFT = "draft", "draft"
+        CABLE = "cable", "cable"
+        REPORT = "report", "report"
+        ANNOUNCEMENT = "announcement", "announcement"
+        NOTE = "note", "note"
+
+    number = models.CharField(max_length=60, unique=True)
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    level = models.SmallIntegerField(choices=Level.choices)
+    compartments = models.ManyToManyField(Compartment, blank=True, related_name="documents")
+    initial_level = models.SmallIntegerField(choices=Level.choices, editable=False)
+    initial_compartments = models.JSONField(default=list, editable=False)
+    author_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signatory = models.CharField(max_length=200, blank=True)
+    dated = models.DateField()
+    page_count = models.PositiveIntegerField(default=1)
+    body = models.ForeignKey(
+        "decisions.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    return_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    return_to = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    copies_made = models.PositiveIntegerField(default=0)
+    is_public = models.BooleanField(default=False)
+    registered_at = models.DateTimeField()
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"No {self.number}"
+
+    @property
+    def classification(self) -> Classification:
+        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
+
+    @property
+    def initial_classification(self) -> Classification:
+        return Classification(Level(self.initial_level), frozenset(self.initial_compartments))
+
+    @property
+    def effective_return_days(self) -> int:
+        """Its own period, else its body's, else the registry default."""
+        if self.return_days is not None:
+            return self.return_days
+        if self.body is not None:
+            return self.body.return_days
+        return settings.SECRETARIAT_DEFAULT_RETURN_DAYS
+
+    @property
+    def effective_return_to(self) -> Unit | None:
+        if self.return_to is not None:
+            return self.return_to
+        return self.body.registry_unit if self.body is not None else None
+
+    def return_instruction(self) -> str:
+        unit = self.effective_return_to
+        where = f" to {unit.name}" if unit else ""
+        return f"Must be returned within {self.effective_return_days} days{where}"
+
+    def current_version(self) -> "DocumentVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class DocumentVersion(models.Model):
+    """A text of the document. A new draft is a new version; none is ever overwritten."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_version_number")]
+
+
+class Attachment(models.Model):
+    """Part of a document with its own classification; the cover dominates every attachment."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    level = models.SmallIntegerField(choices=Level.choices)
+    compartments = models.ManyToManyField(Compartment, blank=True, related_name="attachments")
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to="attachments/%Y/", blank=True)
+    page_count = models.PositiveIntegerField(default=1)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "position"], name="one_attachment_position")]
+
+    @property
+    def classification(self) -> Classification:
+        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
+
+
+class DistributionEntry(models.Model):
+    """An addressee of a document: a principal, or a unit or post as a whole."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="distribution")
+    position = models.PositiveSmallIntegerField()
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal__isnull=False, unit__isnull=True) | Q(principal__isnull=True, unit__isnull=False),
+                name="addressee_is_principal_or_unit",
+            ),
+            models.UniqueConstraint(fields=["document", "principal"], name="principal_once_per_list"),
+            models.UniqueConstraint(fields=["document", "unit"], name="unit_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.principal or self.unit)
+
+
+class CopyQuerySet(models.QuerySet):
+    def outstanding(self):
+        return self.filter(status=Copy.Status.ISSUED)
+
+    def overdue(self, as_of: dt.datetime):
+        return self.outstanding().filter(due_at__lt=as_of)
+
+
+class Copy(models.Model):
+    """One numbered exemplar, issued to one holder against a receipt, due back by a date."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "issued"
+        RETURNED = "returned", "returned"
+        DESTROYED = "destroyed", "destroyed"
+        LOST = "lost", "lost"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copies")
+    number = models.PositiveIntegerField()
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="copies")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ISSUED)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    receipt_confirmed_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destruction_recorded_at = models.DateTimeField(null=True, blank=True)
+    destruction_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destruction_certificate = models.CharField(max_length=300, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    destruction_witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lost_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CopyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_copy_number")]
+        indexes = [models.Index(fields=["holder", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"copy {self.number} of No {self.document.number}"
+
+    def is_overdue(self, as_of: dt.datetime) -> bool:
+        return self.status == self.Status.ISSUED and self.due_at < as_of
+
+
+class Incident(models.Model):
+    """A lost copy (or other breach) reported to the registry."""
+
+    class Kind(models.TextChoices):
+        LOSS = "loss", "loss"
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="incidents")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reported_at = models.DateTimeField()
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    circumstances = models.TextField()

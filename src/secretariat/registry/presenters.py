@@ -1,0 +1,63 @@
+"""How registry objects look on the command line and in JSON (shared by commands and the demo)."""
+
+import datetime as dt
+
+from secretariat.registry.models import Copy, Document
+from secretariat.registry.selectors import Balance
+
+
+def _date(value: dt.datetime | None) -> str | None:
+    return value.date().isoformat() if value else None
+
+
+def copy_json(copy: Copy, as_of: dt.datetime) -> dict:
+    return {
+        "document": copy.document.number,
+        "copy": copy.number,
+        "of": copy.document.copies_made,
+        "holder": copy.holder.username,
+        "holder_name": str(copy.holder),
+        "status": copy.status,
+        "issued_at": copy.issued_at.isoformat(),
+        "receipt_confirmed_at": copy.receipt_confirmed_at.isoformat() if copy.receipt_confirmed_at else None,
+        "due_at": copy.due_at.isoformat(),
+        "returned_at": copy.returned_at.isoformat() if copy.returned_at else None,
+        "destroyed_at": copy.destroyed_at.isoformat() if copy.destroyed_at else None,
+        "lost_at": copy.lost_at.isoformat() if copy.lost_at else None,
+        "overdue": copy.is_overdue(as_of),
+    }
+
+
+def copy_line(copy: Copy, as_of: dt.datetime) -> str:
+    state = copy.status
+    if copy.status == Copy.Status.ISSUED:
+        state = (
+            "OVERDUE" if copy.is_overdue(as_of) else ("held" if copy.receipt_confirmed_at else "issued, unconfirmed")
+        )
+    ended = copy.returned_at or copy.destroyed_at or copy.lost_at
+    return (
+        f"  copy {copy.number:>3} of {copy.document.copies_made:<3} {str(copy.holder):<28} "
+        f"issued {_date(copy.issued_at)}  due {_date(copy.due_at)}  {state}" + (f" {_date(ended)}" if ended else "")
+    )
+
+
+def document_json(document: Document) -> dict:
+    return {
+        "number": document.number,
+        "classification": str(document.classification),
+        "initial_classification": str(document.initial_classification),
+        "kind": document.kind,
+        "dated": document.dated.isoformat(),
+        "page_count": document.page_count,
+        "copies_made": document.copies_made,
+        "return_instruction": document.return_instruction(),
+        "registered_at": document.registered_at.isoformat(),
+    }
+
+
+def balance_line(b: Balance) -> str:
+    return (
+        f"No {b.number:<14} issued {b.issued:>3} = returned {b.returned:>3} + destroyed {b.destroyed:>3} "
+        f"+ lost {b.lost:>3} + outstanding {b.outstanding:>3}   overdue {b.overdue:>3}"
+        + ("" if b.balanced else "   UNBALANCED")
+    )

@@ -1,0 +1,128 @@
+"""Reads of the registry. Every one goes through the access rule; content reads are audited."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Principal
+from secretariat.audit.services import record
+from secretariat.classification import Level
+from secretariat.errors import NotFound
+from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document, DocumentVersion
+
+
+def documents(principal, action: Action = Action.VIEW) -> QuerySet[Document]:
+    """Documents the principal may read (VIEW) or see in the register (REGISTER)."""
+    return restrict(Document.objects.all(), principal, action).prefetch_related("compartments")
+
+
+def document_count(principal, action: Action = Action.VIEW) -> int:
+    return restrict(Document.objects.all(), principal, action).count()
+
+
+def register_entry(principal, number: str) -> Document:
+    """A document's register metadata; NotFound when missing or not allowed."""
+    try:
+        return (
+            documents(principal, Action.REGISTER).select_related("body", "return_to", "author_unit").get(number=number)
+        )
+    except Document.DoesNotExist:
+        raise NotFound(f"no document No {number}") from None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader gets: the document, its current text and the attachments they may read."""
+
+    document: Document
+    version: DocumentVersion
+    attachments: list[Attachment]
+
+
+@transaction.atomic
+def read_document(principal, number: str) -> Reading:
+    """The content of a document; reading anything classified appends an audit event (rule 4)."""
+    try:
+        document = (
+            documents(principal, Action.VIEW).select_related("body", "return_to", "author_unit").get(number=number)
+        )
+    except Document.DoesNotExist:
+        raise NotFound(f"no document No {number}") from None
+    version = document.current_version()
+    attachments = list(restrict(document.attachments.all(), principal, Action.VIEW).prefetch_related("compartments"))
+    if document.level > Level.UNCLASSIFIED or document.compartments.exists():
+        record(
+            principal,
+            "document.read",
+            document,
+            {"version": version.number, "attachments": [a.position for a in attachments]},
+        )
+    return Reading(document, version, attachments)
+
+
+def copies(principal, number: str | None = None) -> QuerySet[Copy]:
+    """Copies in the register the principal may see (registry staff, readers, each holder their own)."""
+    queryset = restrict(Copy.objects.all(), principal, Action.REGISTER).select_related("document", "holder")
+    if number is not None:
+        queryset = queryset.filter(document__number=number)
+    return queryset.order_by("document__number", "number")
+
+
+def overdue_copies(principal, as_of: dt.datetime) -> QuerySet[Copy]:
+    return copies(principal).overdue(as_of).order_by("due_at", "document__number", "number")
+
+
+def holder_inventory(principal, holder: Principal) -> QuerySet[Copy]:
+    """What one holder has out, as far as the asking principal may see."""
+    return copies(principal).filter(holder=holder).outstanding()
+
+
+def distribution(principal, number: str) -> QuerySet[DistributionEntry]:
+    return (
+        restrict(DistributionEntry.objects.all(), principal, Action.REGISTER)
+        .filter(document__number=number)
+        .select_related("principal", "unit")
+    )
+
+
+@dataclass(frozen=True)
+class Balance:
+    """issued = returned + destroyed + lost + outstanding, for one document.
+
+    `issued` is the count of copy numbers the registry allocated; the other terms count the
+    copies by their state, so a copy record that vanished or was duplicated shows up here.
+    """
+
+    number: str
+    issued: int
+    returned: int
+    destroyed: int
+    lost: int
+    outstanding: int
+    overdue: int
+
+    @property
+    def balanced(self) -> bool:
+        return self.issued == self.returned + self.destroyed + self.lost + self.outstanding
+
+    def as_json(self) -> dict:
+        return {**self.__dict__, "balanced": self.balanced}
+
+
+def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[Balance]:
+    """The register balance of every document the principal may see in the register."""
+    S = Copy.Status
+    queryset = documents(principal, Action.REGISTER)
+    if number is not None:
+        queryset = queryset.filter(number=number)
+    rows = queryset.annotate(
+        returned=Count("copies", filter=Q(copies__status=S.RETURNED)),
+        destroyed=Count("copies", filter=Q(copies__status=S.DESTROYED)),
+        lost=Count("copies", filter=Q(copies__status=S.LOST)),
+        outstanding=Count("copies", filter=Q(copies__status=S.ISSUED)),
+        overdue=Count("copies", filter=Q(copies__status=S.ISSUED, copies__due_at__lt=as_of)),
+    ).order_by("number")
+    return [Balance(d.number, d.copies_made, d.returned, d.destroyed, d.lost, d.outstanding, d.overdue) for d in rows]

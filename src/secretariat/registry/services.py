@@ -1,0 +1,394 @@
+"""Registry use cases: register, distribute, issue copies, receipts, returns, destruction, loss.
+
+Each function is one transaction that also appends its audit event(s); a refusal raises a
+ServiceError before anything is written, so the state and the audit chain stay as they were.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import F
+
+from secretariat import clock
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Compartment, Principal, Role, Unit
+from secretariat.audit.services import record
+from secretariat.classification import Classification
+from secretariat.decisions.models import Body
+from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.registry.models import (
+    Attachment,
+    Copy,
+    DistributionEntry,
+    Document,
+    DocumentVersion,
+    Incident,
+    NumberSeries,
+    check_registration_number,
+)
+
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def _require_registrar(by: Principal) -> None:
+    if not by.has_role(Role.REGISTRAR):
+        raise Refused(f"{by.username} is not a registrar")
+
+
+def _may_classify(by: Principal, classification: Classification) -> None:
+    """Nobody classifies above their own clearance or applies a compartment they do not hold."""
+    if not by.classification.dominates(classification):
+        raise Refused(f"{by.username} holds {by.classification} and cannot mark a paper {classification}")
+
+
+def _compartment_rows(classification: Classification) -> list[Compartment]:
+    rows = list(Compartment.objects.filter(code__in=classification.compartments))
+    if missing := classification.compartments - {c.code for c in rows}:
+        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
+    return rows
+
+
+def _allocate_number(series: str) -> str:
+    """Next number of a series, taken under the row lock so it is unique and gap-free."""
+    NumberSeries.objects.get_or_create(prefix=series)
+    row = NumberSeries.objects.select_for_update().get(prefix=series)
+    row.last += 1
+    row.save(update_fields=["last"])
+    return f"{series}-{row.last}"
+
+
+def _document_for_change(by: Principal, number: str) -> Document:
+    """The document `by` may act on, locked for the rest of the transaction; else NotFound."""
+    try:
+        return restrict(Document.objects.select_for_update(), by, Action.REGISTER).get(number=number)
+    except Document.DoesNotExist:
+        raise NotFound(f"no document No {number}") from None
+
+
+def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:
+    try:
+        return (
+            restrict(Copy.objects.select_for_update(of=("self",)), by, Action.REGISTER)
+            .select_related("document", "holder")
+            .get(document__number=number, number=copy_number)
+        )
+    except Copy.DoesNotExist:
+        raise NotFound(f"no copy {copy_number} of No {number}") from None
+
+
+@transaction.atomic
+def register_document(
+    by: Principal,
+    *,
+    title: str,
+    classification: Classification,
+    text: str,
+    dated: dt.date,
+    number: str | None = None,
+    series: str = "R",
+    kind: str = Document.Kind.NOTE,
+    page_count: int = 1,
+    author_unit: Unit | None = None,
+    signatory: str = "",
+    body: Body | None = None,
+    return_days: int | None = None,
+    return_to: Unit | None = None,
+    distribution: Sequence[Principal | Unit] = (),
+) -> Document:
+    _require_registrar(by)
+    _may_classify(by, classification)
+    title = title.strip()
+    if not title:
+        raise InvalidInput("a document needs a title")
+    if kind not in Document.Kind.values:
+        raise InvalidInput(f"unknown kind {kind!r}; use {', '.join(Document.Kind.values)}")
+    if page_count < 1:
+        raise InvalidInput("page count must be at least 1")
+    if return_days is not None and not 1 <= return_days <= 3650:
+        raise InvalidInput("return period must be between 1 and 3650 days")
+    compartments = _compartment_rows(classification)
+    if number is None:
+        number = _allocate_number(series)
+    else:
+        try:
+            check_registration_number(number)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    if Document.objects.filter(number=number).exists():
+        raise Refused(f"No {number} is registered already")
+    now = clock.now()
+    document = Document.objects.create(
+        number=number,
+        title=title,
+        kind=kind,
+        level=classification.level,
+        initial_level=classification.level,
+        initial_compartments=sorted(classification.compartments),
+        author_unit=author_unit,
+        signatory=signatory.strip(),
+        dated=dated,
+        page_count=page_count,
+        body=body,
+        return_days=return_days,
+        return_to=return_to,
+        registered_at=now,
+        registered_by=by,
+    )
+    document.compartments.set(compartments)
+    DocumentVersion.objects.create(document=document, number=1, text=text, created_at=now, created_by=by)
+    record(
+        by,
+        "document.registered",
+        document,
+        {
+            "number": number,
+            "classification": classification.as_json(),
+            "kind": kind,
+            "dated": dated.isoformat(),
+            "page_count": page_count,
+        },
+    )
+    for addressee in distribution:
+        _add_addressee(by, document, addressee)
+    return document
+
+
+def _add_addressee(by: Principal, document: Document, addressee: Principal | Unit) -> DistributionEntry:
+    position = document.distribution.count() + 1
+    if isinstance(addressee, Principal):
+        if not addressee.classification.dominates(document.classification):
+            raise Refused(f"{addressee.username} is not cleared for {document.classification}")
+        if document.distribution.filter(principal=addressee).exists():
+            raise Refused(f"{addressee.username} is on the distribution of No {document.number} already")
+        entry = DistributionEntry.objects.create(document=document, position=position, principal=addressee)
+    else:
+        if document.distribution.filter(unit=addressee).exists():
+            raise Refused(f"{addressee.name} is on the distribution of No {document.number} already")
+        entry = DistributionEntry.objects.create(document=document, position=position, unit=addressee)
+    record(by, "distribution.added", document, {"position": position, "addressee": _addressee_json(entry)})
+    return entry
+
+
+def _addressee_json(entry: DistributionEntry) -> dict:
+    if entry.principal_id:
+        return {"principal": entry.principal.username}
+    return {"unit": entry.unit.code}
+
+
+@transaction.atomic
+def add_to_distribution(by: Principal, number: str, addressees: Iterable[Principal | Unit]) -> list[DistributionEntry]:
+    _require_registrar(by)
+    document = _document_for_change(by, number)
+    return [_add_addressee(by, document, a) for a in addressees]
+
+
+@transaction.atomic
+def add_version(by: Principal, number: str, text: str, note: str = "") -> DocumentVersion:
+    """A new text never replaces the old one; it is the next version."""
+    _require_registrar(by)
+    document = _document_for_change(by, number)
+    _may_classify(by, document.classification)
+    last = document.versions.order_by("-number").first()
+    version = DocumentVersion.objects.create(
+        document=document, number=last.number + 1, text=text, note=note.strip(), created_at=clock.now(), created_by=by
+    )
+    record(by, "document.version_added", document, {"version": version.number, "note": version.note})
+    return version
+
+
+@transaction.atomic
+def add_attachment(
+    by: Principal,
+    number: str,
+    *,
+    title: str,
+    classification: Classification,
+    text: str = "",
+    file: File | None = None,
+    page_count: int = 1,
+) -> Attachment:
+    _require_registrar(by)
+    document = _document_for_change(by, number)
+    _may_classify(by, classification)
+    if not document.classification.dominates(classification):
+        raise Refused(
+            f"No {number} is {document.classification}; an attachment marked {classification} would be above its cover"
+        )
+    if not title.strip():
+        raise InvalidInput("an attachment needs a title")
+    if file is not None and file.size > MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(f"file is {file.size} bytes; the limit is {MAX_ATTACHMENT_BYTES}")
+    if page_count < 1:
+        raise InvalidInput("page count must be at least 1")
+    compartments = _compartment_rows(classification)
+    attachment = Attachment(
+        document=document,
+        position=document.attachments.count() + 1,
+        title=title.strip(),
+        level=classification.level,
+        text=text,
+        page_count=page_count,
+        added_at=clock.now(),
+        added_by=by,
+    )
+    if file is not None:
+        attachment.file.save(file.name, file, save=False)
+    attachment.save()
+    attachment.compartments.set(compartments)
+    record(
+        by,
+        "attachment.added",
+        document,
+        {"position": attachment.position, "classification": classification.as_json(), "pages": page_count},
+    )
+    return attachment
+
+
+@transaction.atomic
+def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None = None) -> list[Copy]:
+    """Issue one numbered copy to each holder (default: everyone on the distribution without one).
+
+    Copy numbers come from the document row, locked for this transaction, so concurrent
+    issues get consecutive numbers with no gaps. The whole batch is refused if any holder is
+    not cleared or has too many overdue copies.
+    """
+    _require_registrar(by)
+    document = _document_for_change(by, number)
+    if holders is None:
+        holding = Copy.objects.filter(document=document).outstanding().values("holder_id")
+        holders = [
+            e.principal
+            for e in document.distribution.select_related("principal")
+            .filter(principal__isnull=False)
+            .exclude(principal__in=holding)
+        ]
+        if not holders:
+            raise Refused(f"everyone on the distribution of No {number} holds a copy already")
+    if len({h.pk for h in holders}) != len(holders):
+        raise InvalidInput("a holder is named twice")
+    now = clock.now()
+    classification = document.classification
+    limit = settings.SECRETARIAT_OVERDUE_LIMIT
+    for holder in holders:
+        if not holder.is_active:
+            raise Refused(f"{holder.username} is not an active principal")
+        if not holder.classification.dominates(classification):
+            raise Refused(f"{holder.username} is not cleared for {classification}")
+        if (late := Copy.objects.filter(holder=holder).overdue(now).count()) >= limit:
+            raise Refused(f"{holder.username} has {late} overdue copies (limit {limit}): return some first")
+    due_at = now + dt.timedelta(days=document.effective_return_days)
+    first = document.copies_made + 1
+    Document.objects.filter(pk=document.pk).update(copies_made=F("copies_made") + len(holders))
+    document.copies_made += len(holders)
+    copies = []
+    for k, holder in enumerate(holders, start=first):
+        copy = Copy.objects.create(
+            document=document, number=k, holder=holder, issued_at=now, issued_by=by, due_at=due_at
+        )
+        record(
+            by,
+            "copy.issued",
+            copy,
+            {"document": number, "copy": k, "holder": holder.username, "due_at": due_at.isoformat()},
+        )
+        copies.append(copy)
+    return copies
+
+
+def _require_outstanding(copy: Copy) -> None:
+    if copy.status != Copy.Status.ISSUED:
+        raise Refused(f"{copy} is {copy.status} already")
+
+
+def _copy_event(by: Principal, action: str, copy: Copy, **extra) -> None:
+    record(by, action, copy, {"document": copy.document.number, "copy": copy.number, **extra})
+
+
+@transaction.atomic
+def confirm_receipt(by: Principal, number: str, copy_number: int) -> Copy:
+    copy = _copy_of(by, number, copy_number)
+    if copy.holder_id != by.pk:
+        raise Refused(f"only the holder, {copy.holder.username}, confirms receipt of {copy}")
+    _require_outstanding(copy)
+    if copy.receipt_confirmed_at is not None:
+        raise Refused(f"receipt of {copy} was confirmed already")
+    copy.receipt_confirmed_at = clock.now()
+    copy.save(update_fields=["receipt_confirmed_at"])
+    _copy_event(by, "copy.receipt_confirmed", copy)
+    return copy
+
+
+@transaction.atomic
+def return_copy(by: Principal, number: str, copy_number: int) -> Copy:
+    """The registry takes a copy back from its holder."""
+    _require_registrar(by)
+    copy = _copy_of(by, number, copy_number)
+    _require_outstanding(copy)
+    copy.status = Copy.Status.RETURNED
+    copy.returned_at = clock.now()
+    copy.received_by = by
+    copy.save(update_fields=["status", "returned_at", "received_by"])
+    _copy_event(by, "copy.returned", copy, holder=copy.holder.username)
+    return copy
+
+
+def _may_handle(by: Principal, copy: Copy) -> None:
+    if copy.holder_id != by.pk and not by.has_role(Role.REGISTRAR):
+        raise Refused(f"only the holder or a registrar may do this to {copy}")
+
+
+@transaction.atomic
+def record_destruction(by: Principal, number: str, copy_number: int, certificate: str) -> Copy:
+    """First of the two people: records that the copy is being destroyed, and how."""
+    copy = _copy_of(by, number, copy_number)
+    _may_handle(by, copy)
+    _require_outstanding(copy)
+    if copy.destruction_recorded_at is not None:
+        raise Refused(f"destruction of {copy} is recorded already; a second person must witness it")
+    if not certificate.strip():
+        raise InvalidInput("a destruction needs a certificate or record number")
+    copy.destruction_recorded_at = clock.now()
+    copy.destruction_recorded_by = by
+    copy.destruction_certificate = certificate.strip()
+    copy.save(update_fields=["destruction_recorded_at", "destruction_recorded_by", "destruction_certificate"])
+    _copy_event(by, "copy.destruction_recorded", copy, certificate=copy.destruction_certificate)
+    return copy
+
+
+@transaction.atomic
+def witness_destruction(by: Principal, number: str, copy_number: int) -> Copy:
+    """Second of the two people: a different person confirms, and only then is it destroyed."""
+    copy = _copy_of(by, number, copy_number)
+    _may_handle(by, copy)
+    _require_outstanding(copy)
+    if copy.destruction_recorded_at is None:
+        raise Refused(f"no destruction of {copy} is recorded to witness")
+    if copy.destruction_recorded_by_id == by.pk:
+        raise Refused(f"{by.username} recorded this destruction; a second person must witness it")
+    copy.status = Copy.Status.DESTROYED
+    copy.destroyed_at = clock.now()
+    copy.destruction_witnessed_by = by
+    copy.save(update_fields=["status", "destroyed_at", "destruction_witnessed_by"])
+    _copy_event(by, "copy.destroyed", copy, recorded_by=copy.destruction_recorded_by.username)
+    return copy
+
+
+@transaction.atomic
+def report_loss(by: Principal, number: str, copy_number: int, circumstances: str) -> Incident:
+    copy = _copy_of(by, number, copy_number)
+    _may_handle(by, copy)
+    _require_outstanding(copy)
+    if not circumstances.strip():
+        raise InvalidInput("a loss report needs the circumstances")
+    now = clock.now()
+    copy.status = Copy.Status.LOST
+    copy.lost_at = now
+    copy.save(update_fields=["status", "lost_at"])
+    incident = Incident.objects.create(
+        copy=copy, kind=Incident.Kind.LOSS, reported_at=now, reported_by=by, circumstances=circumstances.strip()
+    )
+    _copy_event(by, "copy.lost", copy, incident=incident.pk, holder=copy.holder.username)
+    return incident

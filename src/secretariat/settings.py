@@ -1,0 +1,118 @@
+"""Settings, all from the environment.
+
+SECRETARIAT_DATA_DIR     where the SQLite file, keys and uploaded files live (./secretariat-data)
+SECRETARIAT_DATABASE_URL PostgreSQL (postgres://user:pass@host:port/name) instead of SQLite
+SECRETARIAT_SECRET_KEY   Django's secret key; otherwise one is made and kept in the data dir
+SECRETARIAT_DEBUG        "1" for development settings
+SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (tests, demos)
+SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+DATA_DIR = Path(os.environ.get("SECRETARIAT_DATA_DIR", "secretariat-data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use the configured key, else one kept (0600) in the data dir so sessions survive restarts."""
+    if key := os.environ.get("SECRETARIAT_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("SECRETARIAT_DEBUG", "") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "secretariat.accounts",
+    "secretariat.audit",
+    "secretariat.decisions",
+    "secretariat.registry",
+    "secretariat.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "secretariat.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "secretariat.wsgi.application"
+
+if database_url := os.environ.get("SECRETARIAT_DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "secretariat.sqlite3",
+            "OPTIONS": {
+                # Writers take the lock when their transaction begins, so counters
+                # read inside it (copy numbers, the audit head) cannot race.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"),
+            },
+        }
+    }
+
+AUTH_USER_MODEL = "accounts.Principal"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "files"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+SECRETARIAT_CLOCK = os.environ.get("SECRETARIAT_CLOCK") or None
+SECRETARIAT_OVERDUE_LIMIT = int(os.environ.get("SECRETARIAT_OVERDUE_LIMIT", "3"))
+SECRETARIAT_DEFAULT_RETURN_DAYS = 7
+SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
+SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
+SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")

@@ -1,0 +1,109 @@
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+from secretariat.commands import SecretariatCommand
+from secretariat.demo.build import build
+from secretariat.errors import Refused
+from secretariat.registry import presenters, selectors
+
+MARKER = ".secretariat-demo"
+# What a demo leaves in its data dir and removes before building again.
+DEMO_FILES = [
+    "secretariat.sqlite3",
+    "secretariat.sqlite3-wal",
+    "secretariat.sqlite3-shm",
+    "keys",
+    "files",
+    "audit-checkpoints.log",
+    "demo-logins.txt",
+]
+
+
+def _prepare(data_dir: Path) -> None:
+    """Start fresh in a data dir the demo made before; refuse one that holds anything else."""
+    connections.close_all()
+    if (data_dir / MARKER).exists():
+        for name in DEMO_FILES:
+            path = data_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    elif any(p.name not in {"secret_key"} for p in data_dir.iterdir()):
+        raise Refused(
+            f"{data_dir} holds a registry that is not a demo; the demo builds only into a fresh data dir "
+            "(set SECRETARIAT_DATA_DIR to an empty directory)"
+        )
+    (data_dir / MARKER).write_text("made by `secretariat demo`; the next demo run deletes and rebuilds it\n")
+
+
+class Command(SecretariatCommand):
+    help = "Build the reference case (Politburo protocol 46, point X, 18 February 1977) into a fresh data dir."
+
+    def handle(self, *args, **options):
+        data_dir = Path(settings.DATA_DIR)
+        if connection.vendor == "sqlite":
+            _prepare(data_dir)
+        call_command("migrate", verbosity=0, interactive=False)
+        if connection.vendor != "sqlite" and _has_events():
+            raise Refused("the database already holds a registry; the demo builds only into an empty one")
+        demo = build()
+        self._write_logins(data_dir, demo)
+        self._report(demo)
+
+    def _write_logins(self, data_dir: Path, demo) -> None:
+        path = data_dir / "demo-logins.txt"
+        path.write_text("".join(f"{login.username}\t{login.password}\t{login.who}\n" for login in demo.logins))
+        path.chmod(0o600)
+
+    def _report(self, demo) -> None:
+        registrar, document = demo.registrar, demo.document
+        as_of = document.registered_at
+        copies = list(selectors.copies(registrar, document.number))
+        (balance,) = selectors.balances(registrar, as_of, document.number)
+        data = {
+            "data_dir": str(settings.DATA_DIR),
+            "document": presenters.document_json(document),
+            "copies": [presenters.copy_json(c, as_of) for c in copies],
+            "balance": balance.as_json(),
+            "logins": [login.__dict__ for login in demo.logins],
+        }
+        lines = [
+            f"Built the reference case in {settings.DATA_DIR} (SQLite, WAL).",
+            "",
+            f"Register of No {document.number}, as on {as_of.date().isoformat()}:",
+            f"  {document.classification}   {document.kind}   dated {document.dated.isoformat()}   "
+            f"{document.page_count} page + attachment",
+            f"  {document.return_instruction()}",
+            *(presenters.copy_line(c, as_of) for c in copies),
+            "  " + presenters.balance_line(balance),
+            "",
+            "Logins (also in demo-logins.txt in the data dir):",
+            *(f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}" for login in demo.logins),
+            "",
+            "Look further (the same data dir is the default for every command):",
+            *(f"  {command:<62} {why}" for command, why in _next_steps(document.number)),
+        ]
+        self.emit(data, "\n".join(lines))
+
+
+def _has_events() -> bool:
+    from secretariat.audit.models import AuditEvent
+
+    return AuditEvent.objects.exists()
+
+
+def _next_steps(number: str) -> list[tuple[str, str]]:
+    return [
+        (f"secretariat register --as registrar {number}", "the register today: every copy long overdue"),
+        (f"secretariat register --as registrar {number} --as-of 1977-02-21", "the register as it stood then"),
+        ("secretariat overdue --as registrar --as-of 1977-02-26", "copies not back by the due date"),
+        (f"secretariat document read --as gromyko {number}", "the content, as an addressee (audited)"),
+        (f"secretariat document read --as registrar {number}", "not found: registry staff see metadata only"),
+        ("secretariat audit log", "the journal of every step"),
+        ("secretariat audit verify", "recompute the Merkle tree, check every signature"),
+    ]

@@ -1,0 +1,414 @@
+"""Helpers for tamper drills on a real data dir: run the CLI, open the SQLite file as an attacker.
+
+Nothing here imports the application. The CLI runs in a subprocess over its own data dir, on
+SQLite whatever the CI pass (the drills edit the database file directly), and the attacker's
+view of the log (canonical event bytes, leaf hashes, signed notes) is re-implemented from
+DESIGN rule 5 and the C2SP signed-note format, so a drill checks the app against the spec
+rather than against itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEOUT = 120  # seconds for any one CLI call
+DB_NAME = "secretariat.sqlite3"
+CHECKPOINT_FILE = "audit-checkpoints.log"
+AUDIT_TABLES = ("audit_auditevent", "audit_auditcheckpoint")
+EVENT_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "data",
+    "leaf_hash",
+    "signature",
+)
+ORIGIN = "secretariat.local/audit"  # the default SECRETARIAT_AUDIT_ORIGIN
+PASSWORD = "correct horse battery staple"
+TEXT = "The draft of the statement is to be approved.\n"
+
+
+def secretariat_bin() -> str:
+    candidate = Path(sys.executable).parent / "secretariat"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("secretariat")
+    if found is None:
+        raise RuntimeError("no `secretariat` console script next to the interpreter or on PATH")
+    return found
+
+
+def cli_env(data_dir: Path) -> dict[str, str]:
+    """The environment of a CLI call: this data dir, SQLite, the project's own settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SECRETARIAT_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["DJANGO_SETTINGS_MODULE"] = "secretariat.settings"
+    env["SECRETARIAT_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def cli(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `secretariat ARGS` over `data_dir`; with `check`, fail loudly unless it exits 0."""
+    proc = subprocess.run(
+        [secretariat_bin(), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=cli_env(data_dir),
+        timeout=TIMEOUT,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"`secretariat {' '.join(args)}` exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
+    return proc
+
+
+def cli_json(data_dir: Path, *args: str):
+    return json.loads(cli(data_dir, *args, "--json").stdout)
+
+
+# --- verify ---------------------------------------------------------------------------------
+
+FIRST_BAD = re.compile(r"first bad event #(\d+):")
+
+
+@dataclass
+class Verdict:
+    """What `secretariat audit verify` said, once as text and once with --json."""
+
+    exit_code: int
+    json_exit_code: int
+    text: str  # stdout + stderr of the text run
+    report: dict
+
+    @property
+    def first_bad_event(self) -> int | None:
+        return self.report["first_bad_event"]
+
+    @property
+    def named_in_text(self) -> int | None:
+        match = FIRST_BAD.search(self.text)
+        return int(match.group(1)) if match else None
+
+    def problems_at(self, seq: int) -> list[str]:
+        return [p["message"] for p in self.report["problems"] if p["seq"] == seq]
+
+    def __str__(self) -> str:
+        return f"exit {self.exit_code}/{self.json_exit_code}\n{self.text}\n{json.dumps(self.report, indent=2)}"
+
+
+def verify(data_dir: Path) -> Verdict:
+    """Run `audit verify` and `audit verify --json` side by side (both only read)."""
+    runs = [
+        subprocess.Popen(
+            [secretariat_bin(), "audit", "verify", *extra],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli_env(data_dir),
+        )
+        for extra in ((), ("--json",))
+    ]
+    (text_out, text_err), (json_out, json_err) = (run.communicate(timeout=TIMEOUT) for run in runs)
+    try:
+        report = json.loads(json_out)
+    except json.JSONDecodeError:
+        raise AssertionError(f"`audit verify --json` printed no JSON\nstdout:\n{json_out}\nstderr:\n{json_err}") from None
+    return Verdict(runs[0].returncode, runs[1].returncode, text_out + text_err, report)
+
+
+class WrongEventNamed(AssertionError):
+    """The tampering was detected, but verify named another event as the first bad one."""
+
+
+def assert_clean(data_dir: Path) -> Verdict:
+    verdict = verify(data_dir)
+    assert (verdict.exit_code, verdict.json_exit_code) == (0, 0), str(verdict)
+    assert verdict.report["ok"] is True and verdict.first_bad_event is None, str(verdict)
+    assert verdict.text.startswith("OK: "), str(verdict)
+    return verdict
+
+
+def assert_detected(data_dir: Path, seq: int, *, because: str = "") -> Verdict:
+    """Verify fails (exit 1), reports a problem at event `seq` (whose message contains
+    `because`), and names `seq` as the first bad event in the JSON and in the text."""
+    verdict = verify(data_dir)
+    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.report["ok"] is False, str(verdict)
+    assert "Traceback" not in verdict.text, str(verdict)
+    assert any(because in message for message in verdict.problems_at(seq)), (
+        f"no problem at #{seq} mentioning {because!r}\n{verdict}"
+    )
+    if verdict.first_bad_event != seq or verdict.named_in_text != seq:
+        raise WrongEventNamed(
+            f"expected first bad event #{seq}; JSON named #{verdict.first_bad_event}, "
+            f"text named #{verdict.named_in_text}\n{verdict}"
+        )
+    assert f"first bad event #{seq}:" in verdict.text
+    return verdict
+
+
+# --- the attacker's side: the SQLite file -----------------------------------------------------
+
+
+def db_path(data_dir: Path) -> Path:
+    return data_dir / DB_NAME
+
+
+def connect(data_dir: Path) -> sqlite3.Connection:
+    """A plain connection to the data dir's database, autocommit, rows as sqlite3.Row."""
+    path = db_path(data_dir)
+    assert path.exists(), f"no database at {path}"
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def audit_triggers(conn: sqlite3.Connection) -> dict[str, str]:
+    """The append-only triggers on the audit tables: name -> CREATE TRIGGER statement."""
+    marks = ",".join("?" * len(AUDIT_TABLES))
+    rows = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})", AUDIT_TABLES
+    )
+    return {row["name"]: row["sql"] for row in rows}
+
+
+@contextlib.contextmanager
+def tampered(data_dir: Path) -> Iterator[sqlite3.Connection]:
+    """Edit the database file directly, as someone with write access to it would.
+
+    The append-only triggers are dropped for the edit and put back afterwards, so the schema
+    looks untouched; the edit is one transaction, and the WAL is folded into the main file.
+    """
+    conn = connect(data_dir)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        triggers = audit_triggers(conn)
+        assert len(triggers) == 4, f"expected UPDATE and DELETE triggers on {AUDIT_TABLES}, found {sorted(triggers)}"
+        for name in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        yield conn
+        for sql in triggers.values():
+            conn.execute(sql)
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+
+
+def events(conn: sqlite3.Connection) -> list[dict]:
+    return [dict(row) for row in conn.execute("SELECT * FROM audit_auditevent ORDER BY seq")]
+
+
+def event(conn: sqlite3.Connection, seq: int) -> dict:
+    row = conn.execute("SELECT * FROM audit_auditevent WHERE seq = ?", (seq,)).fetchone()
+    assert row is not None, f"no event #{seq}"
+    return dict(row)
+
+
+def head_size(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT size FROM audit_audithead WHERE id = 1").fetchone()[0]
+
+
+def set_head(conn: sqlite3.Connection, size: int) -> None:
+    conn.execute("UPDATE audit_audithead SET size = ? WHERE id = 1", (size,))
+
+
+def update_event(conn: sqlite3.Connection, seq: int, **values) -> None:
+    assignments = ", ".join(f'"{column}" = ?' for column in values)
+    cur = conn.execute(f"UPDATE audit_auditevent SET {assignments} WHERE seq = ?", (*values.values(), seq))
+    assert cur.rowcount == 1, f"no event #{seq} to update"
+
+
+def insert_event(conn: sqlite3.Connection, row: dict) -> None:
+    columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+    marks = ", ".join("?" * len(EVENT_COLUMNS))
+    conn.execute(f"INSERT INTO audit_auditevent ({columns}) VALUES ({marks})", [row[c] for c in EVENT_COLUMNS])
+
+
+def delete_event(conn: sqlite3.Connection, seq: int) -> None:
+    cur = conn.execute("DELETE FROM audit_auditevent WHERE seq = ?", (seq,))
+    assert cur.rowcount == 1, f"no event #{seq} to delete"
+
+
+def renumber_from(conn: sqlite3.Connection, first: int, by: int) -> None:
+    """Move every event with seq >= first by `by` places, one row at a time so seq stays unique."""
+    seqs = [r[0] for r in conn.execute("SELECT seq FROM audit_auditevent WHERE seq >= ? ORDER BY seq", (first,))]
+    for seq in reversed(seqs) if by > 0 else seqs:
+        conn.execute("UPDATE audit_auditevent SET seq = ? WHERE seq = ?", (seq + by, seq))
+
+
+def reseal(conn: sqlite3.Connection, seq: int) -> str:
+    """Recompute and store the leaf hash of event `seq` as it now stands (the attacker cannot
+    re-sign it: the audit key is not in the database)."""
+    leaf = leaf_hash(canonical(event(conn, seq))).hex()
+    update_event(conn, seq, leaf_hash=leaf)
+    return leaf
+
+
+# --- the spec, re-implemented: canonical event bytes, leaf hashes, signed notes --------------
+
+
+def canonical(row: dict) -> bytes:
+    """DESIGN rule 5's canonical event: sorted-key compact UTF-8 JSON of the event as stored.
+
+    Django keeps an aware datetime on SQLite as naive UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]').
+    """
+    at = dt.datetime.fromisoformat(row["at"])
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+    body = {
+        "seq": row["seq"],
+        "at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "actor": {"id": row["actor_id"], "name": row["actor_name"]},
+        "action": row["action"],
+        "object": {"type": row["object_type"], "id": row["object_id"]},
+        "data": json.loads(row["data"]),
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def leaf_hash(data: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def signed_note(origin: str, size: int, root: bytes, private_key, key_id: bytes | None = None) -> str:
+    """A C2SP signed note over a tlog checkpoint body, signed by `private_key` (Ed25519).
+
+    `key_id` defaults to the key's own 4-byte hash; pass another key's to impersonate it.
+    """
+    from cryptography.hazmat.primitives import serialization
+
+    body = f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
+    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if key_id is None:
+        key_id = hashlib.sha256(origin.encode() + b"\n\x01" + raw).digest()[:4]
+    blob = base64.b64encode(key_id + private_key.sign(body.encode())).decode()
+    return f"{body}\n\u2014 {origin} {blob}\n"
+
+
+def note_key_id(note: str) -> bytes:
+    """The 4-byte key hash on a note's first signature line."""
+    signature_line = note.partition("\n\n")[2].splitlines()[0]
+    return base64.b64decode(signature_line.split(" ")[2])[:4]
+
+
+def checkpoint_notes(data_dir: Path) -> list[str]:
+    path = data_dir / CHECKPOINT_FILE
+    if not path.exists():
+        return []
+    return [json.loads(line)["note"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def append_checkpoint_line(data_dir: Path, line: str) -> None:
+    with (data_dir / CHECKPOINT_FILE).open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+# --- snapshots of the database file (rollback) --------------------------------------------------
+
+
+def _db_files(directory: Path) -> list[Path]:
+    return [directory / (DB_NAME + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def snapshot_db(data_dir: Path, into: Path) -> None:
+    """Copy the database file as a backup would: WAL folded in first, then the files copied."""
+    conn = connect(data_dir)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    into.mkdir(parents=True, exist_ok=True)
+    for src in _db_files(data_dir):
+        if src.exists():
+            shutil.copy2(src, into / src.name)
+
+
+def restore_db(data_dir: Path, snapshot: Path) -> None:
+    """Put the snapshot back in place of the database (and only the database) of `data_dir`."""
+    for path in _db_files(data_dir):
+        path.unlink(missing_ok=True)
+    for src in _db_files(snapshot):
+        if src.exists():
+            shutil.copy2(src, data_dir / src.name)
+
+
+# --- the base data dir -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Base:
+    """A data dir built through the CLI, and what its log holds."""
+
+    path: Path
+    events: tuple[dict, ...]  # from `audit log --json`
+    checkpoint_size: int  # the tree size of its one signed checkpoint
+
+    @property
+    def size(self) -> int:
+        return len(self.events)
+
+    def seq_of(self, action: str) -> int:
+        matches = [e["seq"] for e in self.events if e["action"] == action]
+        assert len(matches) == 1, f"expected one {action} event, found {matches}"
+        return matches[0]
+
+
+def build_base(data_dir: Path) -> Base:
+    """The reference case in miniature, through the real CLI, with a checkpoint in the middle:
+
+    bootstrap admin; a unit; a registrar and a member; register P46/X to the member; issue
+    copy 1; the member confirms receipt; **sign a checkpoint**; then, not yet covered by any
+    signed head, the member reads the document and the registry takes the copy back.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    text_file = data_dir.parent / f"{data_dir.name}-text.txt"
+    text_file.write_text(TEXT, encoding="utf-8")
+    cli(data_dir, "migrate", "-v0")
+    cli(data_dir, "principal", "bootstrap", "admin", "--clearance", "TOP SECRET", "--password-stdin", stdin=PASSWORD + "\n")
+    cli(data_dir, "unit", "add", "--as", "admin", "gd1", "General Department")
+    cli(data_dir, "principal", "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar")
+    cli(data_dir, "principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member")
+    cli(
+        data_dir,
+        "document", "register", "--as", "reg", "--number", "P46/X", "--title", "On the statement",
+        "--classification", "TOP SECRET", "--text-file", str(text_file), "--dated", "1977-02-18", "--to", "gromyko",
+    )  # fmt: skip
+    cli(data_dir, "copies", "issue", "--as", "reg", "P46/X")
+    cli(data_dir, "copy", "receipt", "--as", "gromyko", "P46/X", "1")
+    checkpoint = cli_json(data_dir, "audit", "checkpoint", "--as", "admin")
+    cli(data_dir, "document", "read", "--as", "gromyko", "P46/X")
+    cli(data_dir, "copy", "return", "--as", "reg", "P46/X", "1")
+    logged = cli_json(data_dir, "audit", "log", "--limit", "1000")
+    with contextlib.closing(connect(data_dir)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return Base(path=data_dir, events=tuple(logged), checkpoint_size=checkpoint["tree_size"])
+
+
+def fresh_copy(base: Base, into: Path) -> Path:
+    """A private copy of the base data dir (database, keys, checkpoint file) for one drill."""
+    shutil.copytree(base.path, into)
+    return into

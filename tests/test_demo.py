@@ -1,0 +1,84 @@
+"""`secretariat demo`: the reference case, built for real into a data dir, as a user runs it."""
+
+import json
+
+import pytest
+
+from tests.cli import run
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    result = run(data_dir, "demo")
+    assert result.returncode == 0, result.stderr
+    return data_dir, result.stdout
+
+
+def test_the_demo_prints_the_register_of_p46x_with_nine_copies(demo_dir):
+    _, out = demo_dir
+    assert "Register of No P46/X, as on 1977-02-18" in out
+    assert "Must be returned within 7 days to CC CPSU (General Department, 1st sector)" in out
+    copy_lines = [line for line in out.splitlines() if line.strip().startswith("copy ")]
+    assert len(copy_lines) == 9
+    for k, surname in enumerate(
+        ["Brezhnev", "Podgorny", "Kosygin", "Andropov", "Gromyko", "Kirilenko", "Suslov", "Ponomarev", "Zamiatin"], 1
+    ):
+        line = copy_lines[k - 1]
+        assert f"copy {k:>3} of 9" in line and surname in line
+        assert "issued 1977-02-18  due 1977-02-25" in line
+    assert "issued   9 = returned   0 + destroyed   0 + lost   0 + outstanding   9" in out
+
+
+def test_the_demo_data_dir_answers_the_commands_it_suggests(demo_dir):
+    data_dir, out = demo_dir
+    register = json.loads(run(data_dir, "register", "--as", "registrar", "P46/X", "--json").stdout)
+    assert register["classification"] == "TOP SECRET"
+    assert [c["holder"] for c in register["copies"]][:2] == ["brezhnev", "podgorny"]
+    assert register["balance"]["overdue"] == 9  # as of today, 1977's copies are long overdue
+    then = json.loads(run(data_dir, "overdue", "--as", "registrar", "--as-of", "1977-02-21", "--json").stdout)
+    assert then == []
+    read = run(data_dir, "document", "read", "--as", "gromyko", "P46/X")
+    assert read.returncode == 0
+    assert "The draft of the instructions to the Soviet Ambassador in Washington" in read.stdout
+    assert "Wire when you have done it." in read.stdout
+    refused = run(data_dir, "document", "read", "--as", "registrar", "P46/X")
+    missing = run(data_dir, "document", "read", "--as", "registrar", "P99/X")
+    assert refused.returncode == missing.returncode == 2
+    assert refused.stderr.replace("P46/X", "N") == missing.stderr.replace("P99/X", "N")
+    verify = run(data_dir, "audit", "verify", "--json")
+    assert verify.returncode == 0 and json.loads(verify.stdout)["ok"] is True
+
+
+def test_the_demo_logins_work_with_their_printed_passwords(demo_dir):
+    data_dir, out = demo_dir
+    logins = dict(line.split("\t")[:2] for line in (data_dir / "demo-logins.txt").read_text().splitlines())
+    assert {"brezhnev", "gromyko", "zamiatin", "registrar", "auditor", "visitor", "admin"} <= set(logins)
+    assert logins["gromyko"] in out
+    check = run(
+        data_dir,
+        "shell",
+        "-c",
+        "from django.contrib.auth import authenticate; "
+        f"print(authenticate(username='gromyko', password={logins['gromyko']!r}) is not None)",
+    )
+    assert check.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_running_the_demo_again_starts_fresh(tmp_path):
+    assert run(tmp_path, "demo").returncode == 0
+    run(tmp_path, "copy", "return", "--as", "registrar", "P46/X", "1")
+    again = run(tmp_path, "demo", "--json")
+    assert again.returncode == 0
+    assert json.loads(again.stdout)["balance"]["returned"] == 0
+    assert run(tmp_path, "audit", "verify").returncode == 0
+
+
+def test_the_demo_refuses_a_data_dir_that_is_not_a_demo(tmp_path):
+    (tmp_path / "secretariat.sqlite3").write_bytes(b"someone's registry")
+    result = run(tmp_path, "demo")
+    assert result.returncode == 2
+    assert "not a demo" in result.stderr
+    assert (tmp_path / "secretariat.sqlite3").read_bytes() == b"someone's registry"

@@ -1,0 +1,82 @@
+"""The audit log as a Merkle tree: heads, proofs and signed checkpoints over real events."""
+
+import base64
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+
+from secretariat.audit import merkle, selectors, services, signing
+from secretariat.audit.models import AuditEvent
+from secretariat.audit.verification import verify_log
+from secretariat.errors import InvalidInput
+
+
+@pytest.fixture
+def log(make_principal):
+    """Eleven events: the admin, ten principals."""
+    for k in range(10):
+        make_principal(f"p{k}")
+    return list(AuditEvent.objects.order_by("seq"))
+
+
+def test_leaves_are_the_rfc6962_hash_of_the_canonical_event(log):
+    for event in log:
+        assert bytes.fromhex(event.leaf_hash) == merkle.leaf_hash(event.canonical())
+        assert json.loads(event.canonical())["seq"] == event.seq
+    assert [e.seq for e in log] == list(range(1, 12))
+
+
+def test_every_inclusion_proof_verifies_against_the_head(log):
+    root = bytes.fromhex(selectors.inclusion(1)["root"])
+    for event in log:
+        proof = selectors.inclusion(event.seq)
+        assert merkle.verify_inclusion(
+            event.seq - 1, len(log), bytes.fromhex(event.leaf_hash), [bytes.fromhex(h) for h in proof["proof"]], root
+        )
+
+
+def test_consistency_proofs_link_every_earlier_head_to_the_current_one(log):
+    for old in range(1, len(log) + 1):
+        proof = selectors.consistency(old)
+        assert merkle.verify_consistency(
+            old,
+            len(log),
+            bytes.fromhex(proof["old_root"]),
+            bytes.fromhex(proof["new_root"]),
+            [bytes.fromhex(h) for h in proof["proof"]],
+        )
+
+
+def test_proofs_outside_the_tree_are_refused(log):
+    with pytest.raises(InvalidInput):
+        selectors.inclusion(len(log) + 1)
+    with pytest.raises(InvalidInput):
+        selectors.consistency(0)
+
+
+def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(log, admin):
+    checkpoint = services.sign_checkpoint(admin)
+    origin, size, root = signing.open_note(checkpoint.note, signing.public_key())
+    assert (origin, size) == (settings.SECRETARIAT_AUDIT_ORIGIN, len(log) + 1)
+    assert AuditEvent.objects.get(seq=size).action == "audit.checkpoint"
+    assert root == services.tree_root(size) == bytes.fromhex(checkpoint.root_hash)
+    report = verify_log()
+    assert report.ok and report.size == size and report.checkpoints_checked >= 1
+
+
+def test_a_note_signed_by_another_key_is_rejected(log, admin):
+    checkpoint = services.sign_checkpoint(admin)
+    body = checkpoint.note.partition("\n\n")[0] + "\n"
+    other = Ed25519PrivateKey.generate()
+    blob = base64.b64encode(
+        signing.key_hash(settings.SECRETARIAT_AUDIT_ORIGIN, other.public_key()) + other.sign(body.encode())
+    )
+    forged = f"{body}\n{signing.SIGNATURE_DASH} {settings.SECRETARIAT_AUDIT_ORIGIN} {blob.decode()}\n"
+    with pytest.raises(ValueError, match="no signature by the audit key"):
+        signing.open_note(forged, signing.public_key())
+    tampered = checkpoint.note.replace(f"\n{checkpoint.tree_size}\n", f"\n{checkpoint.tree_size + 1}\n")
+    with pytest.raises(ValueError, match="does not verify"):
+        signing.open_note(tampered, signing.public_key())
+

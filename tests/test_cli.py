@@ -1,0 +1,161 @@
+"""The command line as people use it: text and --json, clear refusals that change nothing."""
+
+import json
+
+import pytest
+
+from tests.cli import run
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """A data dir with an admin, a registrar, two members and P46/X on the distribution of one."""
+    data_dir = tmp_path_factory.mktemp("office")
+    (data_dir / "decision.txt").write_text("The draft is to be approved.\n")
+    steps = [
+        ("migrate", "-v0"),
+        ("principal", "bootstrap", "admin"),
+        ("unit", "add", "--as", "admin", "gd-1", "General Department, 1st sector"),
+        (
+            "principal",
+            "add",
+            "--as",
+            "admin",
+            "registrar",
+            "--clearance",
+            "TS",
+            "--roles",
+            "registrar",
+            "--unit",
+            "gd-1",
+        ),
+        ("principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member"),
+        ("principal", "add", "--as", "admin", "visitor"),
+        (
+            "document",
+            "register",
+            "--as",
+            "registrar",
+            "--number",
+            "P46/X",
+            "--title",
+            "Instructions",
+            "--classification",
+            "TOP SECRET",
+            "--text-file",
+            "decision.txt",
+            "--dated",
+            "1977-02-18",
+            "--to",
+            "gromyko",
+            "--kind",
+            "extract",
+            "--return-to",
+            "gd-1",
+        ),
+    ]
+    for step in steps:
+        result = run(data_dir, *step)
+        assert result.returncode == 0, (step, result.stderr)
+    return data_dir
+
+
+def audit_size(data_dir) -> int:
+    return json.loads(run(data_dir, "audit", "verify", "--json").stdout)["size"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("copies", "issue", "--as", "registrar", "P46/X", "--to", "nobody"), "invalid: unknown principal 'nobody'"),
+        (
+            ("copies", "issue", "--as", "registrar", "P46/X", "--to", "visitor"),
+            "refused: visitor is not cleared for TOP SECRET",
+        ),
+        (("copy", "return", "--as", "registrar", "P46/X", "7"), "not found: no copy 7 of No P46/X"),
+        (
+            (
+                "document",
+                "register",
+                "--as",
+                "registrar",
+                "--number",
+                "P46//X",
+                "--title",
+                "T",
+                "--classification",
+                "S",
+                "--text-file",
+                "decision.txt",
+                "--dated",
+                "1977-02-18",
+            ),
+            "invalid: malformed registration number 'P46//X'",
+        ),
+        (("principal", "add", "--as", "registrar", "x"), "refused: registrar is not an admin"),
+        (("document", "read", "--as", "visitor", "P46/X"), "not found: no document No P46/X"),
+    ],
+)
+def test_a_refusal_is_one_clear_line_and_changes_nothing(office, args, message):
+    before = audit_size(office)
+    result = run(office, *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message) and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert audit_size(office) == before
+
+
+def test_argument_errors_name_the_bad_value(office):
+    result = run(
+        office,
+        "document",
+        "register",
+        "--as",
+        "registrar",
+        "--title",
+        "T",
+        "--classification",
+        "COSMIC",
+        "--text-file",
+        "decision.txt",
+        "--dated",
+        "1977-02-18",
+    )
+    assert result.returncode == 2
+    assert "COSMIC" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_json_errors_carry_a_code_and_a_message(office):
+    result = run(office, "copy", "return", "--as", "registrar", "P46/X", "9", "--json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"error": {"code": "not_found", "message": "no copy 9 of No P46/X"}}
+
+
+def test_the_life_of_a_copy_from_the_command_line(office):
+    issued = json.loads(run(office, "copies", "issue", "--as", "registrar", "P46/X", "--json").stdout)
+    assert [(c["copy"], c["of"], c["holder"], c["status"]) for c in issued] == [(1, 1, "gromyko", "issued")]
+    receipt = json.loads(run(office, "copy", "receipt", "--as", "gromyko", "P46/X", "1", "--json").stdout)
+    assert receipt["receipt_confirmed_at"] is not None
+    text = run(office, "copies", "list", "--as", "registrar", "P46/X").stdout
+    assert "copy   1 of 1" in text and "held" in text
+    returned = run(office, "copy", "return", "--as", "registrar", "P46/X", "1")
+    assert returned.returncode == 0 and "returned" in returned.stdout
+    register = json.loads(run(office, "register", "--as", "registrar", "--json").stdout)
+    assert register == [
+        {
+            "number": "P46/X",
+            "issued": 1,
+            "returned": 1,
+            "destroyed": 0,
+            "lost": 0,
+            "outstanding": 0,
+            "overdue": 0,
+            "balanced": True,
+        }
+    ]
+    show = run(office, "document", "show", "--as", "registrar", "P46/X").stdout
+    assert "Must be returned within 7 days to General Department, 1st sector" in show
+    verify = run(office, "audit", "verify")
+    assert verify.returncode == 0 and verify.stdout.startswith("OK: ")

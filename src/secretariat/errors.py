@@ -1,5 +1,10 @@
 """The errors services raise. Each carries a message meant for the person who asked."""
 
+import contextlib
+from collections.abc import Iterator
+
+from django.db import IntegrityError, transaction
+
 
 class ServiceError(Exception):
     """A request that was refused; nothing was changed."""
@@ -27,3 +32,18 @@ class Refused(ServiceError):
     """Well-formed, but the rules do not allow it (a transition, a grant, a limit)."""
 
     code = "refused"
+
+
+@contextlib.contextmanager
+def unique_or_refused(message: str) -> Iterator[None]:
+    """Refuse, rather than crash, when a concurrent writer took the same unique value first.
+
+    The block runs in a savepoint; a unique-constraint violation inside it becomes Refused.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if "unique" not in str(exc).lower():
+            raise
+        raise Refused(message) from None

@@ -8,9 +8,10 @@ from django.db import transaction
 
 from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
 from secretariat.accounts.selectors import unit_by_code
+from secretariat.audit.models import AuditHead
 from secretariat.audit.services import record
 from secretariat.classification import Classification, Level, normalise_compartment
-from secretariat.errors import InvalidInput, Refused
+from secretariat.errors import InvalidInput, Refused, unique_or_refused
 
 
 def _require_admin(by: Principal) -> None:
@@ -66,8 +67,6 @@ def _create(username, *, first_name, last_name, email, clearance, compartments, 
         Principal.username_validator(username)
     except ValidationError:
         raise InvalidInput(f"malformed username {username!r}: letters, digits and @.+-_ only") from None
-    if Principal.objects.filter(username=username).exists():
-        raise Refused(f"a principal named {username!r} exists already")
     principal = Principal(
         username=username, first_name=first_name, last_name=last_name, email=email, clearance=clearance, unit=unit
     )
@@ -79,7 +78,8 @@ def _create(username, *, first_name, last_name, email, clearance, compartments, 
         except ValidationError as exc:
             raise InvalidInput("password refused: " + " ".join(exc.messages)) from None
         principal.set_password(password)
-    principal.save()
+    with unique_or_refused(f"a principal named {username!r} exists already"):
+        principal.save()
     principal.compartments.set(compartments)
     RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
     return principal
@@ -88,6 +88,7 @@ def _create(username, *, first_name, last_name, email, clearance, compartments, 
 @transaction.atomic
 def bootstrap_admin(username: str, *, clearance="TOP SECRET", password: str | None = None, **names) -> Principal:
     """The first admin, made when nobody can grant yet. Refused once any admin exists."""
+    AuditHead.objects.select_for_update().get(pk=1)  # serialises bootstraps on PostgreSQL too
     if RoleGrant.objects.filter(role=Role.ADMIN).exists():
         raise Refused("an admin exists already; ask them to add principals")
     principal = _create(

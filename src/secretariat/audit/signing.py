@@ -5,9 +5,11 @@ only write the database cannot forge an event signature or a tree head.
 """
 
 import base64
+import contextlib
 import functools
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -26,13 +28,18 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
+        # Written whole under a temporary name, then linked into place: a process that
+        # loses the race to make the key reads the winner's complete file, never half of it.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another process made it first; use theirs
-        else:
             with os.fdopen(fd, "wb") as f:
                 f.write(pem)
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")

@@ -18,7 +18,7 @@ from secretariat.accounts.models import Compartment, Principal, Role, Unit
 from secretariat.audit.services import record
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
 from secretariat.registry.models import (
     Attachment,
     Copy,
@@ -52,10 +52,15 @@ def _compartment_rows(classification: Classification) -> list[Compartment]:
 
 
 def _allocate_number(series: str) -> str:
-    """Next number of a series, taken under the row lock so it is unique and gap-free."""
+    """Next free number of a series, taken under the row lock so it is unique and gap-free.
+
+    A number of the series registered by hand (GD-3 typed in) is stepped over, not reused.
+    """
     NumberSeries.objects.get_or_create(prefix=series)
     row = NumberSeries.objects.select_for_update().get(prefix=series)
     row.last += 1
+    while Document.objects.filter(number=f"{series}-{row.last}").exists():
+        row.last += 1
     row.save(update_fields=["last"])
     return f"{series}-{row.last}"
 
@@ -117,26 +122,25 @@ def register_document(
             check_registration_number(number)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
-    if Document.objects.filter(number=number).exists():
-        raise Refused(f"No {number} is registered already")
     now = clock.now()
-    document = Document.objects.create(
-        number=number,
-        title=title,
-        kind=kind,
-        level=classification.level,
-        initial_level=classification.level,
-        initial_compartments=sorted(classification.compartments),
-        author_unit=author_unit,
-        signatory=signatory.strip(),
-        dated=dated,
-        page_count=page_count,
-        body=body,
-        return_days=return_days,
-        return_to=return_to,
-        registered_at=now,
-        registered_by=by,
-    )
+    with unique_or_refused(f"No {number} is registered already"):
+        document = Document.objects.create(
+            number=number,
+            title=title,
+            kind=kind,
+            level=classification.level,
+            initial_level=classification.level,
+            initial_compartments=sorted(classification.compartments),
+            author_unit=author_unit,
+            signatory=signatory.strip(),
+            dated=dated,
+            page_count=page_count,
+            body=body,
+            return_days=return_days,
+            return_to=return_to,
+            registered_at=now,
+            registered_by=by,
+        )
     document.compartments.set(compartments)
     DocumentVersion.objects.create(document=document, number=1, text=text, created_at=now, created_by=by)
     record(

@@ -47,7 +47,7 @@ def install(apps, schema_editor):
     if statements is None:
         raise RuntimeError(f"no append-only triggers for the {vendor} database")
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: '%' is PL/pgSQL's own
     apps.get_model("audit", "AuditHead").objects.create(pk=1, size=0)
 
 

@@ -11,6 +11,11 @@ REGISTER (register metadata: number, classification, holders, dates): whoever ma
 registry staff (the registrar role) whose clearance dominates the classification; registry
 staff thereby learn that a paper exists, never what it says.
 
+The audit log is register metadata too: an event about a document or a copy is visible to
+whoever may REGISTER that document; auditors also see the events about accounts, units,
+compartments and bodies, and those about papers their clearance dominates. Events of any
+other kind are shown to nobody until a rule for them is written here (fail closed).
+
 No role, not even admin or a Django superuser flag, adds to this by itself. Views, the API,
 the CLI and every selector fetch through `restrict`, so a forbidden row is simply absent:
 missing and forbidden look the same.
@@ -18,10 +23,15 @@ missing and forbidden look the same.
 
 import enum
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 
 from secretariat.accounts.models import Compartment, Role
+from secretariat.audit.models import AuditEvent
 from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
+
+# Object types of events that carry no paper's metadata; "" is an event about the log itself.
+AUDITED_ADMINISTRATION = ["", "accounts.principal", "accounts.unit", "accounts.compartment", "decisions.body"]
 
 
 class Action(enum.StrEnum):
@@ -64,6 +74,27 @@ def document_q(principal, action: Action, prefix: str = "") -> Q:
     raise ValueError(f"unknown action {action!r}")
 
 
+def _keys(queryset: QuerySet) -> QuerySet:
+    """Primary keys as text, to match AuditEvent.object_id."""
+    return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+
+def audit_event_q(principal) -> Q:
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    about_document, about_copy = Q(object_type="registry.document"), Q(object_type="registry.copy")
+    visible = (
+        about_document & Q(object_id__in=_keys(Document.objects.filter(document_q(principal, Action.REGISTER))))
+    ) | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__")))))
+    if principal.role_grants.filter(role=Role.AUDITOR).exists():
+        visible |= (
+            Q(object_type__in=AUDITED_ADMINISTRATION)
+            | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))
+            | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(clearance_q(principal, "document__")))))
+        )
+    return visible
+
+
 def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
     """Narrow `queryset` to the rows `principal` may see for `action`. Fails closed on unknown models."""
     action = Action(action)
@@ -82,4 +113,6 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
         return queryset.filter(q)
     if model is DistributionEntry:
         return queryset.filter(document_q(principal, Action.REGISTER, "document__"))
+    if model is AuditEvent:
+        return queryset.filter(audit_event_q(principal))
     raise TypeError(f"no access rule for {model._meta.label}: refusing to list it")

@@ -6,11 +6,15 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
+from secretariat.accounts.models import RoleGrant
 from secretariat.audit import merkle, selectors, services, signing
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
 from secretariat.errors import InvalidInput
+from secretariat.registry import services as registry
 
 
 @pytest.fixture
@@ -80,3 +84,27 @@ def test_a_note_signed_by_another_key_is_rejected(log, admin):
     with pytest.raises(ValueError, match="does not verify"):
         signing.open_note(tampered, signing.public_key())
 
+
+def test_the_audit_viewer_goes_through_the_access_rule(make_principal, register, registrar, admin):
+    member = make_principal("gromyko")
+    outsider = make_principal("kosygin")
+    auditor = make_principal("auditor", roles=("auditor",))
+    junior_auditor = make_principal("junior", clearance="SECRET", roles=("auditor",))
+    register(number="P46/X", to=[member])
+    registry.issue_copies(registrar, "P46/X")
+    with transaction.atomic():  # an event about a kind of object no rule covers: fail closed
+        services.record(admin, "grant.inspected", RoleGrant.objects.first())
+    document_events = {"document.registered", "distribution.added", "copy.issued"}
+
+    def seen(principal):
+        return {e.action for e in selectors.events(principal, limit=1000)}
+
+    assert document_events | {"principal.added", "principal.bootstrapped"} <= seen(auditor)
+    assert "grant.inspected" not in seen(auditor)
+    assert not document_events & seen(junior_auditor)
+    assert "principal.added" in seen(junior_auditor)
+    assert document_events <= seen(member)
+    assert "principal.added" not in seen(member)
+    assert document_events <= seen(registrar)
+    assert seen(outsider) == set()
+    assert seen(AnonymousUser()) == set()

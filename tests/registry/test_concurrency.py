@@ -188,6 +188,7 @@ def set_up(site: Site, documents: tuple[str, ...] = (), holders: bool = True) ->
     site.run("migrate", "-v0")
     site.json("principal", "bootstrap", "admin")
     site.json("principal", "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar")
+    site.json("principal", "add", "--as", "admin", "auditor", "--clearance", "TOP SECRET", "--roles", "auditor")
     if not holders:
         return
     finish(
@@ -209,7 +210,7 @@ def audit_events(site: Site) -> tuple[list[dict], dict]:
     """The whole log, after checking it verifies and that its size is its number of events."""
     report = site.json("audit", "verify")
     assert report["ok"] is True and report["problems"] == [], report
-    events = site.json("audit", "log", "--limit", "1000000")
+    events = site.json("audit", "log", "--as", "auditor", "--limit", "1000000")
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert report["size"] == len(events)
     return events, report

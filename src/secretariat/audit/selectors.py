@@ -2,13 +2,15 @@
 
 from django.db.models import QuerySet
 
+from secretariat.access import Action, restrict
 from secretariat.audit import merkle
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from secretariat.errors import InvalidInput
 
 
-def events(after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(seq__gt=after).order_by("seq")[:limit]
+def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
+    """The events `principal` may see (metadata only: see access.py), oldest first."""
+    return restrict(AuditEvent.objects.filter(seq__gt=after), principal, Action.REGISTER).order_by("seq")[:limit]
 
 
 def tree_size() -> int:

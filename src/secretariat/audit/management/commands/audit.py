@@ -14,7 +14,10 @@ class Command(SecretariatCommand):
         )
         cp = subcommand(sub, "checkpoint", help="sign and store the current tree head")
         add_actor(cp)
-        log = subcommand(sub, "log", help="list events")
+        log = subcommand(
+            sub, "log", help="list the events you may see (auditors: all but papers above their clearance)"
+        )
+        add_actor(log)
         log.add_argument("--after", type=int, default=0, help="start after this event number")
         log.add_argument("--limit", type=int, default=50)
         inc = subcommand(sub, "inclusion", help="inclusion proof of one event")
@@ -56,7 +59,7 @@ class Command(SecretariatCommand):
                     "object": f"{e.object_type}:{e.object_id}" if e.object_type else "",
                     "data": e.data,
                 }
-                for e in selectors.events(o["after"], o["limit"])
+                for e in selectors.events(principal_by_username(o["actor"]), o["after"], o["limit"])
             ]
             text = "\n".join(
                 f"#{r['seq']:<6} {r['at'][:19]}  {r['actor'] or '-':<12} {r['action']:<28} {r['object']}" for r in rows

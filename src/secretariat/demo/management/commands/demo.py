@@ -104,6 +104,6 @@ def _next_steps(number: str) -> list[tuple[str, str]]:
         ("secretariat overdue --as registrar --as-of 1977-02-26", "copies not back by the due date"),
         (f"secretariat document read --as gromyko {number}", "the content, as an addressee (audited)"),
         (f"secretariat document read --as registrar {number}", "not found: registry staff see metadata only"),
-        ("secretariat audit log", "the journal of every step"),
+        ("secretariat audit log --as auditor", "the journal of every step"),
         ("secretariat audit verify", "recompute the Merkle tree, check every signature"),
     ]

@@ -21,7 +21,7 @@ from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 
 @dataclass(frozen=True)
 class Problem:
-    seq: int
+    seq: int | None  # None: not attributable to one event (a bad checkpoint note, a missing head row)
     message: str
 
 
@@ -38,7 +38,9 @@ class Report:
 
     @property
     def first_bad(self) -> Problem | None:
-        return min(self.problems, key=lambda p: p.seq, default=None)
+        """The problem at the lowest event number; else the first one no event is to blame for."""
+        events = [p for p in self.problems if p.seq is not None]
+        return min(events, key=lambda p: p.seq, default=None) or next(iter(self.problems), None)
 
     def as_json(self) -> dict:
         first = self.first_bad
@@ -48,14 +50,27 @@ class Report:
             "root": self.root.hex(),
             "checkpoints_checked": self.checkpoints_checked,
             "first_bad_event": first.seq if first else None,
-            "problems": [{"seq": p.seq, "message": p.message} for p in sorted(self.problems, key=lambda p: p.seq)],
+            "problems": [
+                {"seq": p.seq, "message": p.message}
+                for p in sorted(self.problems, key=lambda p: (p.seq is None, p.seq or 0))
+            ],
         }
 
 
-def _file_notes(path: Path) -> list[str]:
+def _file_notes(path: Path) -> list[str | None]:
+    """The signed notes in the checkpoint file, one per line; None for a line that holds none."""
     if not path.exists():
         return []
-    return [json.loads(line)["note"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    notes: list[str | None] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            note = json.loads(line)["note"]
+        except (ValueError, KeyError, TypeError):
+            note = None
+        notes.append(note if isinstance(note, str) else None)
+    return notes
 
 
 def verify_log() -> Report:
@@ -71,16 +86,19 @@ def verify_log() -> Report:
     heads: list[tuple[str, int, bytes]] = []
     seen: set[str] = set()
     for where, note in checkpoints:
+        if note is None:
+            report.problems.append(Problem(None, f"{where}: not a JSON line holding a signed note"))
+            continue
         if note in seen:
             continue  # the same signed head, kept both in the database and in the file
         seen.add(note)
         try:
             origin, size, root = signing.open_note(note, key)
         except ValueError as exc:
-            report.problems.append(Problem(1, f"{where}: {exc}"))
+            report.problems.append(Problem(None, f"{where}: {exc}"))
             continue
         if origin != settings.SECRETARIAT_AUDIT_ORIGIN:
-            report.problems.append(Problem(1, f"{where}: signed for another log ({origin})"))
+            report.problems.append(Problem(None, f"{where}: signed for another log ({origin})"))
             continue
         heads.append((where, size, root))
     roots_wanted = {size for _, size, _ in heads}
@@ -110,9 +128,13 @@ def verify_log() -> Report:
         expected += 1
     report.size = expected - 1
     report.root = tree.root()
+    event_problems = [p.seq for p in report.problems if p.seq is not None]
 
-    recorded_size = AuditHead.objects.get(pk=1).size
-    if recorded_size > report.size:
+    head = AuditHead.objects.filter(pk=1).first()
+    recorded_size = head.size if head is not None else 0
+    if head is None:
+        report.problems.append(Problem(None, "the log's head row is missing"))
+    elif recorded_size > report.size:
         report.problems.append(
             Problem(
                 report.size + 1, f"the log holds {report.size} events but its head counts {recorded_size}: truncated"
@@ -128,9 +150,10 @@ def verify_log() -> Report:
                 )
             )
         elif roots_at[size] != root:
+            explained = [seq for seq in event_problems if seq <= size]
             report.problems.append(
                 Problem(
-                    _first_after_good(heads, roots_at, size),
+                    min(explained) if explained else _first_after_good(heads, roots_at, size),
                     f"{where} does not match the log at size {size}: an event under it changed",
                 )
             )

@@ -34,8 +34,9 @@ class Command(SecretariatCommand):
             text = (
                 f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed checkpoint(s) match"
                 if report.ok
-                else f"FAILED: first bad event #{first.seq}: {first.message}"
-                + "".join(f"\n  #{p.seq}: {p.message}" for p in sorted(report.problems, key=lambda p: p.seq)[1:])
+                else (f"FAILED: first bad event #{first.seq}: " if first.seq is not None else "FAILED: ")
+                + first.message
+                + "".join(f"\n  #{p.seq}: {p.message}" for p in report.problems if p is not first)
             )
             if report.ok:
                 return self.emit(report.as_json(), text)

@@ -92,11 +92,10 @@ FIRST_BAD = re.compile(r"first bad event #(\d+):")
 
 @dataclass
 class Verdict:
-    """What `secretariat audit verify` said, once as text and once with --json."""
+    """What `secretariat audit verify --json` said."""
 
     exit_code: int
-    json_exit_code: int
-    text: str  # stdout + stderr of the text run
+    text: str  # the human report it writes to stderr on failure
     report: dict
 
     @property
@@ -112,41 +111,32 @@ class Verdict:
         return [p["message"] for p in self.report["problems"] if p["seq"] == seq]
 
     def __str__(self) -> str:
-        return f"exit {self.exit_code}/{self.json_exit_code}\n{self.text}\n{json.dumps(self.report, indent=2)}"
+        return f"exit {self.exit_code}\n{self.text}\n{json.dumps(self.report, indent=2)}"
 
 
-def verify(data_dir: Path, *, text: bool = True) -> Verdict:
-    """Run `audit verify --json` and, with `text`, `audit verify` alongside it (both only read)."""
-    variants = (("--json",), ()) if text else (("--json",),)
-    runs = [
-        subprocess.Popen(
-            [secretariat_bin(), "audit", "verify", *extra],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=cli_env(data_dir),
-        )
-        for extra in variants
-    ]
-    outputs = [run.communicate(timeout=TIMEOUT) for run in runs]
-    json_out, json_err = outputs[0]
+def verify(data_dir: Path) -> Verdict:
+    """Run `audit verify --json`: the report on stdout, and on failure the human text on stderr."""
+    run = subprocess.run(
+        [secretariat_bin(), "audit", "verify", "--json"],
+        capture_output=True,
+        text=True,
+        env=cli_env(data_dir),
+        timeout=TIMEOUT,
+    )
     try:
-        report = json.loads(json_out)
+        report = json.loads(run.stdout)
     except json.JSONDecodeError:
         raise AssertionError(
-            f"`audit verify --json` printed no JSON\nstdout:\n{json_out}\nstderr:\n{json_err}"
+            f"`audit verify --json` printed no JSON\nstdout:\n{run.stdout}\nstderr:\n{run.stderr}"
         ) from None
-    if not text:
-        return Verdict(runs[0].returncode, runs[0].returncode, "", report)
-    return Verdict(runs[1].returncode, runs[0].returncode, "".join(outputs[1]), report)
+    return Verdict(run.returncode, run.stderr, report)
 
 
-def assert_clean(data_dir: Path, *, text: bool = True) -> Verdict:
-    """Verify passes (exit 0); `text=False` checks only the JSON run, to save a process."""
-    verdict = verify(data_dir, text=text)
-    assert (verdict.exit_code, verdict.json_exit_code) == (0, 0), str(verdict)
+def assert_clean(data_dir: Path) -> Verdict:
+    """Verify passes: exit 0, ok, nothing named."""
+    verdict = verify(data_dir)
+    assert verdict.exit_code == 0, str(verdict)
     assert verdict.report["ok"] is True and verdict.first_bad_event is None, str(verdict)
-    assert not text or verdict.text.startswith("OK: "), str(verdict)
     return verdict
 
 
@@ -154,7 +144,7 @@ def assert_detected(data_dir: Path, seq: int, *, because: str = "") -> Verdict:
     """Verify fails (exit 1), reports a problem at event `seq` (whose message contains
     `because`), and names `seq` as the first bad event in the JSON and in the text."""
     verdict = verify(data_dir)
-    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.exit_code == 1, str(verdict)
     assert verdict.report["ok"] is False, str(verdict)
     assert "Traceback" not in verdict.text, str(verdict)
     assert any(because in message for message in verdict.problems_at(seq)), (

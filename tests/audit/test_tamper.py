@@ -3,11 +3,11 @@ exit 1 naming the first bad event.
 
 One base data dir is built per session through the real CLI (see `drill.build_base`): 11
 events, with a signed checkpoint over the first 9, so every attack is tried both under a
-signed head and after the last one. Each drill works on its own copy of it, first checks
-that the copy verifies clean, then edits the SQLite file directly (dropping the append-only
-triggers for the edit, as anyone with write access to the file can) or the checkpoint file,
-and runs `audit verify` (text and --json) in a subprocess. The drills always use SQLite, in
-both CI passes: SECRETARIAT_DATABASE_URL is removed from the CLI's environment.
+signed head and after the last one. Each drill works on its own copy of it, edits the
+SQLite file directly (dropping the append-only triggers for the edit, as anyone with write
+access to the file can) or the checkpoint file, and runs `audit verify --json` in a
+subprocess: the report on stdout, the human text on stderr. The drills always use SQLite,
+in both CI passes: SECRETARIAT_DATABASE_URL is removed from the CLI's environment.
 """
 
 import json
@@ -45,10 +45,8 @@ def base(tmp_path_factory) -> drill.Base:
 
 @pytest.fixture
 def data(base, tmp_path):
-    """A fresh copy of the base data dir for one drill, checked clean before it is attacked."""
-    copy = drill.fresh_copy(base, tmp_path / "data")
-    assert_clean(copy, text=False)
-    return copy
+    """A fresh copy of the base data dir for one drill (the base itself was checked clean)."""
+    return drill.fresh_copy(base, tmp_path / "data")
 
 
 def target(base: drill.Base, position: str) -> int:
@@ -199,7 +197,7 @@ def test_truncation_under_a_signed_checkpoint_is_named(data, k, head_fixed):
     (in the database and in the checkpoint file) covers more events than the log holds: the
     first missing one, size + 1 of what remains, is named."""
     signed = drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"]
-    assert_clean(data, text=False)
+    assert_clean(data)
     with tampered(data) as conn:
         for seq in range(signed, signed - k, -1):
             drill.delete_event(conn, seq)
@@ -252,7 +250,7 @@ def test_rolled_back_database_that_kept_working_is_bounded_by_the_last_good_chec
     drill.cli(data, "principal", "add", "--as", "admin", "brezhnev", "--clearance", "TOP SECRET", "--roles", "member")
     assert drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"] == signed
     verdict = drill.verify(data)
-    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.exit_code == 1, str(verdict)
     assert verdict.report["size"] == signed, str(verdict)
     assert verdict.first_bad_event == base.checkpoint_size + 1, str(verdict)
     assert any("does not match the log" in p["message"] for p in verdict.report["problems"]), str(verdict)
@@ -364,7 +362,7 @@ def test_forged_checkpoint_is_reported(data, store, impersonate, reason):
             )
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     verdict = drill.verify(data)
-    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.exit_code == 1, str(verdict)
     assert verdict.report["ok"] is False and verdict.report["checkpoints_checked"] == 1, str(verdict)
     assert [p["message"] for p in verdict.report["problems"]] == [f"{where}: checkpoint {reason}"], str(verdict)
     assert f"{where}: checkpoint {reason}" in verdict.text, str(verdict)
@@ -388,7 +386,7 @@ def test_garbage_in_the_checkpoint_file_is_reported(data, line):
     """Attack: write garbage into the checkpoint file. Verify fails with a report, not a crash."""
     drill.append_checkpoint_line(data, line)
     verdict = drill.verify(data)
-    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.exit_code == 1, str(verdict)
     assert "Traceback" not in verdict.text and verdict.report["ok"] is False, str(verdict)
 
 
@@ -398,5 +396,5 @@ def test_deleted_head_row_is_reported(data):
     with tampered(data) as conn:
         conn.execute("DELETE FROM audit_audithead")
     verdict = drill.verify(data)
-    assert (verdict.exit_code, verdict.json_exit_code) == (1, 1), str(verdict)
+    assert verdict.exit_code == 1, str(verdict)
     assert "Traceback" not in verdict.text and verdict.report["ok"] is False, str(verdict)

@@ -40,9 +40,9 @@ class Command(SecretariatCommand):
             )
             if report.ok:
                 return self.emit(report.as_json(), text)
-            self.emit(report.as_json(), "")
-            if not self.as_json:
-                self.stderr.write(text)
+            if self.as_json:
+                self.emit(report.as_json(), "")
+            self.stderr.write(text)  # with --json too: the JSON is for machines, this line for people
             raise SystemExit(1)
         if action == "checkpoint":
             checkpoint = services.sign_checkpoint(principal_by_username(o["actor"]))

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from secretariat.classification import Classification, Level
+from secretariat.errors import Refused
 
 
 class Role(models.TextChoices):
@@ -64,6 +65,11 @@ class Principal(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.role_codes
+
+    def require_role(self, role: str, to: str) -> None:
+        """Refuse (Refused) unless this principal holds `role`; `to` says what it is needed for."""
+        if not self.has_role(role):
+            raise Refused(f"{self.username} is not a {Role(role).label}: only a {Role(role).label} may {to}")
 
 
 class RoleGrant(models.Model):

@@ -1,6 +1,9 @@
 """Reads about principals and units."""
 
+from collections.abc import Iterable
+
 from secretariat.accounts.models import Compartment, Principal, Unit
+from secretariat.classification import normalise_compartment
 from secretariat.errors import InvalidInput
 
 
@@ -14,6 +17,18 @@ def principal_by_username(username: str) -> Principal:
 
 def principals():
     return Principal.objects.select_related("unit").prefetch_related("compartments", "role_grants").order_by("username")
+
+
+def compartments_by_code(codes: Iterable[str]) -> list[Compartment]:
+    """The compartments named; InvalidInput for a malformed or unknown one."""
+    try:
+        wanted = {normalise_compartment(code) for code in codes}
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    found = list(Compartment.objects.filter(code__in=wanted))
+    if missing := wanted - {c.code for c in found}:
+        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
+    return found
 
 
 def units():

@@ -7,33 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
-from secretariat.accounts.selectors import unit_by_code
+from secretariat.accounts.selectors import compartments_by_code, unit_by_code
 from secretariat.audit.models import AuditHead
 from secretariat.audit.services import record
 from secretariat.classification import Classification, Level, normalise_compartment
 from secretariat.errors import InvalidInput, Refused, unique_or_refused
 
 
-def _require_admin(by: Principal) -> None:
-    if not by.has_role(Role.ADMIN):
-        raise Refused(f"{by.username} is not an admin: only admins manage accounts")
-
-
 def _check_grant(by: Principal, wanted: Classification) -> None:
     """Nobody grants a clearance or compartment above their own."""
     if not by.classification.dominates(wanted):
         raise Refused(f"{by.username} holds {by.classification} and cannot grant {wanted}")
-
-
-def _compartments(codes: Iterable[str]) -> list[Compartment]:
-    try:
-        wanted = {normalise_compartment(code) for code in codes}
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    found = list(Compartment.objects.filter(code__in=wanted))
-    if missing := wanted - {c.code for c in found}:
-        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
-    return found
 
 
 def _roles(roles: Iterable[str]) -> list[str]:
@@ -120,13 +104,11 @@ def add_principal(
     email: str = "",
     password: str | None = None,
 ) -> Principal:
-    _require_admin(by)
+    by.require_role(Role.ADMIN, "manage accounts")
     level = _level(clearance)
-    held = _compartments(compartments)
+    held = compartments_by_code(compartments)
     _check_grant(by, Classification(level, frozenset(c.code for c in held)))
     roles = _roles(roles)
-    if Role.ADMIN in roles and not by.has_role(Role.ADMIN):
-        raise Refused("only an admin grants the admin role")
     principal = _create(
         username,
         first_name=first_name,
@@ -147,10 +129,10 @@ def change_clearance(
     by: Principal, principal: Principal, *, clearance=None, compartments: Iterable[str] | None = None
 ) -> Principal:
     """Raise or lower a clearance; what is granted must stay within the granter's own."""
-    _require_admin(by)
+    by.require_role(Role.ADMIN, "manage accounts")
     before = principal.classification
     level = _level(clearance) if clearance is not None else before.level
-    held = _compartments(compartments) if compartments is not None else list(principal.compartments.all())
+    held = compartments_by_code(compartments) if compartments is not None else list(principal.compartments.all())
     after = Classification(level, frozenset(c.code for c in held))
     _check_grant(by, after)
     principal.clearance = level
@@ -162,7 +144,7 @@ def change_clearance(
 
 @transaction.atomic
 def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Principal:
-    _require_admin(by)
+    by.require_role(Role.ADMIN, "manage accounts")
     roles = [r for r in _roles(roles) if r not in principal.role_codes]
     RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
     record(by, "principal.roles_granted", principal, {"roles": roles})
@@ -171,7 +153,7 @@ def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Pr
 
 @transaction.atomic
 def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit:
-    _require_admin(by)
+    by.require_role(Role.ADMIN, "manage accounts")
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise InvalidInput("a unit needs a code and a name")
@@ -185,7 +167,7 @@ def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit
 @transaction.atomic
 def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
     """A new compartment is granted to its creator, who alone can then grant it further."""
-    _require_admin(by)
+    by.require_role(Role.ADMIN, "manage accounts")
     try:
         code = normalise_compartment(code)
     except ValueError as exc:

@@ -10,8 +10,7 @@ from secretariat.errors import InvalidInput, Refused
 
 @transaction.atomic
 def add_body(by: Principal, name: str, prefix: str, *, return_days: int = 7, registry_unit: Unit | None = None) -> Body:
-    if not by.has_role(Role.ADMIN):
-        raise Refused(f"{by.username} is not an admin: only admins set up bodies")
+    by.require_role(Role.ADMIN, "set up bodies")
     name, prefix = name.strip(), prefix.strip().upper()
     if not name or not prefix.isalnum():
         raise InvalidInput("a body needs a name and an alphanumeric registration prefix")

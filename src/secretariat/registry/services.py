@@ -14,7 +14,8 @@ from django.db.models import F
 
 from secretariat import clock
 from secretariat.access import Action, restrict
-from secretariat.accounts.models import Compartment, Principal, Role, Unit
+from secretariat.accounts.models import Principal, Role, Unit
+from secretariat.accounts.selectors import compartments_by_code
 from secretariat.audit.services import record
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body
@@ -33,22 +34,10 @@ from secretariat.registry.models import (
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 
-def _require_registrar(by: Principal) -> None:
-    if not by.has_role(Role.REGISTRAR):
-        raise Refused(f"{by.username} is not a registrar")
-
-
 def _may_classify(by: Principal, classification: Classification) -> None:
     """Nobody classifies above their own clearance or applies a compartment they do not hold."""
     if not by.classification.dominates(classification):
         raise Refused(f"{by.username} holds {by.classification} and cannot mark a paper {classification}")
-
-
-def _compartment_rows(classification: Classification) -> list[Compartment]:
-    rows = list(Compartment.objects.filter(code__in=classification.compartments))
-    if missing := classification.compartments - {c.code for c in rows}:
-        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
-    return rows
 
 
 def _allocate_number(series: str) -> str:
@@ -103,7 +92,7 @@ def register_document(
     return_to: Unit | None = None,
     distribution: Sequence[Principal | Unit] = (),
 ) -> Document:
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     _may_classify(by, classification)
     title = title.strip()
     if not title:
@@ -114,7 +103,7 @@ def register_document(
         raise InvalidInput("page count must be at least 1")
     if return_days is not None and not 1 <= return_days <= 3650:
         raise InvalidInput("return period must be between 1 and 3650 days")
-    compartments = _compartment_rows(classification)
+    compartments = compartments_by_code(classification.compartments)
     if number is None:
         number = _allocate_number(series)
     else:
@@ -184,7 +173,7 @@ def _addressee_json(entry: DistributionEntry) -> dict:
 
 @transaction.atomic
 def add_to_distribution(by: Principal, number: str, addressees: Iterable[Principal | Unit]) -> list[DistributionEntry]:
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
     return [_add_addressee(by, document, a) for a in addressees]
 
@@ -192,7 +181,7 @@ def add_to_distribution(by: Principal, number: str, addressees: Iterable[Princip
 @transaction.atomic
 def add_version(by: Principal, number: str, text: str, note: str = "") -> DocumentVersion:
     """A new text never replaces the old one; it is the next version."""
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
     _may_classify(by, document.classification)
     last = document.versions.order_by("-number").first()
@@ -214,7 +203,7 @@ def add_attachment(
     file: File | None = None,
     page_count: int = 1,
 ) -> Attachment:
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
     _may_classify(by, classification)
     if not document.classification.dominates(classification):
@@ -227,7 +216,7 @@ def add_attachment(
         raise InvalidInput(f"file is {file.size} bytes; the limit is {MAX_ATTACHMENT_BYTES}")
     if page_count < 1:
         raise InvalidInput("page count must be at least 1")
-    compartments = _compartment_rows(classification)
+    compartments = compartments_by_code(classification.compartments)
     attachment = Attachment(
         document=document,
         position=document.attachments.count() + 1,
@@ -259,7 +248,7 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
     issues get consecutive numbers with no gaps. The whole batch is refused if any holder is
     not cleared or has too many overdue copies.
     """
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
     if holders is None:
         holding = Copy.objects.filter(document=document).outstanding().values("holder_id")
@@ -328,7 +317,7 @@ def confirm_receipt(by: Principal, number: str, copy_number: int) -> Copy:
 @transaction.atomic
 def return_copy(by: Principal, number: str, copy_number: int) -> Copy:
     """The registry takes a copy back from its holder."""
-    _require_registrar(by)
+    by.require_role(Role.REGISTRAR, "keep the register")
     copy = _copy_of(by, number, copy_number)
     _require_outstanding(copy)
     copy.status = Copy.Status.RETURNED

@@ -69,7 +69,9 @@ class Principal(AbstractUser):
     def require_role(self, role: str, to: str) -> None:
         """Refuse (Refused) unless this principal holds `role`; `to` says what it is needed for."""
         if not self.has_role(role):
-            raise Refused(f"{self.username} is not a {Role(role).label}: only a {Role(role).label} may {to}")
+            label = Role(role).label
+            article = "an" if label[0] in "aeiou" else "a"
+            raise Refused(f"{self.username} is not {article} {label}: only {article} {label} may {to}")
 
 
 class RoleGrant(models.Model):

@@ -12,7 +12,7 @@ registry staff (the registrar role) whose clearance dominates the classification
 staff thereby learn that a paper exists, never what it says.
 
 The audit log is register metadata too: an event about a document or a copy is visible to
-whoever may REGISTER that document; auditors also see the events about accounts, units,
+an active principal who may REGISTER that document; auditors also see the events about accounts, units,
 compartments and bodies, and those about papers their clearance dominates. Events of any
 other kind are shown to nobody until a rule for them is written here (fail closed).
 
@@ -68,7 +68,7 @@ def document_q(principal, action: Action, prefix: str = "") -> Q:
     if action is Action.VIEW:
         return readable
     if action is Action.REGISTER:
-        if principal.role_grants.filter(role=Role.REGISTRAR).exists():
+        if principal.has_role(Role.REGISTRAR):
             return readable | cleared
         return readable
     raise ValueError(f"unknown action {action!r}")
@@ -86,7 +86,7 @@ def audit_event_q(principal) -> Q:
     visible = (
         about_document & Q(object_id__in=_keys(Document.objects.filter(document_q(principal, Action.REGISTER))))
     ) | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__")))))
-    if principal.role_grants.filter(role=Role.AUDITOR).exists():
+    if principal.has_role(Role.AUDITOR):
         visible |= (
             Q(object_type__in=AUDITED_ADMINISTRATION)
             | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))

@@ -53,7 +53,7 @@ def read_document(principal, number: str) -> Reading:
         raise NotFound(f"no document No {number}") from None
     version = document.current_version()
     attachments = list(restrict(document.attachments.all(), principal, Action.VIEW).prefetch_related("compartments"))
-    if document.level > Level.UNCLASSIFIED or document.compartments.exists():
+    if not document.is_public and (document.level > Level.UNCLASSIFIED or document.compartments.exists()):
         record(
             principal,
             "document.read",

@@ -6,6 +6,7 @@ SECRETARIAT_SECRET_KEY   Django's secret key; otherwise one is made and kept in 
 SECRETARIAT_DEBUG        "1" for development settings
 SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (tests, demos)
 SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
+SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
 """
 
 import os
@@ -112,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SECRETARIAT_CLOCK = os.environ.get("SECRETARIAT_CLOCK") or None
 SECRETARIAT_OVERDUE_LIMIT = int(os.environ.get("SECRETARIAT_OVERDUE_LIMIT", "3"))
+SECRETARIAT_MAX_ATTACHMENT_BYTES = int(os.environ.get("SECRETARIAT_MAX_ATTACHMENT_BYTES", str(50 * 1024 * 1024)))
 SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"

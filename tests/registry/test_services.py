@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 
 from secretariat import clock
@@ -256,3 +257,29 @@ def test_reading_classified_content_is_audited(issued, members, registrar):
     assert AuditEvent.objects.count() == before + 1
     assert selectors.register_entry(registrar, "P46/X").number == "P46/X"
     assert selectors.document_count(registrar, Action.VIEW) == 0
+
+
+def test_a_file_attachment_is_stored_in_the_data_dir(register, registrar, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    register(number="S1", classification="SECRET")
+    scan = ContentFile(b"%PDF-1.4 scan of the draft", name="draft.pdf")
+    attachment = registry.add_attachment(
+        registrar, "S1", title="Scan", classification=Classification.parse("SECRET"), file=scan, page_count=3
+    )
+    stored = tmp_path / attachment.file.name
+    assert stored.read_bytes() == b"%PDF-1.4 scan of the draft"
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_stored(register, registrar, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SECRETARIAT_MAX_ATTACHMENT_BYTES = 10
+    register(number="S1", classification="SECRET")
+    big = ContentFile(b"x" * 11, name="big.pdf")
+    message = refused_without_change(
+        InvalidInput,
+        lambda: registry.add_attachment(
+            registrar, "S1", title="Big", classification=Classification.parse("SECRET"), file=big
+        ),
+    )
+    assert message == "file is 11 bytes; the limit is 10"
+    assert list(tmp_path.rglob("*.pdf")) == []

@@ -31,8 +31,6 @@ from secretariat.registry.models import (
     check_registration_number,
 )
 
-MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-
 
 def _may_classify(by: Principal, classification: Classification) -> None:
     """Nobody classifies above their own clearance or applies a compartment they do not hold."""
@@ -212,8 +210,8 @@ def add_attachment(
         )
     if not title.strip():
         raise InvalidInput("an attachment needs a title")
-    if file is not None and file.size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(f"file is {file.size} bytes; the limit is {MAX_ATTACHMENT_BYTES}")
+    if file is not None and file.size > settings.SECRETARIAT_MAX_ATTACHMENT_BYTES:
+        raise InvalidInput(f"file is {file.size} bytes; the limit is {settings.SECRETARIAT_MAX_ATTACHMENT_BYTES}")
     if page_count < 1:
         raise InvalidInput("page count must be at least 1")
     compartments = compartments_by_code(classification.compartments)

@@ -20,9 +20,13 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit events are appended inside the transaction of their change")
-    head = AuditHead.objects.select_for_update().get(pk=1)
+    with connection.cursor() as cursor:
+        # One statement both locks the head row and takes the next number (RETURNING:
+        # PostgreSQL, and SQLite since 3.35); the ORM would need a SELECT FOR UPDATE and an UPDATE.
+        cursor.execute(f"UPDATE {AuditHead._meta.db_table} SET size = size + 1 WHERE id = 1 RETURNING size")
+        (seq,) = cursor.fetchone()
     event = AuditEvent(
-        seq=head.size + 1,
+        seq=seq,
         at=clock.now(),
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
@@ -35,7 +39,6 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
     event.leaf_hash = leaf.hex()
     event.signature = signing.sign_leaf(leaf).hex()
     event.save(force_insert=True)
-    AuditHead.objects.filter(pk=1).update(size=event.seq)
     return event
 
 

@@ -7,7 +7,9 @@ from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
 from secretariat.audit.models import AuditEvent
 from secretariat.classification import Classification
-from secretariat.errors import InvalidInput, Refused
+from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.registry import selectors
+from secretariat.registry import services as registry
 from tests.registry.test_services import refused_without_change
 
 
@@ -80,3 +82,19 @@ def test_each_account_change_is_an_audit_event(admin):
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert actions == ["principal.bootstrapped", "principal.added", "principal.roles_granted"]
     assert Principal.objects.get(username="gromyko").role_codes == {"member", "registrar"}
+
+
+def test_a_deactivated_principal_neither_acts_nor_reads(admin, make_principal, register):
+    clerk = make_principal("clerk", roles=("registrar",))
+    member = make_principal("gromyko")
+    register(to=[member])
+    accounts.deactivate(admin, clerk, "left the registry")
+    accounts.deactivate(admin, member, "retired")
+    message = refused_without_change(Refused, lambda: registry.issue_copies(clerk, "P46/X"))
+    assert message == "clerk is deactivated and may not keep the register"
+    with pytest.raises(NotFound):
+        selectors.read_document(member, "P46/X")
+    refused_without_change(Refused, lambda: accounts.deactivate(admin, member, "again"))
+    refused_without_change(Refused, lambda: accounts.deactivate(admin, admin, "oops"))
+    other = make_principal("x")
+    refused_without_change(InvalidInput, lambda: accounts.deactivate(admin, other, " "))

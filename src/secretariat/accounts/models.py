@@ -67,7 +67,9 @@ class Principal(AbstractUser):
         return role in self.role_codes
 
     def require_role(self, role: str, to: str) -> None:
-        """Refuse (Refused) unless this principal holds `role`; `to` says what it is needed for."""
+        """Refuse (Refused) unless this principal is active and holds `role`; `to` says what for."""
+        if not self.is_active:
+            raise Refused(f"{self.username} is deactivated and may not {to}")
         if not self.has_role(role):
             label = Role(role).label
             article = "an" if label[0] in "aeiou" else "a"

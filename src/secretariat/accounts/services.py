@@ -143,6 +143,22 @@ def change_clearance(
 
 
 @transaction.atomic
+def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
+    """Stop a principal acting or reading; the account and its history stay."""
+    by.require_role(Role.ADMIN, "manage accounts")
+    if principal.pk == by.pk:
+        raise Refused("nobody deactivates their own account")
+    if not principal.is_active:
+        raise Refused(f"{principal.username} is deactivated already")
+    if not reason.strip():
+        raise InvalidInput("say why the account is deactivated")
+    principal.is_active = False
+    principal.save(update_fields=["is_active"])
+    record(by, "principal.deactivated", principal, {"reason": reason.strip()})
+    return principal
+
+
+@transaction.atomic
 def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Principal:
     by.require_role(Role.ADMIN, "manage accounts")
     roles = [r for r in _roles(roles) if r not in principal.role_codes]

@@ -50,6 +50,11 @@ class Command(SecretariatCommand):
         clear.add_argument("--clearance", default=None)
         clear.add_argument("--compartments", type=listed, default=None)
 
+        off = subcommand(sub, "deactivate", help="stop a principal acting or reading (the account stays)")
+        add_actor(off)
+        off.add_argument("username")
+        off.add_argument("--reason", required=True)
+
         roles = subcommand(sub, "roles", help="grant roles")
         add_actor(roles)
         roles.add_argument("username")
@@ -85,7 +90,9 @@ class Command(SecretariatCommand):
             )
         else:
             target = selectors.principal_by_username(options["username"])
-            if action == "clearance":
+            if action == "deactivate":
+                p = services.deactivate(by, target, options["reason"])
+            elif action == "clearance":
                 p = services.change_clearance(
                     by, target, clearance=options["clearance"], compartments=options["compartments"]
                 )

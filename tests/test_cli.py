@@ -72,8 +72,30 @@ def audit_size(data_dir) -> int:
         (("copies", "issue", "--as", "registrar", "P46/X", "--to", "nobody"), "invalid: unknown principal 'nobody'"),
         (
             ("copies", "issue", "--as", "registrar", "P46/X", "--to", "visitor"),
+            "refused: visitor is not on the distribution of No P46/X: add them first",
+        ),
+        (
+            ("document", "distribute", "--as", "registrar", "P46/X", "visitor"),
             "refused: visitor is not cleared for TOP SECRET",
         ),
+        (
+            (
+                "document",
+                "register",
+                "--as",
+                "registrar",
+                "--title",
+                "T",
+                "--classification",
+                "S",
+                "--text-file",
+                "/nonexistent",
+                "--dated",
+                "1977-02-18",
+            ),
+            "invalid: cannot read /nonexistent as UTF-8 text: No such file or directory",
+        ),
+        (("audit", "checkpoint", "--as", "visitor"), "refused: visitor is not an auditor"),
         (("copy", "return", "--as", "registrar", "P46/X", "7"), "not found: no copy 7 of No P46/X"),
         (
             (

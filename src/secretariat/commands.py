@@ -7,11 +7,14 @@ or as JSON. A ServiceError becomes a one-line message (or a JSON error object) a
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, ProgrammingError
 
 from secretariat import clock
-from secretariat.errors import ServiceError
+from secretariat.classification import Classification
+from secretariat.errors import InvalidInput, ServiceError
 
 
 class SecretariatCommand(BaseCommand):
@@ -26,6 +29,11 @@ class SecretariatCommand(BaseCommand):
         self.as_json = options.get("json", False)
         try:
             return super().execute(*args, **options)
+        except (OperationalError, ProgrammingError) as exc:
+            if "no such table" not in str(exc) and "does not exist" not in str(exc):
+                raise
+            self.stderr.write("error: this data dir has no registry yet: run `secretariat migrate` first")
+            sys.exit(2)
         except ServiceError as exc:
             if self.as_json:
                 self.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}))
@@ -60,6 +68,35 @@ def add_as_of(parser) -> None:
     parser.add_argument(
         "--as-of", type=clock.parse_instant, default=None, metavar="WHEN", help="ISO date or date-time (default: now)"
     )
+
+
+def count(value: str) -> int:
+    """A whole number from 0 to a million, for limits, pages and copy numbers."""
+    number = int(value)
+    if not 0 <= number <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1000000)")
+    return number
+
+
+def classification(value: str) -> Classification:
+    try:
+        return Classification.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def read_text(path: Path | None) -> str:
+    """The text of a file named on the command line ('-' for standard input); InvalidInput if unreadable."""
+    if path is None:
+        return ""
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"cannot read {path} as UTF-8 text: {exc.strerror if isinstance(exc, OSError) else exc.reason}"
+        ) from None
 
 
 def listed(value: str) -> list[str]:

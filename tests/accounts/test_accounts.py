@@ -98,3 +98,20 @@ def test_a_deactivated_principal_neither_acts_nor_reads(admin, make_principal, r
     refused_without_change(Refused, lambda: accounts.deactivate(admin, admin, "oops"))
     other = make_principal("x")
     refused_without_change(InvalidInput, lambda: accounts.deactivate(admin, other, " "))
+
+
+def test_an_admin_cannot_make_themselves_a_reader(admin, make_principal):
+    """Separation of duties: no self-grants, and admin never together with registrar or auditor."""
+    refused_without_change(Refused, lambda: accounts.grant_roles(admin, admin, ["registrar"]))
+    refused_without_change(Refused, lambda: accounts.change_clearance(admin, admin, clearance="SECRET"))
+    second = make_principal("second", roles=("admin",))
+    message = refused_without_change(Refused, lambda: accounts.grant_roles(second, admin, ["auditor"]))
+    assert message == "the roles admin and auditor may not be held by one principal"
+    refused_without_change(Refused, lambda: accounts.add_principal(admin, "x", roles=["admin", "registrar"]))
+    member = make_principal("m")
+    refused_without_change(Refused, lambda: accounts.grant_roles(second, member, []))
+
+
+def test_granted_roles_show_at_once(admin, make_principal):
+    member = make_principal("gromyko")
+    assert accounts.grant_roles(admin, member, ["registrar"]).role_codes == {"member", "registrar"}

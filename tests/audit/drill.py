@@ -410,6 +410,7 @@ def build_base(data_dir: Path) -> Base:
     cli(data_dir, "unit", "add", "--as", "admin", "gd1", "General Department")
     cli(data_dir, "principal", "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar")
     cli(data_dir, "principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member")
+    cli(data_dir, "principal", "add", "--as", "admin", "auditor", "--clearance", "TOP SECRET", "--roles", "auditor")
     cli(
         data_dir,
         "document", "register", "--as", "reg", "--number", "P46/X", "--title", "On the statement",
@@ -417,7 +418,7 @@ def build_base(data_dir: Path) -> Base:
     )  # fmt: skip
     cli(data_dir, "copies", "issue", "--as", "reg", "P46/X")
     cli(data_dir, "copy", "receipt", "--as", "gromyko", "P46/X", "1")
-    checkpoint = cli_json(data_dir, "audit", "checkpoint", "--as", "admin")
+    checkpoint = cli_json(data_dir, "audit", "checkpoint", "--as", "auditor")
     cli(data_dir, "document", "read", "--as", "gromyko", "P46/X")
     cli(data_dir, "copy", "return", "--as", "reg", "P46/X", "1")
     with opened(data_dir) as conn:

@@ -13,7 +13,7 @@ from secretariat.accounts.models import RoleGrant
 from secretariat.audit import merkle, selectors, services, signing
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
-from secretariat.errors import InvalidInput
+from secretariat.errors import InvalidInput, Refused
 from secretariat.registry import services as registry
 
 
@@ -60,18 +60,21 @@ def test_proofs_outside_the_tree_are_refused(log):
         selectors.consistency(0)
 
 
-def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(log, admin):
-    checkpoint = services.sign_checkpoint(admin)
+def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(log, make_principal):
+    auditor = make_principal("auditor", roles=("auditor",))
+    with pytest.raises(Refused):
+        services.sign_checkpoint(make_principal("gromyko"))
+    checkpoint = services.sign_checkpoint(auditor)
     origin, size, root = signing.open_note(checkpoint.note, signing.public_key())
-    assert (origin, size) == (settings.SECRETARIAT_AUDIT_ORIGIN, len(log) + 1)
+    assert (origin, size) == (settings.SECRETARIAT_AUDIT_ORIGIN, len(log) + 3)
     assert AuditEvent.objects.get(seq=size).action == "audit.checkpoint"
     assert root == services.tree_root(size) == bytes.fromhex(checkpoint.root_hash)
     report = verify_log()
     assert report.ok and report.size == size and report.checkpoints_checked >= 1
 
 
-def test_a_note_signed_by_another_key_is_rejected(log, admin):
-    checkpoint = services.sign_checkpoint(admin)
+def test_a_note_signed_by_another_key_is_rejected(log, make_principal):
+    checkpoint = services.sign_checkpoint(make_principal("auditor", roles=("auditor",)))
     body = checkpoint.note.partition("\n\n")[0] + "\n"
     other = Ed25519PrivateKey.generate()
     blob = base64.b64encode(

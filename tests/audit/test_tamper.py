@@ -1,7 +1,7 @@
 """Tamper drills (DESIGN rule 5): attack a real data dir, and `secretariat audit verify` must
 exit 1 naming the first bad event.
 
-One base data dir is built per session through the real CLI (see `drill.build_base`): 11
+One base data dir is built per session through the real CLI (see `drill.build_base`): 12
 events, with a signed checkpoint over the first 9, so every attack is tried both under a
 signed head and after the last one. Each drill works on its own copy of it, edits the
 SQLite file directly (dropping the append-only triggers for the edit, as anyone with write
@@ -196,7 +196,7 @@ def test_truncation_under_a_signed_checkpoint_is_named(data, k, head_fixed):
     in a variant also lower the head counter to the events that remain. The signed head
     (in the database and in the checkpoint file) covers more events than the log holds: the
     first missing one, size + 1 of what remains, is named."""
-    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"]
+    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "auditor")["tree_size"]
     assert_clean(data)
     with tampered(data) as conn:
         for seq in range(signed, signed - k, -1):
@@ -229,7 +229,7 @@ def test_rolled_back_database_is_named(base, data, tmp_path):
     checkpoint file remembers a larger signed tree: A's size + 1 is named."""
     drill.snapshot_db(data, tmp_path / "state-a")
     drill.cli(data, "document", "read", "--as", "gromyko", "P46/X")
-    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"]
+    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "auditor")["tree_size"]
     assert signed > base.size
     assert len(drill.checkpoint_notes(data)) == 2
     drill.restore_db(data, tmp_path / "state-a")
@@ -245,10 +245,10 @@ def test_rolled_back_database_that_kept_working_is_bounded_by_the_last_good_chec
     where the two histories can diverge given what was signed."""
     drill.snapshot_db(data, tmp_path / "state-a")
     drill.cli(data, "document", "read", "--as", "gromyko", "P46/X")
-    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"]
+    signed = drill.cli_json(data, "audit", "checkpoint", "--as", "auditor")["tree_size"]
     drill.restore_db(data, tmp_path / "state-a")
     drill.cli(data, "principal", "add", "--as", "admin", "brezhnev", "--clearance", "TOP SECRET", "--roles", "member")
-    assert drill.cli_json(data, "audit", "checkpoint", "--as", "admin")["tree_size"] == signed
+    assert drill.cli_json(data, "audit", "checkpoint", "--as", "auditor")["tree_size"] == signed
     verdict = drill.verify(data)
     assert verdict.exit_code == 1, str(verdict)
     assert verdict.report["size"] == signed, str(verdict)

@@ -203,6 +203,7 @@ def set_up(site: Site, documents: tuple[str, ...] = (), holders: bool = True) ->
         site.json(
             "document", "register", "--as", "reg", "--number", number, "--title", f"Extract {number}",
             "--classification", "TOP SECRET", "--text-file", str(text), "--dated", "1977-02-18",
+            "--to", ",".join(HOLDERS),
         )  # fmt: skip
 
 
@@ -244,7 +245,7 @@ def test_processes_issuing_at_once_get_unique_gap_free_copy_numbers(site, tmp_pa
     cli_batches += [("P46/Y", ["h8"]), ("P46/X", ["h2", "h4", "h6", "h8"])]
     clis = [site.cli("copies", "issue", "--as", "reg", n, "--to", ",".join(hs), "--json") for n, hs in cli_batches]
     # Signed checkpoints of the tree head, taken while the log grows.
-    checkpoints = [site.cli("audit", "checkpoint", "--as", "admin", "--json") for _ in range(2)]
+    checkpoints = [site.cli("audit", "checkpoint", "--as", "auditor", "--json") for _ in range(2)]
     outputs = finish(workers + clis + checkpoints)
     run_seconds = time.monotonic() - started - setup_seconds
 

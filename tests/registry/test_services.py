@@ -165,9 +165,10 @@ def test_an_attachment_may_not_be_above_its_cover(register, registrar):
     assert attachment.position == 1
 
 
-def test_an_uncleared_holder_gets_no_copy(register, registrar, make_principal):
-    junior = make_principal("junior", clearance="SECRET")
-    register()
+def test_an_uncleared_holder_gets_no_copy(register, registrar, make_principal, admin):
+    accounts.add_unit(admin, "intl", "International Department")
+    junior = make_principal("junior", clearance="SECRET", unit="intl")
+    register(to=[junior.unit])
     message = refused_without_change(Refused, lambda: registry.issue_copies(registrar, "P46/X", [junior]))
     assert "not cleared" in message
 
@@ -181,7 +182,7 @@ def test_a_holder_with_too_many_overdue_copies_is_refused_until_one_comes_back(r
     settings.SECRETARIAT_OVERDUE_LIMIT = 3
     holder = members[0]
     for k in range(4):
-        register(number=f"P46/{k + 1}")
+        register(number=f"P46/{k + 1}", to=[holder])
     with clock.frozen(ISSUE_DAY):
         for k in range(3):
             registry.issue_copies(registrar, f"P46/{k + 1}", [holder])
@@ -283,3 +284,38 @@ def test_an_oversized_upload_is_refused_and_nothing_is_stored(register, registra
     )
     assert message == "file is 11 bytes; the limit is 10"
     assert list(tmp_path.rglob("*.pdf")) == []
+
+
+def test_the_registry_keeps_papers_it_may_not_read(register, registrar, members, admin, make_principal):
+    """A registrar may not put themselves (or their unit) on a distribution, nor issue a copy to
+    themselves or to anyone not addressed: the register is not a way to read."""
+    register(to=members[:1])
+    refused_without_change(Refused, lambda: registry.add_to_distribution(registrar, "P46/X", [registrar]))
+    refused_without_change(Refused, lambda: registry.issue_copies(registrar, "P46/X", [registrar]))
+    message = refused_without_change(Refused, lambda: registry.issue_copies(registrar, "P46/X", [members[1]]))
+    assert message == "gromyko is not on the distribution of No P46/X: add them first"
+    accounts.add_unit(admin, "gd-1", "General Department")
+    clerk = make_principal("clerk", roles=("registrar",), unit="gd-1")
+    refused_without_change(Refused, lambda: registry.add_to_distribution(clerk, "P46/X", [clerk.unit]))
+
+
+def test_a_copy_awaiting_its_destruction_witness_is_neither_returned_nor_lost(issued, registrar):
+    registry.record_destruction(registrar, "P46/X", 1, "Act 3/77")
+    refused_without_change(Refused, lambda: registry.return_copy(registrar, "P46/X", 1))
+    refused_without_change(Refused, lambda: registry.report_loss(registrar, "P46/X", 1, "gone"))
+
+
+@pytest.mark.parametrize("series", ["", "bad series", "GD/../X", "gd"])
+def test_a_malformed_series_is_refused(registrar, series):
+    message = refused_without_change(
+        InvalidInput,
+        lambda: registry.register_document(
+            registrar,
+            title="T",
+            classification=Classification.parse("SECRET"),
+            text="",
+            dated=ISSUE_DAY.date(),
+            series=series,
+        ),
+    )
+    assert "malformed series" in message

@@ -1,5 +1,6 @@
 """Use cases that change principals, units and compartments. Each appends its audit event."""
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
@@ -20,11 +21,20 @@ def _check_grant(by: Principal, wanted: Classification) -> None:
         raise Refused(f"{by.username} holds {by.classification} and cannot grant {wanted}")
 
 
-def _roles(roles: Iterable[str]) -> list[str]:
+# Whoever manages accounts must not also keep the register or watch the log: an admin who
+# could make themselves a registrar could put themselves on a distribution and read.
+SEPARATED_DUTIES = [{Role.ADMIN, Role.REGISTRAR}, {Role.ADMIN, Role.AUDITOR}]
+
+
+def _roles(roles: Iterable[str], held: Iterable[str] = ()) -> list[str]:
     valid = set(Role.values)
     roles = list(dict.fromkeys(roles))
     if unknown := [r for r in roles if r not in valid]:
         raise InvalidInput(f"unknown role(s): {', '.join(unknown)}; use {', '.join(Role.values)}")
+    combined = set(roles) | set(held)
+    for duties in SEPARATED_DUTIES:
+        if duties <= combined:
+            raise Refused(f"the roles {' and '.join(sorted(duties))} may not be held by one principal")
     return roles
 
 
@@ -130,6 +140,8 @@ def change_clearance(
 ) -> Principal:
     """Raise or lower a clearance; what is granted must stay within the granter's own."""
     by.require_role(Role.ADMIN, "manage accounts")
+    if principal.pk == by.pk:
+        raise Refused("nobody changes their own clearance")
     before = principal.classification
     level = _level(clearance) if clearance is not None else before.level
     held = compartments_by_code(compartments) if compartments is not None else list(principal.compartments.all())
@@ -161,21 +173,26 @@ def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
 @transaction.atomic
 def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Principal:
     by.require_role(Role.ADMIN, "manage accounts")
-    roles = [r for r in _roles(roles) if r not in principal.role_codes]
+    if principal.pk == by.pk:
+        raise Refused("nobody grants roles to themselves")
+    roles = [r for r in _roles(roles, principal.role_codes) if r not in principal.role_codes]
+    if not roles:
+        raise Refused(f"{principal.username} holds these roles already")
     RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
     record(by, "principal.roles_granted", principal, {"roles": roles})
-    return principal
+    return Principal.objects.prefetch_related("compartments", "role_grants").get(pk=principal.pk)
 
 
 @transaction.atomic
 def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit:
     by.require_role(Role.ADMIN, "manage accounts")
     code, name = code.strip(), name.strip()
-    if not code or not name:
-        raise InvalidInput("a unit needs a code and a name")
-    if Unit.objects.filter(code=code).exists():
-        raise Refused(f"unit {code!r} exists already")
-    unit = Unit.objects.create(code=code, name=name, kind=Unit.Kind.POST if post else Unit.Kind.UNIT)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", code) or not 1 <= len(name) <= 200:
+        raise InvalidInput(
+            "a unit needs a code (lowercase letters, digits, hyphens) and a name of at most 200 characters"
+        )
+    with unique_or_refused(f"unit {code!r} exists already"):
+        unit = Unit.objects.create(code=code, name=name, kind=Unit.Kind.POST if post else Unit.Kind.UNIT)
     record(by, "unit.added", unit, {"code": unit.code, "name": unit.name, "kind": unit.kind})
     return unit
 
@@ -188,9 +205,8 @@ def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
         code = normalise_compartment(code)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    if Compartment.objects.filter(code=code).exists():
-        raise Refused(f"compartment {code!r} exists already")
-    compartment = Compartment.objects.create(code=code, name=name.strip())
+    with unique_or_refused(f"compartment {code!r} exists already"):
+        compartment = Compartment.objects.create(code=code, name=name.strip()[:200])
     by.compartments.add(compartment)
     record(by, "compartment.added", compartment, {"code": code, "name": compartment.name, "granted_to": by.username})
     return compartment

@@ -35,6 +35,8 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
         object_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
+    if seq == 1:
+        signing.create_key()
     leaf = merkle.leaf_hash(event.canonical())
     event.leaf_hash = leaf.hex()
     event.signature = signing.sign_leaf(leaf).hex()
@@ -56,6 +58,7 @@ def sign_checkpoint(actor) -> AuditCheckpoint:
 
     The checkpoint's own event is appended first, so the signed head covers it.
     """
+    actor.require_role("auditor", "sign the log's head")
     record(actor, "audit.checkpoint")
     size = AuditHead.objects.get(pk=1).size
     root = tree_root(size)

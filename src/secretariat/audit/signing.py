@@ -21,25 +21,36 @@ EVENT_CONTEXT = b"secretariat audit event v1\n"
 SIGNATURE_DASH = "\u2014"
 
 
+def create_key() -> None:
+    """Make the audit key, once, before the first event. Never replaces an existing key."""
+    path = Path(settings.SECRETARIAT_AUDIT_KEY)
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    # Written whole under a temporary name, then linked into place: a process that loses the
+    # race to make the key reads the winner's complete file, never half of it.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
 @functools.cache
-def _load_or_create(path: Path) -> Ed25519PrivateKey:
+def _load(path: Path) -> Ed25519PrivateKey:
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        raise FileNotFoundError(
+            f"no audit key at {path}: the log was signed with it; restore it from a backup "
+            "(a new key would make every event look forged)"
         )
-        # Written whole under a temporary name, then linked into place: a process that
-        # loses the race to make the key reads the winner's complete file, never half of it.
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
-                f.flush()
-                os.fsync(f.fileno())
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-        finally:
-            os.unlink(temporary)
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path} does not hold an Ed25519 private key")
@@ -47,23 +58,11 @@ def _load_or_create(path: Path) -> Ed25519PrivateKey:
 
 
 def private_key() -> Ed25519PrivateKey:
-    return _load_or_create(Path(settings.SECRETARIAT_AUDIT_KEY))
+    return _load(Path(settings.SECRETARIAT_AUDIT_KEY))
 
 
 def public_key() -> Ed25519PublicKey:
     return private_key().public_key()
-
-
-def verification_key() -> Ed25519PublicKey:
-    """The public key for checking; unlike signing, never makes a new key."""
-    path = Path(settings.SECRETARIAT_AUDIT_KEY)
-    if not path.exists():
-        raise FileNotFoundError(f"no audit key at {path}: cannot check signatures without it")
-    return _load_or_create(path).public_key()
-
-
-def public_key_bytes() -> bytes:
-    return public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def sign_leaf(leaf: bytes) -> bytes:

@@ -74,7 +74,7 @@ def _file_notes(path: Path) -> list[str | None]:
 
 
 def verify_log() -> Report:
-    key = signing.verification_key()
+    key = signing.public_key()
     report = Report()
     checkpoints: list[tuple[str, str]] = [
         (f"checkpoint #{c.pk} in the database", c.note) for c in AuditCheckpoint.objects.all()
@@ -115,7 +115,7 @@ def verify_log() -> Report:
             report.problems.append(
                 Problem(event.seq, f"event #{event.seq} ({event.action}) differs from its recorded hash: edited")
             )
-        elif not signing.leaf_signature_ok(leaf, bytes.fromhex(event.signature), key):
+        elif not signing.leaf_signature_ok(leaf, _bytes(event.signature), key):
             report.problems.append(
                 Problem(
                     event.seq,
@@ -140,6 +140,13 @@ def verify_log() -> Report:
                 report.size + 1, f"the log holds {report.size} events but its head counts {recorded_size}: truncated"
             )
         )
+    elif recorded_size < report.size:
+        report.problems.append(
+            Problem(
+                recorded_size + 1,
+                f"the head counts {recorded_size} events but the log holds {report.size}: added behind the log's back",
+            )
+        )
     for where, size, root in heads:
         report.checkpoints_checked += 1
         if size > report.size:
@@ -158,6 +165,14 @@ def verify_log() -> Report:
                 )
             )
     return report
+
+
+def _bytes(hex_text: str) -> bytes:
+    """A stored hex value; garbage becomes empty bytes, which no signature check accepts."""
+    try:
+        return bytes.fromhex(hex_text)
+    except ValueError:
+        return b""
 
 
 def _first_after_good(heads, roots_at, size: int) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from secretariat import clock
 from secretariat.access import Action, restrict
@@ -43,6 +43,10 @@ def _allocate_number(series: str) -> str:
 
     A number of the series registered by hand (GD-3 typed in) is stepped over, not reused.
     """
+    try:
+        check_registration_number(f"{series}-1")
+    except ValueError:
+        raise InvalidInput(f"malformed series {series!r}: capital letters and digits, e.g. GD") from None
     NumberSeries.objects.get_or_create(prefix=series)
     row = NumberSeries.objects.select_for_update().get(prefix=series)
     row.last += 1
@@ -149,6 +153,8 @@ def register_document(
 
 def _add_addressee(by: Principal, document: Document, addressee: Principal | Unit) -> DistributionEntry:
     position = document.distribution.count() + 1
+    if addressee == by or (isinstance(addressee, Unit) and addressee.pk == by.unit_id):
+        raise Refused(f"{by.username} may not address a paper to themselves: the registry keeps it, not reads it")
     if isinstance(addressee, Principal):
         if not addressee.classification.dominates(document.classification):
             raise Refused(f"{addressee.username} is not cleared for {document.classification}")
@@ -260,10 +266,20 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
             raise Refused(f"everyone on the distribution of No {number} holds a copy already")
     if len({h.pk for h in holders}) != len(holders):
         raise InvalidInput("a holder is named twice")
+    if not holders:
+        raise InvalidInput("name at least one holder")
+    addressed = document.distribution.filter(Q(principal__in=holders) | Q(unit__members__in=holders))
+    addressees = set(addressed.values_list("principal_id", flat=True)) | set(
+        addressed.values_list("unit__members", flat=True)
+    )
     now = clock.now()
     classification = document.classification
     limit = settings.SECRETARIAT_OVERDUE_LIMIT
     for holder in holders:
+        if holder.pk == by.pk:
+            raise Refused(f"{by.username} may not issue a copy to themselves")
+        if holder.pk not in addressees:
+            raise Refused(f"{holder.username} is not on the distribution of No {number}: add them first")
         if not holder.is_active:
             raise Refused(f"{holder.username} is not an active principal")
         if not holder.classification.dominates(classification):
@@ -289,9 +305,11 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
     return copies
 
 
-def _require_outstanding(copy: Copy) -> None:
+def _require_outstanding(copy: Copy, *, destruction_pending_ok: bool = False) -> None:
     if copy.status != Copy.Status.ISSUED:
         raise Refused(f"{copy} is {copy.status} already")
+    if copy.destruction_recorded_at is not None and not destruction_pending_ok:
+        raise Refused(f"{copy} is being destroyed: its destruction awaits a witness")
 
 
 def _copy_event(by: Principal, action: str, copy: Copy, **extra) -> None:
@@ -337,8 +355,6 @@ def record_destruction(by: Principal, number: str, copy_number: int, certificate
     copy = _copy_of(by, number, copy_number)
     _may_handle(by, copy)
     _require_outstanding(copy)
-    if copy.destruction_recorded_at is not None:
-        raise Refused(f"destruction of {copy} is recorded already; a second person must witness it")
     if not certificate.strip():
         raise InvalidInput("a destruction needs a certificate or record number")
     copy.destruction_recorded_at = clock.now()
@@ -354,7 +370,7 @@ def witness_destruction(by: Principal, number: str, copy_number: int) -> Copy:
     """Second of the two people: a different person confirms, and only then is it destroyed."""
     copy = _copy_of(by, number, copy_number)
     _may_handle(by, copy)
-    _require_outstanding(copy)
+    _require_outstanding(copy, destruction_pending_ok=True)
     if copy.destruction_recorded_at is None:
         raise Refused(f"no destruction of {copy} is recorded to witness")
     if copy.destruction_recorded_by_id == by.pk:

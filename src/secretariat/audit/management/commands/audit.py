@@ -1,7 +1,8 @@
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit import selectors, services
 from secretariat.audit.verification import verify_log
-from secretariat.commands import SecretariatCommand, add_actor, subcommand, subcommands
+from secretariat.commands import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.errors import Refused
 
 
 class Command(SecretariatCommand):
@@ -18,18 +19,21 @@ class Command(SecretariatCommand):
             sub, "log", help="list the events you may see (auditors: all but papers above their clearance)"
         )
         add_actor(log)
-        log.add_argument("--after", type=int, default=0, help="start after this event number")
-        log.add_argument("--limit", type=int, default=50)
+        log.add_argument("--after", type=count, default=0, help="start after this event number")
+        log.add_argument("--limit", type=count, default=50)
         inc = subcommand(sub, "inclusion", help="inclusion proof of one event")
-        inc.add_argument("seq", type=int)
-        inc.add_argument("--size", type=int, default=None, help="tree size (default: now)")
+        inc.add_argument("seq", type=count)
+        inc.add_argument("--size", type=count, default=None, help="tree size (default: now)")
         con = subcommand(sub, "consistency", help="consistency proof between two tree sizes")
-        con.add_argument("old_size", type=int)
-        con.add_argument("new_size", type=int, nargs="?", default=None)
+        con.add_argument("old_size", type=count)
+        con.add_argument("new_size", type=count, nargs="?", default=None)
 
     def handle(self, *args, action, **o):
         if action == "verify":
-            report = verify_log()
+            try:
+                report = verify_log()
+            except (OSError, ValueError) as exc:
+                raise Refused(f"cannot verify: {exc}") from None
             first = report.first_bad
             text = (
                 f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed checkpoint(s) match"

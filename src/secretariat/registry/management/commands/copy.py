@@ -1,6 +1,6 @@
 from secretariat import clock
 from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, subcommand, subcommands
+from secretariat.commands import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.registry import presenters, services
 
 
@@ -19,7 +19,7 @@ class Command(SecretariatCommand):
             p = subcommand(sub, name, help=text)
             add_actor(p)
             p.add_argument("number", help="registration number, e.g. P46/X")
-            p.add_argument("copy", type=int, help="copy number")
+            p.add_argument("copy", type=count, help="copy number")
             if name == "destroy":
                 p.add_argument("--certificate", required=True, help="destruction certificate or record number")
             if name == "lost":

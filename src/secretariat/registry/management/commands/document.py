@@ -1,14 +1,23 @@
+import contextlib
 import datetime as dt
-import sys
 from pathlib import Path
 
 from django.core.files import File
 
 from secretariat.access import Action
 from secretariat.accounts.selectors import principal_by_username, unit_by_code
-from secretariat.classification import Classification
-from secretariat.commands import SecretariatCommand, add_actor, listed, subcommand, subcommands
+from secretariat.commands import (
+    SecretariatCommand,
+    add_actor,
+    classification,
+    count,
+    listed,
+    read_text,
+    subcommand,
+    subcommands,
+)
 from secretariat.decisions.selectors import body_by_name
+from secretariat.errors import InvalidInput
 from secretariat.registry import presenters, selectors, services
 from secretariat.registry.models import Document
 
@@ -31,18 +40,18 @@ class Command(SecretariatCommand):
         reg.add_argument("--title", required=True)
         reg.add_argument(
             "--classification",
-            type=Classification.parse,
+            type=classification,
             required=True,
             help="e.g. 'TOP SECRET' or 'SECRET//SPECIAL FILE'",
         )
         reg.add_argument("--kind", default=Document.Kind.NOTE, choices=Document.Kind.values)
         reg.add_argument("--text-file", type=Path, required=True, help="the body text ('-' for standard input)")
         reg.add_argument("--dated", type=dt.date.fromisoformat, required=True)
-        reg.add_argument("--pages", type=int, default=1)
+        reg.add_argument("--pages", type=count, default=1)
         reg.add_argument("--author-unit", default=None)
         reg.add_argument("--signatory", default="")
         reg.add_argument("--body", default=None, help="the body whose paper it is (sets the return period)")
-        reg.add_argument("--return-days", type=int, default=None)
+        reg.add_argument("--return-days", type=count, default=None)
         reg.add_argument("--return-to", default=None, help="unit code the copies go back to")
         reg.add_argument("--to", type=listed, default=[], help="distribution: usernames, or unit:CODE")
 
@@ -61,10 +70,10 @@ class Command(SecretariatCommand):
         add_actor(att)
         att.add_argument("number")
         att.add_argument("--title", required=True)
-        att.add_argument("--classification", type=Classification.parse, required=True)
+        att.add_argument("--classification", type=classification, required=True)
         att.add_argument("--text-file", type=Path, default=None)
         att.add_argument("--file", type=Path, default=None)
-        att.add_argument("--pages", type=int, default=1)
+        att.add_argument("--pages", type=count, default=1)
 
         show = subcommand(sub, "show", help="register metadata of a document")
         add_actor(show)
@@ -78,11 +87,6 @@ class Command(SecretariatCommand):
         add_actor(lst)
         lst.add_argument("--register", action="store_true")
 
-    def _text(self, path: Path | None) -> str:
-        if path is None:
-            return ""
-        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-
     def handle(self, *args, action, **o):
         by = principal_by_username(o["actor"])
         if action == "register":
@@ -93,7 +97,7 @@ class Command(SecretariatCommand):
                 title=o["title"],
                 classification=o["classification"],
                 kind=o["kind"],
-                text=self._text(o["text_file"]),
+                text=read_text(o["text_file"]),
                 dated=o["dated"],
                 page_count=o["pages"],
                 author_unit=unit_by_code(o["author_unit"]) if o["author_unit"] else None,
@@ -108,23 +112,27 @@ class Command(SecretariatCommand):
             services.add_to_distribution(by, o["number"], _addressees(o["addressees"]))
             return self._show(selectors.register_entry(by, o["number"]))
         if action == "version":
-            version = services.add_version(by, o["number"], self._text(o["text_file"]), o["note"])
+            version = services.add_version(by, o["number"], read_text(o["text_file"]), o["note"])
             return self.emit(
                 {"number": o["number"], "version": version.number}, f"No {o['number']}: version {version.number}"
             )
         if action == "attach":
-            file = None
-            if o["file"] is not None:
-                file = File(o["file"].open("rb"), name=o["file"].name)
-            attachment = services.add_attachment(
-                by,
-                o["number"],
-                title=o["title"],
-                classification=o["classification"],
-                text=self._text(o["text_file"]),
-                file=file,
-                page_count=o["pages"],
-            )
+            with contextlib.ExitStack() as stack:
+                file = None
+                if o["file"] is not None:
+                    try:
+                        file = File(stack.enter_context(o["file"].open("rb")), name=o["file"].name)
+                    except OSError as exc:
+                        raise InvalidInput(f"cannot read {o['file']}: {exc.strerror}") from None
+                attachment = services.add_attachment(
+                    by,
+                    o["number"],
+                    title=o["title"],
+                    classification=o["classification"],
+                    text=read_text(o["text_file"]),
+                    file=file,
+                    page_count=o["pages"],
+                )
             return self.emit(
                 {
                     "number": o["number"],

@@ -479,7 +479,15 @@ def check(viewer: Person | None, principal, papers, holders, turn: int):
         overdue = sum(c.status == "issued" and c.due_at < MID for c in d.copies)
         expected.append(
             selectors.Balance(
-                d.number, len(d.copies), count["returned"], count["destroyed"], count["lost"], count["issued"], overdue
+                d.number,
+                len(d.copies),  # numbers allocated
+                len(d.copies),  # copy records
+                len(d.copies),  # issued by MID (all were, at ISSUED_AT)
+                count["returned"],
+                count["destroyed"],
+                count["lost"],
+                count["issued"],
+                overdue,
             )
         )
     got = selectors.balances(principal, MID)

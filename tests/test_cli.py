@@ -168,6 +168,8 @@ def test_the_life_of_a_copy_from_the_command_line(office):
     assert register == [
         {
             "number": "P46/X",
+            "allocated": 1,
+            "copies": 1,
             "issued": 1,
             "returned": 1,
             "destroyed": 0,

@@ -161,12 +161,26 @@ class DistributionEntry(models.Model):
         return str(self.principal or self.unit)
 
 
+def not_ended_q(as_of: dt.datetime, prefix: str = "") -> Q:
+    """Issued by `as_of` and, at that instant, neither returned, destroyed nor lost."""
+    q = Q(**{f"{prefix}issued_at__lte": as_of})
+    for ended in ("returned_at", "destroyed_at", "lost_at"):
+        q &= Q(**{f"{prefix}{ended}__isnull": True}) | Q(**{f"{prefix}{ended}__gt": as_of})
+    return q
+
+
 class CopyQuerySet(models.QuerySet):
     def outstanding(self):
         return self.filter(status=Copy.Status.ISSUED)
 
+    def outstanding_at(self, as_of: dt.datetime):
+        return self.filter(not_ended_q(as_of))
+
     def overdue(self, as_of: dt.datetime):
-        return self.outstanding().filter(due_at__lt=as_of)
+        return self.outstanding_at(as_of).filter(due_at__lt=as_of)
+
+    def issued_by(self, as_of: dt.datetime):
+        return self.filter(issued_at__lte=as_of)
 
 
 class Copy(models.Model):
@@ -211,8 +225,21 @@ class Copy(models.Model):
     def __str__(self) -> str:
         return f"copy {self.number} of No {self.document.number}"
 
+    def state_at(self, as_of: dt.datetime) -> str | None:
+        """The copy's state at an instant, read from its timestamps (None: not issued yet)."""
+        if self.issued_at > as_of:
+            return None
+        for status, at in (
+            (self.Status.RETURNED, self.returned_at),
+            (self.Status.DESTROYED, self.destroyed_at),
+            (self.Status.LOST, self.lost_at),
+        ):
+            if at is not None and at <= as_of:
+                return status
+        return self.Status.ISSUED
+
     def is_overdue(self, as_of: dt.datetime) -> bool:
-        return self.status == self.Status.ISSUED and self.due_at < as_of
+        return self.state_at(as_of) == self.Status.ISSUED and self.due_at < as_of
 
 
 class Incident(models.Model):

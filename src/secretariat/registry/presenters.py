@@ -17,7 +17,7 @@ def copy_json(copy: Copy, as_of: dt.datetime) -> dict:
         "of": copy.document.copies_made,
         "holder": copy.holder.username,
         "holder_name": str(copy.holder),
-        "status": copy.status,
+        "status": copy.state_at(as_of),
         "issued_at": copy.issued_at.isoformat(),
         "receipt_confirmed_at": copy.receipt_confirmed_at.isoformat() if copy.receipt_confirmed_at else None,
         "due_at": copy.due_at.isoformat(),
@@ -29,12 +29,16 @@ def copy_json(copy: Copy, as_of: dt.datetime) -> dict:
 
 
 def copy_line(copy: Copy, as_of: dt.datetime) -> str:
-    state = copy.status
-    if copy.status == Copy.Status.ISSUED:
-        state = (
-            "OVERDUE" if copy.is_overdue(as_of) else ("held" if copy.receipt_confirmed_at else "issued, unconfirmed")
-        )
-    ended = copy.returned_at or copy.destroyed_at or copy.lost_at
+    """One copy as the register stood at `as_of`."""
+    state = copy.state_at(as_of)
+    ended = None
+    if state is None:
+        state = "not issued yet"
+    elif state == Copy.Status.ISSUED:
+        confirmed = copy.receipt_confirmed_at is not None and copy.receipt_confirmed_at <= as_of
+        state = "OVERDUE" if copy.is_overdue(as_of) else ("held" if confirmed else "issued, unconfirmed")
+    else:
+        ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
     return (
         f"  copy {copy.number:>3} of {copy.document.copies_made:<3} {str(copy.holder):<28} "
         f"issued {_date(copy.issued_at)}  due {_date(copy.due_at)}  {state}" + (f" {_date(ended)}" if ended else "")
@@ -53,6 +57,11 @@ def document_json(document: Document) -> dict:
         "return_instruction": document.return_instruction(),
         "registered_at": document.registered_at.isoformat(),
     }
+
+
+def copies_at(copies, as_of: dt.datetime) -> list[Copy]:
+    """The copies that had been issued by `as_of`."""
+    return [c for c in copies if c.state_at(as_of) is not None]
 
 
 def balance_line(b: Balance) -> str:

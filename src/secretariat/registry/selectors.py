@@ -11,7 +11,7 @@ from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.classification import Level
 from secretariat.errors import NotFound
-from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document, DocumentVersion
+from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document, DocumentVersion, not_ended_q
 
 
 def documents(principal, action: Action = Action.VIEW) -> QuerySet[Document]:
@@ -90,13 +90,16 @@ def distribution(principal, number: str) -> QuerySet[DistributionEntry]:
 
 @dataclass(frozen=True)
 class Balance:
-    """issued = returned + destroyed + lost + outstanding, for one document.
+    """issued = returned + destroyed + lost + outstanding, for one document, at an instant.
 
-    `issued` is the count of copy numbers the registry allocated; the other terms count the
-    copies by their state, so a copy record that vanished or was duplicated shows up here.
+    Each term is counted from the copies' own timestamps, so the balance of any past day can
+    be drawn, and a copy recorded as ended twice breaks the equation. `allocated` (copy
+    numbers given out) must equal `copies` (copy records): a vanished record shows here.
     """
 
     number: str
+    allocated: int
+    copies: int
     issued: int
     returned: int
     destroyed: int
@@ -106,7 +109,8 @@ class Balance:
 
     @property
     def balanced(self) -> bool:
-        return self.issued == self.returned + self.destroyed + self.lost + self.outstanding
+        adds_up = self.issued == self.returned + self.destroyed + self.lost + self.outstanding
+        return adds_up and self.allocated == self.copies
 
     def as_json(self) -> dict:
         return {**self.__dict__, "balanced": self.balanced}
@@ -114,15 +118,22 @@ class Balance:
 
 def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[Balance]:
     """The register balance of every document the principal may see in the register."""
-    S = Copy.Status
     queryset = documents(principal, Action.REGISTER)
     if number is not None:
         queryset = queryset.filter(number=number)
+    outstanding = not_ended_q(as_of, "copies__")
     rows = queryset.annotate(
-        returned=Count("copies", filter=Q(copies__status=S.RETURNED)),
-        destroyed=Count("copies", filter=Q(copies__status=S.DESTROYED)),
-        lost=Count("copies", filter=Q(copies__status=S.LOST)),
-        outstanding=Count("copies", filter=Q(copies__status=S.ISSUED)),
-        overdue=Count("copies", filter=Q(copies__status=S.ISSUED, copies__due_at__lt=as_of)),
+        all_copies=Count("copies"),
+        issued=Count("copies", filter=Q(copies__issued_at__lte=as_of)),
+        returned=Count("copies", filter=Q(copies__returned_at__lte=as_of)),
+        destroyed=Count("copies", filter=Q(copies__destroyed_at__lte=as_of)),
+        lost=Count("copies", filter=Q(copies__lost_at__lte=as_of)),
+        outstanding=Count("copies", filter=outstanding),
+        overdue=Count("copies", filter=outstanding & Q(copies__due_at__lt=as_of)),
     ).order_by("number")
-    return [Balance(d.number, d.copies_made, d.returned, d.destroyed, d.lost, d.outstanding, d.overdue) for d in rows]
+    return [
+        Balance(
+            d.number, d.copies_made, d.all_copies, d.issued, d.returned, d.destroyed, d.lost, d.outstanding, d.overdue
+        )
+        for d in rows
+    ]

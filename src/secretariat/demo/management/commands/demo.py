@@ -63,7 +63,7 @@ class Command(SecretariatCommand):
     def _report(self, demo) -> None:
         registrar, document = demo.registrar, demo.document
         as_of = document.registered_at
-        copies = list(selectors.copies(registrar, document.number))
+        copies = presenters.copies_at(selectors.copies(registrar, document.number), as_of)
         (balance,) = selectors.balances(registrar, as_of, document.number)
         data = {
             "data_dir": str(settings.DATA_DIR),

@@ -20,13 +20,13 @@ class Command(SecretariatCommand):
 
     def handle(self, *args, action, number, actor, **o):
         by = principal_by_username(actor)
-        as_of = o.get("as_of") or clock.now()
         if action == "issue":
             holders = [principal_by_username(u) for u in o["to"]] if o["to"] is not None else None
             copies = services.issue_copies(by, number, holders)
         else:
             selectors.register_entry(by, number)
             copies = list(selectors.copies(by, number))
+        as_of = o.get("as_of") or clock.now()
         self.emit(
             [presenters.copy_json(c, as_of) for c in copies],
             "\n".join(presenters.copy_line(c, as_of) for c in copies) or f"no copies of No {number}",

@@ -23,7 +23,7 @@ class Command(SecretariatCommand):
             )
         document = selectors.register_entry(by, number)
         (balance,) = selectors.balances(by, as_of, number)
-        copies = list(selectors.copies(by, number))
+        copies = presenters.copies_at(selectors.copies(by, number), as_of)
         data = {
             **presenters.document_json(document),
             "balance": balance.as_json(),

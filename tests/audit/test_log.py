@@ -9,11 +9,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
-from secretariat.accounts.models import RoleGrant
+from secretariat.accounts.models import Principal, RoleGrant
 from secretariat.audit import merkle, selectors, services, signing
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
-from secretariat.errors import InvalidInput, Refused
+from secretariat.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import services as registry
 
 
@@ -25,6 +25,14 @@ def log(make_principal):
     return list(AuditEvent.objects.order_by("seq"))
 
 
+@pytest.fixture
+def auditor():
+    """An auditor made outside the log's services, so the log fixture keeps its eleven events."""
+    principal = Principal.objects.create(username="proof-auditor", clearance=3)
+    RoleGrant.objects.create(principal=principal, role="auditor")
+    return principal
+
+
 def test_leaves_are_the_rfc6962_hash_of_the_canonical_event(log):
     for event in log:
         assert bytes.fromhex(event.leaf_hash) == merkle.leaf_hash(event.canonical())
@@ -32,18 +40,18 @@ def test_leaves_are_the_rfc6962_hash_of_the_canonical_event(log):
     assert [e.seq for e in log] == list(range(1, 12))
 
 
-def test_every_inclusion_proof_verifies_against_the_head(log):
-    root = bytes.fromhex(selectors.inclusion(1)["root"])
+def test_every_inclusion_proof_verifies_against_the_head(log, auditor):
+    root = bytes.fromhex(selectors.inclusion(auditor, 1)["root"])
     for event in log:
-        proof = selectors.inclusion(event.seq)
+        proof = selectors.inclusion(auditor, event.seq)
         assert merkle.verify_inclusion(
             event.seq - 1, len(log), bytes.fromhex(event.leaf_hash), [bytes.fromhex(h) for h in proof["proof"]], root
         )
 
 
-def test_consistency_proofs_link_every_earlier_head_to_the_current_one(log):
+def test_consistency_proofs_link_every_earlier_head_to_the_current_one(log, auditor):
     for old in range(1, len(log) + 1):
-        proof = selectors.consistency(old)
+        proof = selectors.consistency(auditor, old)
         assert merkle.verify_consistency(
             old,
             len(log),
@@ -53,11 +61,16 @@ def test_consistency_proofs_link_every_earlier_head_to_the_current_one(log):
         )
 
 
-def test_proofs_outside_the_tree_are_refused(log):
+def test_proofs_are_for_auditors_and_inside_the_tree(log, auditor):
+    with pytest.raises(NotFound):
+        selectors.inclusion(auditor, len(log) + 1)
     with pytest.raises(InvalidInput):
-        selectors.inclusion(len(log) + 1)
-    with pytest.raises(InvalidInput):
-        selectors.consistency(0)
+        selectors.consistency(auditor, 0)
+    member = Principal.objects.get(username="p0")
+    with pytest.raises(Refused):
+        selectors.inclusion(member, 1)
+    with pytest.raises(Refused):
+        selectors.consistency(member, 1)
 
 
 def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(log, make_principal):

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 
 from secretariat.access import Action, restrict
 from secretariat.audit import merkle
-from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
-from secretariat.errors import InvalidInput
+from secretariat.audit.models import AuditEvent, AuditHead
+from secretariat.errors import InvalidInput, NotFound
 
 
 def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
@@ -15,10 +15,6 @@ def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
 
 def tree_size() -> int:
     return AuditHead.objects.get(pk=1).size
-
-
-def latest_checkpoint() -> AuditCheckpoint | None:
-    return AuditCheckpoint.objects.order_by("-tree_size", "-id").first()
 
 
 def _leaves(size: int) -> list[bytes]:
@@ -34,8 +30,14 @@ def _check_size(size: int | None) -> int:
     return size
 
 
-def inclusion(seq: int, size: int | None = None) -> dict:
-    """Proof that event `seq` is in the tree of `size` events (RFC 9162 2.1.3)."""
+def inclusion(principal, seq: int, size: int | None = None) -> dict:
+    """Proof that event `seq` is in the tree of `size` events (RFC 9162 2.1.3).
+
+    For auditors, and only of events they may see: a proof carries neighbours' leaf hashes.
+    """
+    principal.require_role("auditor", "read proofs of the log")
+    if not restrict(AuditEvent.objects.filter(seq=seq), principal, Action.REGISTER).exists():
+        raise NotFound(f"no event #{seq}")
     size = _check_size(size)
     if not 1 <= seq <= size:
         raise InvalidInput(f"event #{seq} is not within a tree of {size} events")
@@ -50,8 +52,9 @@ def inclusion(seq: int, size: int | None = None) -> dict:
     }
 
 
-def consistency(old_size: int, new_size: int | None = None) -> dict:
+def consistency(principal, old_size: int, new_size: int | None = None) -> dict:
     """Proof that the tree of `old_size` events is a prefix of the tree of `new_size` (RFC 9162 2.1.4)."""
+    principal.require_role("auditor", "read proofs of the log")
     new_size = _check_size(new_size)
     if not 1 <= old_size <= new_size:
         raise InvalidInput(f"old size must be between 1 and {new_size}")

@@ -21,10 +21,12 @@ class Command(SecretariatCommand):
         add_actor(log)
         log.add_argument("--after", type=count, default=0, help="start after this event number")
         log.add_argument("--limit", type=count, default=50)
-        inc = subcommand(sub, "inclusion", help="inclusion proof of one event")
+        inc = subcommand(sub, "inclusion", help="inclusion proof of one event (auditors)")
+        add_actor(inc)
         inc.add_argument("seq", type=count)
         inc.add_argument("--size", type=count, default=None, help="tree size (default: now)")
-        con = subcommand(sub, "consistency", help="consistency proof between two tree sizes")
+        con = subcommand(sub, "consistency", help="consistency proof between two tree sizes (auditors)")
+        add_actor(con)
         con.add_argument("old_size", type=count)
         con.add_argument("new_size", type=count, nargs="?", default=None)
 
@@ -71,8 +73,8 @@ class Command(SecretariatCommand):
             )
             return self.emit(rows, text or "no events")
         proof = (
-            selectors.inclusion(o["seq"], o["size"])
+            selectors.inclusion(principal_by_username(o["actor"]), o["seq"], o["size"])
             if action == "inclusion"
-            else selectors.consistency(o["old_size"], o["new_size"])
+            else selectors.consistency(principal_by_username(o["actor"]), o["old_size"], o["new_size"])
         )
         self.emit(proof, "\n".join(f"{k}: {v}" for k, v in proof.items()))

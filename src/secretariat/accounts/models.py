@@ -66,6 +66,17 @@ class Principal(AbstractUser):
     def has_role(self, role: str) -> bool:
         return role in self.role_codes
 
+    def summary(self) -> dict:
+        """Who this is, as the audit log and the command line show it."""
+        return {
+            "username": self.username,
+            "name": self.get_full_name(),
+            "clearance": str(self.classification),
+            "roles": sorted(self.role_codes),
+            "unit": self.unit.code if self.unit else None,
+            "active": self.is_active,
+        }
+
     def require_role(self, role: str, to: str) -> None:
         """Refuse (Refused) unless this principal is active and holds `role`; `to` says what for."""
         if not self.is_active:

@@ -45,16 +45,6 @@ def _level(level) -> Level:
         raise InvalidInput(str(exc)) from None
 
 
-def _snapshot(principal: Principal) -> dict:
-    return {
-        "username": principal.username,
-        "name": principal.get_full_name(),
-        "clearance": principal.classification.as_json(),
-        "roles": sorted(principal.role_codes),
-        "unit": principal.unit.code if principal.unit else None,
-    }
-
-
 def _create(username, *, first_name, last_name, email, clearance, compartments, roles, unit, password) -> Principal:
     username = (username or "").strip()
     try:
@@ -96,7 +86,7 @@ def bootstrap_admin(username: str, *, clearance="TOP SECRET", password: str | No
         unit=None,
         password=password,
     )
-    record(None, "principal.bootstrapped", principal, _snapshot(principal))
+    record(None, "principal.bootstrapped", principal, principal.summary())
     return principal
 
 
@@ -130,7 +120,7 @@ def add_principal(
         unit=unit_by_code(unit) if unit else None,
         password=password,
     )
-    record(by, "principal.added", principal, _snapshot(principal))
+    record(by, "principal.added", principal, principal.summary())
     return principal
 
 

@@ -30,7 +30,21 @@ class NumberSeries(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class Document(models.Model):
+class Classified(models.Model):
+    """A level and compartments on a row, queryable by the access rule."""
+
+    level = models.SmallIntegerField(choices=Level.choices)
+    compartments = models.ManyToManyField(Compartment, blank=True, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def classification(self) -> Classification:
+        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
+
+
+class Document(Classified):
     class Kind(models.TextChoices):
         EXTRACT = "extract", "extract"
         DRAFT = "draft", "draft"
@@ -42,8 +56,6 @@ class Document(models.Model):
     number = models.CharField(max_length=60, unique=True)
     title = models.CharField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NOTE)
-    level = models.SmallIntegerField(choices=Level.choices)
-    compartments = models.ManyToManyField(Compartment, blank=True, related_name="documents")
     initial_level = models.SmallIntegerField(choices=Level.choices, editable=False)
     initial_compartments = models.JSONField(default=list, editable=False)
     author_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -65,10 +77,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"No {self.number}"
-
-    @property
-    def classification(self) -> Classification:
-        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
 
     @property
     def initial_classification(self) -> Classification:
@@ -113,14 +121,12 @@ class DocumentVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="one_version_number")]
 
 
-class Attachment(models.Model):
+class Attachment(Classified):
     """Part of a document with its own classification; the cover dominates every attachment."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
-    level = models.SmallIntegerField(choices=Level.choices)
-    compartments = models.ManyToManyField(Compartment, blank=True, related_name="attachments")
     text = models.TextField(blank=True)
     file = models.FileField(upload_to="attachments/%Y/", blank=True)
     page_count = models.PositiveIntegerField(default=1)
@@ -130,10 +136,6 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["document", "position"]
         constraints = [models.UniqueConstraint(fields=["document", "position"], name="one_attachment_position")]
-
-    @property
-    def classification(self) -> Classification:
-        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
 
 
 class DistributionEntry(models.Model):

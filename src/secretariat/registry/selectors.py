@@ -23,6 +23,11 @@ def document_count(principal, action: Action = Action.VIEW) -> int:
     return restrict(Document.objects.all(), principal, action).count()
 
 
+def no_document(number: str) -> NotFound:
+    """The one answer for a number that is missing or not allowed (DESIGN rule 2)."""
+    return NotFound(f"no document No {number}")
+
+
 def register_entry(principal, number: str) -> Document:
     """A document's register metadata; NotFound when missing or not allowed."""
     try:
@@ -30,7 +35,7 @@ def register_entry(principal, number: str) -> Document:
             documents(principal, Action.REGISTER).select_related("body", "return_to", "author_unit").get(number=number)
         )
     except Document.DoesNotExist:
-        raise NotFound(f"no document No {number}") from None
+        raise no_document(number) from None
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def read_document(principal, number: str) -> Reading:
             documents(principal, Action.VIEW).select_related("body", "return_to", "author_unit").get(number=number)
         )
     except Document.DoesNotExist:
-        raise NotFound(f"no document No {number}") from None
+        raise no_document(number) from None
     version = document.current_version()
     attachments = list(restrict(document.attachments.all(), principal, Action.VIEW).prefetch_related("compartments"))
     if not document.is_public and (document.level > Level.UNCLASSIFIED or document.compartments.exists()):

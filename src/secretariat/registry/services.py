@@ -30,6 +30,7 @@ from secretariat.registry.models import (
     NumberSeries,
     check_registration_number,
 )
+from secretariat.registry.selectors import no_document
 
 
 def _may_classify(by: Principal, classification: Classification) -> None:
@@ -61,7 +62,7 @@ def _document_for_change(by: Principal, number: str) -> Document:
     try:
         return restrict(Document.objects.select_for_update(), by, Action.REGISTER).get(number=number)
     except Document.DoesNotExist:
-        raise NotFound(f"no document No {number}") from None
+        raise no_document(number) from None
 
 
 def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:

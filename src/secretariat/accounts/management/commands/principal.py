@@ -10,17 +10,6 @@ def _password(options) -> str | None:
     return None
 
 
-def principal_json(p) -> dict:
-    return {
-        "username": p.username,
-        "name": p.get_full_name(),
-        "clearance": str(p.classification),
-        "roles": sorted(p.role_codes),
-        "unit": p.unit.code if p.unit else None,
-        "active": p.is_active,
-    }
-
-
 class Command(SecretariatCommand):
     help = "Add, list and change principals: clearance, compartments, roles, unit or post."
 
@@ -64,7 +53,7 @@ class Command(SecretariatCommand):
 
     def handle(self, *args, action, **options):
         if action == "list":
-            rows = [principal_json(p) for p in selectors.principals()]
+            rows = [p.summary() for p in selectors.principals()]
             text = "\n".join(
                 f"{r['username']:<16} {r['clearance']:<28} {','.join(r['roles']) or '-':<24} {r['name']}" for r in rows
             )
@@ -73,7 +62,7 @@ class Command(SecretariatCommand):
             p = services.bootstrap_admin(
                 options["username"], clearance=options["clearance"], password=_password(options)
             )
-            return self.emit(principal_json(p), f"{p.username}: first admin, cleared {p.classification}")
+            return self.emit(p.summary(), f"{p.username}: first admin, cleared {p.classification}")
         by = selectors.principal_by_username(options["actor"])
         if action == "add":
             p = services.add_principal(
@@ -98,5 +87,5 @@ class Command(SecretariatCommand):
                 )
             else:
                 p = services.grant_roles(by, target, options["roles"])
-        data = principal_json(p)
+        data = p.summary()
         self.emit(data, f"{p.username}: {data['clearance']}, roles {','.join(data['roles']) or '-'}")

@@ -33,33 +33,31 @@ def office(tmp_path_factory):
         ),
         ("principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member"),
         ("principal", "add", "--as", "admin", "visitor"),
-        (
-            "document",
-            "register",
-            "--as",
-            "registrar",
+        register_args(
             "--number",
             "P46/X",
-            "--title",
-            "Instructions",
-            "--classification",
-            "TOP SECRET",
-            "--text-file",
-            "decision.txt",
-            "--dated",
-            "1977-02-18",
             "--to",
             "gromyko",
             "--kind",
             "extract",
             "--return-to",
             "gd-1",
+            title="Instructions",
+            classification="TOP SECRET",
         ),
     ]
     for step in steps:
         result = run(data_dir, *step)
         assert result.returncode == 0, (step, result.stderr)
     return data_dir
+
+
+def register_args(*extra: str, title="T", classification="S", text_file="decision.txt") -> tuple[str, ...]:
+    """`document register` as the registrar, dated on the reference day, plus `extra` options."""
+    return (
+        "document", "register", "--as", "registrar", "--title", title, "--classification", classification,
+        "--text-file", text_file, "--dated", "1977-02-18", *extra,
+    )  # fmt: skip
 
 
 def audit_size(data_dir) -> int:
@@ -79,41 +77,13 @@ def audit_size(data_dir) -> int:
             "refused: visitor is not cleared for TOP SECRET",
         ),
         (
-            (
-                "document",
-                "register",
-                "--as",
-                "registrar",
-                "--title",
-                "T",
-                "--classification",
-                "S",
-                "--text-file",
-                "/nonexistent",
-                "--dated",
-                "1977-02-18",
-            ),
+            register_args(text_file="/nonexistent"),
             "invalid: cannot read /nonexistent as UTF-8 text: No such file or directory",
         ),
         (("audit", "checkpoint", "--as", "visitor"), "refused: visitor is not an auditor"),
         (("copy", "return", "--as", "registrar", "P46/X", "7"), "not found: no copy 7 of No P46/X"),
         (
-            (
-                "document",
-                "register",
-                "--as",
-                "registrar",
-                "--number",
-                "P46//X",
-                "--title",
-                "T",
-                "--classification",
-                "S",
-                "--text-file",
-                "decision.txt",
-                "--dated",
-                "1977-02-18",
-            ),
+            register_args("--number", "P46//X"),
             "invalid: malformed registration number 'P46//X'",
         ),
         (("principal", "add", "--as", "registrar", "x"), "refused: registrar is not an admin"),
@@ -130,21 +100,7 @@ def test_a_refusal_is_one_clear_line_and_changes_nothing(office, args, message):
 
 
 def test_argument_errors_name_the_bad_value(office):
-    result = run(
-        office,
-        "document",
-        "register",
-        "--as",
-        "registrar",
-        "--title",
-        "T",
-        "--classification",
-        "COSMIC",
-        "--text-file",
-        "decision.txt",
-        "--dated",
-        "1977-02-18",
-    )
+    result = run(office, *register_args(classification="COSMIC"))
     assert result.returncode == 2
     assert "COSMIC" in result.stderr and "Traceback" not in result.stderr
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
+from secretariat.audit.models import AuditEvent
 from secretariat.commands import SecretariatCommand
 from secretariat.demo.build import build
 from secretariat.errors import Refused
@@ -92,8 +93,6 @@ class Command(SecretariatCommand):
 
 
 def _has_events() -> bool:
-    from secretariat.audit.models import AuditEvent
-
     return AuditEvent.objects.exists()
 
 

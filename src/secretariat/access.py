@@ -28,10 +28,23 @@ from django.db.models.functions import Cast
 
 from secretariat.accounts.models import Compartment, Role
 from secretariat.audit.models import AuditEvent
-from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
+from secretariat.cables.models import Cable, CablePart, Control
+from secretariat.decisions.models import Meeting, Point, PointAttachment
+from secretariat.registry.models import Attachment, CaseFile, Copy, DistributionEntry, Document
+from secretariat.releases.models import Release, ReleaseTemplate
 
-# Object types of events that carry no paper's metadata; "" is an event about the log itself.
-AUDITED_ADMINISTRATION = ["", "accounts.principal", "accounts.unit", "accounts.compartment", "decisions.body"]
+# Object types of events that carry no paper's content: accounts, organisation and the log itself ("").
+AUDITED_ADMINISTRATION = [
+    "",
+    "accounts.principal",
+    "accounts.unit",
+    "accounts.compartment",
+    "decisions.body",
+    "decisions.meeting",
+    "releases.channel",
+    "releases.release",
+    "registry.casefile",
+]
 
 
 class Action(enum.StrEnum):
@@ -43,20 +56,32 @@ def _is_active(principal) -> bool:
     return principal is not None and principal.is_authenticated and principal.is_active
 
 
-def clearance_q(principal, prefix: str = "", through=Document.compartments.through) -> Q:
-    """Rows whose classification the principal's clearance dominates."""
-    foreign = "document_id" if through is Document.compartments.through else "attachment_id"
+def clearance_q(principal, prefix: str = "", model: type[Model] = Document) -> Q:
+    """Rows of `model` (reached through `prefix`) whose classification the principal's clearance dominates."""
+    through = model.compartments.through
     unheld = through.objects.exclude(compartment__in=Compartment.objects.filter(holders=principal))
-    return Q(**{f"{prefix}level__lte": principal.clearance}) & ~Q(**{f"{prefix}pk__in": unheld.values(foreign)})
+    return Q(**{f"{prefix}level__lte": principal.clearance}) & ~Q(
+        **{f"{prefix}pk__in": unheld.values(f"{model._meta.model_name}_id")}
+    )
 
 
 def need_to_know_q(principal, prefix: str = "") -> Q:
+    """Documents the principal needs to know: an outstanding copy, the distribution (by name,
+    unit or post), the originator or named approver of a cable, or the secretary of the body whose paper it is."""
     held = Copy.objects.filter(holder=principal, status=Copy.Status.ISSUED).values("document_id")
     addressed = Q(principal=principal)
     if principal.unit_id is not None:
         addressed |= Q(unit_id=principal.unit_id)
     listed = DistributionEntry.objects.filter(addressed).values("document_id")
-    return Q(**{f"{prefix}pk__in": held}) | Q(**{f"{prefix}pk__in": listed})
+    originated = Cable.objects.filter(
+        Q(drafted_by=principal) | Q(approved_by=principal) | Q(point__approver=principal)
+    ).values("document_id")
+    return (
+        Q(**{f"{prefix}pk__in": held})
+        | Q(**{f"{prefix}pk__in": listed})
+        | Q(**{f"{prefix}pk__in": originated})
+        | Q(**{f"{prefix}body__secretary": principal})
+    )
 
 
 def document_q(principal, action: Action, prefix: str = "") -> Q:
@@ -74,6 +99,66 @@ def document_q(principal, action: Action, prefix: str = "") -> Q:
     raise ValueError(f"unknown action {action!r}")
 
 
+def meeting_q(principal, prefix: str = "") -> Q:
+    """Meetings of the bodies the principal belongs to or is secretary of; registrars see all."""
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    if principal.has_role(Role.REGISTRAR):
+        return Q()
+    return Q(**{f"{prefix}body__members": principal}) | Q(**{f"{prefix}body__secretary": principal})
+
+
+def point_q(principal, action: Action, prefix: str = "") -> Q:
+    """A protocol's points: members and the secretary of the body, if cleared; registrars
+    see the register side (identifier, classification) of those within their clearance."""
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    cleared = clearance_q(principal, prefix, Point)
+    body = f"{prefix}meeting__body__"
+    readable = cleared & (Q(**{f"{body}members": principal}) | Q(**{f"{body}secretary": principal}))
+    if action is Action.REGISTER and principal.has_role(Role.REGISTRAR):
+        return cleared
+    return readable
+
+
+def cable_part_q(principal) -> Q:
+    """Parts of cables the principal may read; guidance only for the action post and the originators."""
+    q = document_q(principal, Action.VIEW, "cable__document__")
+    if not _is_active(principal):
+        return q & Q(guidance=False)
+    for_recipient = Q(cable__drafted_by=principal) | Q(cable__approved_by=principal)
+    if principal.unit_id is not None:
+        for_recipient |= Q(cable__action_post_id=principal.unit_id)
+    return q & (Q(guidance=False) | for_recipient)
+
+
+def control_q(principal) -> Q:
+    """Controls on the principal (or their unit or post), and those on papers they may register."""
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    mine = Q(assignee=principal)
+    if principal.unit_id is not None:
+        mine |= Q(assignee_unit_id=principal.unit_id)
+    return mine | document_q(principal, Action.REGISTER, "document__") & ~Q(document__is_public=True)
+
+
+def release_template_q(principal, action: Action) -> Q:
+    """Editors of the channel read what they are to release; so does whoever may read the cable."""
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    return (clearance_q(principal, model=ReleaseTemplate) & Q(channel__editors=principal)) | Q(
+        cable__in=Document.objects.filter(document_q(principal, action))
+    )
+
+
+def case_file_q(principal) -> Q:
+    """Registry staff see case files whose every paper they may register."""
+    if not _is_active(principal) or not principal.has_role(Role.REGISTRAR):
+        return Q(pk__in=[])
+    hidden = Document.objects.exclude(document_q(principal, Action.REGISTER))
+    return ~Q(pk__in=CaseFile.objects.filter(documents__in=hidden).values("pk"))
+
+
 def _keys(queryset: QuerySet) -> QuerySet:
     """Primary keys as text, to match AuditEvent.object_id."""
     return queryset.annotate(key=Cast("pk", CharField())).values("key")
@@ -83,14 +168,21 @@ def audit_event_q(principal) -> Q:
     if not _is_active(principal):
         return Q(pk__in=[])
     about_document, about_copy = Q(object_type="registry.document"), Q(object_type="registry.copy")
+    about_control = Q(object_type="cables.control")
     visible = (
-        about_document & Q(object_id__in=_keys(Document.objects.filter(document_q(principal, Action.REGISTER))))
-    ) | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__")))))
+        (about_document & Q(object_id__in=_keys(Document.objects.filter(document_q(principal, Action.REGISTER)))))
+        | (
+            about_copy
+            & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__"))))
+        )
+        | (about_control & Q(object_id__in=_keys(Control.objects.filter(control_q(principal)))))
+    )
     if principal.has_role(Role.AUDITOR):
         visible |= (
             Q(object_type__in=AUDITED_ADMINISTRATION)
             | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))
             | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(clearance_q(principal, "document__")))))
+            | (about_control & Q(object_id__in=_keys(Control.objects.filter(clearance_q(principal, "document__")))))
         )
     return visible
 
@@ -104,7 +196,7 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
     if model is Attachment:
         q = document_q(principal, action, "document__")
         if action is Action.VIEW and _is_active(principal):
-            q &= clearance_q(principal, through=Attachment.compartments.through) | Q(document__is_public=True)
+            q &= clearance_q(principal, model=Attachment) | Q(document__is_public=True)
         return queryset.filter(q)
     if model is Copy:
         q = document_q(principal, action, "document__")
@@ -113,6 +205,27 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
         return queryset.filter(q)
     if model is DistributionEntry:
         return queryset.filter(document_q(principal, Action.REGISTER, "document__"))
+    if model is Meeting:
+        return queryset.filter(meeting_q(principal))
+    if model is Point:
+        return queryset.filter(point_q(principal, action))
+    if model is PointAttachment:
+        q = point_q(principal, Action.VIEW, "point__")
+        if _is_active(principal):
+            q &= clearance_q(principal, model=PointAttachment)
+        return queryset.filter(q)
+    if model is Cable:
+        return queryset.filter(document_q(principal, action, "document__"))
+    if model is CablePart:
+        return queryset.filter(cable_part_q(principal))
+    if model is Control:
+        return queryset.filter(control_q(principal))
+    if model is ReleaseTemplate:
+        return queryset.filter(release_template_q(principal, action))
+    if model is Release:
+        return queryset
+    if model is CaseFile:
+        return queryset.filter(case_file_q(principal))
     if model is AuditEvent:
         return queryset.filter(audit_event_q(principal))
     raise TypeError(f"no access rule for {model._meta.label}: refusing to list it")

@@ -7,6 +7,7 @@ SECRETARIAT_DEBUG        "1" for development settings
 SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (tests, demos)
 SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
 SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
+SECRETARIAT_EMAIL_BACKEND Django email backend for overdue notices (console)
 """
 
 import os
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "secretariat.audit",
     "secretariat.decisions",
     "secretariat.registry",
+    "secretariat.cables",
+    "secretariat.releases",
     "secretariat.demo",
 ]
 
@@ -118,3 +121,7 @@ SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
 SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")
+
+# Notifications (overdue controls): printed to the console unless an SMTP backend is configured.
+EMAIL_BACKEND = os.environ.get("SECRETARIAT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("SECRETARIAT_FROM_EMAIL", "registry@secretariat.local")

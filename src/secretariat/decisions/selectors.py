@@ -1,12 +1,57 @@
-"""Reads about bodies."""
+"""Reads about bodies, meetings and points, through the access rule."""
 
-from secretariat.decisions.models import Body
-from secretariat.errors import InvalidInput
+from django.db.models import QuerySet
+
+from secretariat.access import Action, restrict
+from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
+from secretariat.errors import InvalidInput, NotFound
 
 
 def body_by_name(name: str) -> Body:
     """A body by its name or its registration prefix."""
-    body = Body.objects.filter(name=name).first() or Body.objects.filter(prefix=name).first()
+    body = Body.objects.filter(name=name).first() or Body.objects.filter(prefix=name.upper()).first()
     if body is None:
         raise InvalidInput(f"unknown body {name!r}")
     return body
+
+
+def point_for_change(meeting: Meeting, identifier: str) -> Point:
+    """A point of a meeting its secretary is changing, locked (services only)."""
+    try:
+        return Point.objects.select_for_update().get(meeting=meeting, identifier=identifier.strip().upper())
+    except Point.DoesNotExist:
+        raise NotFound(f"no point {identifier} in {meeting}") from None
+
+
+def meetings(principal, body: Body | None = None) -> QuerySet[Meeting]:
+    queryset = restrict(Meeting.objects.select_related("body"), principal, Action.VIEW)
+    return queryset.filter(body=body) if body is not None else queryset
+
+
+def meeting(principal, body: Body, number: int) -> Meeting:
+    try:
+        return meetings(principal, body).get(number=number)
+    except Meeting.DoesNotExist:
+        raise NotFound(f"no protocol No {number} of {body}") from None
+
+
+def points(principal, meeting: Meeting, action: Action = Action.VIEW) -> QuerySet[Point]:
+    return (
+        restrict(Point.objects.filter(meeting=meeting), principal, action)
+        .prefetch_related("compartments", "versions", "addressees__principal", "addressees__unit")
+        .order_by("position")
+    )
+
+
+def point_attachments(principal, point: Point) -> QuerySet[PointAttachment]:
+    return restrict(point.attachments.all(), principal, Action.VIEW).prefetch_related("compartments")
+
+
+def point_by_reference(body: Body, meeting_number: int, identifier: str) -> Point:
+    """The point a cable's approval cites; NotFound if the protocol has no such point."""
+    try:
+        return Point.objects.select_related("meeting__body").get(
+            meeting__body=body, meeting__number=meeting_number, identifier=identifier.strip().upper()
+        )
+    except Point.DoesNotExist:
+        raise NotFound(f"no point {identifier} in protocol No {meeting_number} of {body}") from None

@@ -1,15 +1,37 @@
-"""Use cases for bodies. Meetings, protocols and extracts come with the decisions work."""
+"""Use cases of bodies: members and secretary, meetings, protocol points, signing, extracts.
+
+The secretary of a body records its meetings and points, signs the protocol and makes the
+extracts; after signing a point changes only by a correction (a new version with a reason).
+"""
+
+import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 
+from secretariat import clock
 from secretariat.accounts.models import Principal, Role, Unit
 from secretariat.audit.services import record
-from secretariat.decisions.models import Body
-from secretariat.errors import InvalidInput, unique_or_refused
+from secretariat.classification import Classification
+from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAddressee, PointAttachment, PointVersion
+from secretariat.decisions.selectors import point_for_change
+from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.registry import services as registry
+from secretariat.registry.models import Document, check_registration_number
 
 
 @transaction.atomic
-def add_body(by: Principal, name: str, prefix: str, *, return_days: int = 7, registry_unit: Unit | None = None) -> Body:
+def add_body(
+    by: Principal,
+    name: str,
+    prefix: str,
+    *,
+    return_days: int = 7,
+    registry_unit: Unit | None = None,
+    motto: str = "",
+    letterhead: str = "",
+    salutation: str = "",
+) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
     name, prefix = name.strip(), prefix.strip().upper()
     if not 1 <= len(name) <= 200 or not prefix.isalnum() or len(prefix) > 8:
@@ -17,7 +39,15 @@ def add_body(by: Principal, name: str, prefix: str, *, return_days: int = 7, reg
     if not 1 <= return_days <= 3650:
         raise InvalidInput("return period must be between 1 and 3650 days")
     with unique_or_refused(f"a body named {name!r} or with prefix {prefix!r} exists already"):
-        body = Body.objects.create(name=name, prefix=prefix, return_days=return_days, registry_unit=registry_unit)
+        body = Body.objects.create(
+            name=name,
+            prefix=prefix,
+            return_days=return_days,
+            registry_unit=registry_unit,
+            motto=motto.strip(),
+            letterhead=letterhead.strip(),
+            salutation=salutation.strip(),
+        )
     record(
         by,
         "body.added",
@@ -30,3 +60,261 @@ def add_body(by: Principal, name: str, prefix: str, *, return_days: int = 7, reg
         },
     )
     return body
+
+
+@transaction.atomic
+def add_members(by: Principal, body: Body, members: Sequence[Principal]) -> Body:
+    by.require_role(Role.ADMIN, "set up bodies")
+    if already := [m.username for m in members if body.members.filter(pk=m.pk).exists()]:
+        raise Refused(f"already members of {body}: {', '.join(already)}")
+    body.members.add(*members)
+    record(by, "body.members_added", body, {"members": [m.username for m in members]})
+    return body
+
+
+@transaction.atomic
+def appoint_secretary(by: Principal, body: Body, secretary: Principal) -> Body:
+    """The secretary records the body's protocols and reads its papers by that duty."""
+    by.require_role(Role.ADMIN, "set up bodies")
+    if not secretary.has_role(Role.SECRETARY):
+        raise Refused(f"{secretary.username} does not hold the secretary role")
+    if secretary.has_role(Role.REGISTRAR):
+        raise Refused("the registry keeps the secretary's papers; one person may not be both")
+    body.secretary = secretary
+    body.save(update_fields=["secretary"])
+    record(by, "body.secretary_appointed", body, {"secretary": secretary.username})
+    return body
+
+
+def _require_secretary(by: Principal, body: Body) -> None:
+    by.require_role(Role.SECRETARY, "record protocols")
+    if body.secretary_id != by.pk:
+        raise Refused(f"{by.username} is not the secretary of {body}")
+
+
+@transaction.atomic
+def record_meeting(by: Principal, body: Body, number: int, held_on: dt.date) -> Meeting:
+    _require_secretary(by, body)
+    if number < 1:
+        raise InvalidInput("meetings are numbered from 1")
+    with unique_or_refused(f"protocol No {number} of {body} exists already"):
+        meeting = Meeting.objects.create(
+            body=body, number=number, held_on=held_on, recorded_at=clock.now(), recorded_by=by
+        )
+    record(by, "meeting.recorded", meeting, {"body": body.prefix, "number": number, "held_on": held_on.isoformat()})
+    return meeting
+
+
+def _meeting_for_change(by: Principal, body: Body, number: int, *, unsigned: bool = True) -> Meeting:
+    _require_secretary(by, body)
+    try:
+        meeting = Meeting.objects.select_for_update().get(body=body, number=number)
+    except Meeting.DoesNotExist:
+        raise NotFound(f"no protocol No {number} of {body}") from None
+    if unsigned and meeting.is_signed:
+        raise Refused(f"{meeting} is signed: correct a point instead, giving a reason")
+    return meeting
+
+
+def _check_identifier(identifier: str) -> str:
+    identifier = identifier.strip().upper()
+    try:
+        check_registration_number(identifier)
+    except ValueError:
+        raise InvalidInput(
+            f"malformed point identifier {identifier!r}: as the body writes it, e.g. X, 12 or 45/III"
+        ) from None
+    return identifier
+
+
+@transaction.atomic
+def record_point(
+    by: Principal,
+    body: Body,
+    meeting_number: int,
+    identifier: str,
+    *,
+    title: str,
+    decision: str,
+    classification: Classification,
+    addressees: Sequence[Principal | Unit] = (),
+    approver: Principal | None = None,
+) -> Point:
+    """A point of an unsigned protocol: its title, decision, classification and addressees."""
+    meeting = _meeting_for_change(by, body, meeting_number)
+    identifier = _check_identifier(identifier)
+    registry.may_classify(by, classification)
+    if not title.strip() or not decision.strip():
+        raise InvalidInput("a point needs a title and a decision")
+    with unique_or_refused(f"point {identifier} of {meeting} exists already"):
+        point = Point.objects.create(
+            meeting=meeting,
+            position=meeting.points.count() + 1,
+            identifier=identifier,
+            level=classification.level,
+            approver=approver,
+        )
+    point.compartments.set(registry.compartments_of(classification))
+    PointVersion.objects.create(
+        point=point, number=1, title=title.strip(), decision=decision.strip(), created_at=clock.now(), created_by=by
+    )
+    for position, addressee in enumerate(addressees, start=1):
+        if isinstance(addressee, Principal):
+            if not addressee.classification.dominates(classification):
+                raise Refused(f"{addressee.username} is not cleared for {classification}")
+            PointAddressee.objects.create(point=point, position=position, principal=addressee)
+        else:
+            PointAddressee.objects.create(point=point, position=position, unit=addressee)
+    record(
+        by,
+        "point.recorded",
+        meeting,
+        {
+            "point": identifier,
+            "classification": classification.as_json(),
+            "addressees": [getattr(a, "username", None) or a.code for a in addressees],
+            "approver": approver.username if approver else None,
+        },
+    )
+    return point
+
+
+@transaction.atomic
+def attach_to_point(
+    by: Principal,
+    body: Body,
+    meeting_number: int,
+    identifier: str,
+    *,
+    title: str,
+    text: str,
+    classification: Classification,
+    page_count: int = 1,
+) -> PointAttachment:
+    """A paper the point carries (a draft), with its own classification, below the point's."""
+    meeting = _meeting_for_change(by, body, meeting_number)
+    point = point_for_change(meeting, identifier)
+    registry.may_classify(by, classification)
+    if not point.classification.dominates(classification):
+        raise Refused(f"{point} is {point.classification}; an attachment marked {classification} would be above it")
+    if not title.strip() or not text.strip():
+        raise InvalidInput("an attachment needs a title and a text")
+    if page_count < 1:
+        raise InvalidInput("page count must be at least 1")
+    attachment = PointAttachment.objects.create(
+        point=point,
+        position=point.attachments.count() + 1,
+        title=title.strip(),
+        text=text,
+        level=classification.level,
+        page_count=page_count,
+    )
+    attachment.compartments.set(registry.compartments_of(classification))
+    record(
+        by,
+        "point.attachment_added",
+        meeting,
+        {"point": point.identifier, "position": attachment.position, "classification": classification.as_json()},
+    )
+    return attachment
+
+
+@transaction.atomic
+def sign_protocol(by: Principal, body: Body, meeting_number: int) -> Meeting:
+    meeting = _meeting_for_change(by, body, meeting_number)
+    if not meeting.points.exists():
+        raise Refused(f"{meeting} has no points to sign")
+    meeting.signed_at = clock.now()
+    meeting.signed_by = by
+    meeting.save(update_fields=["signed_at", "signed_by"])
+    record(by, "protocol.signed", meeting, {"points": list(meeting.points.values_list("identifier", flat=True))})
+    return meeting
+
+
+@transaction.atomic
+def correct_point(
+    by: Principal, body: Body, meeting_number: int, identifier: str, *, title: str, decision: str, reason: str
+) -> PointVersion:
+    """A signed protocol never changes; a correction is the point's next version, with a reason."""
+    meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
+    point = point_for_change(meeting, identifier)
+    if not reason.strip():
+        raise InvalidInput("a correction needs a reason")
+    if not title.strip() or not decision.strip():
+        raise InvalidInput("a point needs a title and a decision")
+    last = point.current()
+    version = PointVersion.objects.create(
+        point=point,
+        number=last.number + 1,
+        title=title.strip(),
+        decision=decision.strip(),
+        reason=reason.strip(),
+        created_at=clock.now(),
+        created_by=by,
+    )
+    record(
+        by, "point.corrected", meeting, {"point": point.identifier, "version": version.number, "reason": version.reason}
+    )
+    return version
+
+
+def extract_number(point: Point) -> str:
+    """ "P46/X": the body's prefix, the meeting's number, the point as the body writes it."""
+    return f"{point.meeting.body.prefix}{point.meeting.number}/{point.identifier}"
+
+
+@transaction.atomic
+def make_extract(
+    by: Principal,
+    body: Body,
+    meeting_number: int,
+    identifier: str,
+    *,
+    classification: Classification | None = None,
+    signatory: str = "",
+    page_count: int = 1,
+) -> Document:
+    """Register the extract of one point of a signed protocol, addressed as the decision says.
+
+    It is classified at least as high as the point and every paper it carries (by default
+    exactly that); the registry then issues its numbered copies with the body's return period.
+    """
+    meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
+    if not meeting.is_signed:
+        raise Refused(f"{meeting} is not signed yet: sign it before making extracts")
+    point = point_for_change(meeting, identifier)
+    attachments = list(point.attachments.prefetch_related("compartments"))
+    carried = point.classification
+    for attachment in attachments:
+        carried = carried.join(attachment.classification)
+    classification = classification or carried
+    if not classification.dominates(carried):
+        raise Refused(f"the extract carries {carried}; it cannot be marked {classification}")
+    addressees = [a.addressee for a in point.addressees.select_related("principal", "unit")]
+    if not addressees:
+        raise Refused(f"the decision of {point} names nobody to send it to")
+    version = point.current()
+    document = registry.enter_in_register(
+        by,
+        number=extract_number(point),
+        title=version.title,
+        kind=Document.Kind.EXTRACT,
+        classification=classification,
+        text=version.decision,
+        dated=meeting.held_on,
+        page_count=page_count,
+        signatory=signatory or f"SECRETARY OF THE {body.name.upper()}",
+        body=body,
+        distribution=addressees,
+    )
+    for attachment in attachments:
+        registry.attach(
+            by,
+            document,
+            title=attachment.title,
+            classification=attachment.classification,
+            text=attachment.text,
+            page_count=attachment.page_count,
+        )
+    Extract.objects.create(document=document, point=point, point_version=version)
+    return document

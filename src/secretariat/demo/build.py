@@ -1,21 +1,31 @@
 """Build the reference case into an empty registry, through the services only.
 
 Every step is a service call with its audit event, at the instant the clock is stood at, so
-the log reads as the registry's journal of February 1977.
+the log reads as the registry's journal of February 1977. Steps the reference file does not
+date are marked ILLUSTRATIVE in `reference`.
 """
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
+
+from django.db import transaction
 
 from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal, Role
 from secretariat.audit import services as audit
+from secretariat.cables import services as cables
+from secretariat.cables.services import Part
 from secretariat.classification import Classification, Level
 from secretariat.decisions import services as decisions
 from secretariat.demo import reference as ref
 from secretariat.registry import services as registry
-from secretariat.registry.models import Document
+from secretariat.registry.models import CaseFile, Document
+from secretariat.releases import services as releases
+
+TOP_SECRET = Classification(Level.TOP_SECRET)
+SECRET = Classification(Level.SECRET)
 
 
 @dataclass
@@ -27,65 +37,100 @@ class Login:
 
 
 @dataclass
+class Step:
+    at: dt.datetime
+    what: str
+
+
+@dataclass
 class Demo:
     document: Document
     registrar: Principal
+    cases: list[CaseFile] = field(default_factory=list)
     logins: list[Login] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
 
 def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def build() -> Demo:
-    """Set up the office, register extract P46/X and issue its nine copies on 18 February 1977."""
-    logins: list[Login] = []
+class _Builder:
+    def __init__(self):
+        self.logins: list[Login] = []
+        self.steps: list[Step] = []
 
-    def login(principal: Principal, password: str, who: str, sees: str) -> Principal:
-        logins.append(Login(principal.username, password, who, sees))
+    def step(self, what: str) -> None:
+        self.steps.append(Step(clock.now(), what))
+
+    def person(self, admin, username, clearance, roles, *, first_name="", last_name="", unit=None, who="", sees=""):
+        password = _password()
+        principal = accounts.add_principal(
+            admin,
+            username,
+            clearance=clearance,
+            roles=roles,
+            unit=unit,
+            first_name=first_name,
+            last_name=last_name,
+            email=f"{username}@secretariat.local",
+            password=password,
+        )
+        self.logins.append(Login(username, password, who, sees))
         return principal
 
+
+@transaction.atomic
+def build() -> Demo:
+    """The whole reference case, from the accounts to the closed case, plus a second case left open.
+
+    One transaction: the demo is built completely or not at all.
+    """
+    b = _Builder()
     with clock.frozen(ref.SET_UP_AT):
         password = _password()
-        admin = login(
-            accounts.bootstrap_admin("admin", clearance=Level.TOP_SECRET, password=password),
-            password,
-            "administrator of accounts",
-            "manages accounts; reads no classified content by role alone",
-        )
+        admin = accounts.bootstrap_admin("admin", clearance=Level.TOP_SECRET, password=password)
+        b.logins.append(Login("admin", password, "administrator of accounts", "accounts only; no classified content"))
         registry_unit = accounts.add_unit(admin, *ref.REGISTRY_UNIT)
-        accounts.add_unit(admin, *ref.POST, post=True)
-        body = decisions.add_body(
-            admin, ref.BODY, ref.BODY_PREFIX, return_days=ref.RETURN_DAYS, registry_unit=registry_unit
-        )
-
-        def person(username, clearance, roles, first_name="", last_name="", unit=None, who="", sees=""):
-            password = _password()
-            principal = accounts.add_principal(
+        accounts.add_unit(admin, *ref.MFA)
+        post = accounts.add_unit(admin, *ref.POST, post=True)
+        people = {}
+        for p in ref.ADDRESSEES:
+            people[p.username] = b.person(
                 admin,
-                username,
-                clearance=clearance,
-                roles=roles,
-                unit=unit,
-                first_name=first_name,
-                last_name=last_name,
-                password=password,
-            )
-            return login(principal, password, who, sees)
-
-        members = [
-            person(
                 p.username,
                 Level.TOP_SECRET,
                 [Role.MEMBER],
-                p.first_name,
-                p.last_name,
+                first_name=p.first_name,
+                last_name=p.last_name,
+                unit=ref.MFA[0] if p.username == "gromyko" else None,
                 who=p.office,
-                sees="extract P46/X (addressee, copy holder)",
+                sees="extract P46/X as an addressee"
+                + ("; the protocol's points as a member" if p.username in ref.MEMBERS else "")
+                + ("; drafts and sends the cable" if p.username == "gromyko" else ""),
             )
-            for p in ref.ADDRESSEES
-        ]
-        registrar = person(
+        secretary = b.person(
+            admin,
+            "secretary",
+            Level.TOP_SECRET,
+            [Role.SECRETARY],
+            last_name="Secretary of the CC",
+            who="secretary of the Politburo",
+            sees="protocols, points, extracts; approves the cable on point X",
+        )
+        dobrynin = b.person(
+            admin,
+            ref.DOBRYNIN.username,
+            Level.SECRET,
+            [Role.POST_OFFICER],
+            first_name=ref.DOBRYNIN.first_name,
+            last_name=ref.DOBRYNIN.last_name,
+            unit=ref.POST[0],
+            who=ref.DOBRYNIN.office,
+            sees="the cable to Washington (with its guidance); files the report",
+        )
+        registrar = b.person(
+            admin,
             "registrar",
             Level.TOP_SECRET,
             [Role.REGISTRAR],
@@ -94,46 +139,180 @@ def build() -> Demo:
             who="registry clerk",
             sees="the register of every paper (number, classification, holders, dates), no content",
         )
-        auditor = person(
-            "auditor",
-            Level.TOP_SECRET,
-            [Role.AUDITOR],
-            last_name="Auditor",
-            who="auditor",
-            sees="the audit log (metadata)",
+        tass = b.person(
+            admin,
+            "tass",
+            Level.SECRET,
+            [Role.PRESS_OFFICER],
+            last_name="TASS editor",
+            who="editor of the TASS channel",
+            sees="the announcement to release; releases it once the report is in",
         )
-        person(
+        b.person(
+            admin,
+            "archivist",
+            Level.TOP_SECRET,
+            [Role.ARCHIVIST],
+            last_name="Archivist",
+            who="archivist",
+            sees="nothing yet: the archive takes closed cases (issue 5)",
+        )
+        auditor = b.person(
+            admin, "auditor", Level.TOP_SECRET, [Role.AUDITOR], last_name="Auditor", who="auditor", sees="the audit log"
+        )
+        b.person(
+            admin,
             "visitor",
             Level.UNCLASSIFIED,
             [],
             last_name="Visitor",
             who="uncleared visitor",
-            sees="public material only",
+            sees="public releases",
         )
+        body = decisions.add_body(
+            admin,
+            ref.BODY,
+            ref.BODY_PREFIX,
+            return_days=ref.RETURN_DAYS,
+            registry_unit=registry_unit,
+            motto=ref.MOTTO,
+            letterhead=ref.LETTERHEAD,
+            salutation=ref.SALUTATION,
+        )
+        decisions.add_members(admin, body, [people[u] for u in ref.MEMBERS])
+        decisions.appoint_secretary(admin, body, secretary)
+        channel = releases.add_channel(admin, *ref.CHANNEL[:2], series=ref.CHANNEL[2], editors=[tass])
+        b.step("accounts, the Politburo (prefix P, 7 days), the Washington post and the TASS channel set up")
 
-    with clock.frozen(ref.ISSUED_AT):
-        document = registry.register_document(
-            registrar,
-            number=ref.NUMBER,
+    addressees = [people[p.username] for p in ref.ADDRESSEES]
+    with clock.frozen(ref.MEETING_AT):
+        decisions.record_meeting(secretary, body, ref.MEETING, ref.MEETING_DAY)
+        decisions.record_point(
+            secretary,
+            body,
+            ref.MEETING,
+            ref.POINT,
             title=ref.title(),
-            kind=Document.Kind.EXTRACT,
-            classification=Classification(Level.TOP_SECRET),
-            text=ref.decision(),
-            dated=ref.MEETING_DAY,
-            page_count=1,
-            signatory=ref.signatory(),
-            body=body,
-            distribution=members,
+            decision=ref.decision(),
+            classification=TOP_SECRET,
+            addressees=addressees,
         )
-        registry.add_attachment(
-            registrar,
-            ref.NUMBER,
+        decisions.attach_to_point(
+            secretary,
+            body,
+            ref.MEETING,
+            ref.POINT,
             title=ref.draft_cable_title(),
-            classification=Classification(Level.SECRET),
             text=ref.draft_cable(),
+            classification=SECRET,
             page_count=3,
         )
-        registry.issue_copies(registrar, ref.NUMBER)
+        b.step("meeting 46 recorded; point X with its decision and the attached draft (Secret)")
+    with clock.frozen(ref.SIGNED_AT):
+        decisions.sign_protocol(secretary, body, ref.MEETING)
+        b.step("protocol No 46 signed by the secretary")
+    point = body.meetings.get(number=ref.MEETING).points.get(identifier=ref.POINT)
+
+    with clock.frozen(ref.DRAFTED_AT):
+        cable_doc = cables.draft_cable(
+            people["gromyko"],
+            subject=ref.cable_subject(),
+            classification=SECRET,
+            action_post=post,
+            addressee_line=ref.cable_addressee_line(),
+            parts=[
+                Part("FIRST", ref.cable_first()),
+                Part("", ref.cable_guidance(), guidance=True),
+                Part("", ref.cable_first_continued()),
+                Part("SECOND", ref.cable_second()),
+            ],
+            references=[ref.cable_reference()],
+            point=point,
+            precedence="immediate",
+            report_requirement=ref.report_requirement(),
+            report_days=ref.REPORT_DAYS,
+            dated=ref.MEETING_DAY,
+        )
+        template = releases.prepare_release(
+            people["gromyko"], cable_doc.number, channel=channel, title=ref.tass_title(), text=ref.tass_template()
+        )
+        b.step(f"cable No {cable_doc.number} to Washington drafted on point X (Secret), TASS announcement inside it")
+    with clock.frozen(ref.APPROVED_AT):
+        cables.approve_cable(secretary, cable_doc.number, point)
+        b.step(f"cable No {cable_doc.number} approved by the secretary under point X of protocol No 46")
+
+    with clock.frozen(ref.ISSUED_AT):
+        extract = decisions.make_extract(secretary, body, ref.MEETING, ref.POINT, signatory=ref.signatory())
+        registry.issue_copies(registrar, extract.number)
+        b.step(f"extract No {extract.number} registered (Top secret); nine copies issued, due 25 February")
+    with clock.frozen(ref.SENT_AT):
+        cable = cables.send_cable(people["gromyko"], cable_doc.number)
+        b.step(f"cable No {cable_doc.number} sent ({cable.dtg}); control on Washington opened, due 25 February")
+    with clock.frozen(ref.ACKNOWLEDGED_AT):
+        cables.acknowledge_cable(dobrynin, cable_doc.number)
+        b.step("the Washington post acknowledged the cable")
+    for k in ref.RETURNS:
+        with clock.frozen(ref.RECEIPTS_AT + dt.timedelta(minutes=10 * k)):
+            registry.confirm_receipt(people[ref.ADDRESSEES[k - 1].username], extract.number, k)
+    with clock.frozen(ref.REPORTED_AT):
+        report = cables.file_report(dobrynin, cable_doc.number, text=ref.report_text(), title="Report: done")
+        b.step(f"Dobrynin's report No {report.number} filed; the control on the cable is done")
+    with clock.frozen(ref.RELEASED_AT):
+        released = releases.release(tass, template.pk, {"day": str(ref.CONVERSATION_DAY)})
+        b.step(f"TASS release No {released.document.number} out, unclassified: 'On February {ref.CONVERSATION_DAY} …'")
+    for k, at in sorted(ref.RETURNS.items()):
+        with clock.frozen(at):
+            registry.return_copy(registrar, extract.number, k)
+            if k == len(ref.RETURNS):
+                b.step("all nine copies of the extract returned by 25 February")
+    with clock.frozen(ref.CLOSED_AT):
+        case = registry.open_case(
+            registrar,
+            "Instructions to the Ambassador in Washington on 'human rights' (P46/X)",
+            [extract.number, cable_doc.number, report.number, released.document.number],
+        )
+        case = registry.close_case(registrar, case.number)
+        b.step(f"case {case.number} opened with the extract, the cable, the report and the release, and closed")
+
+    open_case = _second_case(b, body, secretary, registrar, people)
+    with clock.frozen(ref.SECOND_CASE_AT):
         audit.sign_checkpoint(auditor)
-    document.refresh_from_db()
-    return Demo(document=document, registrar=registrar, logins=logins)
+        b.step("the auditor signed a checkpoint of the log")
+    extract.refresh_from_db()
+    return Demo(document=extract, registrar=registrar, cases=[case, open_case], logins=b.logins, steps=b.steps)
+
+
+def _second_case(b: _Builder, body, secretary, registrar, people) -> CaseFile:
+    """ILLUSTRATIVE, not in the reference file: a later point whose extract is still out and
+    whose control is still open, so the desks show live work."""
+    second = ref.SECOND_CASE
+    with clock.frozen(ref.SECOND_CASE_AT):
+        decisions.record_meeting(secretary, body, second["meeting"], ref.SECOND_CASE_AT.date())
+        decisions.record_point(
+            secretary,
+            body,
+            second["meeting"],
+            second["point"],
+            title=second["title"],
+            decision=second["decision"],
+            classification=SECRET,
+            addressees=[people[u] for u in second["to"]],
+        )
+        decisions.sign_protocol(secretary, body, second["meeting"])
+        extract = decisions.make_extract(secretary, body, second["meeting"], second["point"], signatory=ref.signatory())
+        registry.issue_copies(registrar, extract.number)
+        cables.instruct(
+            secretary,
+            extract.number,
+            assignee=people[second["assignee"]],
+            task=second["task"],
+            due_at=second["due_at"],
+        )
+        case = registry.open_case(registrar, second["case_title"], [extract.number])
+        b.step(
+            f"ILLUSTRATIVE second case {case.number}: extract No {extract.number} issued, "
+            f"control on {second['assignee']} due {second['due_at']:%d %B %Y}; left open"
+        )
+    with clock.frozen(ref.SECOND_CASE_AT + dt.timedelta(days=3)):
+        registry.return_copy(registrar, extract.number, 1)
+    return case

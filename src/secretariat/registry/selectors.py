@@ -11,7 +11,15 @@ from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.classification import Level
 from secretariat.errors import NotFound
-from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document, DocumentVersion, not_ended_q
+from secretariat.registry.models import (
+    Attachment,
+    CaseFile,
+    Copy,
+    DistributionEntry,
+    Document,
+    DocumentVersion,
+    not_ended_q,
+)
 
 
 def documents(principal, action: Action = Action.VIEW) -> QuerySet[Document]:
@@ -142,3 +150,15 @@ def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[B
         )
         for d in rows
     ]
+
+
+def case_files(principal) -> QuerySet[CaseFile]:
+    """Case files the principal may see: registry staff, for cases whose every paper they may register."""
+    return restrict(CaseFile.objects.all(), principal, Action.REGISTER).select_related("opened_by", "closed_by")
+
+
+def case_file(principal, number: str) -> CaseFile:
+    try:
+        return case_files(principal).get(number=number)
+    except CaseFile.DoesNotExist:
+        raise NotFound(f"no case file {number}") from None

@@ -17,11 +17,14 @@ from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal, Role, Unit
 from secretariat.accounts.selectors import compartments_by_code
 from secretariat.audit.services import record
+from secretariat.cables.models import Control
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body
 from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
 from secretariat.registry.models import (
     Attachment,
+    CaseEntry,
+    CaseFile,
     Copy,
     DistributionEntry,
     Document,
@@ -33,10 +36,15 @@ from secretariat.registry.models import (
 from secretariat.registry.selectors import no_document
 
 
-def _may_classify(by: Principal, classification: Classification) -> None:
+def may_classify(by: Principal, classification: Classification) -> None:
     """Nobody classifies above their own clearance or applies a compartment they do not hold."""
     if not by.classification.dominates(classification):
         raise Refused(f"{by.username} holds {by.classification} and cannot mark a paper {classification}")
+
+
+def compartments_of(classification: Classification):
+    """The compartment rows of a classification; InvalidInput for an unknown one."""
+    return compartments_by_code(classification.compartments)
 
 
 def _allocate_number(series: str) -> str:
@@ -77,7 +85,13 @@ def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:
 
 
 @transaction.atomic
-def register_document(
+def register_document(by: Principal, **fields) -> Document:
+    """Register a paper by hand (the registry's own entry); see `enter_in_register` for the fields."""
+    by.require_role(Role.REGISTRAR, "keep the register")
+    return enter_in_register(by, **fields)
+
+
+def enter_in_register(
     by: Principal,
     *,
     title: str,
@@ -95,8 +109,12 @@ def register_document(
     return_to: Unit | None = None,
     distribution: Sequence[Principal | Unit] = (),
 ) -> Document:
-    by.require_role(Role.REGISTRAR, "keep the register")
-    _may_classify(by, classification)
+    """Enter a paper in the register, inside the caller's transaction, with its events.
+
+    `register_document` calls it for the registrar; the services that make papers of their own
+    (extracts, cables, reports, releases) call it after checking who may make them.
+    """
+    may_classify(by, classification)
     title = title.strip()
     if not title:
         raise InvalidInput("a document needs a title")
@@ -106,7 +124,7 @@ def register_document(
         raise InvalidInput("page count must be at least 1")
     if return_days is not None and not 1 <= return_days <= 3650:
         raise InvalidInput("return period must be between 1 and 3650 days")
-    compartments = compartments_by_code(classification.compartments)
+    compartments = compartments_of(classification)
     if number is None:
         number = _allocate_number(series)
     else:
@@ -148,11 +166,12 @@ def register_document(
         },
     )
     for addressee in distribution:
-        _add_addressee(by, document, addressee)
+        add_addressee(by, document, addressee)
     return document
 
 
-def _add_addressee(by: Principal, document: Document, addressee: Principal | Unit) -> DistributionEntry:
+def add_addressee(by: Principal, document: Document, addressee: Principal | Unit) -> DistributionEntry:
+    """Put one addressee on a document's distribution (inside the caller's transaction)."""
     position = document.distribution.count() + 1
     if addressee == by or (isinstance(addressee, Unit) and addressee.pk == by.unit_id):
         raise Refused(f"{by.username} may not address a paper to themselves: the registry keeps it, not reads it")
@@ -180,7 +199,7 @@ def _addressee_json(entry: DistributionEntry) -> dict:
 def add_to_distribution(by: Principal, number: str, addressees: Iterable[Principal | Unit]) -> list[DistributionEntry]:
     by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
-    return [_add_addressee(by, document, a) for a in addressees]
+    return [add_addressee(by, document, a) for a in addressees]
 
 
 @transaction.atomic
@@ -188,7 +207,8 @@ def add_version(by: Principal, number: str, text: str, note: str = "") -> Docume
     """A new text never replaces the old one; it is the next version."""
     by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
-    _may_classify(by, document.classification)
+    _require_editable(document)
+    may_classify(by, document.classification)
     last = document.versions.order_by("-number").first()
     version = DocumentVersion.objects.create(
         document=document, number=last.number + 1, text=text, note=note.strip(), created_at=clock.now(), created_by=by
@@ -198,9 +218,26 @@ def add_version(by: Principal, number: str, text: str, note: str = "") -> Docume
 
 
 @transaction.atomic
-def add_attachment(
+def add_attachment(by: Principal, number: str, **fields) -> Attachment:
+    by.require_role(Role.REGISTRAR, "keep the register")
+    document = _document_for_change(by, number)
+    _require_editable(document)
+    return attach(by, document, **fields)
+
+
+def _require_editable(document: Document) -> None:
+    """Released texts, cables and extracts (whose text is the signed protocol's) never change."""
+    if document.is_public:
+        raise Refused(f"No {document.number} is released and public: it never changes")
+    if hasattr(document, "cable"):
+        raise Refused(f"No {document.number} is a cable: its parts are kept by the cable desk")
+    if hasattr(document, "extract"):
+        raise Refused(f"No {document.number} is an extract: correct the protocol's point instead")
+
+
+def attach(
     by: Principal,
-    number: str,
+    document: Document,
     *,
     title: str,
     classification: Classification,
@@ -208,12 +245,13 @@ def add_attachment(
     file: File | None = None,
     page_count: int = 1,
 ) -> Attachment:
-    by.require_role(Role.REGISTRAR, "keep the register")
-    document = _document_for_change(by, number)
-    _may_classify(by, classification)
+    """Attach a part with its own classification, inside the caller's transaction; the cover
+    must dominate it."""
+    may_classify(by, classification)
     if not document.classification.dominates(classification):
         raise Refused(
-            f"No {number} is {document.classification}; an attachment marked {classification} would be above its cover"
+            f"No {document.number} is {document.classification}; "
+            f"an attachment marked {classification} would be above its cover"
         )
     if not title.strip():
         raise InvalidInput("an attachment needs a title")
@@ -221,7 +259,7 @@ def add_attachment(
         raise InvalidInput(f"file is {file.size} bytes; the limit is {settings.SECRETARIAT_MAX_ATTACHMENT_BYTES}")
     if page_count < 1:
         raise InvalidInput("page count must be at least 1")
-    compartments = compartments_by_code(classification.compartments)
+    compartments = compartments_of(classification)
     attachment = Attachment(
         document=document,
         position=document.attachments.count() + 1,
@@ -400,3 +438,99 @@ def report_loss(by: Principal, number: str, copy_number: int, circumstances: str
     )
     _copy_event(by, "copy.lost", copy, incident=incident.pk, holder=copy.holder.username)
     return incident
+
+
+def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]:
+    found = {d.number: d for d in restrict(Document.objects.filter(number__in=numbers), by, Action.REGISTER)}
+    if missing := [n for n in numbers if n not in found]:
+        raise no_document(missing[0])
+    if len(set(numbers)) != len(numbers):
+        raise InvalidInput("a document is named twice")
+    return [found[n] for n in numbers]
+
+
+def _case_for_change(by: Principal, number: str) -> CaseFile:
+    by.require_role(Role.REGISTRAR, "keep case files")
+    case = restrict(CaseFile.objects.select_for_update(), by, Action.REGISTER).filter(number=number).first()
+    if case is None:
+        raise NotFound(f"no case file {number}")
+    if case.is_closed:
+        raise Refused(f"{case} is closed")
+    return case
+
+
+def _enter(case: CaseFile, documents: Sequence[Document]) -> None:
+    present = set(case.entries.values_list("document_id", flat=True))
+    if again := [d.number for d in documents if d.pk in present]:
+        raise Refused(f"already in {case}: No {', No '.join(again)}")
+    position = case.entries.count()
+    now = clock.now()
+    CaseEntry.objects.bulk_create(
+        CaseEntry(case=case, document=d, position=position + i, added_at=now) for i, d in enumerate(documents, start=1)
+    )
+
+
+@transaction.atomic
+def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, number: str | None = None) -> CaseFile:
+    """A case file gathering the papers of one matter (point, extract, cable, report, release)."""
+    by.require_role(Role.REGISTRAR, "keep case files")
+    if not title.strip():
+        raise InvalidInput("a case file needs a title")
+    papers = _documents_for_case(by, list(documents))
+    if number is None:
+        number = _allocate_number("CASE")
+    else:
+        try:
+            check_registration_number(number)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    with unique_or_refused(f"case file {number} exists already"):
+        case = CaseFile.objects.create(number=number, title=title.strip(), opened_at=clock.now(), opened_by=by)
+    _enter(case, papers)
+    record(by, "case.opened", case, {"number": number, "documents": [d.number for d in papers]})
+    return case
+
+
+@transaction.atomic
+def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFile:
+    case = _case_for_change(by, number)
+    papers = _documents_for_case(by, list(documents))
+    if not papers:
+        raise InvalidInput("name at least one document")
+    _enter(case, papers)
+    record(by, "case.documents_added", case, {"documents": [d.number for d in papers]})
+    return case
+
+
+def still_missing(case: CaseFile) -> list[str]:
+    """What keeps a case open: controls not done, copies neither returned nor destroyed."""
+    papers = case.documents.all()
+    missing = [
+        f"control {c.pk} on {c.assignee_name} for No {c.document.number} is {c.status} (due {c.due_at:%Y-%m-%d})"
+        for c in Control.objects.open()
+        .filter(document__in=papers)
+        .select_related("document", "assignee", "assignee_unit")
+    ]
+    missing += [
+        f"{c} is {c.status} ({c.holder.username}{', due ' + format(c.due_at, '%Y-%m-%d') if c.status == Copy.Status.ISSUED else ''})"
+        for c in Copy.objects.filter(document__in=papers)
+        .exclude(status__in=[Copy.Status.RETURNED, Copy.Status.DESTROYED])
+        .select_related("document", "holder")
+    ]
+    return missing
+
+
+@transaction.atomic
+def close_case(by: Principal, number: str) -> CaseFile:
+    """Close a case when every control in it is done and every copy back or destroyed;
+    otherwise refuse, saying what is still missing."""
+    case = _case_for_change(by, number)
+    if not case.entries.exists():
+        raise Refused(f"{case} holds no papers")
+    if missing := still_missing(case):
+        raise Refused(f"{case} cannot close: " + "; ".join(missing))
+    case.closed_at = clock.now()
+    case.closed_by = by
+    case.save(update_fields=["closed_at", "closed_by"])
+    record(by, "case.closed", case, {"documents": list(case.documents.values_list("number", flat=True))})
+    return case

@@ -6,10 +6,12 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from secretariat.audit.models import AuditEvent
+from secretariat.audit.verification import verify_log
 from secretariat.commands import SecretariatCommand
 from secretariat.demo.build import build
 from secretariat.errors import Refused
 from secretariat.registry import presenters, selectors
+from secretariat.registry.services import still_missing
 
 MARKER = ".secretariat-demo"
 # What a demo leaves in its data dir and removes before building again.
@@ -43,7 +45,7 @@ def _prepare(data_dir: Path) -> None:
 
 
 class Command(SecretariatCommand):
-    help = "Build the reference case (Politburo protocol 46, point X, 18 February 1977) into a fresh data dir."
+    help = "Build the reference case (Politburo protocol 46, point X, 18 February 1977), end to end, into a fresh data dir."
 
     def handle(self, *args, **options):
         data_dir = Path(settings.DATA_DIR)
@@ -63,18 +65,27 @@ class Command(SecretariatCommand):
 
     def _report(self, demo) -> None:
         registrar, document = demo.registrar, demo.document
-        as_of = document.registered_at
+        as_of = demo.cases[0].closed_at
         copies = presenters.copies_at(selectors.copies(registrar, document.number), as_of)
         (balance,) = selectors.balances(registrar, as_of, document.number)
+        verified = verify_log()
+        cases = [
+            {"number": c.number, "title": c.title, "closed": c.is_closed, "still_missing": still_missing(c)}
+            for c in demo.cases
+        ]
         data = {
             "data_dir": str(settings.DATA_DIR),
+            "steps": [{"at": s.at.isoformat(), "what": s.what} for s in demo.steps],
             "document": presenters.document_json(document),
             "copies": [presenters.copy_json(c, as_of) for c in copies],
             "balance": balance.as_json(),
+            "cases": cases,
+            "audit": {"events": verified.size, "ok": verified.ok},
             "logins": [login.__dict__ for login in demo.logins],
         }
         lines = [
-            f"Built the reference case in {settings.DATA_DIR} (SQLite, WAL).",
+            f"Built the reference case in {settings.DATA_DIR} (SQLite, WAL), every step through the services:",
+            *(f"  {s.at:%Y-%m-%d %H:%M %Z}  {s.what}" for s in demo.steps),
             "",
             f"Register of No {document.number}, as on {as_of.date().isoformat()}:",
             f"  {document.classification}   {document.kind}   dated {document.dated.isoformat()}   "
@@ -82,6 +93,15 @@ class Command(SecretariatCommand):
             f"  {document.return_instruction()}",
             *(presenters.copy_line(c, as_of) for c in copies),
             "  " + presenters.balance_line(balance),
+            "",
+            "Case files:",
+            *(
+                f"  {c['number']:<8} {'closed' if c['closed'] else 'OPEN  '}  {c['title']}"
+                + "".join(f"\n             still missing: {m}" for m in c["still_missing"])
+                for c in cases
+            ),
+            "",
+            f"Audit log: {verified.size} events, " + ("verified" if verified.ok else "DOES NOT VERIFY"),
             "",
             "Logins (also in demo-logins.txt in the data dir):",
             *(f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}" for login in demo.logins),

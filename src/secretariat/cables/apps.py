@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CablesConfig(AppConfig):
+    name = "secretariat.cables"
+    label = "cables"

@@ -1,0 +1,87 @@
+"""Reads of cables and controls, through the access rule; reading a cable's parts is audited."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Principal
+from secretariat.cables.models import Cable, CablePart, Control
+from secretariat.errors import NotFound
+from secretariat.registry.selectors import Reading, no_document, read_document
+
+
+def cables(principal, action: Action = Action.VIEW) -> QuerySet[Cable]:
+    """Cables the principal may read (VIEW) or see in the register (REGISTER)."""
+    return restrict(Cable.objects.all(), principal, action).select_related(
+        "document", "sender", "action_post", "point__meeting__body"
+    )
+
+
+def cables_for_post(principal) -> QuerySet[Cable]:
+    """The cables addressed to the principal's post (action or info), newest first."""
+    if principal.unit_id is None:
+        return Cable.objects.none()
+    return (
+        cables(principal)
+        .filter(document__distribution__unit_id=principal.unit_id, in_reply_to__isnull=True)
+        .order_by("-sent_at")
+    )
+
+
+def cable_entry(principal, number: str) -> Cable:
+    """A cable's register side (state, addressees, dates); NotFound when missing or not allowed."""
+    try:
+        return cables(principal, Action.REGISTER).get(document__number=number)
+    except Cable.DoesNotExist:
+        raise no_document(number) from None
+
+
+@dataclass(frozen=True)
+class CableReading:
+    """A cable as the reader may see it: guidance only for the action post and the originators."""
+
+    reading: Reading
+    cable: Cable
+    parts: list[CablePart]
+
+
+@transaction.atomic
+def read_cable(principal, number: str) -> CableReading:
+    """The cable's content (an audited read, as any classified read)."""
+    reading = read_document(principal, number)
+    try:
+        cable = cables(principal).get(document=reading.document)
+    except Cable.DoesNotExist:
+        raise no_document(number) from None
+    parts = list(restrict(cable.parts.all(), principal, Action.VIEW).order_by("position"))
+    return CableReading(reading, cable, parts)
+
+
+def controls(principal) -> QuerySet[Control]:
+    """Controls the principal may see: those on them, their unit or post, and those on papers they register."""
+    return restrict(Control.objects.all(), principal, Action.VIEW).select_related(
+        "document", "assignee", "assignee_unit", "opened_by", "report"
+    )
+
+
+def controls_on(principal: Principal) -> QuerySet[Control]:
+    """The open controls the principal (or their unit or post) must answer: the in-tray's list."""
+    mine = controls(principal).open().filter(assignee=principal)
+    if principal.unit_id is not None:
+        mine = mine | controls(principal).open().filter(assignee_unit_id=principal.unit_id)
+    return mine.order_by("due_at")
+
+
+def overdue_controls(principal, as_of: dt.datetime) -> QuerySet[Control]:
+    """The desk list of controls past due, oldest first."""
+    return controls(principal).overdue(as_of).order_by("due_at")
+
+
+def control(principal, control_id: int) -> Control:
+    found = controls(principal).filter(pk=control_id).first()
+    if found is None:
+        raise NotFound(f"no control {control_id}")
+    return found

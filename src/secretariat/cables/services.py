@@ -1,0 +1,473 @@
+"""Use cases of the cable desk and of controls.
+
+A cable is drafted, approved by whoever the decision it cites names (else the body's
+secretary), sent, acknowledged by the post and reported on. Its report requirement opens a
+control on the action post; a report referencing the cable closes that control. Decisions
+open controls too ("instruct department X to …"), through their extract.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+
+from secretariat import clock
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Principal, Unit
+from secretariat.audit.services import record
+from secretariat.cables.models import Cable, CablePart, Control
+from secretariat.classification import Classification
+from secretariat.decisions.models import Point
+from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.registry import services as registry
+from secretariat.registry.models import Document
+from secretariat.registry.selectors import no_document
+
+DEFAULT_REPORT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Part:
+    """A numbered part of a cable ("FIRST"; "" continues the part before), or guidance."""
+
+    label: str
+    text: str
+    guidance: bool = False
+
+
+def plain_text(parts: Sequence[Part]) -> str:
+    """The cable's parts as one text (the register's version of it, for search and the record)."""
+    paragraphs = []
+    for part in parts:
+        if part.guidance:
+            paragraphs.append(f"({part.text})")
+        elif part.label:
+            paragraphs.append(f"{part.label}. {part.text}")
+        else:
+            paragraphs.append(part.text)
+    return "\n\n".join(paragraphs)
+
+
+def date_time_group(at: dt.datetime) -> str:
+    """Day, hour and minute in UTC, then month and year: 181300Z FEB 77."""
+    utc = at.astimezone(dt.UTC)
+    return utc.strftime("%d%H%MZ %b %y").upper()
+
+
+def _cable_for_change(by: Principal, number: str) -> Cable:
+    try:
+        document = restrict(Document.objects.select_for_update(), by, Action.VIEW).get(number=number)
+        return (
+            Cable.objects.select_for_update().select_related("document", "action_post", "sender").get(document=document)
+        )
+    except (Document.DoesNotExist, Cable.DoesNotExist):
+        raise no_document(number) from None
+
+
+def _check_parts(parts: Sequence[Part]) -> None:
+    if not parts or not any(p.text.strip() and not p.guidance for p in parts):
+        raise InvalidInput("a cable needs at least one part with text")
+    if any(not p.text.strip() for p in parts):
+        raise InvalidInput("a part of a cable has no text")
+    if parts[0].guidance:
+        raise InvalidInput("guidance follows the part it belongs to; it cannot open the cable")
+
+
+@transaction.atomic
+def draft_cable(
+    by: Principal,
+    *,
+    subject: str,
+    classification: Classification,
+    action_post: Unit,
+    parts: Sequence[Part],
+    dated: dt.date | None = None,
+    info_posts: Sequence[Unit] = (),
+    addressee_line: str = "",
+    handling: Sequence[str] = (),
+    precedence: str = Cable.Precedence.ROUTINE,
+    references: Sequence[str] = (),
+    point: Point | None = None,
+    report_requirement: str = "",
+    report_days: int | None = None,
+    number: str | None = None,
+    series: str = "TEL",
+) -> Document:
+    """A draft from the drafter's unit to a post; nobody outside the drafting side reads it yet."""
+    if by.unit is None or by.unit.kind != Unit.Kind.UNIT:
+        raise Refused(f"{by.username} belongs to no home unit to send cables from")
+    if not by.is_active:
+        raise Refused(f"{by.username} is deactivated")
+    if action_post.kind != Unit.Kind.POST or any(p.kind != Unit.Kind.POST for p in info_posts):
+        raise InvalidInput("cables go to posts: the action and info addressees must be posts")
+    if action_post in info_posts:
+        raise InvalidInput(f"{action_post.code} is the action addressee; it cannot also be an info addressee")
+    if precedence not in Cable.Precedence.values:
+        raise InvalidInput(f"unknown precedence {precedence!r}; use {', '.join(Cable.Precedence.values)}")
+    if not subject.strip():
+        raise InvalidInput("a cable needs a subject")
+    _check_parts(parts)
+    if report_days is not None and not 1 <= report_days <= 3650:
+        raise InvalidInput("the report period must be between 1 and 3650 days")
+    if report_days is not None and not report_requirement.strip():
+        raise InvalidInput("a report period needs a report requirement (e.g. 'Wire when you have done it.')")
+    document = registry.enter_in_register(
+        by,
+        number=number,
+        series=series,
+        title=subject,
+        kind=Document.Kind.CABLE,
+        classification=classification,
+        text=plain_text(parts),
+        dated=dated or clock.now().date(),
+        author_unit=by.unit,
+        body=point.meeting.body if point is not None else None,
+    )
+    cable = Cable.objects.create(
+        document=document,
+        precedence=precedence,
+        sender=by.unit,
+        action_post=action_post,
+        addressee_line=addressee_line.strip(),
+        handling=[h.strip().upper() for h in handling if h.strip()],
+        subject=subject.strip(),
+        references=[r.strip() for r in references if r.strip()],
+        point=point,
+        report_requirement=report_requirement.strip(),
+        report_days=report_days,
+        drafted_at=clock.now(),
+        drafted_by=by,
+    )
+    cable.info_posts.set(info_posts)
+    CablePart.objects.bulk_create(
+        CablePart(cable=cable, position=i, label=p.label.strip().upper(), text=p.text.strip(), guidance=p.guidance)
+        for i, p in enumerate(parts, start=1)
+    )
+    record(
+        by,
+        "cable.drafted",
+        document,
+        {
+            "precedence": precedence,
+            "action": action_post.code,
+            "info": [p.code for p in info_posts],
+            "parts": len(parts),
+            "report_days": report_days,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def approve_cable(by: Principal, number: str, point: Point) -> Cable:
+    """Approval by whoever the cited decision names (else the body's secretary), citing it."""
+    cable = _cable_for_change(by, number)
+    if cable.state != Cable.State.DRAFTED:
+        raise Refused(f"{cable} is {cable.state}, not a draft awaiting approval")
+    if cable.in_reply_to_id is not None:
+        raise Refused(f"{cable} is a report; reports are not approved")
+    if cable.point_id is not None and cable.point_id != point.pk:
+        raise Refused(f"{cable} implements {cable.point}; it cannot be approved under {point}")
+    if not point.meeting.is_signed:
+        raise Refused(f"{point.meeting} is not signed: its decisions are not in force")
+    named = point.approver or point.meeting.body.secretary
+    if named is None or named.pk != by.pk:
+        who = named.username if named else "nobody (the body has no secretary)"
+        raise Refused(f"{point} names {who} to approve; {by.username} may not")
+    cable.state = Cable.State.APPROVED
+    cable.approved_at = clock.now()
+    cable.approved_by = by
+    cable.approval_point = point
+    cable.point = point
+    cable.save(update_fields=["state", "approved_at", "approved_by", "approval_point", "point"])
+    if cable.document.body_id is None:
+        Document.objects.filter(pk=cable.document_id).update(body=point.meeting.body)
+    record(by, "cable.approved", cable.document, {"point": str(point), "meeting": point.meeting.number})
+    return cable
+
+
+@transaction.atomic
+def send_cable(by: Principal, number: str) -> Cable:
+    """Send an approved cable: the posts are addressed, the date-time group set, and the
+    report requirement opens a control on the action post."""
+    cable = _cable_for_change(by, number)
+    if cable.state == Cable.State.DRAFTED:
+        raise Refused(f"{cable} is not approved yet: it cannot be sent")
+    if cable.state != Cable.State.APPROVED:
+        raise Refused(f"{cable} is {cable.state} already")
+    if by.unit_id != cable.sender_id:
+        raise Refused(f"only the sending unit, {cable.sender.code}, sends {cable}")
+    now = clock.now()
+    cable.state = Cable.State.SENT
+    cable.sent_at = now
+    cable.sent_by = by
+    cable.dtg = date_time_group(now)
+    cable.save(update_fields=["state", "sent_at", "sent_by", "dtg"])
+    for post in [cable.action_post, *cable.info_posts.order_by("code")]:
+        registry.add_addressee(by, cable.document, post)
+    record(by, "cable.sent", cable.document, {"dtg": cable.dtg, "action": cable.action_post.code})
+    if cable.report_requirement:
+        _open_control(
+            by,
+            cable.document,
+            task=cable.report_requirement,
+            assignee=cable.action_post,
+            due_at=now + dt.timedelta(days=cable.report_days or DEFAULT_REPORT_DAYS),
+            point=cable.point,
+        )
+    return cable
+
+
+def _is_officer_of(by: Principal, post: Unit) -> bool:
+    return by.is_active and by.unit_id == post.pk
+
+
+@transaction.atomic
+def acknowledge_cable(by: Principal, number: str) -> Cable:
+    """The action post confirms it has the cable; its control is then acknowledged."""
+    cable = _cable_for_change(by, number)
+    if not _is_officer_of(by, cable.action_post):
+        raise Refused(f"only an officer of {cable.action_post.code} acknowledges {cable}")
+    if cable.state != Cable.State.SENT:
+        raise Refused(f"{cable} is {cable.state}; only a sent cable is acknowledged")
+    now = clock.now()
+    cable.state = Cable.State.RECEIVED
+    cable.received_at = now
+    cable.received_by = by
+    cable.save(update_fields=["state", "received_at", "received_by"])
+    record(by, "cable.received", cable.document, {"post": cable.action_post.code})
+    for control in Control.objects.select_for_update().filter(document=cable.document, status=Control.Status.OPEN):
+        control.status = Control.Status.ACKNOWLEDGED
+        control.acknowledged_at = now
+        control.save(update_fields=["status", "acknowledged_at"])
+        record(by, "control.acknowledged", control, {"document": number})
+    return cable
+
+
+def _open_control(
+    by: Principal,
+    document: Document,
+    *,
+    task: str,
+    assignee: Principal | Unit,
+    due_at: dt.datetime,
+    point: Point | None = None,
+) -> Control:
+    if not task.strip():
+        raise InvalidInput("a control needs a task")
+    if due_at <= clock.now():
+        raise InvalidInput("a control's due date must be in the future")
+    if isinstance(assignee, Principal) and not assignee.classification.dominates(document.classification):
+        raise Refused(f"{assignee.username} is not cleared for No {document.number}")
+    control = Control.objects.create(
+        document=document,
+        point=point,
+        task=task.strip(),
+        assignee=assignee if isinstance(assignee, Principal) else None,
+        assignee_unit=assignee if isinstance(assignee, Unit) else None,
+        opened_at=clock.now(),
+        opened_by=by,
+        due_at=due_at,
+    )
+    record(
+        by,
+        "control.opened",
+        control,
+        {"document": document.number, "assignee": control.assignee_name, "due_at": due_at.isoformat()},
+    )
+    return control
+
+
+@transaction.atomic
+def instruct(
+    by: Principal, extract_number: str, *, assignee: Principal | Unit, task: str, due_at: dt.datetime
+) -> Control:
+    """A control from a decision itself ("instruct department X to …"), opened by the body's
+    secretary on the extract that carries the decision; the assignee must be on its distribution."""
+    try:
+        document = (
+            restrict(Document.objects.select_for_update(), by, Action.VIEW)
+            .select_related("extract__point__meeting__body")
+            .get(number=extract_number, kind=Document.Kind.EXTRACT)
+        )
+    except Document.DoesNotExist:
+        raise no_document(extract_number) from None
+    point = document.extract.point
+    if point.meeting.body.secretary_id != by.pk:
+        raise Refused(f"only the secretary of {point.meeting.body} opens controls on its decisions")
+    on_list = document.distribution.filter(
+        **({"principal": assignee} if isinstance(assignee, Principal) else {"unit": assignee})
+    ).exists()
+    if not on_list:
+        raise Refused(
+            f"{getattr(assignee, 'username', None) or assignee.code} is not on the distribution of No {extract_number}"
+        )
+    return _open_control(by, document, task=task, assignee=assignee, due_at=due_at, point=point)
+
+
+def _is_assignee(by: Principal, control: Control) -> bool:
+    return by.is_active and (
+        control.assignee_id == by.pk or (by.unit_id is not None and control.assignee_unit_id == by.unit_id)
+    )
+
+
+@transaction.atomic
+def file_report(
+    by: Principal,
+    references: str,
+    *,
+    text: str,
+    control: int | None = None,
+    title: str = "",
+    classification: Classification | None = None,
+    dated: dt.date | None = None,
+    series: str | None = None,
+) -> Document:
+    """Report that a control's task is done: a report referencing the paper it came from.
+
+    From a post about a cable, the report is a reply cable to the sending unit; otherwise a
+    report to the body's secretary. It closes the control it references, and only that one.
+    """
+    try:
+        original = restrict(Document.objects.select_for_update(), by, Action.VIEW).get(number=references)
+    except Document.DoesNotExist:
+        raise no_document(references) from None
+    if control is not None:
+        chosen = restrict(Control.objects.select_for_update(), by, Action.VIEW).filter(pk=control).first()
+        if chosen is None:
+            raise NotFound(f"no control {control}")
+        if chosen.document_id != original.pk:
+            raise Refused(
+                f"control {control} is on No {chosen.document.number}; a report referencing No {references} "
+                "cannot close it"
+            )
+        if not chosen.is_open() or not _is_assignee(by, chosen):
+            raise Refused(
+                f"control {control} is {chosen.status}, on {chosen.assignee_name}: not {by.username}'s to close"
+            )
+    else:
+        mine = [c for c in Control.objects.select_for_update().open().filter(document=original) if _is_assignee(by, c)]
+        if not mine:
+            raise Refused(f"{by.username} has no open control on No {references} to report on")
+        if len(mine) > 1:
+            raise InvalidInput(f"{len(mine)} controls on No {references} are open: name the one this report closes")
+        (chosen,) = mine
+    if not text.strip():
+        raise InvalidInput("a report needs a text")
+    classification = classification or original.classification
+    cable = getattr(original, "cable", None)
+    subject = title.strip() or f"Report on No {original.number}: {chosen.task}"
+    if cable is not None and by.unit is not None and by.unit.kind == Unit.Kind.POST:
+        distribution = [cable.sender]
+        if cable.approved_by is not None and cable.approved_by.unit_id != cable.sender_id:
+            distribution.append(cable.approved_by)
+    else:
+        secretary = original.body.secretary if original.body else None
+        distribution = [secretary] if secretary is not None else [chosen.opened_by]
+    report = registry.enter_in_register(
+        by,
+        series=series or (by.unit.code.upper() if by.unit else "REP"),
+        title=subject,
+        kind=Document.Kind.REPORT,
+        classification=classification,
+        text=text,
+        dated=dated or clock.now().date(),
+        author_unit=by.unit,
+        body=original.body,
+        distribution=[d for d in distribution if d != by],
+    )
+    now = clock.now()
+    if cable is not None:
+        reply = Cable.objects.create(
+            document=report,
+            state=Cable.State.SENT,
+            sender=by.unit or cable.action_post,
+            action_post=cable.sender,
+            subject=subject,
+            references=[f"No {original.number}"],
+            in_reply_to=cable,
+            drafted_at=now,
+            drafted_by=by,
+            sent_at=now,
+            sent_by=by,
+            dtg=date_time_group(now),
+        )
+        CablePart.objects.create(cable=reply, position=1, label="", text=text.strip())
+        if not Control.objects.open().filter(document=original).exclude(pk=chosen.pk).exists():
+            cable.state = Cable.State.REPORTED
+            cable.reported_at = now
+            cable.save(update_fields=["state", "reported_at"])
+    chosen.status = Control.Status.DONE
+    chosen.done_at = now
+    chosen.report = report
+    chosen.save(update_fields=["status", "done_at", "report"])
+    record(by, "control.done", chosen, {"document": original.number, "report": report.number})
+    return report
+
+
+@transaction.atomic
+def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
+    """Whoever opened a control may cancel it, saying why."""
+    control = restrict(Control.objects.select_for_update(), by, Action.VIEW).filter(pk=control_id).first()
+    if control is None:
+        raise NotFound(f"no control {control_id}")
+    if control.opened_by_id != by.pk:
+        raise Refused(f"only {control.opened_by.username}, who opened control {control_id}, may cancel it")
+    if not control.is_open():
+        raise Refused(f"control {control_id} is {control.status} already")
+    if not reason.strip():
+        raise InvalidInput("say why the control is cancelled")
+    control.status = Control.Status.CANCELLED
+    control.cancelled_reason = reason.strip()
+    control.save(update_fields=["status", "cancelled_reason"])
+    record(by, "control.cancelled", control, {"reason": control.cancelled_reason})
+    return control
+
+
+def _recipients(control: Control) -> list[str]:
+    people = [control.opened_by]
+    people += [control.assignee] if control.assignee_id else list(control.assignee_unit.members.filter(is_active=True))
+    return sorted({p.email for p in people if p.email})
+
+
+@transaction.atomic
+def escalate_overdue(by: Principal | None = None) -> list[Control]:
+    """Mark controls past due as escalated (once each) and notify the assignee and the opener.
+
+    The mail says which control is late, never what the paper says. Run by the overdue sweep
+    (`secretariat control escalate`), so `by` is None: the system.
+    """
+    now = clock.now()
+    late = list(
+        Control.objects.select_for_update()
+        .overdue(now)
+        .filter(escalated_at__isnull=True)
+        .select_related("document", "assignee", "assignee_unit", "opened_by")
+    )
+    for control in late:
+        control.escalated_at = now
+        control.save(update_fields=["escalated_at"])
+        record(
+            by,
+            "control.escalated",
+            control,
+            {
+                "document": control.document.number,
+                "assignee": control.assignee_name,
+                "due_at": control.due_at.isoformat(),
+            },
+        )
+        recipients = _recipients(control)
+        if recipients:
+            subject = f"Overdue: control {control.pk} on No {control.document.number}"
+            body = (
+                f"Control {control.pk} on {control.assignee_name} for No {control.document.number} "
+                f"was due {control.due_at:%d %B %Y %H:%M %Z} and is not done.\n"
+            )
+            transaction.on_commit(
+                lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
+            )
+    return late

@@ -1,0 +1,37 @@
+"""Reads of channels and releases. Released texts are public; templates follow the access rule."""
+
+from django.db.models import QuerySet
+
+from secretariat.access import Action, restrict
+from secretariat.errors import NotFound
+from secretariat.releases.models import Channel, Release, ReleaseTemplate
+
+
+def channels() -> QuerySet[Channel]:
+    return Channel.objects.order_by("name")
+
+
+def channel(code: str) -> Channel:
+    try:
+        return Channel.objects.get(code=code)
+    except Channel.DoesNotExist:
+        raise NotFound(f"no channel {code!r}") from None
+
+
+def releases(channel: Channel | None = None) -> QuerySet[Release]:
+    """What went out, newest first: public, no login needed."""
+    queryset = restrict(Release.objects.all(), None, Action.VIEW).select_related("document", "channel", "reviewer")
+    return queryset.filter(channel=channel) if channel is not None else queryset
+
+
+def released(number: str) -> Release:
+    try:
+        return releases().get(document__number=number)
+    except Release.DoesNotExist:
+        raise NotFound(f"no release No {number}") from None
+
+
+def templates(principal, *, pending: bool = False) -> QuerySet[ReleaseTemplate]:
+    """Announcements the principal may read before release (editors of the channel, the cable's readers)."""
+    queryset = restrict(ReleaseTemplate.objects.all(), principal, Action.VIEW).select_related("cable", "channel")
+    return queryset.filter(release__isnull=True) if pending else queryset

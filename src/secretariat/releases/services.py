@@ -1,0 +1,150 @@
+"""Use cases of channels and releases.
+
+A release is prepared inside a classified cable as a template with blanks; it goes out only
+through `release`, after the cable's controls are done, with the reviewer recorded and the
+blanks filled. This is the only path from a classified paper to an unclassified public one.
+"""
+
+import re
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from secretariat import clock
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Principal, Role
+from secretariat.audit.services import record
+from secretariat.cables.models import Cable, Control
+from secretariat.classification import UNCLASSIFIED
+from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.registry import services as registry
+from secretariat.registry.models import Document
+from secretariat.registry.selectors import no_document
+from secretariat.releases.models import FIELD, Channel, Release, ReleaseTemplate
+
+FIELD_VALUE = re.compile(r"^[^\n{}]{1,200}$")
+
+
+@transaction.atomic
+def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Sequence[Principal] = ()) -> Channel:
+    by.require_role(Role.ADMIN, "set up channels")
+    code, name, series = code.strip(), name.strip(), series.strip().upper()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) or not 1 <= len(name) <= 200:
+        raise InvalidInput("a channel needs a code (lowercase letters, digits, hyphens) and a name")
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{0,19}", series):
+        raise InvalidInput("a channel's series is capital letters and digits, e.g. TASS")
+    with unique_or_refused(f"a channel {code!r} or series {series!r} exists already"):
+        channel = Channel.objects.create(code=code, name=name, series=series)
+    channel.editors.set(editors)
+    record(
+        by,
+        "channel.added",
+        channel,
+        {"code": code, "name": name, "series": series, "editors": [e.username for e in editors]},
+    )
+    return channel
+
+
+@transaction.atomic
+def add_editor(by: Principal, channel: Channel, editor: Principal) -> Channel:
+    by.require_role(Role.ADMIN, "set up channels")
+    if not editor.has_role(Role.PRESS_OFFICER):
+        raise Refused(f"{editor.username} is not a press officer")
+    if channel.editors.filter(pk=editor.pk).exists():
+        raise Refused(f"{editor.username} edits {channel.code} already")
+    channel.editors.add(editor)
+    record(by, "channel.editor_added", channel, {"editor": editor.username})
+    return channel
+
+
+@transaction.atomic
+def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title: str, text: str) -> ReleaseTemplate:
+    """The drafter of a cable prepares the announcement it carries, blanks as {{name}}."""
+    try:
+        cable = (
+            Cable.objects.select_related("document")
+            .select_for_update(of=("self",))
+            .get(document__in=restrict(Document.objects.all(), by, Action.VIEW), document__number=cable_number)
+        )
+    except Cable.DoesNotExist:
+        raise no_document(cable_number) from None
+    if cable.drafted_by_id != by.pk:
+        raise Refused(f"only {cable.drafted_by.username}, who drafted {cable}, prepares what it announces")
+    if cable.in_reply_to_id is not None:
+        raise Refused(f"{cable} is a report; announcements are prepared in instructions")
+    if not title.strip() or not text.strip():
+        raise InvalidInput("a release needs a title and a text")
+    if "{{" in FIELD.sub("", text) or "}}" in FIELD.sub("", text):
+        raise InvalidInput("blanks are written {{name}}: lowercase letters, digits and underscores")
+    template = ReleaseTemplate.objects.create(
+        cable=cable.document,
+        channel=channel,
+        title=title.strip(),
+        text=text.strip(),
+        level=cable.document.level,
+        prepared_at=clock.now(),
+        prepared_by=by,
+    )
+    template.compartments.set(cable.document.compartments.all())
+    record(
+        by,
+        "release.prepared",
+        cable.document,
+        {"template": template.pk, "channel": channel.code, "fields": template.fields},
+    )
+    return template
+
+
+@transaction.atomic
+def release(by: Principal, template_id: int, values: dict[str, str]) -> Release:
+    """Send a prepared announcement out: only an editor of its channel, only after every
+    control on its cable is done; the text goes out UNCLASSIFIED, public and immutable."""
+    template = (
+        restrict(ReleaseTemplate.objects.select_for_update(of=("self",)), by, Action.VIEW)
+        .select_related("cable", "channel")
+        .filter(pk=template_id)
+        .first()
+    )
+    if template is None:
+        raise NotFound(f"no release {template_id}")
+    channel = template.channel
+    if not by.is_active or not channel.editors.filter(pk=by.pk).exists():
+        raise Refused(f"only an editor of {channel.code} releases through it")
+    if Release.objects.filter(template=template).exists():
+        raise Refused(f"release {template_id} went out already; a released text never changes")
+    cable = template.cable.cable
+    controls = Control.objects.filter(document=template.cable)
+    if cable.state in (Cable.State.DRAFTED, Cable.State.APPROVED):
+        raise Refused(f"{cable} has not been sent: nothing it announces can go out")
+    if not controls.exists() or controls.exclude(status=Control.Status.DONE).exists():
+        raise Refused(f"the control on {cable} is not done: the announcement waits for the report")
+    wanted = set(template.fields)
+    if missing := wanted - set(values):
+        raise InvalidInput(f"fill every blank: missing {', '.join(sorted(missing))}")
+    if extra := set(values) - wanted:
+        raise InvalidInput(f"no such blank(s): {', '.join(sorted(extra))}")
+    if bad := [k for k, v in values.items() if not FIELD_VALUE.match(v.strip())]:
+        raise InvalidInput(f"a blank is filled with one line of 1 to 200 characters, without braces: {', '.join(bad)}")
+    values = {k: v.strip() for k, v in values.items()}
+    now = clock.now()
+    document = registry.enter_in_register(
+        by,
+        series=channel.series,
+        title=template.title,
+        kind=Document.Kind.ANNOUNCEMENT,
+        classification=UNCLASSIFIED,
+        text=template.fill(values),
+        dated=now.date(),
+    )
+    Document.objects.filter(pk=document.pk).update(is_public=True)
+    document.is_public = True
+    released = Release.objects.create(
+        template=template, document=document, channel=channel, values=values, released_at=now, reviewer=by
+    )
+    record(
+        by,
+        "release.released",
+        released,
+        {"channel": channel.code, "number": document.number, "cable": template.cable.number, "values": values},
+    )
+    return released

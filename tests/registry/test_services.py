@@ -25,7 +25,7 @@ def snapshot() -> dict:
     """Every row of every project table, and the audit head: a refusal must leave all equal."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "audit", "decisions", "registry"}:
+        if model._meta.app_label in {"accounts", "audit", "decisions", "registry", "cables", "releases"}:
             rows[model._meta.label] = sorted(map(repr, model.objects.values()))
     return rows
 

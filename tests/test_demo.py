@@ -17,9 +17,9 @@ def demo_dir(tmp_path_factory):
     return data_dir, result.stdout
 
 
-def test_the_demo_prints_the_register_of_p46x_with_nine_copies(demo_dir):
+def test_the_demo_prints_the_register_of_p46x_with_nine_copies_returned(demo_dir):
     _, out = demo_dir
-    assert "Register of No P46/X, as on 1977-02-18" in out
+    assert "Register of No P46/X, as on 1977-02-25" in out
     assert "Must be returned within 7 days to CC CPSU (General Department, 1st sector)" in out
     copy_lines = [line for line in out.splitlines() if line.strip().startswith("copy ")]
     assert len(copy_lines) == 9
@@ -28,8 +28,30 @@ def test_the_demo_prints_the_register_of_p46x_with_nine_copies(demo_dir):
     ):
         line = copy_lines[k - 1]
         assert f"copy {k:>3} of 9" in line and surname in line
-        assert "issued 1977-02-18  due 1977-02-25" in line
-    assert "issued   9 = returned   0 + destroyed   0 + lost   0 + outstanding   9" in out
+        assert "issued 1977-02-18  due 1977-02-25  returned 1977-02-2" in line
+    assert "issued   9 = returned   9 + destroyed   0 + lost   0 + outstanding   0" in out
+
+
+def test_the_demo_walks_the_whole_case_and_closes_it(demo_dir):
+    _, out = demo_dir
+    steps = [
+        "meeting 46 recorded",
+        "protocol No 46 signed",
+        "drafted on point X",
+        "approved by the secretary under point X of protocol No 46",
+        "extract No P46/X registered",
+        "sent (181700Z FEB 77)",
+        "acknowledged the cable",
+        "report No WASHINGTON-1 filed",
+        "TASS release No TASS-1 out",
+        "all nine copies of the extract returned",
+        "and closed",
+    ]
+    positions = [out.index(step) for step in steps]
+    assert positions == sorted(positions)
+    assert "CASE-1   closed" in out
+    assert "CASE-2   OPEN" in out and "still missing: copy 2 of No P47/5 is issued (andropov" in out
+    assert "Audit log: " in out and " events, verified" in out
 
 
 def test_the_demo_data_dir_answers_the_commands_it_suggests(demo_dir):
@@ -37,9 +59,11 @@ def test_the_demo_data_dir_answers_the_commands_it_suggests(demo_dir):
     register = json.loads(run(data_dir, "register", "--as", "registrar", "P46/X", "--json").stdout)
     assert register["classification"] == "TOP SECRET"
     assert [c["holder"] for c in register["copies"]][:2] == ["brezhnev", "podgorny"]
-    assert register["balance"]["overdue"] == 9  # as of today, 1977's copies are long overdue
+    assert register["balance"]["returned"] == 9 and register["balance"]["overdue"] == 0
     then = json.loads(run(data_dir, "overdue", "--as", "registrar", "--as-of", "1977-02-21", "--json").stdout)
     assert then == []
+    today = json.loads(run(data_dir, "overdue", "--as", "registrar", "--json").stdout)
+    assert [(c["document"], c["holder"]) for c in today] == [("P47/5", "andropov")]
     read = run(data_dir, "document", "read", "--as", "gromyko", "P46/X")
     assert read.returncode == 0
     assert "The draft of the instructions to the Soviet Ambassador in Washington" in read.stdout
@@ -69,10 +93,12 @@ def test_the_demo_logins_work_with_their_printed_passwords(demo_dir):
 
 def test_running_the_demo_again_starts_fresh(tmp_path):
     assert run(tmp_path, "demo").returncode == 0
-    run(tmp_path, "copy", "return", "--as", "registrar", "P46/X", "1")
+    run(tmp_path, "copy", "return", "--as", "registrar", "P47/5", "2")
     again = run(tmp_path, "demo", "--json")
     assert again.returncode == 0
-    assert json.loads(again.stdout)["balance"]["returned"] == 0
+    report = json.loads(again.stdout)
+    assert report["cases"][1]["still_missing"][-1].startswith("copy 2 of No P47/5 is issued")
+    assert report["audit"]["ok"] is True
     assert run(tmp_path, "audit", "verify").returncode == 0
 
 

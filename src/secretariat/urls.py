@@ -1,3 +1,7 @@
-"""URL routes. The web desks come with the web application; the root is empty for now."""
+"""URL routes. The web desks come with the web application; the public channels are here already."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("channels/", include("secretariat.releases.urls")),
+]

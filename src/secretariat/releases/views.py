@@ -1,0 +1,78 @@
+"""The public side of releases: channel pages and single releases, open to anyone.
+
+Everything shown comes from `releases.selectors`, which hands out only what went out; a
+prepared but unreleased announcement is never reachable from here.
+"""
+
+import functools
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from secretariat.errors import NotFound
+from secretariat.releases import selectors
+from secretariat.releases.models import Release
+
+LATEST_PER_CHANNEL = 5
+RELEASES_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Published:
+    """A release as the public sees it: its register entry and the text that went out."""
+
+    release: Release
+    text: str
+
+
+def published(release: Release) -> Published:
+    """The text that went out: the released document's one version (never changed after release)."""
+    return Published(release, max(release.document.versions.all(), key=attrgetter("number")).text)
+
+
+def not_found(request, message: str):
+    return render(request, "releases/not_found.html", {"message": message}, status=404)
+
+
+def public(view):
+    """GET or HEAD only, no login; a missing channel or release gets the plain 404 page (rule 2)."""
+
+    @require_safe
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            return not_found(request, exc.message)
+
+    return wrapper
+
+
+@public
+def channel_list(request):
+    listing = [(channel, selectors.releases(channel)[:LATEST_PER_CHANNEL]) for channel in selectors.channels()]
+    return render(request, "releases/channel_list.html", {"listing": listing})
+
+
+@public
+def channel_page(request, code: str):
+    channel = selectors.channel(code)
+    releases = selectors.releases(channel).prefetch_related("document__versions")
+    page = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "releases/channel.html",
+        {"channel": channel, "page": page, "published": [published(r) for r in page]},
+    )
+
+
+@public
+def release_page(request, code: str, number: str):
+    channel = selectors.channel(code)
+    release = selectors.released(number)
+    if release.channel_id != channel.pk:
+        raise NotFound(f"no release No {number} in {channel.code}")
+    return render(request, "releases/release.html", {"channel": channel, "item": published(release)})

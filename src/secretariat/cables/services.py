@@ -39,16 +39,11 @@ class Part:
 
 
 def plain_text(parts: Sequence[Part]) -> str:
-    """The cable's parts as one text (the register's version of it, for search and the record)."""
-    paragraphs = []
-    for part in parts:
-        if part.guidance:
-            paragraphs.append(f"({part.text})")
-        elif part.label:
-            paragraphs.append(f"{part.label}. {part.text}")
-        else:
-            paragraphs.append(part.text)
-    return "\n\n".join(paragraphs)
+    """The cable's parts as one text (the register's version of it, for search and the record).
+
+    Guidance is left out: every reader of the document (info posts too) reads this text, while
+    the guidance part is shown only to the action post and the originators."""
+    return "\n\n".join(f"{p.label}. {p.text}" if p.label else p.text for p in parts if not p.guidance)
 
 
 def date_time_group(at: dt.datetime) -> str:
@@ -163,8 +158,11 @@ def draft_cable(
 
 @transaction.atomic
 def approve_cable(by: Principal, number: str, point: Point) -> Cable:
-    """Approval by whoever the cited decision names (else the body's secretary), citing it."""
+    """Approval by whoever the cited decision names (else the body's secretary), citing it.
+
+    The point is read as it stands now: the caller's copy may predate the signature or a new secretary."""
     cable = _cable_for_change(by, number)
+    point = Point.objects.select_related("meeting__body__secretary", "approver").get(pk=point.pk)
     if cable.state != Cable.State.DRAFTED:
         raise Refused(f"{cable} is {cable.state}, not a draft awaiting approval")
     if cable.in_reply_to_id is not None:
@@ -289,7 +287,7 @@ def instruct(
     secretary on the extract that carries the decision; the assignee must be on its distribution."""
     try:
         document = (
-            restrict(Document.objects.select_for_update(), by, Action.VIEW)
+            restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW)
             .select_related("extract__point__meeting__body")
             .get(number=extract_number, kind=Document.Kind.EXTRACT)
         )

@@ -146,6 +146,9 @@ def record_point(
     registry.may_classify(by, classification)
     if not title.strip() or not decision.strip():
         raise InvalidInput("a point needs a title and a decision")
+    if again := [a for i, a in enumerate(addressees) if a in addressees[:i]]:
+        # Its extract could never be made: a distribution names each addressee once.
+        raise InvalidInput(f"an addressee is named twice: {getattr(again[0], 'username', None) or again[0].code}")
     with unique_or_refused(f"point {identifier} of {meeting} exists already"):
         point = Point.objects.create(
             meeting=meeting,

@@ -22,7 +22,8 @@ from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
 from secretariat.releases.models import FIELD, Channel, Release, ReleaseTemplate
 
-FIELD_VALUE = re.compile(r"^[^\n{}]{1,200}$")
+# One line: none of the characters str.splitlines() breaks at.
+FIELD_VALUE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}]{1,200}")
 
 
 @transaction.atomic
@@ -123,7 +124,7 @@ def release(by: Principal, template_id: int, values: dict[str, str]) -> Release:
         raise InvalidInput(f"fill every blank: missing {', '.join(sorted(missing))}")
     if extra := set(values) - wanted:
         raise InvalidInput(f"no such blank(s): {', '.join(sorted(extra))}")
-    if bad := [k for k, v in values.items() if not FIELD_VALUE.match(v.strip())]:
+    if bad := [k for k, v in values.items() if not isinstance(v, str) or not FIELD_VALUE.fullmatch(v.strip())]:
         raise InvalidInput(f"a blank is filled with one line of 1 to 200 characters, without braces: {', '.join(bad)}")
     values = {k: v.strip() for k, v in values.items()}
     now = clock.now()

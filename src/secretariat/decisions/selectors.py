@@ -1,8 +1,13 @@
 """Reads about bodies, meetings and points, through the access rule."""
 
+from dataclasses import dataclass
+
+from django.db import transaction
 from django.db.models import QuerySet
 
 from secretariat.access import Action, restrict
+from secretariat.audit.services import record
+from secretariat.classification import Level
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
 from secretariat.errors import InvalidInput, NotFound
 
@@ -55,3 +60,22 @@ def point_by_reference(body: Body, meeting_number: int, identifier: str) -> Poin
         )
     except Point.DoesNotExist:
         raise NotFound(f"no point {identifier} in protocol No {meeting_number} of {body}") from None
+
+
+@dataclass(frozen=True)
+class ProtocolReading:
+    """A protocol as its reader may see it: the points (with the papers they carry) they may read."""
+
+    meeting: Meeting
+    points: list[tuple[Point, list[PointAttachment]]]
+
+
+@transaction.atomic
+def read_protocol(principal, body: Body, number: int) -> ProtocolReading:
+    """The points of a protocol the principal may read; reading classified points is audited (rule 4)."""
+    found = meeting(principal, body, number)
+    shown = [(p, list(point_attachments(principal, p))) for p in points(principal, found, Action.VIEW)]
+    classified = [p.identifier for p, _ in shown if p.level > Level.UNCLASSIFIED or p.compartments.all()]
+    if classified:
+        record(principal, "protocol.read", found, {"points": classified})
+    return ProtocolReading(found, shown)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from secretariat.registry.models import Copy, Document
+from secretariat.registry.models import CaseFile, Copy, Document
 from secretariat.registry.selectors import Balance
 
 
@@ -70,3 +70,57 @@ def balance_line(b: Balance) -> str:
         f"+ lost {b.lost:>3} + outstanding {b.outstanding:>3}   overdue {b.overdue:>3}"
         + ("" if b.balanced else "   UNBALANCED")
     )
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """An instant for JSON; None stays None."""
+    return value.isoformat() if value else None
+
+
+def stamp(value: dt.datetime | None) -> str:
+    """An instant as the desks read it, in UTC to the minute ('-' when it has not happened)."""
+    return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if value else "-"
+
+
+def addressee_name(entry) -> str:
+    """A distribution entry or a point's addressee as the command line names it: 'gromyko' or 'unit:washington'."""
+    return entry.principal.username if entry.principal_id else f"unit:{entry.unit.code}"
+
+
+def case_json(case: CaseFile, missing: list[str]) -> dict:
+    """A case file with its papers and, while open, what keeps it open (`still_missing`)."""
+    return {
+        "number": case.number,
+        "title": case.title,
+        "opened_at": iso(case.opened_at),
+        "opened_by": case.opened_by.username,
+        "closed_at": iso(case.closed_at),
+        "closed_by": case.closed_by.username if case.closed_by_id else None,
+        "documents": [
+            {**document_json(entry.document), "added_at": iso(entry.added_at)}
+            for entry in case.entries.select_related("document")
+        ],
+        "still_missing": missing,
+    }
+
+
+def case_line(case: CaseFile) -> str:
+    state = f"closed {_date(case.closed_at)}" if case.is_closed else "OPEN"
+    return f"{case.number:<10} {state:<18} opened {_date(case.opened_at)}  {case.title}"
+
+
+def case_text(case: CaseFile, missing: list[str]) -> str:
+    data = case_json(case, missing)
+    lines = [case_line(case), "  papers:"]
+    lines += [
+        f"    No {d['number']:<14} {d['classification']:<20} {d['kind']:<12} dated {d['dated']}  "
+        f"added {d['added_at'][:10]}"
+        for d in data["documents"]
+    ] or ["    none"]
+    if case.is_closed:
+        lines.append(f"  closed {stamp(case.closed_at)} by {data['closed_by']}")
+    elif missing:
+        lines += ["  still missing:", *(f"    {m}" for m in missing)]
+    else:
+        lines.append("  nothing missing: it may be closed")
+    return "\n".join(lines)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "secretariat.registry",
     "secretariat.cables",
     "secretariat.releases",
+    "secretariat.render",
     "secretariat.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Documents rendered as a given reader may see them: plain text and standalone HTML."""

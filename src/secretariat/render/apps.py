@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RenderConfig(AppConfig):
+    name = "secretariat.render"
+    label = "render"

@@ -118,11 +118,22 @@ def _has_events() -> bool:
 
 def _next_steps(number: str) -> list[tuple[str, str]]:
     return [
-        (f"secretariat register --as registrar {number}", "the register today: every copy long overdue"),
+        (f"secretariat render {number} --as gromyko", "the extract as an addressee reads it (audited)"),
+        (
+            f"secretariat render {number} --as gromyko --copy 5 --format html --output p46x.html",
+            "his copy, marked, as HTML",
+        ),
+        ("secretariat render TEL-1 --as dobrynin", "the cable, with the guidance for the ambassador"),
+        ("secretariat render TEL-1 --as gromyko", "the same cable for its drafter"),
+        (f"secretariat render {number} --as registrar", "not found: registry staff see metadata only"),
+        ("secretariat render TASS-1 --as visitor", "the public release, anyone may read it"),
+        ("secretariat meeting show P 46 --as brezhnev", "the protocol's point X, as a member of the body"),
+        ("secretariat cable show TEL-1 --as registrar", "the cable's register side: states, DTG, posts"),
         (f"secretariat register --as registrar {number} --as-of 1977-02-21", "the register as it stood then"),
-        ("secretariat overdue --as registrar --as-of 1977-02-26", "copies not back by the due date"),
-        (f"secretariat document read --as gromyko {number}", "the content, as an addressee (audited)"),
-        (f"secretariat document read --as registrar {number}", "not found: registry staff see metadata only"),
+        ("secretariat case list --as registrar", "CASE-1 closed; CASE-2 open"),
+        ("secretariat case close CASE-2 --as registrar", "refused: says which copy and control keep it open"),
+        ("secretariat control list --as registrar --overdue", "the desk list of late controls"),
+        ("secretariat overdue --as registrar", "copies not back by their due date"),
         ("secretariat audit log --as auditor", "the journal of every step"),
         ("secretariat audit verify", "recompute the Merkle tree, check every signature"),
     ]

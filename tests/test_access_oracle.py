@@ -19,6 +19,9 @@ clause and on the audit log is the strict reading (an inactive account sees noth
 public material anywhere). Worlds are built through the service functions, with the
 oracle's own model of the world derived from the generated plan and what the services
 return, never read back from the database.
+
+tests/security/test_access_new_models.py does the same for every other model restrict()
+covers (bodies, meetings, points, cables, controls, releases, case files).
 """
 
 import datetime as dt
@@ -40,10 +43,19 @@ from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit import selectors as audit
 from secretariat.audit.models import AuditCheckpoint, AuditEvent
 from secretariat.classification import Classification, Level
+from secretariat.decisions.models import Body, Extract, PointAddressee, PointVersion
 from secretariat.errors import NotFound, Refused
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
-from secretariat.registry.models import Attachment, DistributionEntry, Document, DocumentVersion, Incident
+from secretariat.registry.models import (
+    Attachment,
+    CaseEntry,
+    DistributionEntry,
+    Document,
+    DocumentVersion,
+    Incident,
+)
+from secretariat.releases.models import Channel
 
 UTC = dt.UTC
 ISSUED_AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=UTC)
@@ -601,7 +613,24 @@ def test_read_by_addressee_is_audited_once_refused_read_not_at_all(world):
     assert last_seq() == before
 
 
-@pytest.mark.parametrize("model", [Principal, Unit, Compartment, RoleGrant, DocumentVersion, Incident, AuditCheckpoint])
+@pytest.mark.parametrize(
+    "model",
+    [
+        Principal,
+        Unit,
+        Compartment,
+        RoleGrant,
+        DocumentVersion,
+        Incident,
+        AuditCheckpoint,
+        Body,
+        PointVersion,
+        PointAddressee,
+        Extract,
+        CaseEntry,
+        Channel,
+    ],
+)
 def test_restrict_fails_closed_on_models_without_a_rule(admin, model):
     for who in (admin, AnonymousUser()):
         for action in Action:

@@ -2,23 +2,47 @@
 
     restrict(queryset, principal, action) -> queryset
 
-VIEW (content): released or declassified-public material to anyone; otherwise only to an
-active principal whose clearance dominates the classification (level and every compartment)
-AND who needs to know: holds an outstanding copy, or is on the distribution (by name, or by
-being in an addressed unit or post).
+"Cleared for x": the principal's clearance dominates x's classification (level and every
+compartment). Inactive and anonymous principals see public material only (and no audit event).
 
+Documents. VIEW (content): released or declassified-public material to anyone; otherwise an
+active principal cleared for it who needs to know it, that is who
+  - holds an outstanding copy of it;
+  - is on its distribution by name, or belongs to a unit or post on it (sending a cable puts
+    its action and info posts there, so a post's members read the cables addressed to it);
+  - is the secretary of the body whose paper it is;
+  - drafted its cable, approved it, or is the approver named by the point the cable cites.
 REGISTER (register metadata: number, classification, holders, dates): whoever may VIEW, plus
-registry staff (the registrar role) whose clearance dominates the classification; registry
-staff thereby learn that a paper exists, never what it says.
+registrars cleared for it; registry staff thereby learn that a paper exists, never what it says.
 
-The audit log is register metadata too: an event about a document or a copy is visible to
-an active principal who may REGISTER that document; auditors also see the events about accounts, units,
-compartments and bodies, and those about papers their clearance dominates. Events of any
-other kind are shown to nobody until a rule for them is written here (fail closed).
+The other models follow from that:
+  - Attachment: REGISTER as its document; VIEW as its document, and cleared for the
+    attachment unless the document is public.
+  - Copy: as its document; for REGISTER its holder too.
+  - DistributionEntry: who may REGISTER the document, whatever the action.
+  - Cable: as its document. CablePart: whoever may VIEW the cable; a guidance part only to
+    its drafter, its approver and the members of its action post, unless the cable is public.
+  - Meeting: members and the secretary of the body, and registrars.
+  - Point: VIEW to members and the secretary of the body cleared for it; REGISTER also to
+    registrars cleared for it. PointAttachment: VIEW of its point, and cleared for it.
+  - Control: its assignee (by name, or a member of the assignee unit or post), and whoever may
+    REGISTER its document, unless that document is public (publication does not publish
+    the obligations on it).
+  - ReleaseTemplate: whoever may VIEW its cable, and the channel's editors cleared for it;
+    it is content, so registering the cable is not enough. Release: everyone.
+  - CaseFile: registrars who may REGISTER every document in it.
+  - AuditEvent (register metadata too): an event about a document or a copy to whoever may
+    REGISTER the document, about a control to whoever may see the control. Auditors also see
+    the events about accounts, units, compartments, bodies and channels; those about papers
+    they are cleared for; and those about meetings, releases and case files when cleared for
+    every paper such an event may name (the points and their attachments, the release's
+    cable, the case's documents). Events of any other kind are shown to nobody until a rule
+    for them is written here (fail closed).
 
 No role, not even admin or a Django superuser flag, adds to this by itself. Views, the API,
-the CLI and every selector fetch through `restrict`, so a forbidden row is simply absent:
-missing and forbidden look the same.
+the CLI and every selector fetch through `restrict`, so a forbidden row is simply absent
+(and never listed twice): missing and forbidden look the same. A model without a rule here
+is refused (TypeError).
 """
 
 import enum
@@ -29,21 +53,18 @@ from django.db.models.functions import Cast
 from secretariat.accounts.models import Compartment, Role
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
-from secretariat.decisions.models import Meeting, Point, PointAttachment
+from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
 from secretariat.registry.models import Attachment, CaseFile, Copy, DistributionEntry, Document
-from secretariat.releases.models import Release, ReleaseTemplate
+from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
-# Object types of events that carry no paper's content: accounts, organisation and the log itself ("").
+# Object types of events that name no paper: accounts, organisation and the log itself ("").
 AUDITED_ADMINISTRATION = [
     "",
     "accounts.principal",
     "accounts.unit",
     "accounts.compartment",
     "decisions.body",
-    "decisions.meeting",
     "releases.channel",
-    "releases.release",
-    "registry.casefile",
 ]
 
 
@@ -80,7 +101,7 @@ def need_to_know_q(principal, prefix: str = "") -> Q:
         Q(**{f"{prefix}pk__in": held})
         | Q(**{f"{prefix}pk__in": listed})
         | Q(**{f"{prefix}pk__in": originated})
-        | Q(**{f"{prefix}body__secretary": principal})
+        | Q(**{f"{prefix}body__in": Body.objects.filter(secretary=principal).values("pk")})
     )
 
 
@@ -99,13 +120,18 @@ def document_q(principal, action: Action, prefix: str = "") -> Q:
     raise ValueError(f"unknown action {action!r}")
 
 
+def _bodies_of(principal) -> QuerySet:
+    """The bodies the principal is a member or the secretary of (a subquery: no row twice)."""
+    return Body.objects.filter(Q(members=principal) | Q(secretary=principal)).values("pk")
+
+
 def meeting_q(principal, prefix: str = "") -> Q:
     """Meetings of the bodies the principal belongs to or is secretary of; registrars see all."""
     if not _is_active(principal):
         return Q(pk__in=[])
     if principal.has_role(Role.REGISTRAR):
         return Q()
-    return Q(**{f"{prefix}body__members": principal}) | Q(**{f"{prefix}body__secretary": principal})
+    return Q(**{f"{prefix}body__in": _bodies_of(principal)})
 
 
 def point_q(principal, action: Action, prefix: str = "") -> Q:
@@ -114,41 +140,43 @@ def point_q(principal, action: Action, prefix: str = "") -> Q:
     if not _is_active(principal):
         return Q(pk__in=[])
     cleared = clearance_q(principal, prefix, Point)
-    body = f"{prefix}meeting__body__"
-    readable = cleared & (Q(**{f"{body}members": principal}) | Q(**{f"{body}secretary": principal}))
+    readable = cleared & Q(**{f"{prefix}meeting__body__in": _bodies_of(principal)})
     if action is Action.REGISTER and principal.has_role(Role.REGISTRAR):
         return cleared
     return readable
 
 
 def cable_part_q(principal) -> Q:
-    """Parts of cables the principal may read; guidance only for the action post and the originators."""
-    q = document_q(principal, Action.VIEW, "cable__document__")
+    """Parts of cables the principal may read; guidance only for the action post and the
+    originators, unless the cable is public (published whole, guidance and all)."""
+    readable = document_q(principal, Action.VIEW, "cable__document__")
+    for_anyone = Q(guidance=False) | Q(cable__document__is_public=True)
     if not _is_active(principal):
-        return q & Q(guidance=False)
+        return readable & for_anyone
     for_recipient = Q(cable__drafted_by=principal) | Q(cable__approved_by=principal)
     if principal.unit_id is not None:
         for_recipient |= Q(cable__action_post_id=principal.unit_id)
-    return q & (Q(guidance=False) | for_recipient)
+    return readable & (for_anyone | for_recipient)
 
 
 def control_q(principal) -> Q:
-    """Controls on the principal (or their unit or post), and those on papers they may register."""
+    """Controls on the principal (or their unit or post), and those on unpublished papers they may register."""
     if not _is_active(principal):
         return Q(pk__in=[])
     mine = Q(assignee=principal)
     if principal.unit_id is not None:
         mine |= Q(assignee_unit_id=principal.unit_id)
-    return mine | document_q(principal, Action.REGISTER, "document__") & ~Q(document__is_public=True)
+    return mine | (document_q(principal, Action.REGISTER, "document__") & ~Q(document__is_public=True))
 
 
-def release_template_q(principal, action: Action) -> Q:
-    """Editors of the channel read what they are to release; so does whoever may read the cable."""
+def release_template_q(principal) -> Q:
+    """Whoever may read the cable reads the announcement it carries; so do the channel's
+    editors cleared for it. A template is content, so registering the cable is not enough."""
+    readers = Q(cable__in=Document.objects.filter(document_q(principal, Action.VIEW)))
     if not _is_active(principal):
-        return Q(pk__in=[])
-    return (clearance_q(principal, model=ReleaseTemplate) & Q(channel__editors=principal)) | Q(
-        cable__in=Document.objects.filter(document_q(principal, action))
-    )
+        return readers
+    editing = Channel.objects.filter(editors=principal).values("pk")
+    return readers | (clearance_q(principal, model=ReleaseTemplate) & Q(channel__in=editing))
 
 
 def case_file_q(principal) -> Q:
@@ -162,6 +190,23 @@ def case_file_q(principal) -> Q:
 def _keys(queryset: QuerySet) -> QuerySet:
     """Primary keys as text, to match AuditEvent.object_id."""
     return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+
+def _naming_cleared_papers_q(principal) -> Q:
+    """Events about meetings, releases and case files name papers (a point's identifier,
+    classification and addressees; a cable's number; a case's documents): an auditor sees
+    them only when cleared for every paper that may be named."""
+    points = Point.objects.exclude(clearance_q(principal, model=Point)).values("meeting_id")
+    annexes = PointAttachment.objects.exclude(clearance_q(principal, model=PointAttachment)).values("point__meeting_id")
+    meetings = Meeting.objects.exclude(pk__in=points).exclude(pk__in=annexes)
+    releases = Release.objects.filter(clearance_q(principal, "template__cable__"))
+    above = CaseFile.objects.filter(documents__in=Document.objects.exclude(clearance_q(principal))).values("pk")
+    cases = CaseFile.objects.exclude(pk__in=above)
+    return (
+        (Q(object_type="decisions.meeting") & Q(object_id__in=_keys(meetings)))
+        | (Q(object_type="releases.release") & Q(object_id__in=_keys(releases)))
+        | (Q(object_type="registry.casefile") & Q(object_id__in=_keys(cases)))
+    )
 
 
 def audit_event_q(principal) -> Q:
@@ -180,6 +225,7 @@ def audit_event_q(principal) -> Q:
     if principal.has_role(Role.AUDITOR):
         visible |= (
             Q(object_type__in=AUDITED_ADMINISTRATION)
+            | _naming_cleared_papers_q(principal)
             | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))
             | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(clearance_q(principal, "document__")))))
             | (about_control & Q(object_id__in=_keys(Control.objects.filter(clearance_q(principal, "document__")))))
@@ -221,7 +267,7 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
     if model is Control:
         return queryset.filter(control_q(principal))
     if model is ReleaseTemplate:
-        return queryset.filter(release_template_q(principal, action))
+        return queryset.filter(release_template_q(principal))
     if model is Release:
         return queryset
     if model is CaseFile:

@@ -21,13 +21,15 @@ The other models follow from that:
   - Copy: as its document; for REGISTER its holder too.
   - DistributionEntry: who may REGISTER the document, whatever the action.
   - Cable: as its document. CablePart: whoever may VIEW the cable; a guidance part only to
-    its drafter, its approver and the members of its action post, unless the cable is public.
+    its drafter, its approver, the approver its point names, the secretary of its body and
+    the members of its action post, unless the cable is public.
   - Meeting: members and the secretary of the body, and registrars.
   - Point: VIEW to members and the secretary of the body cleared for it; REGISTER also to
     registrars cleared for it. PointAttachment: VIEW of its point, and cleared for it.
   - Control: its assignee (by name, or a member of the assignee unit or post), and whoever may
-    REGISTER its document, unless that document is public (publication does not publish
-    the obligations on it).
+    VIEW (for REGISTER: register) its document, unless that document is public (publication
+    does not publish the obligations on it). Its task is content: selectors show it only to
+    those who may VIEW the control.
   - ReleaseTemplate: whoever may VIEW its cable, and the channel's editors cleared for it;
     it is content, so registering the cable is not enough. Release: everyone.
   - CaseFile: registrars who may REGISTER every document in it.
@@ -147,26 +149,33 @@ def point_q(principal, action: Action, prefix: str = "") -> Q:
 
 
 def cable_part_q(principal) -> Q:
-    """Parts of cables the principal may read; guidance only for the action post and the
-    originators, unless the cable is public (published whole, guidance and all)."""
+    """Parts of cables the principal may read; guidance only for the action post, the
+    originators and whoever is to approve it (the point's named approver, else the body's
+    secretary: they approve the whole text), unless the cable is public (published whole)."""
     readable = document_q(principal, Action.VIEW, "cable__document__")
     for_anyone = Q(guidance=False) | Q(cable__document__is_public=True)
     if not _is_active(principal):
         return readable & for_anyone
-    for_recipient = Q(cable__drafted_by=principal) | Q(cable__approved_by=principal)
+    for_recipient = (
+        Q(cable__drafted_by=principal)
+        | Q(cable__approved_by=principal)
+        | Q(cable__point__approver=principal)
+        | Q(cable__document__body__in=Body.objects.filter(secretary=principal).values("pk"))
+    )
     if principal.unit_id is not None:
         for_recipient |= Q(cable__action_post_id=principal.unit_id)
     return readable & (for_anyone | for_recipient)
 
 
-def control_q(principal) -> Q:
-    """Controls on the principal (or their unit or post), and those on unpublished papers they may register."""
+def control_q(principal, action: Action) -> Q:
+    """Controls on the principal (or their unit or post), and those on unpublished papers they
+    may read (VIEW: the task too) or register (REGISTER: who, what paper, when due, not the task)."""
     if not _is_active(principal):
         return Q(pk__in=[])
     mine = Q(assignee=principal)
     if principal.unit_id is not None:
         mine |= Q(assignee_unit_id=principal.unit_id)
-    return mine | (document_q(principal, Action.REGISTER, "document__") & ~Q(document__is_public=True))
+    return mine | (document_q(principal, action, "document__") & ~Q(document__is_public=True))
 
 
 def release_template_q(principal) -> Q:
@@ -220,7 +229,7 @@ def audit_event_q(principal) -> Q:
             about_copy
             & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__"))))
         )
-        | (about_control & Q(object_id__in=_keys(Control.objects.filter(control_q(principal)))))
+        | (about_control & Q(object_id__in=_keys(Control.objects.filter(control_q(principal, Action.REGISTER)))))
     )
     if principal.has_role(Role.AUDITOR):
         visible |= (
@@ -265,7 +274,7 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
     if model is CablePart:
         return queryset.filter(cable_part_q(principal))
     if model is Control:
-        return queryset.filter(control_q(principal))
+        return queryset.filter(control_q(principal, action))
     if model is ReleaseTemplate:
         return queryset.filter(release_template_q(principal))
     if model is Release:

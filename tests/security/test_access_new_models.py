@@ -23,13 +23,14 @@ access.py. "Cleared for x": level at least x's and every compartment of x held.
     DistributionEntry REGISTER d, whatever the action
     Cable             as its document
     CablePart         VIEW of its cable; a guidance part only if the cable is public or p is
-                      active and drafted or approved it or belongs to its action post
+                      active and drafted or approved it, is the approver its point names or
+                      the secretary of its body, or belongs to its action post
     Meeting           p is active and a registrar, a member or the secretary of the body
     Point             VIEW: active, cleared, a member or the secretary of the body;
                       REGISTER: that, or an active registrar cleared for the point
     PointAttachment   VIEW of its point, and cleared for the attachment itself
     Control           p is active and its assignee (by name, or a member of the assignee unit
-                      or post), or may REGISTER its document and that document is not public
+                      or post), or may VIEW (REGISTER) its document and that document is not public
     ReleaseTemplate   VIEW of its cable, or p is an active editor of its channel cleared for it
     Release           everyone
     CaseFile          p is an active registrar who may REGISTER every document in it
@@ -231,14 +232,16 @@ def may_see_part(p: Person | None, d: Paper, guidance: bool) -> bool:
     if not may_view(p, d):
         return False
     wire = d.cable
-    originator = active(p) and p.username in (wire.drafter, wire.approver)
+    approvers = {wire.drafter, wire.approver, wire.point.approver if wire.point else None}
+    approvers.add(d.body.secretary if d.body else None)
+    originator = active(p) and p.username in approvers
     return not guidance or d.public or originator or (active(p) and in_unit(p, wire.action_post))
 
 
-def may_see_control(p: Person | None, d: Paper, assignee: str | None, unit: str | None) -> bool:
+def may_see_control(p: Person | None, d: Paper, assignee: str | None, unit: str | None, action: Action) -> bool:
     if not active(p):
         return False
-    return assignee == p.username or in_unit(p, unit) or (not d.public and may_register(p, d))
+    return assignee == p.username or in_unit(p, unit) or (not d.public and may(p, d, action))
 
 
 def expected(world: World, p: Person | None, model, action: Action) -> set:
@@ -284,7 +287,7 @@ def expected(world: World, p: Person | None, model, action: Action) -> set:
             if may_view_point(p, point) and cleared(p, level, compartments)
         }
     if model is Control:
-        return {pk for pk, d, assignee, unit in world.controls if may_see_control(p, d, assignee, unit)}
+        return {pk for pk, d, assignee, unit in world.controls if may_see_control(p, d, assignee, unit, action)}
     if model is ReleaseTemplate:
         return {
             pk
@@ -321,7 +324,9 @@ def expected_events(world: World, p: Person | None) -> set:
             visible = may_register(p, d) or (auditor and cleared(p, d.level, d.compartments))
         elif object_type == "cables.control":
             d, assignee, unit = by_control[object_id]
-            visible = may_see_control(p, d, assignee, unit) or (auditor and cleared(p, d.level, d.compartments))
+            visible = may_see_control(p, d, assignee, unit, Action.REGISTER) or (
+                auditor and cleared(p, d.level, d.compartments)
+            )
         elif (object_type, object_id) in named:
             visible = auditor and all(cleared(p, level, c) for level, c in named[object_type, object_id])
         else:

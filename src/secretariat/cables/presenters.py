@@ -80,12 +80,18 @@ def cable_text(cable: Cable) -> str:
     return "\n".join(lines)
 
 
+def task(control: Control) -> str | None:
+    """The task, for those the selector found may read it (content); None otherwise, also for a
+    control that did not come through the selector (fail closed)."""
+    return control.task if getattr(control, "task_readable", False) else None
+
+
 def control_json(control: Control, as_of: dt.datetime) -> dict:
     return {
         "id": control.pk,
         "document": control.document.number,
         "point": point_reference(control.point) if control.point_id else None,
-        "task": control.task,
+        "task": task(control),
         "assignee": control.assignee_name,
         "status": control.status,
         "overdue": control.is_overdue(as_of),
@@ -111,5 +117,6 @@ def control_line(control: Control, as_of: dt.datetime) -> str:
         details = f"escalated {control.escalated_at:%Y-%m-%d}" if control.escalated_at else ""
     return (
         f"control {control.pk:>4}  No {control.document.number:<14} {control.assignee_name:<14} "
-        f"due {control.due_at:%Y-%m-%d}  {state:<20} {control.task}" + (f"  ({details})" if details else "")
+        f"due {control.due_at:%Y-%m-%d}  {state:<20} {task(control) or '(task: content you may not read)'}"
+        + (f"  ({details})" if details else "")
     )

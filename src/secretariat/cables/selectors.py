@@ -4,9 +4,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, When
 
-from secretariat.access import Action, restrict
+from secretariat.access import Action, control_q, restrict
 from secretariat.accounts.models import Principal
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.errors import NotFound
@@ -61,9 +61,16 @@ def read_cable(principal, number: str) -> CableReading:
 
 
 def controls(principal) -> QuerySet[Control]:
-    """Controls the principal may see: those on them, their unit or post, and those on papers they register."""
-    return restrict(Control.objects.all(), principal, Action.VIEW).select_related(
-        "document", "assignee", "assignee_unit", "opened_by", "report"
+    """Controls the principal may see: those on them, their unit or post, and those on papers
+    they may register; `task_readable` says whether they may also read the task (content)."""
+    return (
+        restrict(Control.objects.all(), principal, Action.REGISTER)
+        .annotate(
+            task_readable=Case(
+                When(control_q(principal, Action.VIEW), then=True), default=False, output_field=BooleanField()
+            )
+        )
+        .select_related("document", "assignee", "assignee_unit", "opened_by", "report")
     )
 
 

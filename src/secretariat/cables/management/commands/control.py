@@ -56,9 +56,10 @@ class Command(SecretariatCommand):
         if action == "instruct":
             (assignee,) = _addressees([o["assignee"]])
             control = services.instruct(by, o["extract"], assignee=assignee, task=o["task"], due_at=o["due"])
-            return self._one(control, now)
+            return self._one(selectors.control(by, control.pk), now)
         if action == "cancel":
-            return self._one(services.cancel_control(by, o["id"], o["reason"]), now)
+            control = services.cancel_control(by, o["id"], o["reason"])
+            return self._one(selectors.control(by, control.pk), now)
         as_of = o["as_of"] or now
         if o["overdue"]:
             rows = selectors.overdue_controls(by, as_of)

@@ -54,7 +54,7 @@ def date_time_group(at: dt.datetime) -> str:
 
 def _cable_for_change(by: Principal, number: str) -> Cable:
     try:
-        document = restrict(Document.objects.select_for_update(), by, Action.VIEW).get(number=number)
+        document = restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW).get(number=number)
         return (
             Cable.objects.select_for_update().select_related("document", "action_post", "sender").get(document=document)
         )
@@ -330,11 +330,11 @@ def file_report(
     report to the body's secretary. It closes the control it references, and only that one.
     """
     try:
-        original = restrict(Document.objects.select_for_update(), by, Action.VIEW).get(number=references)
+        original = restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW).get(number=references)
     except Document.DoesNotExist:
         raise no_document(references) from None
     if control is not None:
-        chosen = restrict(Control.objects.select_for_update(), by, Action.VIEW).filter(pk=control).first()
+        chosen = restrict(Control.objects.select_for_update(of=("self",)), by, Action.VIEW).filter(pk=control).first()
         if chosen is None:
             raise NotFound(f"no control {control}")
         if chosen.document_id != original.pk:
@@ -409,7 +409,7 @@ def file_report(
 @transaction.atomic
 def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
     """Whoever opened a control may cancel it, saying why."""
-    control = restrict(Control.objects.select_for_update(), by, Action.REGISTER).filter(pk=control_id).first()
+    control = restrict(Control.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(pk=control_id).first()
     if control is None:
         raise NotFound(f"no control {control_id}")
     if control.opened_by_id != by.pk:
@@ -440,7 +440,7 @@ def escalate_overdue(by: Principal | None = None) -> list[Control]:
     """
     now = clock.now()
     late = list(
-        Control.objects.select_for_update()
+        Control.objects.select_for_update(of=("self",))
         .overdue(now)
         .filter(escalated_at__isnull=True)
         .select_related("document", "assignee", "assignee_unit", "opened_by")

@@ -68,7 +68,7 @@ def _allocate_number(series: str) -> str:
 def _document_for_change(by: Principal, number: str) -> Document:
     """The document `by` may act on, locked for the rest of the transaction; else NotFound."""
     try:
-        return restrict(Document.objects.select_for_update(), by, Action.REGISTER).get(number=number)
+        return restrict(Document.objects.select_for_update(of=("self",)), by, Action.REGISTER).get(number=number)
     except Document.DoesNotExist:
         raise no_document(number) from None
 
@@ -451,7 +451,7 @@ def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]
 
 def _case_for_change(by: Principal, number: str) -> CaseFile:
     by.require_role(Role.REGISTRAR, "keep case files")
-    case = restrict(CaseFile.objects.select_for_update(), by, Action.REGISTER).filter(number=number).first()
+    case = restrict(CaseFile.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(number=number).first()
     if case is None:
         raise NotFound(f"no case file {number}")
     if case.is_closed:

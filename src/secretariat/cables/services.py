@@ -409,7 +409,9 @@ def file_report(
 @transaction.atomic
 def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
     """Whoever opened a control may cancel it, saying why."""
-    control = restrict(Control.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(pk=control_id).first()
+    control = (
+        restrict(Control.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(pk=control_id).first()
+    )
     if control is None:
         raise NotFound(f"no control {control_id}")
     if control.opened_by_id != by.pk:

@@ -2,10 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from secretariat.accounts.models import Unit
-from secretariat.registry.models import Classified, Document
+from secretariat.registry.models import Addressee, Classified, Document
 
 
 class Body(models.Model):
@@ -103,28 +102,13 @@ class PointVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["point", "number"], name="one_point_version_number")]
 
 
-class PointAddressee(models.Model):
+class PointAddressee(Addressee):
     """Who the decision goes to: the distribution list its extract is addressed to."""
 
     point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="addressees")
-    position = models.PositiveSmallIntegerField()
-    principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(Addressee.Meta):
         ordering = ["point", "position"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(principal__isnull=False, unit__isnull=True) | Q(principal__isnull=True, unit__isnull=False),
-                name="point_addressee_is_principal_or_unit",
-            )
-        ]
-
-    @property
-    def addressee(self):
-        return self.principal or self.unit
 
 
 class PointAttachment(Classified):

@@ -138,10 +138,9 @@ class Attachment(Classified):
         constraints = [models.UniqueConstraint(fields=["document", "position"], name="one_attachment_position")]
 
 
-class DistributionEntry(models.Model):
-    """An addressee of a document: a principal, or a unit or post as a whole."""
+class Addressee(models.Model):
+    """One place on a distribution list: a principal, or a unit or post as a whole."""
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="distribution")
     position = models.PositiveSmallIntegerField()
     principal = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -149,18 +148,34 @@ class DistributionEntry(models.Model):
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["document", "position"]
+        abstract = True
         constraints = [
             models.CheckConstraint(
                 condition=Q(principal__isnull=False, unit__isnull=True) | Q(principal__isnull=True, unit__isnull=False),
-                name="addressee_is_principal_or_unit",
-            ),
-            models.UniqueConstraint(fields=["document", "principal"], name="principal_once_per_list"),
-            models.UniqueConstraint(fields=["document", "unit"], name="unit_once_per_list"),
+                name="%(class)s_is_principal_or_unit",
+            )
         ]
 
     def __str__(self) -> str:
-        return str(self.principal or self.unit)
+        return str(self.addressee)
+
+    @property
+    def addressee(self):
+        return self.principal or self.unit
+
+
+class DistributionEntry(Addressee):
+    """An addressee of a document."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="distribution")
+
+    class Meta(Addressee.Meta):
+        ordering = ["document", "position"]
+        constraints = [
+            *Addressee.Meta.constraints,
+            models.UniqueConstraint(fields=["document", "principal"], name="principal_once_per_list"),
+            models.UniqueConstraint(fields=["document", "unit"], name="unit_once_per_list"),
+        ]
 
 
 def not_ended_q(as_of: dt.datetime, prefix: str = "") -> Q:

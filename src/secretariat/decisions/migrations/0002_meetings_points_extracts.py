@@ -250,7 +250,7 @@ class Migration(migrations.Migration):
                     models.Q(("principal__isnull", True), ("unit__isnull", False)),
                     _connector="OR",
                 ),
-                name="point_addressee_is_principal_or_unit",
+                name="pointaddressee_is_principal_or_unit",
             ),
         ),
         migrations.AddConstraint(

@@ -93,7 +93,7 @@ def test_a_company_board_runs_the_whole_flow(company):
             title="Closure of the Lyon paint shop",
             decision=DECISION,
             classification=CONFIDENTIAL,
-            addressees=directors,
+            addressees=[*directors, p["opsmanager"].unit],  # operations carries it out: it drafts the instruction
             approver=p["coo"],
         )
         decisions.attach_to_point(

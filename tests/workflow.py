@@ -10,7 +10,7 @@ from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal, Unit
 from secretariat.cables import services as cables
-from secretariat.cables.models import Control
+from secretariat.cables.models import Cable, Control
 from secretariat.cables.services import Part
 from secretariat.classification import Classification
 from secretariat.decisions import services as decisions
@@ -179,9 +179,14 @@ def draft_cable(w: World, point: Point | None, **fields) -> Document:
         )
 
 
-def send_cable(w: World, point: Point, approver: Principal | None = None, **fields) -> Document:
-    """Draft, approve (by the secretary unless named) and send a cable on `point`."""
+def send_cable(
+    w: World, point: Point, approver: Principal | None = None, *, announce: bool = False, **fields
+) -> Document:
+    """Draft (with the TASS announcement prepared in the draft if `announce`), approve (by the
+    secretary unless named) and send a cable on `point`."""
     cable = draft_cable(w, point, **fields)
+    if announce:
+        prepare_announcement(w, cable)
     with clock.frozen(APPROVED_AT):
         cables.approve_cable(approver or w.secretary, cable.number, point)
     with clock.frozen(SENT_AT):
@@ -200,6 +205,15 @@ def prepare_announcement(w: World, cable: Document, text: str = ANNOUNCEMENT) ->
         )
 
 
+def announcement(cable: Document) -> ReleaseTemplate:
+    """The announcement prepared in the cable's draft."""
+    return ReleaseTemplate.objects.get(cable=cable)
+
+
 def report(w: World, cable: Document, **fields) -> Document:
+    """The action post acknowledges the cable (if it has not yet) and reports it done."""
+    if Cable.objects.get(document=cable).state == Cable.State.SENT:
+        with clock.frozen(REPORTED_AT):
+            cables.acknowledge_cable(w.officer, cable.number)
     with clock.frozen(REPORTED_AT):
         return cables.file_report(w.officer, cable.number, text=fields.pop("text", "Done on February 21."), **fields)

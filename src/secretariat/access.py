@@ -24,9 +24,10 @@ The other models follow from that:
     its drafter, its approver, the approver its point names, the secretary of its body and
     the members of its action post, unless the cable is public.
   - Meeting: members and the secretary of the body, and registrars.
-  - Point: VIEW to members and the secretary of the body cleared for it; REGISTER also to
-    registrars cleared for it. PointAttachment: VIEW of its point, and cleared for it.
-  - Control: its assignee (by name, or a member of the assignee unit or post), and whoever may
+  - Point: VIEW to members and the secretary of the body, and to the approver it names,
+    cleared for it; REGISTER also to registrars cleared for it. PointAttachment: VIEW of its point, and cleared for it.
+  - Control: its assignee (by name, or a member of the assignee unit or post) cleared for its
+    document, and whoever may
     VIEW (for REGISTER: register) its document, unless that document is public (publication
     does not publish the obligations on it). Its task is content: selectors show it only to
     those who may VIEW the control.
@@ -137,12 +138,15 @@ def meeting_q(principal, prefix: str = "") -> Q:
 
 
 def point_q(principal, action: Action, prefix: str = "") -> Q:
-    """A protocol's points: members and the secretary of the body, if cleared; registrars
-    see the register side (identifier, classification) of those within their clearance."""
+    """A protocol's points: members and the secretary of the body, and the approver a point
+    names, if cleared; registrars see the register side (identifier, classification) of
+    those within their clearance."""
     if not _is_active(principal):
         return Q(pk__in=[])
     cleared = clearance_q(principal, prefix, Point)
-    readable = cleared & Q(**{f"{prefix}meeting__body__in": _bodies_of(principal)})
+    readable = cleared & (
+        Q(**{f"{prefix}meeting__body__in": _bodies_of(principal)}) | Q(**{f"{prefix}approver": principal})
+    )
     if action is Action.REGISTER and principal.has_role(Role.REGISTRAR):
         return cleared
     return readable
@@ -175,6 +179,7 @@ def control_q(principal, action: Action) -> Q:
     mine = Q(assignee=principal)
     if principal.unit_id is not None:
         mine |= Q(assignee_unit_id=principal.unit_id)
+    mine &= clearance_q(principal, "document__")  # an uncleared member of the assignee post sees nothing of it
     return mine | (document_q(principal, action, "document__") & ~Q(document__is_public=True))
 
 

@@ -47,3 +47,13 @@ def unique_or_refused(message: str) -> Iterator[None]:
         if "unique" not in str(exc).lower():
             raise
         raise Refused(message) from None
+
+
+def bounded(value: str, what: str, max_length: int, *, required: bool = True) -> str:
+    """`value` stripped; InvalidInput if it is empty (when required) or longer than its column."""
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(f"{what} is required")
+    if len(value) > max_length:
+        raise InvalidInput(f"{what} is {len(value)} characters long; at most {max_length}")
+    return value

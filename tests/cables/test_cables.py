@@ -12,6 +12,7 @@ from secretariat.cables.models import Cable, Control
 from secretariat.decisions import services as decisions
 from secretariat.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
+from secretariat.releases import services as releases
 from tests import workflow as wf
 from tests.registry.test_services import refused_without_change
 
@@ -146,6 +147,8 @@ def test_a_report_closes_only_the_control_it_references(w, point):
     first = wf.send_cable(w, point)
     second = wf.send_cable(w, point, subject="On the visit of Vance to Moscow")
     other = wf.control_on(second)
+    with clock.frozen(wf.ACKNOWLEDGED_AT):
+        cables.acknowledge_cable(w.officer, first.number)
     message = refused_without_change(Refused, lambda: wf.report(w, first, control=other.pk))
     assert message == (
         f"control {other.pk} is on No {second.number}; a report referencing No {first.number} cannot close it"
@@ -155,6 +158,33 @@ def test_a_report_closes_only_the_control_it_references(w, point):
     assert wf.control_on(first).status == Control.Status.DONE
     assert wf.control_on(second).status == Control.Status.OPEN
     assert (state(first), state(second)) == (Cable.State.REPORTED, Cable.State.SENT)
+
+
+def test_a_post_reports_only_on_a_cable_it_has_acknowledged(w, point):
+    cable = wf.send_cable(w, point)
+    with clock.frozen(wf.REPORTED_AT):
+        message = refused_without_change(Refused, lambda: cables.file_report(w.officer, cable.number, text="Done."))
+    assert (
+        message == f"cable No {cable.number} is not acknowledged yet: the post acknowledges it before reporting on it"
+    )
+
+
+def test_the_drafter_never_approves_their_own_cable(w):
+    point = wf.record_point(w, approver=w.drafter)
+    cable = wf.draft_cable(w, point)
+    with clock.frozen(wf.APPROVED_AT):
+        message = refused_without_change(Refused, lambda: cables.approve_cable(w.drafter, cable.number, point))
+    assert message == f"gromyko drafted cable No {cable.number}; a second person approves it"
+
+
+def test_an_announcement_is_prepared_only_in_the_draft_its_approval_covers(w, point):
+    cable = wf.send_cable(w, point)
+    with clock.frozen(wf.SENT_AT):
+        message = refused_without_change(
+            Refused,
+            lambda: releases.prepare_release(w.drafter, cable.number, channel=w.channel, title="Late", text="Unseen"),
+        )
+    assert message.endswith("its approval covered only the announcements prepared in the draft")
 
 
 def test_a_report_from_the_post_is_a_reply_to_the_sender_and_comes_once(w, point):

@@ -95,7 +95,7 @@ def test_a_correction_after_signing_needs_a_reason_and_keeps_the_old_text(w):
                 w.secretary, w.body, 46, "X", title="About the instructions", decision="Corrected.", reason=reason
             ),
         )
-        assert message == "a correction needs a reason"
+        assert message == "the reason for a correction is required"
     with clock.frozen(wf.ISSUED_AT):
         version = decisions.correct_point(
             w.secretary, w.body, 46, "x", title="About the instructions", decision="Corrected.", reason="typist's slip"

@@ -33,12 +33,12 @@ def w(db):
 
 @pytest.fixture
 def cable(w):
-    return wf.send_cable(w, wf.record_point(w))
+    return wf.send_cable(w, wf.record_point(w), announce=True)
 
 
 @pytest.fixture
 def template(w, cable):
-    return wf.prepare_announcement(w, cable)
+    return wf.announcement(cable)
 
 
 @pytest.fixture
@@ -279,10 +279,9 @@ def test_nothing_but_a_release_makes_a_paper_public_or_lowers_its_classification
     and an announcement prepared, never make a paper public nor mark one lower."""
     w = wf.build_world()
     point = wf.record_point(w)
-    cable = wf.send_cable(w, point)
+    wf.send_cable(w, point, announce=True)
     wf.draft_cable(w, point, subject="Awaiting approval")
     wf.make_extract(w)
-    wf.prepare_announcement(w, cable)
     operations, everyone = _operations(w)
     assert sorted(operations) == OPERATION_NAMES
 

@@ -26,11 +26,13 @@ access.py. "Cleared for x": level at least x's and every compartment of x held.
                       active and drafted or approved it, is the approver its point names or
                       the secretary of its body, or belongs to its action post
     Meeting           p is active and a registrar, a member or the secretary of the body
-    Point             VIEW: active, cleared, a member or the secretary of the body;
+    Point             VIEW: active, cleared, a member or the secretary of the body or the
+                      approver the point names;
                       REGISTER: that, or an active registrar cleared for the point
     PointAttachment   VIEW of its point, and cleared for the attachment itself
-    Control           p is active and its assignee (by name, or a member of the assignee unit
-                      or post), or may VIEW (REGISTER) its document and that document is not public
+    Control           p is active, cleared for its document and its assignee (by name, or a
+                      member of the assignee unit or post), or may VIEW (REGISTER) its document
+                      and that document is not public
     ReleaseTemplate   VIEW of its cable, or p is an active editor of its channel cleared for it
     Release           everyone
     CaseFile          p is an active registrar who may REGISTER every document in it
@@ -225,7 +227,8 @@ def in_body(p: Person | None, body: BodyRow) -> bool:
 
 
 def may_view_point(p: Person | None, point: PointRow) -> bool:
-    return cleared(p, point.level, point.compartments) and in_body(p, point.body)
+    named = active(p) and point.approver == p.username
+    return cleared(p, point.level, point.compartments) and (in_body(p, point.body) or named)
 
 
 def may_see_part(p: Person | None, d: Paper, guidance: bool) -> bool:
@@ -241,7 +244,8 @@ def may_see_part(p: Person | None, d: Paper, guidance: bool) -> bool:
 def may_see_control(p: Person | None, d: Paper, assignee: str | None, unit: str | None, action: Action) -> bool:
     if not active(p):
         return False
-    return assignee == p.username or in_unit(p, unit) or (not d.public and may(p, d, action))
+    mine = (assignee == p.username or in_unit(p, unit)) and cleared(p, d.level, d.compartments)
+    return mine or (not d.public and may(p, d, action))
 
 
 def expected(world: World, p: Person | None, model, action: Action) -> set:

@@ -7,6 +7,7 @@ open controls too ("instruct department X to …"), through their extract.
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,9 +22,10 @@ from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.classification import Classification
 from secretariat.decisions.models import Point
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.decisions.selectors import decisions_known_to
+from secretariat.errors import InvalidInput, NotFound, Refused, bounded
 from secretariat.registry import services as registry
-from secretariat.registry.models import Document
+from secretariat.registry.models import CaseFile, Document
 from secretariat.registry.selectors import no_document
 
 DEFAULT_REPORT_DAYS = 7
@@ -56,7 +58,9 @@ def _cable_for_change(by: Principal, number: str) -> Cable:
     try:
         document = restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW).get(number=number)
         return (
-            Cable.objects.select_for_update().select_related("document", "action_post", "sender").get(document=document)
+            Cable.objects.select_for_update(of=("self",))
+            .select_related("document", "action_post", "sender")
+            .get(document=document)
         )
     except (Document.DoesNotExist, Cable.DoesNotExist):
         raise no_document(number) from None
@@ -102,8 +106,11 @@ def draft_cable(
         raise InvalidInput(f"{action_post.code} is the action addressee; it cannot also be an info addressee")
     if precedence not in Cable.Precedence.values:
         raise InvalidInput(f"unknown precedence {precedence!r}; use {', '.join(Cable.Precedence.values)}")
-    if not subject.strip():
-        raise InvalidInput("a cable needs a subject")
+    subject = bounded(subject, "the subject", Document._meta.get_field("title").max_length)
+    report_requirement = bounded(report_requirement, "the report requirement", 300, required=False)
+    addressee_line = bounded(addressee_line, "the addressee line", 200, required=False)
+    if point is not None and not decisions_known_to(by).filter(pk=point.pk).exists():
+        raise NotFound(f"no point {point.identifier} in protocol No {point.meeting.number} of {point.meeting.body}")
     _check_parts(parts)
     if report_days is not None and not 1 <= report_days <= 3650:
         raise InvalidInput("the report period must be between 1 and 3650 days")
@@ -167,7 +174,9 @@ def approve_cable(by: Principal, number: str, point: Point) -> Cable:
         raise Refused(f"{cable} is {cable.state}, not a draft awaiting approval")
     if cable.in_reply_to_id is not None:
         raise Refused(f"{cable} is a report; reports are not approved")
-    if cable.point_id is not None and cable.point_id != point.pk:
+    if cable.point_id is None:
+        raise Refused(f"{cable} cites no decision: a cable is approved under the point it carries out")
+    if cable.point_id != point.pk:
         raise Refused(f"{cable} implements {cable.point}; it cannot be approved under {point}")
     if not point.meeting.is_signed:
         raise Refused(f"{point.meeting} is not signed: its decisions are not in force")
@@ -175,6 +184,8 @@ def approve_cable(by: Principal, number: str, point: Point) -> Cable:
     if named is None or named.pk != by.pk:
         who = named.username if named else "nobody (the body has no secretary)"
         raise Refused(f"{point} names {who} to approve; {by.username} may not")
+    if cable.drafted_by_id == by.pk:
+        raise Refused(f"{by.username} drafted {cable}; a second person approves it")
     cable.state = Cable.State.APPROVED
     cable.approved_at = clock.now()
     cable.approved_by = by
@@ -254,8 +265,11 @@ def _open_control(
     due_at: dt.datetime,
     point: Point | None = None,
 ) -> Control:
-    if not task.strip():
-        raise InvalidInput("a control needs a task")
+    task = bounded(task, "the task", 2_000)
+    if CaseFile.objects.filter(documents=document, closed_at__isnull=False).exists():
+        raise Refused(f"No {document.number} is in a closed case file: no new obligation can be put on it")
+    if isinstance(assignee, Principal) and not assignee.is_active:
+        raise Refused(f"{assignee.username} is deactivated")
     if due_at <= clock.now():
         raise InvalidInput("a control's due date must be in the future")
     if isinstance(assignee, Principal) and not assignee.classification.dominates(document.classification):
@@ -289,10 +303,12 @@ def instruct(
         document = (
             restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW)
             .select_related("extract__point__meeting__body")
-            .get(number=extract_number, kind=Document.Kind.EXTRACT)
+            .get(number=extract_number)
         )
     except Document.DoesNotExist:
         raise no_document(extract_number) from None
+    if not hasattr(document, "extract"):
+        raise Refused(f"No {extract_number} is not an extract: decisions instruct through their extract")
     point = document.extract.point
     if point.meeting.body.secretary_id != by.pk:
         raise Refused(f"only the secretary of {point.meeting.body} opens controls on its decisions")
@@ -353,11 +369,14 @@ def file_report(
         if len(mine) > 1:
             raise InvalidInput(f"{len(mine)} controls on No {references} are open: name the one this report closes")
         (chosen,) = mine
-    if not text.strip():
-        raise InvalidInput("a report needs a text")
+    text = bounded(text, "the report's text", 1_000_000)
     classification = classification or original.classification
     cable = getattr(original, "cable", None)
-    subject = title.strip() or f"Report on No {original.number}: {chosen.task}"
+    if cable is not None and cable.state == Cable.State.SENT and chosen.status == Control.Status.OPEN:
+        raise Refused(f"{cable} is not acknowledged yet: the post acknowledges it before reporting on it")
+    title_limit = Document._meta.get_field("title").max_length
+    subject = bounded(title, "the report's title", title_limit, required=False)
+    subject = subject or f"Report on No {original.number}: {chosen.task}"[:title_limit]
     if cable is not None and by.unit is not None and by.unit.kind == Unit.Kind.POST:
         distribution = [cable.sender]
         if cable.approved_by is not None and cable.approved_by.unit_id != cable.sender_id:
@@ -367,7 +386,7 @@ def file_report(
         distribution = [secretary] if secretary is not None else [chosen.opened_by]
     report = registry.enter_in_register(
         by,
-        series=series or (by.unit.code.upper() if by.unit else "REP"),
+        series=series or (re.sub(r"[^A-Z0-9]", "", by.unit.code.upper())[:16] or "REP" if by.unit else "REP"),
         title=subject,
         kind=Document.Kind.REPORT,
         classification=classification,
@@ -398,6 +417,7 @@ def file_report(
             cable.state = Cable.State.REPORTED
             cable.reported_at = now
             cable.save(update_fields=["state", "reported_at"])
+            record(by, "cable.reported", original, {"report": report.number})
     chosen.status = Control.Status.DONE
     chosen.done_at = now
     chosen.report = report
@@ -418,10 +438,9 @@ def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
         raise Refused(f"only {control.opened_by.username}, who opened control {control_id}, may cancel it")
     if not control.is_open():
         raise Refused(f"control {control_id} is {control.status} already")
-    if not reason.strip():
-        raise InvalidInput("say why the control is cancelled")
+    reason = bounded(reason, "the reason for cancelling", 300)
     control.status = Control.Status.CANCELLED
-    control.cancelled_reason = reason.strip()
+    control.cancelled_reason = reason
     control.save(update_fields=["status", "cancelled_reason"])
     record(by, "control.cancelled", control, {"reason": control.cancelled_reason})
     return control

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from secretariat.access import Action, restrict
 from secretariat.audit.services import record
 from secretariat.classification import Level
-from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
+from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAttachment
 from secretariat.errors import InvalidInput, NotFound
+from secretariat.registry.models import Document
 
 
 def body_by_name(name: str) -> Body:
@@ -52,11 +53,23 @@ def point_attachments(principal, point: Point) -> QuerySet[PointAttachment]:
     return restrict(point.attachments.all(), principal, Action.VIEW).prefetch_related("compartments")
 
 
-def point_by_reference(body: Body, meeting_number: int, identifier: str) -> Point:
-    """The point a cable's approval cites; NotFound if the protocol has no such point."""
+def decisions_known_to(principal) -> QuerySet[Point]:
+    """The points whose decision the principal may read: in the protocol, or in an extract of it.
+    A cable may cite only these (so citing reveals nothing, and binds nothing one may not see)."""
+    in_extracts = restrict(Document.objects.filter(kind=Document.Kind.EXTRACT), principal, Action.VIEW)
+    return Point.objects.filter(
+        Q(pk__in=restrict(Point.objects.all(), principal, Action.VIEW).values("pk"))
+        | Q(pk__in=Extract.objects.filter(document__in=in_extracts).values("point_id"))
+    )
+
+
+def point_by_reference(principal, body: Body, meeting_number: int, identifier: str) -> Point:
+    """The point a cable cites, if the principal knows its decision; the same NotFound otherwise."""
     try:
-        return Point.objects.select_related("meeting__body").get(
-            meeting__body=body, meeting__number=meeting_number, identifier=identifier.strip().upper()
+        return (
+            decisions_known_to(principal)
+            .select_related("meeting__body")
+            .get(meeting__body=body, meeting__number=meeting_number, identifier=identifier.strip().upper())
         )
     except Point.DoesNotExist:
         raise NotFound(f"no point {identifier} in protocol No {meeting_number} of {body}") from None

@@ -5,6 +5,7 @@ extracts; after signing a point changes only by a correction (a new version with
 """
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from secretariat.audit.services import record
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAddressee, PointAttachment, PointVersion
 from secretariat.decisions.selectors import point_for_change
-from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document, check_registration_number
 
@@ -34,8 +35,8 @@ def add_body(
 ) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
     name, prefix = name.strip(), prefix.strip().upper()
-    if not 1 <= len(name) <= 200 or not prefix.isalnum() or len(prefix) > 8:
-        raise InvalidInput("a body needs a name and an alphanumeric registration prefix")
+    if not 1 <= len(name) <= 200 or not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", prefix):
+        raise InvalidInput("a body needs a name and a registration prefix of capital Latin letters and digits, e.g. P")
     if not 1 <= return_days <= 3650:
         raise InvalidInput("return period must be between 1 and 3650 days")
     with unique_or_refused(f"a body named {name!r} or with prefix {prefix!r} exists already"):
@@ -62,9 +63,26 @@ def add_body(
     return body
 
 
+# Duties on a body give need to know (members read its points, the secretary and a named
+# approver its papers); those who keep the register, the accounts or the log must not hold
+# them, or one could give themselves content (separation of duties, as for roles).
+KEEPERS = (Role.ADMIN, Role.REGISTRAR, Role.AUDITOR)
+
+
+def _may_hold_duty(by: Principal, principal: Principal, duty: str) -> None:
+    if principal.pk == by.pk:
+        raise Refused(f"nobody makes themselves {duty}")
+    if held := [r for r in KEEPERS if principal.has_role(r)]:
+        raise Refused(f"{principal.username} is {' and '.join(held)}: a keeper of the registry may not be {duty}")
+    if not principal.is_active:
+        raise Refused(f"{principal.username} is deactivated")
+
+
 @transaction.atomic
 def add_members(by: Principal, body: Body, members: Sequence[Principal]) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
+    for member in members:
+        _may_hold_duty(by, member, f"a member of {body}")
     if already := [m.username for m in members if body.members.filter(pk=m.pk).exists()]:
         raise Refused(f"already members of {body}: {', '.join(already)}")
     body.members.add(*members)
@@ -78,8 +96,7 @@ def appoint_secretary(by: Principal, body: Body, secretary: Principal) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
     if not secretary.has_role(Role.SECRETARY):
         raise Refused(f"{secretary.username} does not hold the secretary role")
-    if secretary.has_role(Role.REGISTRAR):
-        raise Refused("the registry keeps the secretary's papers; one person may not be both")
+    _may_hold_duty(by, secretary, f"the secretary of {body}")
     body.secretary = secretary
     body.save(update_fields=["secretary"])
     record(by, "body.secretary_appointed", body, {"secretary": secretary.username})
@@ -120,6 +137,8 @@ def _check_identifier(identifier: str) -> str:
     identifier = identifier.strip().upper()
     try:
         check_registration_number(identifier)
+        if len(identifier) > Point._meta.get_field("identifier").max_length:
+            raise ValueError(identifier)
     except ValueError:
         raise InvalidInput(
             f"malformed point identifier {identifier!r}: as the body writes it, e.g. X, 12 or 45/III"
@@ -144,11 +163,17 @@ def record_point(
     meeting = _meeting_for_change(by, body, meeting_number)
     identifier = _check_identifier(identifier)
     registry.may_classify(by, classification)
-    if not title.strip() or not decision.strip():
-        raise InvalidInput("a point needs a title and a decision")
+    title, decision = _title(title), bounded(decision, "the decision", 100_000)
     if again := [a for i, a in enumerate(addressees) if a in addressees[:i]]:
         # Its extract could never be made: a distribution names each addressee once.
         raise InvalidInput(f"an addressee is named twice: {getattr(again[0], 'username', None) or again[0].code}")
+    for addressee in addressees:
+        if isinstance(addressee, Principal) and not addressee.classification.dominates(classification):
+            raise Refused(f"{addressee.username} is not cleared for {classification}")
+    if approver is not None:
+        _may_hold_duty(by, approver, "the approver of a decision")
+        if not approver.classification.dominates(classification):
+            raise Refused(f"{approver.username} is not cleared for {classification}")
     with unique_or_refused(f"point {identifier} of {meeting} exists already"):
         point = Point.objects.create(
             meeting=meeting,
@@ -159,12 +184,10 @@ def record_point(
         )
     point.compartments.set(registry.compartments_of(classification))
     PointVersion.objects.create(
-        point=point, number=1, title=title.strip(), decision=decision.strip(), created_at=clock.now(), created_by=by
+        point=point, number=1, title=title, decision=decision, created_at=clock.now(), created_by=by
     )
     for position, addressee in enumerate(addressees, start=1):
         if isinstance(addressee, Principal):
-            if not addressee.classification.dominates(classification):
-                raise Refused(f"{addressee.username} is not cleared for {classification}")
             PointAddressee.objects.create(point=point, position=position, principal=addressee)
         else:
             PointAddressee.objects.create(point=point, position=position, unit=addressee)
@@ -200,14 +223,13 @@ def attach_to_point(
     registry.may_classify(by, classification)
     if not point.classification.dominates(classification):
         raise Refused(f"{point} is {point.classification}; an attachment marked {classification} would be above it")
-    if not title.strip() or not text.strip():
-        raise InvalidInput("an attachment needs a title and a text")
+    title, text = bounded(title, "the attachment's title", 500), bounded(text, "the attachment's text", 1_000_000)
     if page_count < 1:
         raise InvalidInput("page count must be at least 1")
     attachment = PointAttachment.objects.create(
         point=point,
         position=point.attachments.count() + 1,
-        title=title.strip(),
+        title=title,
         text=text,
         level=classification.level,
         page_count=page_count,
@@ -241,17 +263,15 @@ def correct_point(
     """A signed protocol never changes; a correction is the point's next version, with a reason."""
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
     point = point_for_change(meeting, identifier)
-    if not reason.strip():
-        raise InvalidInput("a correction needs a reason")
-    if not title.strip() or not decision.strip():
-        raise InvalidInput("a point needs a title and a decision")
+    reason = bounded(reason, "the reason for a correction", 300)
+    title, decision = _title(title), bounded(decision, "the decision", 100_000)
     last = point.current()
     version = PointVersion.objects.create(
         point=point,
         number=last.number + 1,
-        title=title.strip(),
-        decision=decision.strip(),
-        reason=reason.strip(),
+        title=title,
+        decision=decision,
+        reason=reason,
         created_at=clock.now(),
         created_by=by,
     )
@@ -259,6 +279,11 @@ def correct_point(
         by, "point.corrected", meeting, {"point": point.identifier, "version": version.number, "reason": version.reason}
     )
     return version
+
+
+def _title(title: str) -> str:
+    """A point's title: its extract carries it as the document's title, so the same bound."""
+    return bounded(title, "the title", Document._meta.get_field("title").max_length)
 
 
 def extract_number(point: Point) -> str:
@@ -320,4 +345,7 @@ def make_extract(
             page_count=attachment.page_count,
         )
     Extract.objects.create(document=document, point=point, point_version=version)
+    record(
+        by, "extract.made", document, {"meeting": meeting.number, "point": point.identifier, "version": version.number}
+    )
     return document

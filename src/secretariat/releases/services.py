@@ -73,6 +73,8 @@ def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title
         raise Refused(f"only {cable.drafted_by.username}, who drafted {cable}, prepares what it announces")
     if cable.in_reply_to_id is not None:
         raise Refused(f"{cable} is a report; announcements are prepared in instructions")
+    if cable.state != Cable.State.DRAFTED:
+        raise Refused(f"{cable} is {cable.state}: its approval covered only the announcements prepared in the draft")
     if not title.strip() or not text.strip():
         raise InvalidInput("a release needs a title and a text")
     if "{{" in FIELD.sub("", text) or "}}" in FIELD.sub("", text):

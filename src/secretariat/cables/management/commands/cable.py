@@ -38,9 +38,9 @@ def part(value: str) -> tuple[str, Path]:
     return label, Path(path)
 
 
-def _point(reference: tuple[str, int, str]):
+def _point(by, reference: tuple[str, int, str]):
     body, meeting, identifier = reference
-    return point_by_reference(body_by_name(body), meeting, identifier)
+    return point_by_reference(by, body_by_name(body), meeting, identifier)
 
 
 class Command(SecretariatCommand):
@@ -127,7 +127,7 @@ class Command(SecretariatCommand):
                 handling=o["handling"],
                 precedence=o["precedence"],
                 references=o["reference"],
-                point=_point(o["point"]) if o["point"] else None,
+                point=_point(by, o["point"]) if o["point"] else None,
                 report_requirement=o["report_requirement"],
                 report_days=o["report_days"],
                 number=o["number"],
@@ -135,7 +135,7 @@ class Command(SecretariatCommand):
             )
             return self._show(document.cable)
         if action == "approve":
-            return self._show(services.approve_cable(by, o["number"], _point(o["point"])))
+            return self._show(services.approve_cable(by, o["number"], _point(by, o["point"])))
         if action == "send":
             return self._show(services.send_cable(by, o["number"]))
         if action == "acknowledge":

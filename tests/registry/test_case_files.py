@@ -122,3 +122,14 @@ def test_an_empty_case_does_not_close(w):
     assert case.number == "CASE-1"
     message = refused_without_change(Refused, lambda: close(w, case))
     assert message == "case CASE-1 holds no papers"
+
+
+def test_case_numbers_step_over_one_entered_by_hand_and_keep_apart_from_documents(w):
+    with clock.frozen(wf.MEETING_AT):
+        registry.open_case(w.registrar, "entered by hand", [], number="CASE-2")
+        numbers = [registry.open_case(w.registrar, f"case {k}", []).number for k in range(3)]
+        document = registry.register_document(
+            w.registrar, series="CASE", title="A paper", classification=wf.SECRET, text="t", dated=wf.MEETING_DAY
+        )
+    assert numbers == ["CASE-1", "CASE-3", "CASE-4"]
+    assert document.number == "CASE-1"  # the documents' own series

@@ -298,6 +298,15 @@ def test_the_command_writes_a_file_or_json(demo, tmp_path):
     assert data["copy"] == 5 and data["content"] == as_text("gromyko", "P46/X", copy=5)
 
 
+def test_a_file_that_cannot_be_written_leaves_no_read_in_the_log(demo, tmp_path, capsys):
+    before = AuditEvent.objects.count()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("render", "P46/X", "--as", "gromyko", "--output", str(tmp_path / "missing" / "x.txt"))
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.startswith(f"invalid: cannot write {tmp_path / 'missing' / 'x.txt'}")
+    assert AuditEvent.objects.count() == before
+
+
 def test_the_command_refuses_a_copy_that_is_not_the_readers(demo, capsys):
     with pytest.raises(SystemExit) as exit_:
         call_command("render", "P46/X", "--as", "gromyko", "--copy", "1")

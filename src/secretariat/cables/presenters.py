@@ -44,15 +44,15 @@ def cable_json(cable: Cable) -> dict:
     }
 
 
-def cable_line(cable: Cable, subject: bool = False) -> str:
-    """One cable in a list; its subject only where the list is of cables the reader may read."""
+def cable_line(cable: Cable) -> str:
+    """One cable in a list: its register side (the subject is content: `secretariat render` reads it)."""
     data = cable_json(cable)
     line = (
         f"No {data['number']:<14} {data['classification']:<20} {data['state']:<9} {cable.get_precedence_display():<10}"
         f"{data['dtg'] or '-':<15} {data['sender']} -> {data['action']}"
         + (f" (info {', '.join(data['info'])})" if data["info"] else "")
     )
-    return line + (f"  {cable.subject}" if subject else "")
+    return line
 
 
 def cable_text(cable: Cable) -> str:

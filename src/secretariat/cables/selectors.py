@@ -8,15 +8,18 @@ from django.db.models import BooleanField, Case, QuerySet, When
 
 from secretariat.access import Action, control_q, restrict
 from secretariat.accounts.models import Principal
+from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.errors import NotFound
-from secretariat.registry.selectors import Reading, no_document, read_document
+from secretariat.registry.selectors import Reading, is_classified, no_document, read_document
 
 
 def cables(principal, action: Action = Action.VIEW) -> QuerySet[Cable]:
     """Cables the principal may read (VIEW) or see in the register (REGISTER)."""
-    return restrict(Cable.objects.all(), principal, action).select_related(
-        "document", "sender", "action_post", "point__meeting__body"
+    return (
+        restrict(Cable.objects.all(), principal, action)
+        .select_related("document", "sender", "action_post", "point__meeting__body")
+        .order_by("document__registered_at", "id")
     )
 
 
@@ -72,6 +75,17 @@ def controls(principal) -> QuerySet[Control]:
         )
         .select_related("document", "assignee", "assignee_unit", "opened_by", "report")
     )
+
+
+@transaction.atomic
+def read_controls(principal, rows) -> list[Control]:
+    """A list of controls as the desk shows it: each task the principal may read and that is
+    on a classified paper is a read of classified content, so an audit event (rule 4)."""
+    rows = list(rows)
+    for control in rows:
+        if control.task_readable and is_classified(control.document):
+            record(principal, "control.read", control, {"document": control.document.number})
+    return rows
 
 
 def controls_on(principal: Principal) -> QuerySet[Control]:

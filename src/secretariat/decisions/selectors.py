@@ -7,10 +7,10 @@ from django.db.models import Q, QuerySet
 
 from secretariat.access import Action, restrict
 from secretariat.audit.services import record
-from secretariat.classification import Level
 from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAttachment
 from secretariat.errors import InvalidInput, NotFound
 from secretariat.registry.models import Document
+from secretariat.registry.selectors import is_classified
 
 
 def body_by_name(name: str) -> Body:
@@ -88,7 +88,7 @@ def read_protocol(principal, body: Body, number: int) -> ProtocolReading:
     """The points of a protocol the principal may read; reading classified points is audited (rule 4)."""
     found = meeting(principal, body, number)
     shown = [(p, list(point_attachments(principal, p))) for p in points(principal, found, Action.VIEW)]
-    classified = [p.identifier for p, _ in shown if p.level > Level.UNCLASSIFIED or p.compartments.all()]
+    classified = [p.identifier for p, _ in shown if is_classified(p)]
     if classified:
         record(principal, "protocol.read", found, {"points": classified})
     return ProtocolReading(found, shown)

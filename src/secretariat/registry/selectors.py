@@ -46,6 +46,13 @@ def register_entry(principal, number: str) -> Document:
         raise no_document(number) from None
 
 
+def is_classified(row) -> bool:
+    """Whether reading `row` (a document, point or template) is reading classified content (rule 4)."""
+    if getattr(row, "is_public", False):
+        return False
+    return row.level > Level.UNCLASSIFIED or row.compartments.exists()
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a reader gets: the document, its current text and the attachments they may read."""
@@ -66,7 +73,7 @@ def read_document(principal, number: str) -> Reading:
         raise no_document(number) from None
     version = document.current_version()
     attachments = list(restrict(document.attachments.all(), principal, Action.VIEW).prefetch_related("compartments"))
-    if not document.is_public and (document.level > Level.UNCLASSIFIED or document.compartments.exists()):
+    if is_classified(document):
         record(
             principal,
             "document.read",

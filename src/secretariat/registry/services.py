@@ -47,19 +47,21 @@ def compartments_of(classification: Classification):
     return compartments_by_code(classification.compartments)
 
 
-def _allocate_number(series: str) -> str:
+def _allocate_number(series: str, register: type[Document] | type[CaseFile] = Document) -> str:
     """Next free number of a series, taken under the row lock so it is unique and gap-free.
 
-    A number of the series registered by hand (GD-3 typed in) is stepped over, not reused.
+    A number of the series entered by hand (GD-3 typed in) is stepped over, not reused. Case
+    files count in a register of their own, apart from the documents' series.
     """
     try:
         check_registration_number(f"{series}-1")
     except ValueError:
         raise InvalidInput(f"malformed series {series!r}: capital letters and digits, e.g. GD") from None
-    NumberSeries.objects.get_or_create(prefix=series)
-    row = NumberSeries.objects.select_for_update().get(prefix=series)
+    counter = series if register is Document else f"{register._meta.model_name}:{series}"
+    NumberSeries.objects.get_or_create(prefix=counter)
+    row = NumberSeries.objects.select_for_update().get(prefix=counter)
     row.last += 1
-    while Document.objects.filter(number=f"{series}-{row.last}").exists():
+    while register.objects.filter(number=f"{series}-{row.last}").exists():
         row.last += 1
     row.save(update_fields=["last"])
     return f"{series}-{row.last}"
@@ -478,7 +480,7 @@ def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, numbe
         raise InvalidInput("a case file needs a title")
     papers = _documents_for_case(by, list(documents))
     if number is None:
-        number = _allocate_number("CASE")
+        number = _allocate_number("CASE", CaseFile)
     else:
         try:
             check_registration_number(number)

@@ -1,9 +1,12 @@
 """Reads of channels and releases. Released texts are public; templates follow the access rule."""
 
+from django.db import transaction
 from django.db.models import QuerySet
 
 from secretariat.access import Action, restrict
+from secretariat.audit.services import record
 from secretariat.errors import NotFound
+from secretariat.registry.selectors import is_classified
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
 
@@ -31,7 +34,21 @@ def released(number: str) -> Release:
         raise NotFound(f"no release No {number}") from None
 
 
+@transaction.atomic
+def read_templates(principal, *, pending: bool = False) -> list[ReleaseTemplate]:
+    """The announcements with their text: reading a classified one is an audit event on its cable."""
+    rows = list(templates(principal, pending=pending).prefetch_related("compartments"))
+    for template in rows:
+        if is_classified(template):
+            record(principal, "release.template_read", template.cable, {"template": template.pk})
+    return rows
+
+
 def templates(principal, *, pending: bool = False) -> QuerySet[ReleaseTemplate]:
     """Announcements the principal may read before release (editors of the channel, the cable's readers)."""
-    queryset = restrict(ReleaseTemplate.objects.all(), principal, Action.VIEW).select_related("cable", "channel")
+    queryset = (
+        restrict(ReleaseTemplate.objects.all(), principal, Action.VIEW)
+        .select_related("cable", "channel", "prepared_by")
+        .order_by("prepared_at", "id")
+    )
     return queryset.filter(release__isnull=True) if pending else queryset

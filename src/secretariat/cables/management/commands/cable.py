@@ -157,10 +157,9 @@ class Command(SecretariatCommand):
             rows = selectors.cables_for_post(by)
         else:
             rows = selectors.cables(by, Action.REGISTER if o["register"] else Action.VIEW)
-        readable = not o["register"]
         self.emit(
-            [presenters.cable_json(c) | ({"subject": c.subject} if readable else {}) for c in rows],
-            "\n".join(presenters.cable_line(c, subject=readable) for c in rows) or "no cables",
+            [presenters.cable_json(c) for c in rows],
+            "\n".join(presenters.cable_line(c) for c in rows) or "no cables",
         )
 
     def _show(self, cable) -> None:

@@ -67,6 +67,7 @@ class Command(SecretariatCommand):
             rows = selectors.controls_on(by)
         else:
             rows = selectors.controls(by)
+        rows = selectors.read_controls(by, rows)
         empty = f"no control is overdue as of {as_of.date().isoformat()}" if o["overdue"] else "no controls"
         self.emit(
             [presenters.control_json(c, as_of) for c in rows],

@@ -61,7 +61,7 @@ class Command(SecretariatCommand):
             )
             return self.emit(presenters.template_json(template), presenters.template_line(template))
         if action == "pending":
-            rows = selectors.templates(by, pending=True)
+            rows = selectors.read_templates(by, pending=True)
             return self.emit(
                 [presenters.template_json(t) for t in rows],
                 "\n".join(presenters.template_line(t) for t in rows) or "no announcement is waiting",

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+from django.db import transaction
+
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.commands import SecretariatCommand, add_actor, count
 from secretariat.errors import InvalidInput
@@ -24,13 +26,15 @@ class Command(SecretariatCommand):
         parser.add_argument("--output", type=Path, default=None, metavar="FILE", help="write here, not to stdout")
 
     def handle(self, *args, number, actor, copy, output, **o):
-        rendering = read_for_rendering(principal_by_username(actor), number, copy)
-        content = RENDERERS[o["format"]](rendering.reading, rendering.copy)
-        data = {"number": number, "format": o["format"], "copy": copy}
-        if output is None:
-            return self.emit({**data, "content": content}, content.rstrip("\n"))
-        try:
-            output.write_text(content, encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
+        # One transaction: if the file cannot be written, the audited read did not happen either.
+        with transaction.atomic():
+            rendering = read_for_rendering(principal_by_username(actor), number, copy)
+            content = RENDERERS[o["format"]](rendering.reading, rendering.copy)
+            data = {"number": number, "format": o["format"], "copy": copy}
+            if output is None:
+                return self.emit({**data, "content": content}, content.rstrip("\n"))
+            try:
+                output.write_text(content, encoding="utf-8")
+            except OSError as exc:
+                raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
         self.emit({**data, "output": str(output)}, f"No {number} written to {output}")

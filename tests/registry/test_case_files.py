@@ -76,7 +76,7 @@ def test_a_cancelled_control_keeps_no_case_open(w, matter):
         for k in (1, 2, 3):
             registry.return_copy(w.registrar, extract.number, k)
         cables.cancel_control(w.drafter, wf.control_on(cable).pk, "the conversation did not take place")
-    assert registry.still_missing(case) == []
+    assert selectors.still_missing(case) == []
     assert close(w, case).is_closed
 
 

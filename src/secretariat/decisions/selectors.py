@@ -21,14 +21,6 @@ def body_by_name(name: str) -> Body:
     return body
 
 
-def point_for_change(meeting: Meeting, identifier: str) -> Point:
-    """A point of a meeting its secretary is changing, locked (services only)."""
-    try:
-        return Point.objects.select_for_update().get(meeting=meeting, identifier=identifier.strip().upper())
-    except Point.DoesNotExist:
-        raise NotFound(f"no point {identifier} in {meeting}") from None
-
-
 def meetings(principal, body: Body | None = None) -> QuerySet[Meeting]:
     queryset = restrict(Meeting.objects.select_related("body"), principal, Action.VIEW)
     return queryset.filter(body=body) if body is not None else queryset

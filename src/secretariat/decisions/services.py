@@ -15,7 +15,6 @@ from secretariat.accounts.models import Principal, Role, Unit
 from secretariat.audit.services import record
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAddressee, PointAttachment, PointVersion
-from secretariat.decisions.selectors import point_for_change
 from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document, check_registration_number
@@ -133,6 +132,14 @@ def _meeting_for_change(by: Principal, body: Body, number: int, *, unsigned: boo
     return meeting
 
 
+def _point_for_change(meeting: Meeting, identifier: str) -> Point:
+    """A point of a meeting its secretary is changing, locked for the transaction."""
+    try:
+        return Point.objects.select_for_update().get(meeting=meeting, identifier=identifier.strip().upper())
+    except Point.DoesNotExist:
+        raise NotFound(f"no point {identifier} in {meeting}") from None
+
+
 def _check_identifier(identifier: str) -> str:
     identifier = identifier.strip().upper()
     try:
@@ -219,7 +226,7 @@ def attach_to_point(
 ) -> PointAttachment:
     """A paper the point carries (a draft), with its own classification, below the point's."""
     meeting = _meeting_for_change(by, body, meeting_number)
-    point = point_for_change(meeting, identifier)
+    point = _point_for_change(meeting, identifier)
     registry.may_classify(by, classification)
     if not point.classification.dominates(classification):
         raise Refused(f"{point} is {point.classification}; an attachment marked {classification} would be above it")
@@ -262,7 +269,7 @@ def correct_point(
 ) -> PointVersion:
     """A signed protocol never changes; a correction is the point's next version, with a reason."""
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
-    point = point_for_change(meeting, identifier)
+    point = _point_for_change(meeting, identifier)
     reason = bounded(reason, "the reason for a correction", 300)
     title, decision = _title(title), bounded(decision, "the decision", 100_000)
     last = point.current()
@@ -310,7 +317,7 @@ def make_extract(
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
     if not meeting.is_signed:
         raise Refused(f"{meeting} is not signed yet: sign it before making extracts")
-    point = point_for_change(meeting, identifier)
+    point = _point_for_change(meeting, identifier)
     attachments = list(point.attachments.prefetch_related("compartments"))
     carried = point.classification
     for attachment in attachments:

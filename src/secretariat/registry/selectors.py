@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
+from secretariat.cables.models import Control
 from secretariat.classification import Level
 from secretariat.errors import NotFound
 from secretariat.registry.models import (
@@ -169,3 +170,21 @@ def case_file(principal, number: str) -> CaseFile:
         return case_files(principal).get(number=number)
     except CaseFile.DoesNotExist:
         raise NotFound(f"no case file {number}") from None
+
+
+def still_missing(case: CaseFile) -> list[str]:
+    """What keeps a case open: controls not done, copies neither returned nor destroyed."""
+    papers = case.documents.all()
+    missing = [
+        f"control {c.pk} on {c.assignee_name} for No {c.document.number} is {c.status} (due {c.due_at:%Y-%m-%d})"
+        for c in Control.objects.open()
+        .filter(document__in=papers)
+        .select_related("document", "assignee", "assignee_unit")
+    ]
+    missing += [
+        f"{c} is {c.status} ({c.holder.username}{', due ' + format(c.due_at, '%Y-%m-%d') if c.status == Copy.Status.ISSUED else ''})"
+        for c in Copy.objects.filter(document__in=papers)
+        .exclude(status__in=[Copy.Status.RETURNED, Copy.Status.DESTROYED])
+        .select_related("document", "holder")
+    ]
+    return missing

@@ -17,10 +17,10 @@ from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal, Role, Unit
 from secretariat.accounts.selectors import compartments_by_code
 from secretariat.audit.services import record
-from secretariat.cables.models import Control
 from secretariat.classification import Classification
 from secretariat.decisions.models import Body
 from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.registry import selectors
 from secretariat.registry.models import (
     Attachment,
     CaseEntry,
@@ -504,24 +504,6 @@ def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFil
     return case
 
 
-def still_missing(case: CaseFile) -> list[str]:
-    """What keeps a case open: controls not done, copies neither returned nor destroyed."""
-    papers = case.documents.all()
-    missing = [
-        f"control {c.pk} on {c.assignee_name} for No {c.document.number} is {c.status} (due {c.due_at:%Y-%m-%d})"
-        for c in Control.objects.open()
-        .filter(document__in=papers)
-        .select_related("document", "assignee", "assignee_unit")
-    ]
-    missing += [
-        f"{c} is {c.status} ({c.holder.username}{', due ' + format(c.due_at, '%Y-%m-%d') if c.status == Copy.Status.ISSUED else ''})"
-        for c in Copy.objects.filter(document__in=papers)
-        .exclude(status__in=[Copy.Status.RETURNED, Copy.Status.DESTROYED])
-        .select_related("document", "holder")
-    ]
-    return missing
-
-
 @transaction.atomic
 def close_case(by: Principal, number: str) -> CaseFile:
     """Close a case when every control in it is done and every copy back or destroyed;
@@ -529,10 +511,15 @@ def close_case(by: Principal, number: str) -> CaseFile:
     case = _case_for_change(by, number)
     if not case.entries.exists():
         raise Refused(f"{case} holds no papers")
-    if missing := still_missing(case):
+    if missing := selectors.still_missing(case):
         raise Refused(f"{case} cannot close: " + "; ".join(missing))
     case.closed_at = clock.now()
     case.closed_by = by
     case.save(update_fields=["closed_at", "closed_by"])
-    record(by, "case.closed", case, {"documents": list(case.documents.values_list("number", flat=True))})
+    record(
+        by,
+        "case.closed",
+        case,
+        {"documents": list(case.entries.order_by("position").values_list("document__number", flat=True))},
+    )
     return case

@@ -4,8 +4,15 @@ import sys
 from secretariat import clock
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.cables import presenters, selectors, services
-from secretariat.commands import SecretariatCommand, add_actor, add_as_of, count, subcommand, subcommands
-from secretariat.registry.management.commands.document import _addressees
+from secretariat.commands import (
+    SecretariatCommand,
+    add_actor,
+    add_as_of,
+    addressees,
+    count,
+    subcommand,
+    subcommands,
+)
 
 
 class Command(SecretariatCommand):
@@ -54,7 +61,7 @@ class Command(SecretariatCommand):
             )
         by = principal_by_username(o["actor"])
         if action == "instruct":
-            (assignee,) = _addressees([o["assignee"]])
+            (assignee,) = addressees([o["assignee"]])
             control = services.instruct(by, o["extract"], assignee=assignee, task=o["task"], due_at=o["due"])
             return self._one(selectors.control(by, control.pk), now)
         if action == "cancel":

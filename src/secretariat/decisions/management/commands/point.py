@@ -4,6 +4,7 @@ from secretariat.accounts.selectors import principal_by_username
 from secretariat.commands import (
     SecretariatCommand,
     add_actor,
+    addressees,
     classification,
     count,
     listed,
@@ -13,7 +14,6 @@ from secretariat.commands import (
 )
 from secretariat.decisions import presenters, services
 from secretariat.decisions.selectors import body_by_name
-from secretariat.registry.management.commands.document import _addressees
 
 
 def _point(parser) -> None:
@@ -61,7 +61,7 @@ class Command(SecretariatCommand):
                 title=o["title"],
                 decision=read_text(o["decision_file"]),
                 classification=o["classification"],
-                addressees=_addressees(o["to"]),
+                addressees=addressees(o["to"]),
                 approver=principal_by_username(o["approver"]) if o["approver"] else None,
             )
             return self.emit(presenters.point_json(point), "\n".join(presenters.point_lines(point)))

@@ -11,7 +11,6 @@ from secretariat.commands import SecretariatCommand
 from secretariat.demo.build import build
 from secretariat.errors import Refused
 from secretariat.registry import presenters, selectors
-from secretariat.registry.services import still_missing
 
 MARKER = ".secretariat-demo"
 # What a demo leaves in its data dir and removes before building again.
@@ -70,7 +69,7 @@ class Command(SecretariatCommand):
         (balance,) = selectors.balances(registrar, as_of, document.number)
         verified = verify_log()
         cases = [
-            {"number": c.number, "title": c.title, "closed": c.is_closed, "still_missing": still_missing(c)}
+            {"number": c.number, "title": c.title, "closed": c.is_closed, "still_missing": selectors.still_missing(c)}
             for c in demo.cases
         ]
         data = {

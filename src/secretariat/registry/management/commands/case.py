@@ -46,5 +46,5 @@ class Command(SecretariatCommand):
             case = services.close_case(by, o["number"])
         else:
             case = selectors.case_file(by, o["number"])
-        missing = [] if case.is_closed else services.still_missing(case)
+        missing = [] if case.is_closed else selectors.still_missing(case)
         self.emit(presenters.case_json(case, missing), presenters.case_text(case, missing))

@@ -9,6 +9,7 @@ from secretariat.accounts.selectors import principal_by_username, unit_by_code
 from secretariat.commands import (
     SecretariatCommand,
     add_actor,
+    addressees,
     classification,
     count,
     listed,
@@ -20,11 +21,6 @@ from secretariat.decisions.selectors import body_by_name
 from secretariat.errors import InvalidInput
 from secretariat.registry import presenters, selectors, services
 from secretariat.registry.models import Document
-
-
-def _addressees(names: list[str]):
-    """'gromyko' names a principal; 'unit:gd-1' a unit or post."""
-    return [unit_by_code(n[5:]) if n.startswith("unit:") else principal_by_username(n) for n in names]
 
 
 class Command(SecretariatCommand):
@@ -105,11 +101,11 @@ class Command(SecretariatCommand):
                 body=body_by_name(o["body"]) if o["body"] else None,
                 return_days=o["return_days"],
                 return_to=unit_by_code(o["return_to"]) if o["return_to"] else None,
-                distribution=_addressees(o["to"]),
+                distribution=addressees(o["to"]),
             )
             return self._show(document)
         if action == "distribute":
-            services.add_to_distribution(by, o["number"], _addressees(o["addressees"]))
+            services.add_to_distribution(by, o["number"], addressees(o["addressees"]))
             return self._show(selectors.register_entry(by, o["number"]))
         if action == "version":
             version = services.add_version(by, o["number"], read_text(o["text_file"]), o["note"])

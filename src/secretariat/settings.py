@@ -49,11 +49,14 @@ INSTALLED_APPS = [
     "secretariat.cables",
     "secretariat.releases",
     "secretariat.render",
+    "secretariat.api",
     "secretariat.demo",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,6 +115,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The app serves its own static files (WhiteNoise), straight from the installed packages.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

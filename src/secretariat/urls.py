@@ -1,7 +1,8 @@
-"""URL routes. The web desks come with the web application; the public channels are here already."""
+"""URL routes: the public channels, the REST API; the web desks come with the web application."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("channels/", include("secretariat.releases.urls")),
+    path("api/", include("secretariat.api.urls")),
 ]

@@ -19,6 +19,9 @@ def env_for(data_dir: Path, database_url: str | None = None) -> dict:
 
 
 def run(data_dir: Path, *args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run `secretariat ARGS`; `demo` builds and exits (--no-serve) rather than serving for ever."""
+    if args[:1] == ("demo",) and "--no-serve" not in args:
+        args = (*args, "--no-serve")
     return subprocess.run(
         [SECRETARIAT, *args],
         env=env_for(data_dir),

@@ -1,10 +1,15 @@
 """`secretariat demo`: the reference case, built for real into a data dir, as a user runs it."""
 
 import json
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
 
 import pytest
 
-from tests.cli import run
+from tests.cli import SECRETARIAT, env_for, run
 
 pytestmark = pytest.mark.slow
 
@@ -108,3 +113,48 @@ def test_the_demo_refuses_a_data_dir_that_is_not_a_demo(tmp_path):
     assert result.returncode == 2
     assert "not a demo" in result.stderr
     assert (tmp_path / "secretariat.sqlite3").read_bytes() == b"someone's registry"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_demo_serves_the_case_on_localhost_until_stopped(tmp_path):
+    port = _free_port()
+    server = subprocess.Popen(
+        [SECRETARIAT, "demo", "--port", str(port)],
+        env=env_for(tmp_path),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/channels/tass/", timeout=5) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                assert time.monotonic() < deadline, "the demo did not serve within 90 s"
+                time.sleep(0.5)
+        assert "On February 21 the USSR Ambassador" in page
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/channels/tass/feed.atom", timeout=5) as response:
+            assert response.headers["Content-Type"].startswith("application/atom+xml")
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, _ = server.communicate(timeout=30)
+    assert f"Serving it on http://127.0.0.1:{port}/" in out
+
+
+def test_serve_get_prints_one_response_without_a_server(demo_dir):
+    data_dir, _ = demo_dir
+    page = run(data_dir, "serve", "--get", "/channels/tass/TASS-1/")
+    assert page.returncode == 0 and "On February 21 the USSR Ambassador" in page.stdout
+    assert page.stderr.strip().endswith("200 text/html; charset=utf-8")
+    missing = run(data_dir, "serve", "--get", "/channels/tass/P46-X/")
+    assert missing.returncode == 1 and missing.stderr.strip().endswith("404 text/html; charset=utf-8")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "secretariat.releases",
     "secretariat.render",
     "secretariat.api",
+    "secretariat.web",
     "secretariat.demo",
     "ninja",
 ]
@@ -114,7 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # `collectstatic` target; WhiteNoise also serves from the packages
+STATIC_ROOT.mkdir(exist_ok=True)
 # The app serves its own static files (WhiteNoise), straight from the installed packages.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,10 +7,11 @@ from django.db import connection, connections
 
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
-from secretariat.commands import SecretariatCommand
+from secretariat.commands import SecretariatCommand, count
 from secretariat.demo.build import build
 from secretariat.errors import Refused
 from secretariat.registry import presenters, selectors
+from secretariat.web import server
 
 MARKER = ".secretariat-demo"
 # What a demo leaves in its data dir and removes before building again.
@@ -35,7 +36,7 @@ def _prepare(data_dir: Path) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
-    elif any(p.name not in {"secret_key"} for p in data_dir.iterdir()):
+    elif any(p.name not in {"secret_key", "static"} for p in data_dir.iterdir()):
         raise Refused(
             f"{data_dir} holds a registry that is not a demo; the demo builds only into a fresh data dir "
             "(set SECRETARIAT_DATA_DIR to an empty directory)"
@@ -44,9 +45,16 @@ def _prepare(data_dir: Path) -> None:
 
 
 class Command(SecretariatCommand):
-    help = "Build the reference case (Politburo protocol 46, point X, 18 February 1977), end to end, into a fresh data dir."
+    help = (
+        "Build the reference case (Politburo protocol 46, point X, 18 February 1977), end to end, into a fresh "
+        "data dir, and serve it on 127.0.0.1 (--no-serve: build it and exit)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="build the case and exit (so does --json)")
+        parser.add_argument("--port", type=count, default=8000, help="serve on this port (8000)")
+
+    def handle(self, *args, no_serve, port, **options):
         data_dir = Path(settings.DATA_DIR)
         if connection.vendor == "sqlite":
             _prepare(data_dir)
@@ -56,6 +64,13 @@ class Command(SecretariatCommand):
         demo = build()
         self._write_logins(data_dir, demo)
         self._report(demo)
+        if not no_serve and not self.as_json:
+            self.stdout.write(
+                f"\nServing it on http://127.0.0.1:{port}/channels/tass/ (the public TASS page; the desks come with "
+                "the web application). Development settings: not for real papers. Ctrl-C stops it."
+            )
+            self.stdout.flush()
+            server.serve("127.0.0.1", port, workers=1, threads=4)
 
     def _write_logins(self, data_dir: Path, demo) -> None:
         path = data_dir / "demo-logins.txt"

@@ -1,0 +1,65 @@
+"""Serve the application with gunicorn, or answer one request without a server."""
+
+import sys
+from dataclasses import dataclass
+
+from django.core.wsgi import get_wsgi_application
+from django.db import connections
+from django.test import Client
+from gunicorn.app.base import BaseApplication
+
+from secretariat.accounts.models import Principal
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn run from Python, configured by us rather than by its command line."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return get_wsgi_application()
+
+
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Run until interrupted: `workers` processes of `threads` threads each, logging to stderr."""
+    connections.close_all()  # no connection may cross the fork into the workers
+    _Gunicorn(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "accesslog": "-",
+            "errorlog": "-",
+            "timeout": 60,
+            "graceful_timeout": 10,
+        }
+    ).run()
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def get(path: str, principal: Principal | None = None) -> Response:
+    """One GET through the whole middleware stack, as `principal` (logged in) or anonymous."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if principal is not None:
+        client.force_login(principal)
+    response = client.get(path)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Response(response.status_code, response.get("Content-Type", ""), body)
+
+
+def write(response: Response) -> None:
+    sys.stdout.buffer.write(response.body)
+    sys.stdout.buffer.flush()

@@ -10,7 +10,8 @@ SECRETARIAT = str(Path(sys.executable).with_name("secretariat"))
 
 def env_for(data_dir: Path, database_url: str | None = None) -> dict:
     """The environment of a fresh process: this data dir, SQLite unless a database URL is given."""
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRETARIAT_DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    dropped = {"SECRETARIAT_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRETARIAT_SSL_REDIRECT"}  # test-only
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["SECRETARIAT_DATA_DIR"] = str(data_dir)
     env["DJANGO_SETTINGS_MODULE"] = "secretariat.settings"
     if database_url:

@@ -6,6 +6,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretariat.settings")
+    if sys.argv[1:2] == ["demo"]:
+        os.environ.setdefault("SECRETARIAT_DEVELOPMENT", "1")  # served on plain http://127.0.0.1
     from django.core.management import execute_from_command_line
 
     execute_from_command_line([os.path.basename(sys.argv[0]) or "secretariat", *sys.argv[1:]])

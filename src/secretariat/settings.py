@@ -3,7 +3,11 @@
 SECRETARIAT_DATA_DIR     where the SQLite file, keys and uploaded files live (./secretariat-data)
 SECRETARIAT_DATABASE_URL PostgreSQL (postgres://user:pass@host:port/name) instead of SQLite
 SECRETARIAT_SECRET_KEY   Django's secret key; otherwise one is made and kept in the data dir
-SECRETARIAT_DEBUG        "1" for development settings
+SECRETARIAT_DEBUG        "1" for Django's debug mode (tracebacks in pages; never in production)
+SECRETARIAT_DEVELOPMENT  "1" for development settings: plain HTTP, no TLS redirect (the demo sets it)
+SECRETARIAT_SSL_REDIRECT "0" to stop redirecting HTTP to HTTPS in production (a proxy that does it)
+SECRETARIAT_ALLOWED_HOSTS comma-separated host names served (127.0.0.1,localhost,[::1])
+SECRETARIAT_IDLE_MINUTES a session ends after this many idle minutes (30)
 SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (tests, demos)
 SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
 SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
@@ -34,7 +38,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("SECRETARIAT_DEBUG", "") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# Development settings: plain HTTP on 127.0.0.1 (no TLS redirect, no secure-only cookies).
+# `secretariat demo` runs with them and says so; DEBUG (tracebacks) stays off unless asked for.
+DEVELOPMENT = DEBUG or os.environ.get("SECRETARIAT_DEVELOPMENT", "") == "1"
+ALLOWED_HOSTS = os.environ.get("SECRETARIAT_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -53,6 +60,9 @@ INSTALLED_APPS = [
     "secretariat.web",
     "secretariat.demo",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,8 +72,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "secretariat.urls"
@@ -101,6 +113,34 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.Principal"
+# Login throttling (django-axes): five failures lock the username from that address for 15 minutes.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "in-tray"
+# Sessions: a new key at every login (Django's login() rotates it), ended after 30 idle minutes.
+SESSION_COOKIE_AGE = int(os.environ.get("SECRETARIAT_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = "Secretariat"
+# Production: behind a TLS-terminating proxy; `secretariat check --deploy` passes.
+if not DEVELOPMENT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("SECRETARIAT_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,8 +1,10 @@
-"""URL routes: the public channels, the REST API; the web desks come with the web application."""
+"""URL routes: login, the desks, the public channels and the REST API."""
 
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("secretariat.accounts.urls")),
+    path("", include("secretariat.web.urls")),
     path("channels/", include("secretariat.releases.urls")),
     path("api/", include("secretariat.api.urls")),
 ]

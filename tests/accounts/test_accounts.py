@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
@@ -16,8 +17,9 @@ from tests.registry.test_services import refused_without_change
 def test_passwords_are_hashed_with_argon2id(admin):
     principal = accounts.add_principal(admin, "gromyko", password="a long enough pass phrase")
     assert principal.password.startswith("argon2$argon2id$")
-    assert authenticate(username="gromyko", password="a long enough pass phrase") == principal
-    assert authenticate(username="gromyko", password="wrong") is None
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="gromyko", password="a long enough pass phrase") == principal
+    assert authenticate(request, username="gromyko", password="wrong") is None
 
 
 def test_a_weak_password_is_refused(admin):

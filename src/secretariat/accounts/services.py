@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, unit_by_code
@@ -200,3 +201,25 @@ def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
     by.compartments.add(compartment)
     record(by, "compartment.added", compartment, {"code": code, "name": compartment.name, "granted_to": by.username})
     return compartment
+
+
+@transaction.atomic
+def enrol_totp(principal: Principal) -> TOTPDevice:
+    """An unconfirmed authenticator for the principal's second factor (replacing an unconfirmed one)."""
+    TOTPDevice.objects.filter(user=principal, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=principal, name="authenticator", confirmed=False)
+    record(principal, "principal.totp_enrolment_started", principal, {"device": device.pk})
+    return device
+
+
+@transaction.atomic
+def confirm_totp(principal: Principal, device: TOTPDevice, token: str) -> bool:
+    """Confirm the authenticator with a first code from it; False (nothing changed) if the code is wrong."""
+    if device.user_id != principal.pk or device.confirmed:
+        raise Refused("no authenticator awaiting confirmation")
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(principal, "principal.totp_confirmed", principal, {"device": device.pk})
+    return True

@@ -3,6 +3,7 @@
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.test import Client
@@ -55,7 +56,7 @@ def get(path: str, principal: Principal | None = None) -> Response:
     client = Client(HTTP_HOST="127.0.0.1")
     if principal is not None:
         client.force_login(principal)
-    response = client.get(path)
+    response = client.get(path, secure=not settings.DEVELOPMENT)  # as through the TLS proxy in production
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return Response(response.status_code, response.get("Content-Type", ""), body)
 

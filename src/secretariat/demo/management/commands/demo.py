@@ -66,8 +66,10 @@ class Command(SecretariatCommand):
         self._report(demo)
         if not no_serve and not self.as_json:
             self.stdout.write(
-                f"\nServing it on http://127.0.0.1:{port}/channels/tass/ (the public TASS page; the desks come with "
-                "the web application). Development settings: not for real papers. Ctrl-C stops it."
+                f"\nServing it on http://127.0.0.1:{port}/ : log in with a login above (the in-tray; the other "
+                "desks are being built); logins cleared SECRET or above set up an authenticator app (TOTP) at their "
+                f"first login. The public TASS page needs no login: http://127.0.0.1:{port}/channels/tass/ . "
+                "Development settings (plain HTTP): not for real papers. Ctrl-C stops it."
             )
             self.stdout.flush()
             server.serve("127.0.0.1", port, workers=1, threads=4)

@@ -27,6 +27,10 @@ class Command(SecretariatCommand):
             if response.status >= 400:
                 raise SystemExit(1)
             return
-        mode = "development settings (SECRETARIAT_DEBUG=1)" if settings.DEBUG else "production settings"
+        mode = (
+            "development settings (plain HTTP: not for real papers)"
+            if settings.DEVELOPMENT
+            else "production settings (behind a TLS proxy that sets X-Forwarded-Proto)"
+        )
         self.stderr.write(f"Serving {settings.DATA_DIR} on http://{host}:{port}/ with {mode}; Ctrl-C stops it.")
         server.serve(host, port, workers, threads)

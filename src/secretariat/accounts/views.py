@@ -1,0 +1,105 @@
+"""Login: password (argon2id, throttled by django-axes), then a TOTP second factor for anyone
+cleared SECRET or above; enrolment of the authenticator at the first such login."""
+
+import base64
+import functools
+
+import segno
+from django.contrib import auth
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from secretariat.accounts import services
+from secretariat.classification import Level
+
+SECOND_FACTOR_FROM = Level.SECRET
+
+
+def needs_second_factor(principal) -> bool:
+    return principal.clearance >= SECOND_FACTOR_FROM
+
+
+def login_required(view):
+    """Logged in, and past the second factor where the clearance calls for one."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/login/?next={request.path}")
+        if needs_second_factor(request.user) and not request.user.is_verified():
+            return redirect(f"/login/second-factor/?next={request.path}")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _next(request, default: str = "/in-tray/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+def login(request):
+    error = None
+    if request.method == "POST":
+        principal = auth.authenticate(
+            request, username=request.POST.get("username", ""), password=request.POST.get("password", "")
+        )
+        if principal is not None and principal.is_active:
+            auth.login(request, principal)  # a new session key: no fixation
+            if needs_second_factor(principal):
+                return redirect(f"/login/second-factor/?next={_next(request)}")
+            return redirect(_next(request))
+        error = "Wrong username or password, or too many attempts: wait and try again."
+    return render(
+        request, "accounts/login.html", {"error": error, "next": _next(request)}, status=400 if error else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    principal = request.user
+    if not principal.is_authenticated:
+        return redirect("/login/")
+    if not needs_second_factor(principal) or principal.is_verified():
+        return redirect(_next(request))
+    error = None
+    if user_has_device(principal):
+        if request.method == "POST":
+            device = match_token(principal, request.POST.get("token", "").strip())
+            if device is not None:
+                otp_login(request, device)
+                return redirect(_next(request))
+            error = "That code is not right. Codes change every 30 seconds."
+        return render(request, "accounts/second_factor.html", {"error": error, "next": _next(request)})
+    device = TOTPDevice.objects.filter(user=principal, confirmed=False).first() or services.enrol_totp(principal)
+    if request.method == "POST":
+        if services.confirm_totp(principal, device, request.POST.get("token", "").strip()):
+            otp_login(request, device)
+            return redirect(_next(request))
+        error = "That code is not right. Check the authenticator's clock and try the next code."
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"error": error, "next": _next(request), "qr": qr, "secret": _base32(device.bin_key)},
+    )
+
+
+def _base32(key: bytes) -> str:
+    """The key as authenticator apps take it when typed in."""
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+@require_POST
+def logout(request):
+    auth.logout(request)
+    return redirect("/login/")

@@ -34,9 +34,10 @@ The other models follow from that:
   - ReleaseTemplate: whoever may VIEW its cable, and the channel's editors cleared for it;
     it is content, so registering the cable is not enough. Release: everyone.
   - CaseFile: registrars who may REGISTER every document in it.
+  - ApiToken: its holder, and admins (to revoke it); the secret itself is never stored.
   - AuditEvent (register metadata too): an event about a document or a copy to whoever may
     REGISTER the document, about a control to whoever may see the control. Auditors also see
-    the events about accounts, units, compartments, bodies and channels; those about papers
+    the events about accounts, units, compartments, bodies, channels and API tokens; those about papers
     they are cleared for; and those about meetings, releases and case files when cleared for
     every paper such an event may name (the points and their attachments, the release's
     cable, the case's documents). Events of any other kind are shown to nobody until a rule
@@ -54,6 +55,7 @@ from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
 from secretariat.accounts.models import Compartment, Role
+from secretariat.api.models import ApiToken
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
@@ -68,6 +70,7 @@ AUDITED_ADMINISTRATION = [
     "accounts.compartment",
     "decisions.body",
     "releases.channel",
+    "api.apitoken",
 ]
 
 
@@ -201,6 +204,13 @@ def case_file_q(principal) -> Q:
     return ~Q(pk__in=CaseFile.objects.filter(documents__in=hidden).values("pk"))
 
 
+def api_token_q(principal) -> Q:
+    """A bearer token is a key, not a paper: its holder sees it, and an admin (to revoke it)."""
+    if not _is_active(principal):
+        return Q(pk__in=[])
+    return Q() if principal.has_role(Role.ADMIN) else Q(principal=principal)
+
+
 def _keys(queryset: QuerySet) -> QuerySet:
     """Primary keys as text, to match AuditEvent.object_id."""
     return queryset.annotate(key=Cast("pk", CharField())).values("key")
@@ -286,6 +296,8 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
         return queryset
     if model is CaseFile:
         return queryset.filter(case_file_q(principal))
+    if model is ApiToken:
+        return queryset.filter(api_token_q(principal))
     if model is AuditEvent:
         return queryset.filter(audit_event_q(principal))
     raise TypeError(f"no access rule for {model._meta.label}: refusing to list it")

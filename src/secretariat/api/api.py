@@ -1,0 +1,411 @@
+"""Secretariat's REST API: the use cases of the desks, over HTTP, through the same services.
+
+Base URL: /api/. OpenAPI 3 schema at /api/openapi.json, interactive docs at /api/docs (served
+from the app's own static files; no CDN).
+
+Authentication: `Authorization: Bearer <token>`. A principal issues tokens for themselves
+(`secretariat token create --as USER --name NAME`, or POST /api/tokens) and sees each once;
+only its SHA-256 is stored. A revoked token, or the token of a deactivated principal, gets 401.
+Public releases (GET /api/releases) need no token.
+
+Every handler calls one selector or service, so the access rule, the audited reads (reading
+content appends document.read) and the refusals are those of the desks and the CLI.
+
+Errors are problem details (RFC 9457, `application/problem+json`) with `type`, `title`,
+`status` and `detail` (the message meant for the person who asked):
+  404 urn:secretariat:problem:not-found      missing, or not yours to see: the two look the same
+  409 urn:secretariat:problem:refused        well-formed, but the rules or the state refuse it
+                                             (409 rather than 403: 403 would say "it exists")
+  422 urn:secretariat:problem:invalid-input  the input is inconsistent (a service said so)
+  422 urn:secretariat:problem:invalid-request the request does not match the schema
+  400 urn:secretariat:problem:malformed-request the body is not JSON
+  401 urn:secretariat:problem:unauthenticated no valid token (with WWW-Authenticate: Bearer)
+Nothing is changed when an error is returned.
+"""
+
+import http
+import logging
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import register_converter
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from secretariat import clock
+from secretariat.access import Action
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.api import presenters as token_presenters
+from secretariat.api import selectors as token_selectors
+from secretariat.api import services as token_services
+from secretariat.api.schemas import (
+    CableOut,
+    CaseDetailOut,
+    CaseOut,
+    ControlOut,
+    CopyOut,
+    DocumentOut,
+    IssueIn,
+    Problem,
+    PublishedOut,
+    PublishIn,
+    ReadingOut,
+    ReleaseOut,
+    ReportIn,
+    ReportOut,
+    TemplateOut,
+    TokenIn,
+    TokenIssuedOut,
+    TokenOut,
+)
+from secretariat.cables import presenters as cable_presenters
+from secretariat.cables import selectors as cable_selectors
+from secretariat.cables import services as cable_services
+from secretariat.cables.selectors import CableReading
+from secretariat.classification import Classification
+from secretariat.errors import InvalidInput, NotFound, Refused, ServiceError
+from secretariat.registry import presenters as registry_presenters
+from secretariat.registry import selectors as registry_selectors
+from secretariat.registry import services as registry_services
+from secretariat.releases import presenters as release_presenters
+from secretariat.releases import selectors as release_selectors
+from secretariat.releases import services as release_services
+from secretariat.releases.urls import RegistrationNumberConverter
+from secretariat.render.selectors import read_for_rendering
+
+logger = logging.getLogger(__name__)
+
+# Registration numbers contain '/' (P46/X): the path takes them whole, and only them.
+register_converter(RegistrationNumberConverter, "regno")
+
+PROBLEM = "urn:secretariat:problem:"
+SERVICE_PROBLEMS = [  # most specific first
+    (NotFound, 404, "not-found", "Not found"),
+    (InvalidInput, 422, "invalid-input", "Invalid input"),
+    (Refused, 409, "refused", "Refused"),
+    (ServiceError, 409, "refused", "Refused"),
+]
+ERRORS = {404: Problem, 409: Problem, 422: Problem}
+
+
+def problem(status: int, kind: str, title: str, detail: str, **extra) -> JsonResponse:
+    return JsonResponse(
+        {
+            "type": PROBLEM + kind if kind else "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            **extra,
+        },
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`; the request then acts as the token's principal."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        return token_services.principal_for_token(token)
+
+
+api = NinjaAPI(
+    title="Secretariat",
+    version="1",
+    description=__doc__,
+    urls_namespace="api",
+    auth=BearerToken(),
+)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request, exc: ServiceError):
+    for cls, status, kind, title in SERVICE_PROBLEMS:
+        if isinstance(exc, cls):
+            return problem(status, kind, title, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    response = problem(
+        401, "unauthenticated", "Unauthenticated", "send a valid API token: Authorization: Bearer <token>"
+    )
+    challenge = 'Bearer realm="secretariat"'
+    if request.headers.get("Authorization"):
+        challenge += ', error="invalid_token"'
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+@api.exception_handler(ValidationError)
+def invalid_request(request, exc: ValidationError):
+    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors]
+    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "the request does not match the schema"
+    return problem(422, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        return problem(400, "malformed-request", "Malformed request", "the request body is not valid JSON")
+    return problem(exc.status_code, "", http.HTTPStatus(exc.status_code).phrase, str(exc))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return no_such_operation(request)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    logger.exception("API request failed: %s %s", request.method, request.path)
+    return problem(500, "", "Internal Server Error", "the request failed; nothing was changed")
+
+
+def no_such_operation(request, *args, **kwargs) -> JsonResponse:
+    """Any address under /api/ that names no operation: a problem, not an HTML page."""
+    return problem(404, "not-found", "Not found", "no API operation at this address")
+
+
+def _classification(value: str | None) -> Classification | None:
+    if value is None:
+        return None
+    try:
+        return Classification.parse(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+# Documents and copies
+
+
+@api.get("/documents", response=list[DocumentOut], operation_id="list_documents", tags=["documents"])
+def list_documents(request, in_register: bool = Query(False, alias="register")):
+    """Documents you may read, or with `register=true` those you may see in the register. Metadata only."""
+    rows = registry_selectors.documents(request.auth, Action.REGISTER if in_register else Action.VIEW)
+    return [registry_presenters.document_json(d) for d in rows]
+
+
+@api.get(
+    "/documents/{regno:number}",
+    response={200: ReadingOut, **ERRORS},
+    operation_id="read_document",
+    tags=["documents"],
+)
+def read_document(request, number: str):
+    """A document's content (an audited read); a cable's parts, guidance only for its recipients."""
+    reading = read_for_rendering(request.auth, number).reading
+    parts = None
+    if isinstance(reading, CableReading):
+        parts = [{"label": p.label, "text": p.text, "guidance": p.guidance} for p in reading.parts]
+        reading = reading.reading
+    document = reading.document
+    return {
+        **registry_presenters.document_json(document),
+        "title": document.title,
+        "signatory": document.signatory,
+        "version": reading.version.number,
+        "text": reading.version.text,
+        "attachments": [
+            {"position": a.position, "title": a.title, "classification": str(a.classification), "text": a.text}
+            for a in reading.attachments
+        ],
+        "parts": parts,
+    }
+
+
+@api.get(
+    "/documents/{regno:number}/copies",
+    response={200: list[CopyOut], **ERRORS},
+    operation_id="list_copies",
+    tags=["copies"],
+    by_alias=True,
+)
+def list_copies(request, number: str):
+    """The copies of a document you may see in the register (a holder sees their own)."""
+    registry_selectors.register_entry(request.auth, number)
+    now = clock.now()
+    return [registry_presenters.copy_json(c, now) for c in registry_selectors.copies(request.auth, number)]
+
+
+@api.post(
+    "/documents/{regno:number}/copies",
+    response={201: list[CopyOut], **ERRORS},
+    operation_id="issue_copies",
+    tags=["copies"],
+    by_alias=True,
+)
+def issue_copies(request, number: str, payload: IssueIn | None = None):
+    """Issue numbered copies (registrar): to the holders named, else to everyone on the distribution without one."""
+    names = payload.holders if payload is not None else None
+    holders = [principal_by_username(u) for u in names] if names is not None else None
+    copies = registry_services.issue_copies(request.auth, number, holders)
+    now = clock.now()
+    return Status(201, [registry_presenters.copy_json(c, now) for c in copies])
+
+
+@api.post(
+    "/documents/{regno:number}/copies/{int:copy_number}/receipt",
+    response={200: CopyOut, **ERRORS},
+    operation_id="confirm_receipt",
+    tags=["copies"],
+    by_alias=True,
+)
+def confirm_receipt(request, number: str, copy_number: int):
+    """The holder confirms receipt of their copy."""
+    copy = registry_services.confirm_receipt(request.auth, number, copy_number)
+    return registry_presenters.copy_json(copy, clock.now())
+
+
+@api.post(
+    "/documents/{regno:number}/copies/{int:copy_number}/return",
+    response={200: CopyOut, **ERRORS},
+    operation_id="return_copy",
+    tags=["copies"],
+    by_alias=True,
+)
+def return_copy(request, number: str, copy_number: int):
+    """The registry takes a copy back from its holder (registrar)."""
+    copy = registry_services.return_copy(request.auth, number, copy_number)
+    return registry_presenters.copy_json(copy, clock.now())
+
+
+# Cables and controls
+
+
+@api.get("/cables", response=list[CableOut], operation_id="list_cables", tags=["cables"])
+def list_cables(request, in_register: bool = Query(False, alias="register")):
+    """Cables you may read, or with `register=true` see in the register: their register side."""
+    rows = cable_selectors.cables(request.auth, Action.REGISTER if in_register else Action.VIEW)
+    return [cable_presenters.cable_json(c) for c in rows]
+
+
+@api.get("/cables/{regno:number}", response={200: CableOut, **ERRORS}, operation_id="show_cable", tags=["cables"])
+def show_cable(request, number: str):
+    """A cable's register side (state, date-time group, addressees, dates); its text is GET /documents/{number}."""
+    return cable_presenters.cable_json(cable_selectors.cable_entry(request.auth, number))
+
+
+@api.post(
+    "/cables/{regno:number}/acknowledge",
+    response={200: CableOut, **ERRORS},
+    operation_id="acknowledge_cable",
+    tags=["cables"],
+)
+def acknowledge_cable(request, number: str):
+    """The action post confirms it has the cable; its control is then acknowledged."""
+    return cable_presenters.cable_json(cable_services.acknowledge_cable(request.auth, number))
+
+
+@api.post(
+    "/cables/{regno:number}/report",
+    response={201: ReportOut, **ERRORS},
+    operation_id="file_report",
+    tags=["cables"],
+)
+def file_report(request, number: str, payload: ReportIn):
+    """Report a control on the paper done: a reply cable from a post, else a report to the body's secretary."""
+    report = cable_services.file_report(
+        request.auth,
+        number,
+        text=payload.text,
+        control=payload.control,
+        title=payload.title,
+        classification=_classification(payload.classification),
+    )
+    return Status(201, {**registry_presenters.document_json(report), "references": number})
+
+
+@api.get("/controls", response={200: list[ControlOut], **ERRORS}, operation_id="list_controls", tags=["controls"])
+def list_controls(request, mine: bool = False, overdue: bool = False):
+    """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due). Tasks you
+    may read are content, so listing them is an audited read."""
+    by, now = request.auth, clock.now()
+    if mine and overdue:
+        raise InvalidInput("ask for mine or overdue controls, not both")
+    if mine:
+        rows = cable_selectors.controls_on(by)
+    elif overdue:
+        rows = cable_selectors.overdue_controls(by, now)
+    else:
+        rows = cable_selectors.controls(by)
+    return [cable_presenters.control_json(c, now) for c in cable_selectors.read_controls(by, rows)]
+
+
+# Releases
+
+
+@api.get(
+    "/releases", auth=None, response={200: list[ReleaseOut], **ERRORS}, operation_id="list_releases", tags=["releases"]
+)
+def list_releases(request, channel: str | None = None):
+    """What went out through the public channels, newest first. Public: no token needed."""
+    rows = release_selectors.releases(release_selectors.channel(channel) if channel else None)
+    return [release_presenters.release_json(r) for r in rows]
+
+
+@api.get("/releases/pending", response=list[TemplateOut], operation_id="list_pending_releases", tags=["releases"])
+def list_pending_releases(request):
+    """Prepared announcements not yet released that you may read (an audited read when classified)."""
+    return [release_presenters.template_json(t) for t in release_selectors.read_templates(request.auth, pending=True)]
+
+
+@api.post(
+    "/releases/{int:template_id}/publish",
+    response={201: PublishedOut, **ERRORS},
+    operation_id="publish_release",
+    tags=["releases"],
+)
+def publish_release(request, template_id: int, payload: PublishIn):
+    """Release a prepared announcement with its blanks filled (an editor of its channel)."""
+    released = release_services.release(request.auth, template_id, payload.values)
+    return Status(201, release_presenters.release_json(released, internal=True))
+
+
+# Case files
+
+
+@api.get("/cases", response=list[CaseOut], operation_id="list_cases", tags=["cases"])
+def list_cases(request):
+    """The case files you may see (registry staff)."""
+    return [registry_presenters.case_json(c, []) for c in registry_selectors.case_files(request.auth)]
+
+
+@api.get("/cases/{regno:number}", response={200: CaseDetailOut, **ERRORS}, operation_id="show_case", tags=["cases"])
+def show_case(request, number: str):
+    """A case file's papers and, while it is open, what keeps it open."""
+    case = registry_selectors.case_file(request.auth, number)
+    return registry_presenters.case_json(case, [] if case.is_closed else registry_selectors.still_missing(case))
+
+
+@api.post(
+    "/cases/{regno:number}/close", response={200: CaseDetailOut, **ERRORS}, operation_id="close_case", tags=["cases"]
+)
+def close_case(request, number: str):
+    """Close a case file; refused, naming what is missing, while a control is open or a copy out."""
+    return registry_presenters.case_json(registry_services.close_case(request.auth, number), [])
+
+
+# Tokens
+
+
+@api.get("/tokens", response=list[TokenOut], operation_id="list_tokens", tags=["tokens"])
+def list_tokens(request):
+    """Your API tokens (an admin: everyone's), never with their secret."""
+    return [token_presenters.token_json(t) for t in token_selectors.tokens(request.auth)]
+
+
+@api.post("/tokens", response={201: TokenIssuedOut, **ERRORS}, operation_id="issue_token", tags=["tokens"])
+def issue_token(request, payload: TokenIn):
+    """Issue yourself a new token; its secret is in this response and nowhere else."""
+    issued = token_services.issue_token(request.auth, payload.name)
+    return Status(201, {**token_presenters.token_json(issued.token), "token": issued.secret})
+
+
+@api.post(
+    "/tokens/{int:token_id}/revoke", response={200: TokenOut, **ERRORS}, operation_id="revoke_token", tags=["tokens"]
+)
+def revoke_token(request, token_id: int):
+    """Revoke one of your tokens (an admin: anyone's); it stops working at once."""
+    return token_presenters.token_json(token_services.revoke_token(request.auth, token_id))

@@ -1,0 +1,199 @@
+"""The shapes the API reads and writes: the presenters' JSON, typed for the OpenAPI schema."""
+
+from ninja import Field, Schema
+
+
+class Problem(Schema):
+    """RFC 9457 problem details: `detail` is the message meant for the person who asked."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+class DocumentOut(Schema):
+    """A register entry: metadata only, never the title or the text."""
+
+    number: str
+    classification: str
+    initial_classification: str
+    kind: str
+    dated: str
+    page_count: int
+    copies_made: int
+    return_instruction: str
+    registered_at: str
+
+
+class AttachmentOut(Schema):
+    position: int
+    title: str
+    classification: str
+    text: str
+
+
+class CablePartOut(Schema):
+    label: str
+    text: str
+    guidance: bool
+
+
+class ReadingOut(DocumentOut):
+    """A document's content, as its reader may see it (an audited read)."""
+
+    title: str
+    signatory: str
+    version: int
+    text: str
+    attachments: list[AttachmentOut]
+    parts: list[CablePartOut] | None = None
+
+
+class CopyOut(Schema):
+    document: str
+    copy_number: int = Field(alias="copy")
+    of: int
+    holder: str
+    holder_name: str
+    status: str | None
+    issued_at: str
+    receipt_confirmed_at: str | None
+    due_at: str
+    returned_at: str | None
+    destroyed_at: str | None
+    lost_at: str | None
+    overdue: bool
+
+
+class IssueIn(Schema):
+    holders: list[str] | None = None
+
+
+class ControlOut(Schema):
+    id: int
+    document: str
+    point: str | None
+    task: str | None
+    assignee: str
+    status: str
+    overdue: bool
+    opened_at: str
+    opened_by: str
+    due_at: str
+    acknowledged_at: str | None
+    done_at: str | None
+    report: str | None
+    escalated_at: str | None
+    cancelled_reason: str | None
+
+
+class CableOut(Schema):
+    """A cable's register side: state, addressees, dates."""
+
+    number: str
+    classification: str
+    captions: list[str]
+    state: str
+    precedence: str
+    sender: str
+    action: str
+    info: list[str]
+    point: str | None
+    in_reply_to: str | None
+    report_days: int | None
+    dtg: str | None
+    dated: str
+    drafted_at: str | None
+    drafted_by: str | None
+    approved_at: str | None
+    approved_by: str | None
+    approval_point: str | None
+    sent_at: str | None
+    sent_by: str | None
+    received_at: str | None
+    received_by: str | None
+    reported_at: str | None
+
+
+class ReportIn(Schema):
+    text: str
+    control: int | None = None
+    title: str = ""
+    classification: str | None = None
+
+
+class ReportOut(DocumentOut):
+    references: str
+
+
+class ReleaseOut(Schema):
+    number: str
+    channel: str
+    title: str
+    text: str
+    values: dict[str, str]
+    released_at: str
+
+
+class PublishedOut(ReleaseOut):
+    template: int
+    cable: str
+    reviewer: str
+
+
+class PublishIn(Schema):
+    values: dict[str, str] = {}
+
+
+class CaseDocumentOut(DocumentOut):
+    added_at: str
+
+
+class CaseOut(Schema):
+    number: str
+    title: str
+    opened_at: str
+    opened_by: str
+    closed_at: str | None
+    closed_by: str | None
+    documents: list[CaseDocumentOut]
+
+
+class CaseDetailOut(CaseOut):
+    still_missing: list[str]
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    principal: str
+    created_at: str
+    last_used_at: str | None
+    revoked_at: str | None
+
+
+class TokenIssuedOut(TokenOut):
+    """The new token with its secret, shown this once and never again."""
+
+    token: str
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TemplateOut(Schema):
+    """A prepared announcement, before release: content (an audited read when classified)."""
+
+    id: int
+    cable: str
+    channel: str
+    classification: str
+    title: str
+    text: str
+    fields: list[str]
+    prepared_at: str
+    prepared_by: str
+    released: str | None

@@ -200,19 +200,7 @@ def read_document(request, number: str):
     if isinstance(reading, CableReading):
         parts = [{"label": p.label, "text": p.text, "guidance": p.guidance} for p in reading.parts]
         reading = reading.reading
-    document = reading.document
-    return {
-        **registry_presenters.document_json(document),
-        "title": document.title,
-        "signatory": document.signatory,
-        "version": reading.version.number,
-        "text": reading.version.text,
-        "attachments": [
-            {"position": a.position, "title": a.title, "classification": str(a.classification), "text": a.text}
-            for a in reading.attachments
-        ],
-        "parts": parts,
-    }
+    return {**registry_presenters.reading_json(reading), "parts": parts}
 
 
 @api.get(

@@ -59,6 +59,22 @@ def document_json(document: Document) -> dict:
     }
 
 
+def reading_json(reading) -> dict:
+    """A document's content as its reader got it (a registry.selectors.Reading)."""
+    document = reading.document
+    return {
+        **document_json(document),
+        "title": document.title,
+        "signatory": document.signatory,
+        "version": reading.version.number,
+        "text": reading.version.text,
+        "attachments": [
+            {"position": a.position, "title": a.title, "classification": str(a.classification), "text": a.text}
+            for a in reading.attachments
+        ],
+    }
+
+
 def copies_at(copies, as_of: dt.datetime) -> list[Copy]:
     """The copies that had been issued by `as_of`."""
     return [c for c in copies if c.state_at(as_of) is not None]

@@ -142,17 +142,7 @@ class Command(SecretariatCommand):
         if action == "read":
             reading = selectors.read_document(by, o["number"])
             d = reading.document
-            data = {
-                **presenters.document_json(d),
-                "title": d.title,
-                "signatory": d.signatory,
-                "version": reading.version.number,
-                "text": reading.version.text,
-                "attachments": [
-                    {"position": a.position, "title": a.title, "classification": str(a.classification), "text": a.text}
-                    for a in reading.attachments
-                ],
-            }
+            data = presenters.reading_json(reading)
             text = [str(d.classification), f"No {d.number}", d.title, "", reading.version.text]
             for a in reading.attachments:
                 text += ["", f"Attachment {a.position}: {a.title} [{a.classification}]", a.text]

@@ -5,6 +5,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("secretariat.accounts.urls")),
     path("", include("secretariat.web.urls")),
-    path("channels/", include("secretariat.releases.urls")),
+    path("", include("secretariat.registry.urls")),  # /registry/ desk, /documents/<number>/
+    path("secretary/", include("secretariat.decisions.urls")),
+    path("cable-desk/", include("secretariat.cables.urls")),
+    path("audit/", include("secretariat.audit.urls")),
+    path("channels/", include("secretariat.releases.urls")),  # public pages and feeds; /channels/press/ desk
     path("api/", include("secretariat.api.urls")),
 ]

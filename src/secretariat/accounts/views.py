@@ -6,6 +6,7 @@ import functools
 
 import segno
 from django.contrib import auth
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -103,3 +104,19 @@ def _base32(key: bytes) -> str:
 def logout(request):
     auth.logout(request)
     return redirect("/login/")
+
+
+def desk(role: str):
+    """A desk for holders of `role` (logged in, past the second factor); others get the 404 page."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(role):
+                raise Http404("no such page")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,3 @@
+"""The cables desk's routes (filled in with the web application)."""
+
+urlpatterns: list = []

@@ -4,13 +4,22 @@ from django.db.models import QuerySet
 
 from secretariat.access import Action, restrict
 from secretariat.audit import merkle
-from secretariat.audit.models import AuditEvent, AuditHead
+from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from secretariat.errors import InvalidInput, NotFound
 
 
+def visible_events(principal) -> QuerySet[AuditEvent]:
+    """Every event `principal` may see (metadata only: see access.py), oldest first, to filter further."""
+    return restrict(AuditEvent.objects.all(), principal, Action.REGISTER).order_by("seq")
+
+
 def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
-    """The events `principal` may see (metadata only: see access.py), oldest first."""
-    return restrict(AuditEvent.objects.filter(seq__gt=after), principal, Action.REGISTER).order_by("seq")[:limit]
+    """A page of the events `principal` may see, after `after`."""
+    return visible_events(principal).filter(seq__gt=after)[:limit]
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    return AuditCheckpoint.objects.order_by("tree_size", "id").last()
 
 
 def tree_size() -> int:

@@ -1,3 +1,11 @@
-"""The audit desk's routes (filled in with the web application)."""
+"""The audit desk's routes (under /audit/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from secretariat.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("", views.audit_desk, name="desk"),
+    path("verify/", views.verify, name="verify"),
+]

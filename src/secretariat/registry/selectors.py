@@ -188,3 +188,16 @@ def still_missing(case: CaseFile) -> list[str]:
         .select_related("document", "holder")
     ]
     return missing
+
+
+def document_history(principal, document: Document, limit: int = 10) -> list:
+    """The latest audit events about a document and its copies that the principal may see
+    (which ones is the access rule's to say: events go through `restrict` like any row)."""
+    from secretariat.audit.models import AuditEvent
+
+    copy_keys = [str(pk) for pk in copies(principal, document.number).values_list("pk", flat=True)]
+    about = Q(object_type="registry.document", object_id=str(document.pk)) | Q(
+        object_type="registry.copy", object_id__in=copy_keys
+    )
+    events = restrict(AuditEvent.objects.filter(about), principal, Action.REGISTER)
+    return list(events.select_related("actor").order_by("-seq")[:limit])

@@ -1,0 +1,80 @@
+"""The audit desk: the events an auditor may see, filtered and paged; the tree head, the latest
+signed checkpoint, and a verification of the whole log on demand.
+
+Metadata only: events name who did what to which object, never what a paper says. Which
+events an auditor sees is the access rule's to say (through audit.selectors).
+"""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_POST, require_safe
+
+from secretariat.accounts.models import Role
+from secretariat.accounts.views import desk
+from secretariat.audit import selectors, services
+from secretariat.audit.verification import verify_log
+from secretariat.errors import InvalidInput
+
+PAGE_SIZE = 50
+auditor_desk = desk(Role.AUDITOR)
+
+
+def _day(text: str, what: str) -> dt.datetime | None:
+    """The start of a day written YYYY-MM-DD (UTC); None when left blank."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, tzinfo=dt.UTC)
+    except ValueError:
+        raise InvalidInput(f"{what} must be a day written YYYY-MM-DD, not {text!r}") from None
+
+
+def _filtered(principal, query):
+    """The events the auditor may see, narrowed by the form's filters, newest first."""
+    events = selectors.visible_events(principal)
+    if action := query.get("action", "").strip():
+        events = events.filter(action=action)
+    if actor := query.get("actor", "").strip():
+        events = events.filter(actor_name=actor)
+    if object_type := query.get("object_type", "").strip():
+        events = events.filter(object_type=object_type)
+    if (since := _day(query.get("from", ""), "from")) is not None:
+        events = events.filter(at__gte=since)
+    if (until := _day(query.get("to", ""), "to")) is not None:
+        events = events.filter(at__lt=until + dt.timedelta(days=1))
+    return events.order_by("-seq")
+
+
+@auditor_desk
+@require_safe
+def audit_desk(request):
+    error, status = None, 200
+    try:
+        events = _filtered(request.user, request.GET)
+    except InvalidInput as exc:
+        error, status = exc, 422
+        events = selectors.visible_events(request.user).order_by("-seq")
+    size = selectors.tree_size()
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": {key: request.GET.get(key, "") for key in ("action", "actor", "object_type", "from", "to")},
+        "query": filters.urlencode(),
+        "head": {"size": size, "root": services.tree_root(size).hex()},
+        "checkpoint": selectors.latest_checkpoint(),
+        "error": error,
+    }
+    return render(request, "audit/desk.html", context, status=status)
+
+
+@auditor_desk
+@require_POST
+def verify(request):
+    """Recompute the whole tree and check every signed checkpoint; show ok, or the first bad event."""
+    report = verify_log()
+    template = "audit/_verification.html" if request.headers.get("HX-Request") else "audit/verification.html"
+    return render(request, template, {"report": report, "first": report.first_bad})

@@ -1,0 +1,357 @@
+"""The registry desk (the register, overdue copies, each document's copies, holders) and the
+document page every reader gets.
+
+Thin: pages read through selectors, each POST calls one service and then redirects, or, for
+htmx, answers with the part of the page that changed. Registry staff see metadata only: no
+template here shows a title or a text except the document page, which reads through the
+audited `read_for_rendering`.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from secretariat import clock
+from secretariat.access import Action
+from secretariat.accounts.models import Role
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.accounts.views import desk, login_required
+from secretariat.cables.selectors import CableReading
+from secretariat.classification import Classification
+from secretariat.commands import addressees, listed
+from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.registry import selectors, services
+from secretariat.registry.models import Copy, Document
+from secretariat.render.page import day, level_class, page
+from secretariat.render.pdf import render_pdf
+from secretariat.render.selectors import read_for_rendering
+
+registrar_desk = desk(Role.REGISTRAR)
+
+
+def _status(error: ServiceError) -> int:
+    """Malformed input is 422; a well-formed request the rules refuse is 409."""
+    return 422 if isinstance(error, InvalidInput) else 409
+
+
+def _htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _as_of(request) -> dt.datetime:
+    """?as_of=YYYY-MM-DD: the register as it stood at the end of that day (UTC); else now."""
+    text = request.GET.get("as_of", "").strip()
+    if not text:
+        return clock.now()
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max, tzinfo=dt.UTC)
+    except ValueError:
+        raise InvalidInput(f"as_of must be a day written YYYY-MM-DD, not {text!r}") from None
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """A copy as the register stood at an instant, and what the registry may still do with it."""
+
+    copy: Copy
+    state: str
+    overdue: bool
+    outstanding: bool
+    awaiting_witness: bool
+
+
+def _row(copy: Copy, as_of: dt.datetime) -> CopyRow:
+    state = copy.state_at(as_of)
+    outstanding = state == Copy.Status.ISSUED
+    awaiting = outstanding and copy.destruction_recorded_at is not None and copy.destruction_recorded_at <= as_of
+    overdue = copy.is_overdue(as_of)
+    if state is None:
+        label = "not issued yet"
+    elif awaiting:
+        label = f"destruction recorded ({copy.destruction_certificate}), awaiting a witness"
+    elif outstanding:
+        confirmed = copy.receipt_confirmed_at is not None and copy.receipt_confirmed_at <= as_of
+        label = "overdue" if overdue else ("held, receipt confirmed" if confirmed else "issued, receipt not confirmed")
+    else:
+        ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
+        label = f"{state} {day(ended)}"
+    return CopyRow(copy, label, overdue, outstanding, awaiting)
+
+
+def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200):
+    principal = request.user
+    try:
+        as_of = _as_of(request)
+    except InvalidInput as exc:
+        as_of, error, status = clock.now(), exc, 422
+    entries = {d.number: d for d in selectors.documents(principal, Action.REGISTER)}
+    register = [
+        (entries[b.number], b)
+        for b in selectors.balances(principal, as_of)
+        if b.number in entries and entries[b.number].registered_at <= as_of
+    ]
+    context = {
+        "as_of": as_of,
+        "register": register,
+        "overdue": [_row(c, as_of) for c in selectors.overdue_copies(principal, as_of)],
+        "kinds": Document.Kind.values,
+        "form": form or {},
+        "error": error,
+    }
+    return render(request, "registry/desk.html", context, status=status)
+
+
+@registrar_desk
+@require_safe
+def register(request):
+    """The register: every paper the registrar may see in it, its copies' balance, and what is overdue."""
+    return _desk_page(request)
+
+
+def _registration(form) -> dict:
+    """The register form's fields as register_document takes them; InvalidInput for a malformed one."""
+    try:
+        classification = Classification.parse(form.get("classification", ""))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    try:
+        dated = dt.date.fromisoformat(form.get("dated", "").strip())
+    except ValueError:
+        raise InvalidInput("the date must be written YYYY-MM-DD") from None
+    return {
+        "number": form.get("number", "").strip() or None,
+        "series": form.get("series", "").strip() or "R",
+        "title": form.get("title", ""),
+        "classification": classification,
+        "kind": form.get("kind", Document.Kind.NOTE),
+        "dated": dated,
+        "text": form.get("text", ""),
+        "distribution": addressees(listed(form.get("distribution", ""))),
+    }
+
+
+@registrar_desk
+@require_POST
+def register_document(request):
+    try:
+        document = services.register_document(request.user, **_registration(request.POST))
+    except ServiceError as exc:
+        return _desk_page(request, error=exc, form=request.POST, status=_status(exc))
+    return redirect(f"/registry/{document.number}/")
+
+
+def _entry_page(request, number: str, *, error: ServiceError | None = None, status: int = 200):
+    principal = request.user
+    try:
+        as_of = _as_of(request)
+    except InvalidInput as exc:
+        as_of, error, status = clock.now(), exc, 422
+    try:
+        document = selectors.register_entry(principal, number)
+    except NotFound:
+        raise Http404("no such document") from None
+    (balance,) = selectors.balances(principal, as_of, number)
+    rows = [_row(c, as_of) for c in selectors.copies(principal, number)]
+    context = {
+        "document": document,
+        "as_of": as_of,
+        "balance": balance,
+        "distribution": selectors.distribution(principal, number),
+        "rows": [r for r in rows if r.state != "not issued yet"],
+        "error": error,
+    }
+    return render(request, "registry/entry.html", context, status=status)
+
+
+@registrar_desk
+@require_safe
+def entry(request, number: str):
+    """One document's register entry: metadata, distribution, copies and their states."""
+    return _entry_page(request, number)
+
+
+def _document_action(request, number: str, act):
+    """Run one service on a document; back to its entry, or the entry with the refusal."""
+    try:
+        act()
+    except NotFound:
+        raise Http404("no such document") from None
+    except ServiceError as exc:
+        return _entry_page(request, number, error=exc, status=_status(exc))
+    return redirect(f"/registry/{number}/")
+
+
+@registrar_desk
+@require_POST
+def issue_copies(request, number: str):
+    """One numbered copy to everyone on the distribution who has none yet."""
+    return _document_action(request, number, lambda: services.issue_copies(request.user, number))
+
+
+def _named_addressees(text: str) -> list:
+    names = listed(text)
+    if not names:
+        raise InvalidInput("name at least one addressee: a username, or unit:CODE")
+    return addressees(names)
+
+
+@registrar_desk
+@require_POST
+def add_to_distribution(request, number: str):
+    return _document_action(
+        request,
+        number,
+        lambda: services.add_to_distribution(
+            request.user, number, _named_addressees(request.POST.get("addressees", ""))
+        ),
+    )
+
+
+def _copy_row(request, number: str, k: int, error: ServiceError | None):
+    copy = selectors.copies(request.user, number).filter(number=k).first()
+    if copy is None:
+        raise Http404("no such copy")
+    context = {"row": _row(copy, clock.now()), "document": copy.document, "error": error}
+    return render(request, "registry/_copy_row.html", context, status=_status(error) if error else 200)
+
+
+def _copy_action(request, number: str, k: int, act):
+    """Run one service on a copy; htmx gets the copy's row back, a plain form the entry page."""
+    try:
+        act()
+    except NotFound:
+        raise Http404("no such copy") from None
+    except ServiceError as exc:
+        error = exc
+    else:
+        error = None
+    if _htmx(request):
+        return _copy_row(request, number, k, error)
+    if error is not None:
+        return _entry_page(request, number, error=error, status=_status(error))
+    return redirect(f"/registry/{number}/#copy-{k}")
+
+
+@registrar_desk
+@require_POST
+def return_copy(request, number: str, k: int):
+    return _copy_action(request, number, k, lambda: services.return_copy(request.user, number, k))
+
+
+@registrar_desk
+@require_POST
+def record_destruction(request, number: str, k: int):
+    """First registrar: the copy is being destroyed, under this certificate."""
+    certificate = request.POST.get("certificate", "")
+    return _copy_action(request, number, k, lambda: services.record_destruction(request.user, number, k, certificate))
+
+
+@registrar_desk
+@require_POST
+def witness_destruction(request, number: str, k: int):
+    """Second registrar: only now is the copy destroyed."""
+    return _copy_action(request, number, k, lambda: services.witness_destruction(request.user, number, k))
+
+
+@registrar_desk
+@require_POST
+def report_loss(request, number: str, k: int):
+    circumstances = request.POST.get("circumstances", "")
+    return _copy_action(request, number, k, lambda: services.report_loss(request.user, number, k, circumstances))
+
+
+@registrar_desk
+@require_safe
+def holder(request, username: str):
+    """What one holder has out, as far as the registrar may see."""
+    try:
+        person = principal_by_username(username)
+    except InvalidInput:
+        raise Http404("no such holder") from None
+    now = clock.now()
+    rows = [_row(c, now) for c in selectors.holder_inventory(request.user, person)]
+    return render(request, "registry/holder.html", {"holder": person, "rows": rows, "now": now})
+
+
+def _own_copy(principal, number: str) -> Copy | None:
+    """The reader's own copy of a paper (the latest, if they were issued more than one)."""
+    return selectors.copies(principal, number).filter(holder=principal).order_by("-number").first()
+
+
+@never_cache
+@login_required
+@require_safe
+def document_page(request, number: str):
+    """A paper as its reader may see it (an audited read), between two banners, with their copy."""
+    principal = request.user
+    try:
+        rendering = read_for_rendering(principal, number)
+    except NotFound:
+        raise Http404("no such document") from None
+    reading = rendering.reading
+    document = (reading.reading if isinstance(reading, CableReading) else reading).document
+    layout = page(reading)
+    portions = [
+        {
+            "attachment": portion.attachment,
+            "lines": [(line, level_class(line.marks) if line.marks else "") for line in portion.lines],
+        }
+        for portion in layout.portions
+    ]
+    copy = _own_copy(principal, number)
+    context = {
+        "document": document,
+        "layout": layout,
+        "portions": portions,
+        "copy": copy,
+        "copy_row": _row(copy, clock.now()) if copy is not None else None,
+        "history": selectors.document_history(principal, document),
+    }
+    return render(request, "registry/document.html", context)
+
+
+@login_required
+@require_POST
+def confirm_receipt(request, number: str, k: int):
+    """The holder signs for their copy."""
+    principal = request.user
+    try:
+        services.confirm_receipt(principal, number, k)
+    except NotFound:
+        raise Http404("no such copy") from None
+    except ServiceError as exc:
+        error = exc
+    else:
+        error = None
+    if not _htmx(request):
+        if error is None:
+            return redirect(f"/documents/{number}/")
+        return render(
+            request, "registry/refused.html", {"error": error, "back": f"/documents/{number}/"}, status=_status(error)
+        )
+    copy = _own_copy(principal, number)
+    if copy is None or copy.number != k:
+        raise Http404("no such copy")
+    context = {"copy": copy, "copy_row": _row(copy, clock.now()), "error": error}
+    return render(request, "registry/_my_copy.html", context, status=_status(error) if error else 200)
+
+
+@never_cache
+@login_required
+@require_safe
+def copy_pdf(request, number: str, k: int):
+    """The holder's own copy as a PDF, marked with its number and trace; an audited read."""
+    try:
+        with transaction.atomic():
+            rendering = read_for_rendering(request.user, number, k)
+            content = render_pdf(rendering.reading, rendering.copy)
+    except NotFound:
+        raise Http404("no such copy") from None
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{number.replace("/", "-")}-copy-{k}.pdf"'
+    return response

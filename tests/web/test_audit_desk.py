@@ -1,0 +1,63 @@
+"""The audit desk: filtered, paged events (metadata only), the tree head, the checkpoint, Verify now."""
+
+from secretariat.audit.models import AuditCheckpoint
+from secretariat.audit.selectors import tree_size
+from secretariat.audit.verification import Problem, Report
+from tests.web.test_registry_desk import HTMX, P46_TEXT, P46_TITLE, demo, login, no_traceback
+
+__all__ = ["demo", "login"]  # fixtures
+
+
+def rows(html: str) -> list[str]:
+    return html.split("<tbody>")[-1].split("</tbody>")[0].split("<tr>")[1:]
+
+
+def test_the_desk_is_the_auditors(demo, login):
+    auditor = login("auditor")
+    page = auditor.get("/audit/")
+    html = page.content.decode()
+    assert page.status_code == 200 and no_traceback(page)
+    checkpoint = AuditCheckpoint.objects.get()
+    assert f"{tree_size()} events" in html and checkpoint.root_hash in html
+    assert f"{checkpoint.tree_size} events, root" in html and "28 Feb 1977" in html
+    assert len(rows(html)) == 50 and "page 1 of 2" in html and 'rel="next"' in html
+    older = auditor.get("/audit/?page=2").content.decode()
+    assert len(rows(older)) == tree_size() - 50
+    for text in (html, older):
+        assert P46_TITLE not in text and P46_TEXT not in text  # metadata only
+    for who in ("visitor", "registrar", "gromyko"):
+        assert login(who).get("/audit/").status_code == 404, who
+        assert login(who).post("/audit/verify/", **HTMX).status_code == 404, who
+
+
+def test_filters_narrow_the_events(demo, login):
+    auditor = login("auditor")
+    returned = rows(auditor.get("/audit/?action=copy.returned").content.decode())
+    assert len(returned) == 10 and all("<td>copy.returned</td>" in r for r in returned)
+    by_dobrynin = rows(auditor.get("/audit/?actor=dobrynin&object_type=registry.document").content.decode())
+    assert by_dobrynin and all("<td>dobrynin</td>" in r and "registry.document:" in r for r in by_dobrynin)
+    one_day = rows(auditor.get("/audit/?from=1977-02-25&to=1977-02-25").content.decode())
+    assert one_day and all("1977-02-25" in r for r in one_day)
+    kept = auditor.get("/audit/?action=copy.returned&page=1").content.decode()
+    assert 'value="copy.returned"' in kept
+    bad = auditor.get("/audit/?from=last+week")
+    assert bad.status_code == 422 and "from must be a day written YYYY-MM-DD" in bad.content.decode()
+
+
+def test_verify_now_answers_in_place_and_appends_nothing(demo, login):
+    auditor = login("auditor")
+    size = tree_size()
+    response = auditor.post("/audit/verify/", **HTMX)
+    fragment = response.content.decode()
+    assert response.status_code == 200 and fragment.lstrip().startswith('<div id="verification"')
+    assert "<strong>OK</strong>" in fragment and f"{size} events" in fragment and "<html" not in fragment
+    assert tree_size() == size
+    assert "<strong>OK</strong>" in auditor.post("/audit/verify/").content.decode()  # without htmx: a whole page
+    assert auditor.get("/audit/verify/").status_code == 405
+
+
+def test_verify_now_names_the_first_bad_event(demo, login, monkeypatch):
+    bad = Report(size=9, problems=[Problem(7, "event #7 (copy.returned) differs from its recorded hash: edited")])
+    monkeypatch.setattr("secretariat.audit.views.verify_log", lambda: bad)
+    fragment = login("auditor").post("/audit/verify/", **HTMX).content.decode()
+    assert "NOT OK: the first bad event is #7" in fragment and 'role="alert"' in fragment

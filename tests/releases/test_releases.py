@@ -308,3 +308,10 @@ def test_nothing_but_a_release_makes_a_paper_public_or_lowers_its_classification
             transaction.set_rollback(True)
 
     run()
+
+
+def test_a_channel_may_not_take_the_press_desks_address(w):
+    message = refused_without_change(
+        InvalidInput, lambda: releases.add_channel(w.admin, "press", "Press Agency", series="PA")
+    )
+    assert message == "'press' is the address of the press desk (/channels/press/): choose another code"

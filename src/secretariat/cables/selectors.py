@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, QuerySet, When
+from django.db.models import BooleanField, Case, Q, QuerySet, When
 
 from secretariat.access import Action, control_q, restrict
 from secretariat.accounts.models import Principal
@@ -106,3 +106,9 @@ def control(principal, control_id: int) -> Control:
     if found is None:
         raise NotFound(f"no control {control_id}")
     return found
+
+
+def awaiting_approval(principal):
+    """Drafts the principal is named to approve: by the point they carry out, else as its body's secretary."""
+    named = Q(point__approver=principal) | Q(point__approver__isnull=True, point__meeting__body__secretary=principal)
+    return cables(principal).filter(named, state=Cable.State.DRAFTED)

@@ -1,3 +1,19 @@
-"""The cables desk's routes (filled in with the web application)."""
+"""The cable desk: /cable-desk/, a cable at /cable-desk/<number>/, one route per action."""
 
-urlpatterns: list = []
+from django.urls import path, register_converter
+
+from secretariat.cables import views
+from secretariat.releases.urls import RegistrationNumberConverter
+
+register_converter(RegistrationNumberConverter, "cable")
+
+app_name = "cables"
+urlpatterns = [
+    path("", views.cable_desk, name="desk"),
+    path("draft/", views.draft, name="draft"),
+    path("<cable:number>/approve/", views.approve, name="approve"),
+    path("<cable:number>/send/", views.send, name="send"),
+    path("<cable:number>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<cable:number>/report/", views.report, name="report"),
+    path("<cable:number>/", views.cable_page, name="cable"),
+]

@@ -84,3 +84,17 @@ def read_protocol(principal, body: Body, number: int) -> ProtocolReading:
     if classified:
         record(principal, "protocol.read", found, {"points": classified})
     return ProtocolReading(found, shown)
+
+
+def cited_point(principal, reference: str):
+    """'P/46/X' (body name or prefix / meeting / point): the point, if the principal knows its decision."""
+    body, _, rest = reference.strip().partition("/")
+    meeting, _, identifier = rest.partition("/")
+    if not body or not meeting.isdigit() or not identifier:
+        raise InvalidInput(f"{reference!r} is not BODY/MEETING/POINT, e.g. P/46/X")
+    return point_by_reference(principal, body_by_name(body), int(meeting), identifier)
+
+
+def bodies_kept_by(principal) -> QuerySet[Body]:
+    """The bodies the principal is secretary of (organisation, not papers)."""
+    return Body.objects.filter(secretary=principal).order_by("name")

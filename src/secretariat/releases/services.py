@@ -23,6 +23,7 @@ from secretariat.registry.selectors import no_document
 from secretariat.releases.models import FIELD, Channel, Release, ReleaseTemplate
 
 # One line: none of the characters str.splitlines() breaks at.
+RESERVED_CODES = {"press"}  # /channels/press/ is the press desk, not a channel page
 FIELD_VALUE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}]{1,200}")
 
 
@@ -32,6 +33,8 @@ def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Se
     code, name, series = code.strip(), name.strip(), series.strip().upper()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) or not 1 <= len(name) <= 200:
         raise InvalidInput("a channel needs a code (lowercase letters, digits, hyphens) and a name")
+    if code in RESERVED_CODES:
+        raise InvalidInput(f"{code!r} is the address of the press desk (/channels/{code}/): choose another code")
     if not re.fullmatch(r"[A-Z][A-Z0-9]{0,19}", series):
         raise InvalidInput("a channel's series is capital letters and digits, e.g. TASS")
     with unique_or_refused(f"a channel {code!r} or series {series!r} exists already"):

@@ -1,9 +1,9 @@
-"""Public routes of the channels: no login, GET only."""
+"""Public routes of the channels (no login, GET only), and the press desk under press/."""
 
 from django.urls import path, register_converter
 
 from secretariat.registry.models import REGISTRATION_NUMBER
-from secretariat.releases import views
+from secretariat.releases import desk_views, views
 from secretariat.releases.feeds import ChannelFeed
 
 
@@ -24,6 +24,8 @@ register_converter(RegistrationNumberConverter, "number")
 app_name = "releases"
 urlpatterns = [
     path("", views.channel_list, name="channels"),
+    path("press/", desk_views.press_desk, name="press"),  # the press desk, before the channels' "<code>/"
+    path("press/<int:template_id>/release/", desk_views.release, name="press-release"),
     path("<slug:code>/", views.channel_page, name="channel"),
     path("<slug:code>/feed.atom", views.public(ChannelFeed()), name="feed"),
     path("<slug:code>/<number:number>/", views.release_page, name="release"),

@@ -1,0 +1,242 @@
+"""The cable desk, for anyone with a unit or post: at home, draft, approve and send cables; at a
+post, acknowledge the cables addressed to it (htmx) and file the report that closes their control.
+
+A cable's page shows its register side and its content through `read_cable` (an audited read;
+the guidance only where the access rule allows). Each form posts to one service.
+"""
+
+import functools
+
+from django import forms
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST, require_safe
+
+from secretariat.accounts.models import Unit
+from secretariat.accounts.selectors import unit_by_code
+from secretariat.accounts.views import login_required
+from secretariat.cables import selectors, services
+from secretariat.cables.models import Cable
+from secretariat.cables.services import Part
+from secretariat.commands import listed
+from secretariat.decisions import selectors as decision_selectors
+from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.web.desks import CLASSIFICATION_HELP, classification, perform
+
+DESK = "/cable-desk/"
+# htmx leaves 4xx responses unswapped; a refusal's fragment is meant to be shown.
+SHOW_REFUSALS = "if ([409, 422].includes(event.detail.xhr.status)) { event.detail.shouldSwap = true; event.detail.isError = false; }"
+
+
+def unit_desk(view):
+    """Logged in (past the second factor) and in a unit or post; anyone else gets the 404 page."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.unit_id is None:
+            raise Http404("no such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _at_post(principal) -> bool:
+    return principal.unit.kind == Unit.Kind.POST
+
+
+def _cable_url(number: str) -> str:
+    return f"{DESK}{number}/"
+
+
+class DraftForm(forms.Form):
+    subject = forms.CharField()
+    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
+    action_post = forms.CharField(label="Action post", help_text="code of the post that acts, e.g. washington")
+    info_posts = forms.CharField(label="Info posts", required=False, help_text="codes, separated by commas")
+    addressee_line = forms.CharField(label="Addressee line", required=False, help_text="e.g. TO THE SOVIET AMBASSADOR")
+    precedence = forms.ChoiceField(choices=Cable.Precedence.choices, initial=Cable.Precedence.ROUTINE)
+    first = forms.CharField(label="FIRST", widget=forms.Textarea(attrs={"rows": 6}))
+    guidance = forms.CharField(
+        label="Guidance",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="for the action addressee alone; it follows FIRST",
+    )
+    second = forms.CharField(label="SECOND", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    point = forms.CharField(
+        label="Carries out point", required=False, help_text="BODY/MEETING/POINT, e.g. P/46/X (its approver approves)"
+    )
+    report_requirement = forms.CharField(
+        label="Report requirement", required=False, help_text="e.g. Wire when you have done it."
+    )
+    report_days = forms.IntegerField(label="Days to report", required=False)
+
+
+class ApprovalForm(forms.Form):
+    point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(required=False, help_text="default: Report on No …")
+    text = forms.CharField(label="Report", widget=forms.Textarea(attrs={"rows": 6}))
+
+
+def _parts(d: dict) -> list[Part]:
+    """FIRST, the guidance after it, then SECOND: the cable's parts in order."""
+    parts = [Part("FIRST", d["first"])]
+    if d["guidance"]:
+        parts.append(Part("", d["guidance"], guidance=True))
+    if d["second"]:
+        parts.append(Part("SECOND", d["second"]))
+    return parts
+
+
+def _approval_form(cable: Cable) -> ApprovalForm:
+    point = cable.point
+    reference = f"{point.meeting.body.prefix}/{point.meeting.number}/{point.identifier}" if point else ""
+    return ApprovalForm(initial={"point": reference}, auto_id=f"approve-{cable.pk}-%s")
+
+
+@require_safe
+@unit_desk
+def cable_desk(request):
+    principal = request.user
+    context = {
+        "controls": selectors.read_controls(principal, selectors.controls_on(principal)),
+        "refusals": SHOW_REFUSALS,
+    }
+    if _at_post(principal):
+        context["post_cables"] = list(selectors.cables_for_post(principal))
+    else:
+        awaiting = set(selectors.awaiting_approval(principal).values_list("pk", flat=True))
+        mine = selectors.cables(principal).filter(
+            Q(drafted_by=principal) | Q(pk__in=awaiting), in_reply_to__isnull=True
+        )
+        context["cables"] = [(c, _approval_form(c) if c.pk in awaiting else None) for c in mine]
+        context["form"] = DraftForm()
+    return render(request, "cables/desk.html", context)
+
+
+@require_safe
+@unit_desk
+def cable_page(request, number: str):
+    principal = request.user
+    try:
+        entry = selectors.cable_entry(principal, number)
+        reading = selectors.read_cable(principal, number)
+    except NotFound:
+        raise Http404("no such page") from None
+    controls = selectors.read_controls(principal, selectors.controls(principal).filter(document=entry.document))
+    unit = principal.unit
+    context = {
+        "cable": entry,
+        "reading": reading,
+        "controls": controls,
+        "refusals": SHOW_REFUSALS,
+        "approval": _approval_form(entry)
+        if selectors.awaiting_approval(principal).filter(pk=entry.pk).exists()
+        else None,
+        "may_send": entry.state == Cable.State.APPROVED and entry.sender_id == unit.pk,
+        "may_acknowledge": entry.state == Cable.State.SENT and entry.action_post_id == unit.pk,
+        "report": ReportForm()
+        if any(c.status == c.Status.ACKNOWLEDGED and c.assignee_unit_id == unit.pk for c in controls)
+        else None,
+    }
+    return render(request, "cables/cable.html", context)
+
+
+@unit_desk
+@require_POST
+def draft(request):
+    if _at_post(request.user):
+        raise Http404("no such page")
+
+    def act(d):
+        return services.draft_cable(
+            request.user,
+            subject=d["subject"],
+            classification=classification(d["classification"]),
+            action_post=unit_by_code(d["action_post"]),
+            info_posts=[unit_by_code(code) for code in listed(d["info_posts"])],
+            addressee_line=d["addressee_line"],
+            precedence=d["precedence"],
+            parts=_parts(d),
+            point=decision_selectors.cited_point(request.user, d["point"]) if d["point"] else None,
+            report_requirement=d["report_requirement"],
+            report_days=d["report_days"],
+        )
+
+    return perform(
+        request,
+        DraftForm(request.POST),
+        act,
+        title="Draft a cable",
+        back=DESK,
+        done=lambda document: _cable_url(document.number),
+    )
+
+
+@unit_desk
+@require_POST
+def approve(request, number: str):
+    return perform(
+        request,
+        ApprovalForm(request.POST),
+        lambda d: services.approve_cable(
+            request.user, number, decision_selectors.cited_point(request.user, d["point"])
+        ),
+        title=f"Approve cable No {number}",
+        back=_cable_url(number),
+    )
+
+
+@unit_desk
+@require_POST
+def send(request, number: str):
+    return perform(
+        request,
+        forms.Form(request.POST),
+        lambda d: services.send_cable(request.user, number),
+        title=f"Send cable No {number}",
+        back=_cable_url(number),
+    )
+
+
+@unit_desk
+@require_POST
+def acknowledge(request, number: str):
+    """From the post's list (htmx) the cable's row comes back updated; else back to the cable."""
+    if not request.headers.get("HX-Request"):
+        return perform(
+            request,
+            forms.Form(request.POST),
+            lambda d: services.acknowledge_cable(request.user, number),
+            title=f"Acknowledge cable No {number}",
+            back=_cable_url(number),
+        )
+    error, status = None, 200
+    try:
+        services.acknowledge_cable(request.user, number)
+    except NotFound:
+        raise Http404("no such page") from None
+    except ServiceError as exc:
+        error, status = exc.message, 422 if isinstance(exc, InvalidInput) else 409
+    try:
+        cable = selectors.cable_entry(request.user, number)
+    except NotFound:
+        raise Http404("no such page") from None
+    return render(request, "cables/_post_cable.html", {"cable": cable, "error": error}, status=status)
+
+
+@unit_desk
+@require_POST
+def report(request, number: str):
+    return perform(
+        request,
+        ReportForm(request.POST),
+        lambda d: services.file_report(request.user, number, text=d["text"], title=d["title"]),
+        title=f"Report on cable No {number}",
+        back=_cable_url(number),
+    )

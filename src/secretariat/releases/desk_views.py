@@ -1,0 +1,60 @@
+"""The press desk: the announcements waiting in cables, each with its blanks, and their release.
+
+The waiting announcements are read through `read_templates` (an audited read of classified
+text); "Release" is one call to `releases.services.release`, refused with its message while the
+cable's control is not done. Once out, the text is public at /channels/<code>/<number>/.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from secretariat.accounts.models import Role
+from secretariat.accounts.views import desk
+from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.releases import selectors, services
+from secretariat.web.desks import refusal
+
+DESK = "/channels/press/"
+BLANK = "blank-"
+RELEASED_SHOWN = 20
+
+
+@require_safe
+@desk(Role.PRESS_OFFICER)
+def press_desk(request):
+    principal = request.user
+    context = {
+        "waiting": selectors.read_templates(principal, pending=True),
+        "released": selectors.releases().filter(reviewer=principal)[:RELEASED_SHOWN],
+        "blank": BLANK,
+    }
+    return render(request, "releases/desk/desk.html", context)
+
+
+@desk(Role.PRESS_OFFICER)
+@require_POST
+def release(request, template_id: int):
+    """From the desk (htmx) the announcement's card becomes the link to what went out; a
+    refusal shows in the card, which keeps its form."""
+    values = {key.removeprefix(BLANK): value for key, value in request.POST.items() if key.startswith(BLANK)}
+    htmx = bool(request.headers.get("HX-Request"))
+    try:
+        released = services.release(request.user, template_id, values)
+    except NotFound:
+        raise Http404("no such page") from None
+    except ServiceError as exc:
+        if not htmx:
+            return refusal(request, exc, title="Release an announcement", back=DESK)
+        response = render(
+            request,
+            "releases/desk/_refused.html",
+            {"message": exc.message},
+            status=422 if isinstance(exc, InvalidInput) else 409,
+        )
+        response["HX-Retarget"] = f"#template-{template_id}-error"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    if htmx:
+        return render(request, "releases/desk/_released.html", {"release": released})
+    return redirect(DESK)

@@ -1,5 +1,7 @@
 """The secretary's desk in the browser's terms: meetings, points, papers, signing, corrections, extracts."""
 
+import re
+
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -94,6 +96,8 @@ def test_record_a_meeting_and_a_point_attach_sign_correct_and_extract(client, de
     assert client.post("/secretary/P/48/attachments/", paper)["Location"] == "/secretary/P/48/"
     text = page(client.get("/secretary/P/48/"))
     assert "On the &lt;visit&gt; of the delegation" in text and "<visit>" not in text  # escaped, never raw
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids)), "each form on the page has its own field ids (labels point to their field)"
     assert "brezhnev, gromyko, unit:mfa" in text and "Attachment 1: Draft (SECRET, 2 pages)" in text
 
     assert client.post("/secretary/P/48/sign/")["Location"] == "/secretary/P/48/"

@@ -141,8 +141,8 @@ def meeting_page(request, prefix: str, number: int):
         "meeting": protocol.meeting,
         "points": points,
         "awaiting": awaiting,
-        "point_form": PointForm(),
-        "attachment_form": AttachmentForm(),
+        "point_form": PointForm(auto_id="point-%s"),
+        "attachment_form": AttachmentForm(auto_id="attach-%s"),
     }
     return render(request, "decisions/meeting.html", context)
 

@@ -9,6 +9,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from secretariat import clock
@@ -51,8 +53,16 @@ class Demo:
     steps: list[Step] = field(default_factory=list)
 
 
-def _password() -> str:
-    return secrets.token_urlsafe(12)
+def _password(username: str, **names) -> str:
+    """A random password the validators accept for this person: now and then a random string
+    looks too much like a name or an address ("secretariat"), and the account would be refused."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password, Principal(username=username, **names))
+        except ValidationError:
+            continue
+        return password
 
 
 class _Builder:
@@ -64,17 +74,10 @@ class _Builder:
         self.steps.append(Step(clock.now(), what))
 
     def person(self, admin, username, clearance, roles, *, first_name="", last_name="", unit=None, who="", sees=""):
-        password = _password()
+        names = {"first_name": first_name, "last_name": last_name, "email": f"{username}@secretariat.local"}
+        password = _password(username, **names)
         principal = accounts.add_principal(
-            admin,
-            username,
-            clearance=clearance,
-            roles=roles,
-            unit=unit,
-            first_name=first_name,
-            last_name=last_name,
-            email=f"{username}@secretariat.local",
-            password=password,
+            admin, username, clearance=clearance, roles=roles, unit=unit, password=password, **names
         )
         self.logins.append(Login(username, password, who, sees))
         return principal
@@ -88,7 +91,7 @@ def build() -> Demo:
     """
     b = _Builder()
     with clock.frozen(ref.SET_UP_AT):
-        password = _password()
+        password = _password("admin")
         admin = accounts.bootstrap_admin("admin", clearance=Level.TOP_SECRET, password=password)
         b.logins.append(Login("admin", password, "administrator of accounts", "accounts only; no classified content"))
         registry_unit = accounts.add_unit(admin, *ref.REGISTRY_UNIT)

@@ -179,8 +179,23 @@ def site(tmp_path):
     try:
         yield Site("postgresql", data_dir, urlunsplit(parts._replace(path="/" + name)))
     finally:
-        with psycopg.connect(PG_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(PG_URL, name)
+
+
+def _drop(url: str, name: str) -> None:
+    """Drop the test's database. FORCE ends the workers' leftover sessions, but not an autovacuum
+    worker that may be busy in it (the test role may not signal those): wait for it and retry."""
+    import psycopg
+
+    for attempt in range(40):
+        try:
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 def set_up(site: Site, documents: tuple[str, ...] = (), holders: bool = True) -> None:

@@ -205,8 +205,9 @@ def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
 
 @transaction.atomic
 def enrol_totp(principal: Principal) -> TOTPDevice:
-    """An unconfirmed authenticator for the principal's second factor (replacing an unconfirmed one)."""
-    TOTPDevice.objects.filter(user=principal, confirmed=False).delete()
+    """The principal's authenticator awaiting confirmation: the one shown before, else a new one."""
+    if pending := TOTPDevice.objects.filter(user=principal, confirmed=False).first():
+        return pending
     device = TOTPDevice.objects.create(user=principal, name="authenticator", confirmed=False)
     record(principal, "principal.totp_enrolment_started", principal, {"device": device.pk})
     return device

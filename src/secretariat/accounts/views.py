@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services
 from secretariat.classification import Level
@@ -81,7 +80,7 @@ def second_factor(request):
                 return redirect(_next(request))
             error = "That code is not right. Codes change every 30 seconds."
         return render(request, "accounts/second_factor.html", {"error": error, "next": _next(request)})
-    device = TOTPDevice.objects.filter(user=principal, confirmed=False).first() or services.enrol_totp(principal)
+    device = services.enrol_totp(principal)
     if request.method == "POST":
         if services.confirm_totp(principal, device, request.POST.get("token", "").strip()):
             otp_login(request, device)

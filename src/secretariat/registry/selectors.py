@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal
+from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Control
 from secretariat.classification import Level
@@ -193,8 +194,6 @@ def still_missing(case: CaseFile) -> list[str]:
 def document_history(principal, document: Document, limit: int = 10) -> list:
     """The latest audit events about a document and its copies that the principal may see
     (which ones is the access rule's to say: events go through `restrict` like any row)."""
-    from secretariat.audit.models import AuditEvent
-
     copy_keys = [str(pk) for pk in copies(principal, document.number).values_list("pk", flat=True)]
     about = Q(object_type="registry.document", object_id=str(document.pk)) | Q(
         object_type="registry.copy", object_id__in=copy_keys

@@ -2,7 +2,7 @@
 
 Each role keeps a tab (its own cookies) for the whole walk, so each logs in once: no second code in one
 window to wait for. Every desk page shown is screenshotted by `Tab`; each step asserts what the page shows.
-The draft form offers no announcement to prepare, so the press desk is only looked at, not released from.
+The cable's drafter prepares the announcement in the draft; TASS releases it once the report is in.
 """
 
 import re
@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 REPORT_DUE = "Wire when you have done it."
+ANNOUNCEMENT = "On {{date}} the USSR Ambassador saw the Secretary of State."
 ROLES = ["secretary", "registrar", "brezhnev", "gromyko", "dobrynin", "tass", "auditor"]
 
 
@@ -111,6 +112,17 @@ def test_a_new_decision_goes_from_the_secretary_through_registry_members_and_cab
     expect(register.get_by_role("row", name=re.compile("^Carries out "))).to_contain_text("point 1 of protocol No 48")
     gromyko.snap()
 
+    # In the draft, so that the approval covers it, he prepares the announcement TASS will carry.
+    announcements = gromyko.page.get_by_role("region", name="Announcements")
+    announcements.get_by_label("Channel").select_option("tass")
+    announcements.get_by_label("Title").fill("On the Ambassador's visit")
+    announcements.get_by_label("Text").fill(ANNOUNCEMENT)
+    announcements.get_by_role("button", name="Prepare the announcement").click()
+    expect(gromyko.page).to_have_url(f"{demo.url}/cable-desk/{cable}/")
+    expect(announcements).to_contain_text(ANNOUNCEMENT)
+    expect(announcements).to_contain_text("after the control is done")
+    gromyko.snap()
+
     # The secretary approves it from the protocol's page.
     secretary.visit("/secretary/P/48/")
     awaiting = secretary.page.get_by_role("region", name="Cables on these decisions awaiting your approval")
@@ -153,10 +165,22 @@ def test_a_new_decision_goes_from_the_secretary_through_registry_members_and_cab
     expect(dobrynin.page.get_by_role("region", name="File the report")).to_have_count(0)
     dobrynin.snap()
 
-    # The press desk: no announcement waits, since the draft form prepares none.
+    # TASS fills the date and releases the announcement; it is public at once.
     tass.log_in("tass")
     tass.visit("/channels/press/")
-    expect(tass.page.locator("main")).to_contain_text("No announcement is waiting.")
+    card = tass.page.get_by_role("region", name="On the Ambassador's visit")
+    expect(card).to_contain_text(f"prepared in cable No {cable} by gromyko")
+    card.get_by_label("date").fill("March 4")
+    tass.snap()
+    card.get_by_role("button", name="Release").click()
+    released = tass.page.get_by_role("link", name=re.compile(r"^The public page of No TASS-\d+$"))
+    expect(released).to_be_visible()
+    released.click()
+    expect(tass.page.locator("main")).to_contain_text(ANNOUNCEMENT.replace("{{date}}", "March 4"))
+    expect(tass.page.locator("main")).not_to_contain_text("{{")
+    tass.snap()
+    tass.visit("/channels/tass/")
+    expect(tass.page.locator("main")).to_contain_text("On the Ambassador's visit")
 
     # The auditor verifies the log that recorded all of it.
     auditor.log_in("auditor")

@@ -6,6 +6,7 @@ from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.cables.models import Cable, Control
 from secretariat.decisions.models import Meeting
+from secretariat.releases.models import Release, ReleaseTemplate
 from tests.web.test_secretary_desk import demo, events, page, sign_in  # noqa: F401 (demo is a fixture)
 
 FIRST = "Meet the Secretary of State & say <this>."
@@ -137,3 +138,43 @@ def test_refusals_show_in_the_page_and_change_nothing(client, demo):  # noqa: F8
     assert "<html" not in fragment and 'role="alert"' in fragment and "only a sent cable is acknowledged" in fragment
     assert "has no open control on No TEL-1" in page(client.post("/cable-desk/TEL-1/report/", {"text": "Again."}), 409)
     assert events() == head
+
+
+def test_the_drafter_prepares_the_announcement_in_the_draft_and_the_press_desk_releases_it_after_the_report(
+    client,
+    demo,  # noqa: F811
+):
+    decide(client)
+    number = draft(client)
+    form = page(client.get(f"/cable-desk/{number}/"))
+    assert "Prepare the announcement" in form and 'value="tass"' in form
+
+    bad = {"channel": "tass", "title": "Statement", "text": "On {{Date}} nothing."}
+    assert "blanks are written {{name}}" in page(client.post(f"/cable-desk/{number}/announce/", bad), 422)
+    assert not ReleaseTemplate.objects.filter(cable__number=number).exists()
+    announcement = {"channel": "tass", "title": "On the visit", "text": "On {{date}} the Ambassador saw Vance."}
+    assert client.post(f"/cable-desk/{number}/announce/", announcement)["Location"] == f"/cable-desk/{number}/"
+    text = page(client.get(f"/cable-desk/{number}/"))
+    assert "On {{date}} the Ambassador saw Vance." in text and "after the control is done" in text
+
+    sign_in(client, "dobrynin")  # the post sees nothing of a draft
+    assert "Not found" in page(client.post(f"/cable-desk/{number}/announce/", announcement), 404)
+
+    sign_in(client, "secretary")
+    client.post("/secretary/P/48/approvals/", {"cable": number, "point": "P/48/1"})
+    sign_in(client, "gromyko")
+    assert "Prepare the announcement" not in page(client.get(f"/cable-desk/{number}/"))
+    refused = page(client.post(f"/cable-desk/{number}/announce/", announcement), 409)
+    assert "approval covered only the announcements prepared in the draft" in refused
+    assert ReleaseTemplate.objects.filter(cable__number=number).count() == 1
+    client.post(f"/cable-desk/{number}/send/")
+
+    sign_in(client, "dobrynin")
+    client.post(f"/cable-desk/{number}/acknowledge/")
+    client.post(f"/cable-desk/{number}/report/", {"title": "", "text": "Done on 4 March."})
+    sign_in(client, "tass")
+    template = ReleaseTemplate.objects.get(cable__number=number)
+    assert "On {{date}} the Ambassador saw Vance." in page(client.get("/channels/press/"))
+    assert client.post(f"/channels/press/{template.pk}/release/", {"blank-date": "March 4"}).status_code == 302
+    released = Release.objects.get(template=template)
+    assert "On March 4 the Ambassador saw Vance." in page(client.get(f"/channels/tass/{released.document.number}/"))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<cable:number>/approve/", views.approve, name="approve"),
     path("<cable:number>/send/", views.send, name="send"),
     path("<cable:number>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<cable:number>/announce/", views.announce, name="announce"),
     path("<cable:number>/report/", views.report, name="report"),
     path("<cable:number>/", views.cable_page, name="cable"),
 ]

@@ -22,6 +22,8 @@ from secretariat.cables.services import Part
 from secretariat.commands import listed
 from secretariat.decisions import selectors as decision_selectors
 from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.releases import selectors as release_selectors
+from secretariat.releases import services as release_services
 from secretariat.web.desks import CLASSIFICATION_HELP, classification, perform
 
 DESK = "/cable-desk/"
@@ -78,6 +80,15 @@ class ApprovalForm(forms.Form):
     point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
 
 
+class AnnouncementForm(forms.Form):
+    channel = forms.ModelChoiceField(queryset=release_selectors.channels(), to_field_name="code", empty_label=None)
+    title = forms.CharField()
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="what the channel will publish; write a blank the press desk fills as {{name}}, e.g. {{date}}",
+    )
+
+
 class ReportForm(forms.Form):
     title = forms.CharField(required=False, help_text="default: Report on No …")
     text = forms.CharField(label="Report", widget=forms.Textarea(attrs={"rows": 6}))
@@ -130,8 +141,11 @@ def cable_page(request, number: str):
         raise Http404("no such page") from None
     controls = selectors.read_controls(principal, selectors.controls(principal).filter(document=entry.document))
     unit = principal.unit
+    drafting = entry.state == Cable.State.DRAFTED and entry.drafted_by_id == principal.pk and not entry.in_reply_to_id
     context = {
         "cable": entry,
+        "announcements": release_selectors.read_templates(principal, cable=entry.document),
+        "announce": AnnouncementForm() if drafting else None,
         "reading": reading,
         "controls": controls,
         "refusals": SHOW_REFUSALS,
@@ -228,6 +242,21 @@ def acknowledge(request, number: str):
     except NotFound:
         raise Http404("no such page") from None
     return render(request, "cables/_post_cable.html", {"cable": cable, "error": error}, status=status)
+
+
+@unit_desk
+@require_POST
+def announce(request, number: str):
+    """The drafter prepares the announcement the cable carries; approval will cover it."""
+    return perform(
+        request,
+        AnnouncementForm(request.POST),
+        lambda d: release_services.prepare_release(
+            request.user, number, channel=d["channel"], title=d["title"], text=d["text"]
+        ),
+        title=f"Prepare an announcement in cable No {number}",
+        back=_cable_url(number),
+    )
 
 
 @unit_desk

@@ -35,9 +35,13 @@ def released(number: str) -> Release:
 
 
 @transaction.atomic
-def read_templates(principal, *, pending: bool = False) -> list[ReleaseTemplate]:
-    """The announcements with their text: reading a classified one is an audit event on its cable."""
-    rows = list(templates(principal, pending=pending).prefetch_related("compartments"))
+def read_templates(principal, *, pending: bool = False, cable=None) -> list[ReleaseTemplate]:
+    """The announcements with their text (those one cable carries, given its document): reading a
+    classified one is an audit event on its cable."""
+    queryset = templates(principal, pending=pending)
+    if cable is not None:
+        queryset = queryset.filter(cable=cable)
+    rows = list(queryset.prefetch_related("compartments"))
     for template in rows:
         if is_classified(template):
             record(principal, "release.template_read", template.cable, {"template": template.pk})

@@ -195,7 +195,10 @@ def test_a_forged_or_altered_mark_is_refused(demo):
         assert caught.value.message == f"no copy in the register carries the trace mark {forged}"
     with pytest.raises(InvalidInput, match="no trace mark found"):
         trace.trace(registrar, "No P46/X Copy No. 5 of 9")
+    assert not AuditEvent.objects.filter(action="copy.traced").exists()
     assert trace.trace(registrar, f"x {good} y {good}") == [copy]
+    (event,) = AuditEvent.objects.filter(action="copy.traced")
+    assert (event.actor_id, event.data) == (registrar.pk, {"copy": 5, "holder": copy.holder.username})
 
 
 def test_tracing_is_for_registry_staff_and_only_what_they_may_register(demo):

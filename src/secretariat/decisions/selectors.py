@@ -86,6 +86,12 @@ def read_protocol(principal, body: Body, number: int) -> ProtocolReading:
     return ProtocolReading(found, shown)
 
 
+def extract_numbers(principal, point: Point) -> list[str]:
+    """The registration numbers of the extracts made of a point, those the principal may read."""
+    documents = restrict(Document.objects.filter(extract__point=point), principal, Action.VIEW)
+    return list(documents.order_by("registered_at", "id").values_list("number", flat=True))
+
+
 def cited_point(principal, reference: str):
     """'P/46/X' (body name or prefix / meeting / point): the point, if the principal knows its decision."""
     body, _, rest = reference.strip().partition("/")

@@ -118,7 +118,7 @@ def meeting_page(request, prefix: str, number: int):
                 "point": point,
                 "version": version,
                 "attachments": attachments,
-                "extracts": [e.document.number for e in point.extracts.select_related("document")],
+                "extracts": selectors.extract_numbers(principal, point),
                 "correction": CorrectionForm(
                     initial={"identifier": point.identifier, "title": version.title, "decision": version.decision},
                     auto_id=f"correct-{key}",

@@ -12,9 +12,11 @@ import hmac
 import re
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from secretariat.accounts.models import Role
+from secretariat.audit.services import record
 from secretariat.errors import InvalidInput, NotFound, Refused
 from secretariat.registry.models import Copy
 from secretariat.registry.selectors import copies
@@ -50,11 +52,14 @@ def marks_in(text: str) -> list[Mark]:
     return list(dict.fromkeys(found))
 
 
+@transaction.atomic
 def trace(principal, text: str) -> list[Copy]:
     """The copies whose marks are in `text` (a PDF's page text), for registry staff.
 
     Only copies the principal may see in the register are found; an unknown, forged or
-    altered mark, and one of a copy the principal may not see, get the same NotFound.
+    altered mark, and one of a copy the principal may not see, get the same NotFound. Each
+    copy found is an audit event (who traced which copy): naming the holder of a leaked page
+    is a consequential act. A refused trace records nothing.
     """
     if not (principal.has_role(Role.REGISTRAR) or principal.has_role(Role.AUDITOR)):
         raise Refused(f"{principal.username} may not trace copies: that is for registrars and auditors")
@@ -67,4 +72,6 @@ def trace(principal, text: str) -> list[Copy]:
         if copy is None or not hmac.compare_digest(code(copy), m.code):
             raise NotFound(f"no copy in the register carries the trace mark {m}")
         traced.append(copy)
+    for copy in traced:
+        record(principal, "copy.traced", copy.document, {"copy": copy.number, "holder": copy.holder.username})
     return traced

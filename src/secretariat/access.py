@@ -21,8 +21,8 @@ The other models follow from that:
   - Copy: as its document; for REGISTER its holder too.
   - DistributionEntry: who may REGISTER the document, whatever the action.
   - Cable: as its document. CablePart: whoever may VIEW the cable; a guidance part only to
-    its drafter, its approver, the approver its point names, the secretary of its body and
-    the members of its action post, unless the cable is public.
+    its drafter, its approver, the approver its point names, the secretary of its body, the
+    members of its action post and archivists once its case is closed, unless the cable is public.
   - Meeting: members and the secretary of the body, and registrars.
   - Point: VIEW to members and the secretary of the body, and to the approver it names,
     cleared for it; REGISTER also to registrars cleared for it. PointAttachment: VIEW of its point, and cleared for it.
@@ -34,10 +34,18 @@ The other models follow from that:
   - ReleaseTemplate: whoever may VIEW its cable, and the channel's editors cleared for it;
     it is content, so registering the cable is not enough. Release: everyone.
   - CaseFile: registrars who may REGISTER every document in it.
+    Archivists see closed case files whose every paper they may read, and read those papers:
+    the archive's custody is their need to know.
+  - Archive Item (and its Annotations): published items to anyone, no login; the rest to
+    archivists cleared for the item's present classification. ArchiveUnit: archivists all;
+    anyone else the units above a published item. Review and Redaction: archivists cleared
+    for the item, never anyone else (a redaction's span would show what it hides). Transfer:
+    as its case file.
   - ApiToken: its holder, and admins (to revoke it); the secret itself is never stored.
   - AuditEvent (register metadata too): an event about a document or a copy to whoever may
     REGISTER the document, about a control to whoever may see the control. Auditors also see
-    the events about accounts, units, compartments, bodies, channels and API tokens; those about papers
+    the events about accounts, units, compartments, bodies, channels, API tokens, repositories and
+    archive units; those about papers and archive items
     they are cleared for; and those about meetings, releases and case files when cleared for
     every paper such an event may name (the points and their attachments, the release's
     cable, the case's documents). Events of any other kind are shown to nobody until a rule
@@ -56,10 +64,11 @@ from django.db.models.functions import Cast
 
 from secretariat.accounts.models import Compartment, Role
 from secretariat.api.models import ApiToken
+from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Review, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
-from secretariat.registry.models import Attachment, CaseFile, Copy, DistributionEntry, Document
+from secretariat.registry.models import Attachment, CaseEntry, CaseFile, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
 # Object types of events that name no paper: accounts, organisation and the log itself ("").
@@ -71,6 +80,8 @@ AUDITED_ADMINISTRATION = [
     "decisions.body",
     "releases.channel",
     "api.apitoken",
+    "archive.repository",
+    "archive.archiveunit",
 ]
 
 
@@ -94,7 +105,8 @@ def clearance_q(principal, prefix: str = "", model: type[Model] = Document) -> Q
 
 def need_to_know_q(principal, prefix: str = "") -> Q:
     """Documents the principal needs to know: an outstanding copy, the distribution (by name,
-    unit or post), the originator or named approver of a cable, or the secretary of the body whose paper it is."""
+    unit or post), the originator or named approver of a cable, the secretary of the body whose paper it is, or
+    an archivist, for the papers of closed case files (the archive's custody: appraisal and transfer)."""
     held = Copy.objects.filter(holder=principal, status=Copy.Status.ISSUED).values("document_id")
     addressed = Q(principal=principal)
     if principal.unit_id is not None:
@@ -103,12 +115,16 @@ def need_to_know_q(principal, prefix: str = "") -> Q:
     originated = Cable.objects.filter(
         Q(drafted_by=principal) | Q(approved_by=principal) | Q(point__approver=principal)
     ).values("document_id")
-    return (
+    q = (
         Q(**{f"{prefix}pk__in": held})
         | Q(**{f"{prefix}pk__in": listed})
         | Q(**{f"{prefix}pk__in": originated})
         | Q(**{f"{prefix}body__in": Body.objects.filter(secretary=principal).values("pk")})
     )
+    if principal.has_role(Role.ARCHIVIST):
+        closed = CaseEntry.objects.filter(case__closed_at__isnull=False).values("document_id")
+        q |= Q(**{f"{prefix}pk__in": closed})
+    return q
 
 
 def document_q(principal, action: Action, prefix: str = "") -> Q:
@@ -158,7 +174,8 @@ def point_q(principal, action: Action, prefix: str = "") -> Q:
 def cable_part_q(principal) -> Q:
     """Parts of cables the principal may read; guidance only for the action post, the
     originators and whoever is to approve it (the point's named approver, else the body's
-    secretary: they approve the whole text), unless the cable is public (published whole)."""
+    secretary: they approve the whole text), and archivists once its case is closed, unless the
+    cable is public (published whole)."""
     readable = document_q(principal, Action.VIEW, "cable__document__")
     for_anyone = Q(guidance=False) | Q(cable__document__is_public=True)
     if not _is_active(principal):
@@ -171,6 +188,10 @@ def cable_part_q(principal) -> Q:
     )
     if principal.unit_id is not None:
         for_recipient |= Q(cable__action_post_id=principal.unit_id)
+    if principal.has_role(Role.ARCHIVIST):  # the archive keeps the whole cable
+        for_recipient |= Q(
+            cable__document__in=CaseEntry.objects.filter(case__closed_at__isnull=False).values("document_id")
+        )
     return readable & (for_anyone | for_recipient)
 
 
@@ -196,12 +217,49 @@ def release_template_q(principal) -> Q:
     return readers | (clearance_q(principal, model=ReleaseTemplate) & Q(channel__in=editing))
 
 
-def case_file_q(principal) -> Q:
-    """Registry staff see case files whose every paper they may register."""
-    if not _is_active(principal) or not principal.has_role(Role.REGISTRAR):
+def case_file_q(principal, prefix: str = "") -> Q:
+    """Registry staff see case files whose every paper they may register; archivists, closed
+    case files whose every paper they may read (to transfer them whole)."""
+    if not _is_active(principal):
         return Q(pk__in=[])
-    hidden = Document.objects.exclude(document_q(principal, Action.REGISTER))
-    return ~Q(pk__in=CaseFile.objects.filter(documents__in=hidden).values("pk"))
+    q = Q(pk__in=[])
+    if principal.has_role(Role.REGISTRAR):
+        hidden = Document.objects.exclude(document_q(principal, Action.REGISTER))
+        q |= ~Q(**{f"{prefix}pk__in": CaseFile.objects.filter(documents__in=hidden).values("pk")})
+    if principal.has_role(Role.ARCHIVIST):
+        unreadable = Document.objects.exclude(document_q(principal, Action.VIEW))
+        q |= Q(**{f"{prefix}closed_at__isnull": False}) & ~Q(
+            **{f"{prefix}pk__in": CaseFile.objects.filter(documents__in=unreadable).values("pk")}
+        )
+    return q
+
+
+def item_q(principal, prefix: str = "") -> Q:
+    """Archive items: published ones to anyone; the rest to archivists cleared for them."""
+    published = Q(**{f"{prefix}published_at__isnull": False})
+    if not _is_active(principal) or not principal.has_role(Role.ARCHIVIST):
+        return published
+    return published | clearance_q(principal, prefix, Item)
+
+
+def archive_unit_q(principal) -> Q:
+    """Archivists see every unit of description; anyone else the units above a published item."""
+    if _is_active(principal) and principal.has_role(Role.ARCHIVIST):
+        return Q()
+    published = Item.objects.filter(published_at__isnull=False)
+    return (
+        Q(pk__in=published.values("unit_id"))
+        | Q(pk__in=published.values("unit__parent_id"))
+        | Q(pk__in=published.values("unit__parent__parent_id"))
+    )
+
+
+def archival_work_q(principal, prefix: str) -> Q:
+    """Reviews and redactions are the archivists' work: only archivists cleared for the item see
+    them, even after publication (a redaction's span would show what it hides)."""
+    if not _is_active(principal) or not principal.has_role(Role.ARCHIVIST):
+        return Q(pk__in=[])
+    return clearance_q(principal, prefix, Item)
 
 
 def api_token_q(principal) -> Q:
@@ -238,6 +296,7 @@ def audit_event_q(principal) -> Q:
         return Q(pk__in=[])
     about_document, about_copy = Q(object_type="registry.document"), Q(object_type="registry.copy")
     about_control = Q(object_type="cables.control")
+    about_item = Q(object_type="archive.item")
     visible = (
         (about_document & Q(object_id__in=_keys(Document.objects.filter(document_q(principal, Action.REGISTER)))))
         | (
@@ -245,6 +304,7 @@ def audit_event_q(principal) -> Q:
             & Q(object_id__in=_keys(Copy.objects.filter(document_q(principal, Action.REGISTER, "document__"))))
         )
         | (about_control & Q(object_id__in=_keys(Control.objects.filter(control_q(principal, Action.REGISTER)))))
+        | (about_item & Q(object_id__in=_keys(Item.objects.filter(archival_work_q(principal, "")))))
     )
     if principal.has_role(Role.AUDITOR):
         visible |= (
@@ -253,6 +313,7 @@ def audit_event_q(principal) -> Q:
             | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))
             | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(clearance_q(principal, "document__")))))
             | (about_control & Q(object_id__in=_keys(Control.objects.filter(clearance_q(principal, "document__")))))
+            | (about_item & Q(object_id__in=_keys(Item.objects.filter(clearance_q(principal, model=Item)))))
         )
     return visible
 
@@ -296,6 +357,18 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
         return queryset
     if model is CaseFile:
         return queryset.filter(case_file_q(principal))
+    if model is Item:
+        return queryset.filter(item_q(principal))
+    if model is Annotation:
+        return queryset.filter(item_q(principal, "item__"))
+    if model is ArchiveUnit:
+        return queryset.filter(archive_unit_q(principal))
+    if model is Review:
+        return queryset.filter(archival_work_q(principal, "item__"))
+    if model is Redaction:
+        return queryset.filter(archival_work_q(principal, "review__item__"))
+    if model is Transfer:
+        return queryset.filter(case_file_q(principal, "case__"))
     if model is ApiToken:
         return queryset.filter(api_token_q(principal))
     if model is AuditEvent:

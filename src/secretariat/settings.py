@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "secretariat.registry",
     "secretariat.cables",
     "secretariat.releases",
+    "secretariat.archive",
     "secretariat.render",
     "secretariat.api",
     "secretariat.web",

@@ -11,6 +11,7 @@ from django.urls import URLResolver, get_resolver
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.demo import reference as ref
@@ -72,8 +73,12 @@ def _client(username: str | None) -> Client:
 
 @pytest.fixture
 def demo(db, settings):
+    """The reference case, and a TOP SECRET principal with no duty at all (the demo's archivist
+    has one: the archive's custody of closed cases)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
+    built = build()
+    accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
+    return built
 
 
 def _responses(client, samples):
@@ -98,9 +103,9 @@ def _samples() -> dict[str, list[str]]:
     }
 
 
-@pytest.mark.parametrize("who", [None, "visitor", "archivist", "tass"])
+@pytest.mark.parametrize("who", [None, "visitor", "bystander", "tass"])
 def test_no_route_gives_classified_content_to_someone_without_need_to_know(demo, who):
-    """anonymous; an uncleared visitor; a TOP SECRET archivist with no duty; a SECRET editor
+    """anonymous; an uncleared visitor; a TOP SECRET principal with no duty; a SECRET editor
     who may read the announcement but neither the cable nor the extract. POSTs change nothing."""
     client = _client(who)
     head = AuditHead.objects.get(pk=1).size

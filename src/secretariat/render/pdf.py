@@ -1,4 +1,5 @@
-"""A document as a PDF, through Typst: the layout of page.py, dressed with a copy's markings.
+"""A document as a PDF, through Typst: the layout of page.py, dressed with a copy's markings;
+and a closed case file as one PDF/A-2b for the archive.
 
 Every page carries the classification banner at the top and bottom, the registration number,
 "Copy No. k of N", the holder and the due date, the return instruction along the left-hand
@@ -6,21 +7,29 @@ margin, "Page x of y" and the copy's trace mark. The data goes to the template a
 input, never into its markup, so a title with Typst syntax in it prints as written. The same
 copy gives the same bytes: the PDF's date is the copy's issue time (else the text's), and
 only the fonts built into Typst are used.
+
+The case file's PDF/A (ISO 19005-2, level b: fonts embedded, no external dependencies, XMP
+metadata) is what the archive keeps beside the texts in a transfer's bag; Typst checks the
+conformance itself and refuses to write a file that breaks it.
 """
 
+import functools
 import json
 from pathlib import Path
 
 import typst
 
 from secretariat.cables.selectors import CableReading
-from secretariat.classification import Classification, Level
-from secretariat.registry.models import Copy
+from secretariat.classification import UNCLASSIFIED, Classification, Level
+from secretariat.registry.models import CaseFile, Copy
 from secretariat.registry.selectors import Reading
-from secretariat.render.page import Page, day, page
+from secretariat.render.page import Page, day, marking, page
 from secretariat.render.trace import mark
 
-TEMPLATE = Path(__file__).parent / "templates" / "render" / "copy.typ"
+TEMPLATES = Path(__file__).parent / "templates" / "render"
+TEMPLATE = TEMPLATES / "copy.typ"
+CASE_TEMPLATE = TEMPLATES / "case.typ"
+PDF_A = "a-2b"
 
 # The conventional banner colours (as in document.html); black on orange reads better than white.
 COLOURS = {
@@ -44,6 +53,50 @@ def render_pdf(reading: Reading | CableReading, copy: Copy | None = None) -> byt
         ignore_system_fonts=True,
         timestamp=int(created.timestamp()),
     )
+
+
+def render_case_pdf(case: CaseFile, readings: list[Reading | CableReading]) -> bytes:
+    """A closed case's papers, as their reader sees them, in one PDF/A: a cover listing them
+    (number, title, marking, pages), then each paper under its own banner. Same case, same bytes."""
+    layouts = [page(reading) for reading in readings]
+    highest = functools.reduce(Classification.join, (layout.classification for layout in layouts), UNCLASSIFIED)
+    colour, ink = COLOURS[highest.level]
+    cover = {
+        "banner": str(highest),
+        "colour": colour,
+        "ink": ink,
+        "number": f"Case {case.number}",
+        "copy": None,
+        "margin": "",
+        "mark": "",
+        "title": f"Case file {case.number}: {case.title}",
+        "subtitle": f"Opened {day(case.opened_at)}, closed {day(case.closed_at)}; {len(layouts)} papers",
+        "papers": [
+            {
+                "number": f"No {layout.number}",
+                "title": layout.title,
+                "marking": marking(layout.classification),
+                "pages": reading_pages(reading),
+            }
+            for layout, reading in zip(layouts, readings, strict=True)
+        ],
+        "notes": [
+            "The papers follow in the order of the case file, each as registered, with the attachments it carries.",
+        ],
+    }
+    return typst.compile(
+        str(CASE_TEMPLATE),
+        sys_inputs={"data": json.dumps({"cover": cover, "documents": [_inputs(layout, None) for layout in layouts]})},
+        ignore_system_fonts=True,
+        timestamp=int(case.closed_at.timestamp()),
+        pdf_standards=PDF_A,
+    )
+
+
+def reading_pages(reading: Reading | CableReading) -> int:
+    """The pages the register records for a paper and the attachments the reader sees."""
+    plain = reading.reading if isinstance(reading, CableReading) else reading
+    return plain.document.page_count + sum(attachment.page_count for attachment in plain.attachments)
 
 
 def _inputs(layout: Page, copy: Copy | None) -> dict:

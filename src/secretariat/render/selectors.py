@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from secretariat.cables.selectors import CableReading, cables, read_cable
-from secretariat.errors import NotFound
-from secretariat.registry.models import Copy
-from secretariat.registry.selectors import Reading, copies, read_document
+from secretariat.errors import NotFound, Refused
+from secretariat.registry.models import CaseFile, Copy
+from secretariat.registry.selectors import Reading, case_file, copies, read_document
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,14 @@ def read_for_rendering(principal, number: str, copy_number: int | None = None) -
     if copy is None:
         raise no_copy(number, copy_number)
     return Rendering(reading, copy)
+
+
+@transaction.atomic
+def read_case_for_rendering(principal, number: str) -> tuple[CaseFile, list[Reading | CableReading]]:
+    """A closed case file and its papers, each read as `read_for_rendering` reads it (audited);
+    NotFound unless the principal may see the case and read every paper in it (archivists)."""
+    case = case_file(principal, number)
+    if not case.is_closed:
+        raise Refused(f"case {number} is open: the archive receives closed case files whole")
+    readings = [read_for_rendering(principal, entry.document.number).reading for entry in case.entries.all()]
+    return case, readings

@@ -1,0 +1,53 @@
+"""The whole-case PDF/A for the archive (issue 4, point 4): a closed case's papers in one file."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.audit.models import AuditEvent
+from secretariat.errors import NotFound
+from secretariat.render.pdf import render_case_pdf
+from secretariat.render.selectors import read_case_for_rendering
+from tests.render.test_pdf import demo  # noqa: F401 (a fixture)
+
+
+def case_pdf(username: str, number: str = "CASE-1") -> bytes:
+    return render_case_pdf(*read_case_for_rendering(principal_by_username(username), number))
+
+
+def test_the_closed_reference_case_is_one_pdf_a_with_every_paper_and_the_guidance(demo):  # noqa: F811
+    reads = AuditEvent.objects.filter(action="document.read").count()
+    data = case_pdf("archivist")
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    # PDF/A-2b, as Typst declares it in the XMP metadata after checking conformance on export.
+    assert b"<pdfaid:part>2</pdfaid:part>" in data and b"<pdfaid:conformance>B</pdfaid:conformance>" in data
+    for number in ("P46/X", "TEL-1", "WASHINGTON-1", "TASS-1"):
+        assert f"No {number}" in text
+    assert "Case file CASE-1" in text
+    assert "you could name the First secretary Pressel" in text  # the guidance: the archive keeps the whole cable
+    assert "Page 1 of" in text and f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    assert AuditEvent.objects.filter(action="document.read").count() > reads  # each classified paper read, audited
+    assert case_pdf("archivist") == data  # deterministic
+
+
+def test_only_an_archivist_cleared_for_every_paper_gets_a_closed_case(demo):  # noqa: F811
+    for username in ("gromyko", "registrar", "visitor", "auditor"):
+        with pytest.raises(NotFound):
+            case_pdf(username)
+    with pytest.raises(NotFound):
+        case_pdf("archivist", "CASE-404")
+    with pytest.raises(NotFound):  # CASE-2 is open: archivists do not see open cases at all
+        case_pdf("archivist", "CASE-2")
+
+
+def test_the_render_command_writes_the_case_pdf(demo, tmp_path, capsys):  # noqa: F811
+    out = tmp_path / "case-1.pdf"
+    call_command("render", "CASE-1", "--case", "--format", "pdf", "--output", str(out), "--as", "archivist")
+    assert out.read_bytes() == case_pdf("archivist")
+    with pytest.raises(SystemExit) as exit_:
+        call_command("render", "CASE-1", "--case", "--as", "archivist")
+    assert exit_.value.code == 2 and "--case renders a whole case file" in capsys.readouterr().err

@@ -13,6 +13,13 @@ MOSCOW = dt.timezone(dt.timedelta(hours=3))
 ISSUE_DAY = dt.datetime(1977, 2, 18, 11, 0, tzinfo=MOSCOW)
 
 
+@pytest.fixture(autouse=True)
+def archive_dir(settings, tmp_path):
+    """Each test's transfers write their bags apart (a rolled-back test leaves no bag in another's way)."""
+    settings.SECRETARIAT_ARCHIVE_DIR = tmp_path / "archive"
+    return settings.SECRETARIAT_ARCHIVE_DIR
+
+
 @pytest.fixture
 def at():
     """Stand the clock at a given instant: `with at(when): ...`."""

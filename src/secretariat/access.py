@@ -36,8 +36,10 @@ The other models follow from that:
   - CaseFile: registrars who may REGISTER every document in it.
     Archivists see closed case files whose every paper they may read, and read those papers:
     the archive's custody is their need to know.
-  - Archive Item (and its Annotations): published items to anyone, no login; the rest to
-    archivists cleared for the item's present classification. ArchiveUnit: archivists all;
+  - Archive Item: VIEW (the text as the archive holds it, withheld spans included) to
+    archivists cleared for its present classification; REGISTER also to anyone once it is
+    published (its public text is built with the redactions blanked, never read from the
+    row). Annotation: as the item's REGISTER (published with it). ArchiveUnit: archivists all;
     anyone else the units above a published item. Review and Redaction: archivists cleared
     for the item, never anyone else (a redaction's span would show what it hides). Transfer:
     as its case file.
@@ -234,12 +236,15 @@ def case_file_q(principal, prefix: str = "") -> Q:
     return q
 
 
-def item_q(principal, prefix: str = "") -> Q:
-    """Archive items: published ones to anyone; the rest to archivists cleared for them."""
-    published = Q(**{f"{prefix}published_at__isnull": False})
-    if not _is_active(principal) or not principal.has_role(Role.ARCHIVIST):
-        return published
-    return published | clearance_q(principal, prefix, Item)
+def item_q(principal, action: Action, prefix: str = "") -> Q:
+    """Archive items. VIEW is the item as the archive holds it, withheld spans included: only
+    archivists cleared for it. REGISTER (the row: reference, title, dates, marking) is also
+    public once the item is published; its public text is built by archive.selectors, with
+    every redaction blanked, never read from the row."""
+    archival = archival_work_q(principal, prefix)
+    if action is Action.VIEW:
+        return archival
+    return Q(**{f"{prefix}published_at__isnull": False}) | archival
 
 
 def archive_unit_q(principal) -> Q:
@@ -358,9 +363,9 @@ def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
     if model is CaseFile:
         return queryset.filter(case_file_q(principal))
     if model is Item:
-        return queryset.filter(item_q(principal))
-    if model is Annotation:
-        return queryset.filter(item_q(principal, "item__"))
+        return queryset.filter(item_q(principal, action))
+    if model is Annotation:  # annotations are published with their item, as they are
+        return queryset.filter(item_q(principal, Action.REGISTER, "item__"))
     if model is ArchiveUnit:
         return queryset.filter(archive_unit_q(principal))
     if model is Review:

@@ -12,6 +12,7 @@ SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (te
 SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
 SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
 SECRETARIAT_EMAIL_BACKEND Django email backend for overdue notices (console)
+SECRETARIAT_ARCHIVE_DIR  where the archive keeps transferred BagIt bags (DATA_DIR/archive)
 """
 
 import os
@@ -174,6 +175,7 @@ SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
 SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")
+SECRETARIAT_ARCHIVE_DIR = Path(os.environ.get("SECRETARIAT_ARCHIVE_DIR", DATA_DIR / "archive")).resolve()
 
 # Notifications (overdue controls): printed to the console unless an SMTP backend is configured.
 EMAIL_BACKEND = os.environ.get("SECRETARIAT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("cable-desk/", include("secretariat.cables.urls")),
     path("audit/", include("secretariat.audit.urls")),
     path("channels/", include("secretariat.releases.urls")),  # public pages and feeds; /channels/press/ desk
+    path("", include("secretariat.archive.urls")),  # /reading-room/, /oai, the /archive/ desk
     path("api/", include("secretariat.api.urls")),
 ]

@@ -76,6 +76,16 @@ def demo(db, settings):
     """The reference case, and a TOP SECRET principal with no duty at all (the demo's archivist
     has one: the archive's custody of closed cases)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    built = build(archive=False)  # the papers as they stood in 1977: nothing declassified yet
+    accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
+    return built
+
+
+@pytest.fixture
+def archived(db, settings):
+    """The whole demo: the extract (with its draft) declassified and published in 1994, one
+    name withheld; the cable, the report and the second case still classified."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     built = build()
     accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
     return built
@@ -100,6 +110,10 @@ def _samples() -> dict[str, list[str]]:
         "prefix": ["P"],
         "template_id": [str(ReleaseTemplate.objects.get().pk)],
         "code": ["tass"],
+        "repository": ["TsKhSD"],
+        "fond": ["89"],
+        "identifier": ["tskhsd-89-25-44", "tskhsd-89-25-45"],
+        "reference": ["TsKhSD/89/25/44", "TsKhSD/89/25/45"],
     }
 
 
@@ -119,6 +133,30 @@ def test_no_route_gives_classified_content_to_someone_without_need_to_know(demo,
     assert checked > 100
     changes = AuditEvent.objects.filter(seq__gt=head).exclude(action__endswith="read")
     assert list(changes.values_list("action", flat=True)) == []
+
+
+# What stays withheld after the archive published the extract: the name its review redacted,
+# the report (transferred, not published), the second case.
+STILL_WITHHELD = [
+    "Pressel",
+    "informed him, as instructed",
+    "Instruct the USSR Ministry of Foreign Affairs",
+    "Submit proposals on the programme",
+]
+
+
+@pytest.mark.parametrize("who", [None, "visitor", "bystander"])
+def test_after_publication_no_route_gives_what_is_still_withheld(archived, who):
+    """The reading room, its exports and OAI-PMH now show the extract: never its redacted name,
+    nor anything unpublished; and the probe is not blind (the published text does show)."""
+    client = _client(who)
+    published = False
+    for method, path, status, text in _responses(client, _samples()):
+        assert status < 500, f"{method} {path} as {who}: {status}"
+        leaked = [phrase for phrase in STILL_WITHHELD if phrase in text]
+        assert not leaked, f"{method} {path} as {who} shows {leaked}"
+        published |= "Meet with Vance" in text and "[REDACTED: PRIVACY]" in text
+    assert published
 
 
 def test_the_same_routes_do_reach_the_content_for_those_who_need_to_know(demo):

@@ -14,8 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from secretariat import clock
+from secretariat.access import Action
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal, Role
+from secretariat.archive import selectors as archive_selectors
+from secretariat.archive import services as archives
+from secretariat.archive.services import Span
 from secretariat.audit import services as audit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
@@ -84,8 +88,9 @@ class _Builder:
 
 
 @transaction.atomic
-def build() -> Demo:
-    """The whole reference case, from the accounts to the closed case, plus a second case left open.
+def build(*, archive: bool = True) -> Demo:
+    """The whole reference case, from the accounts to the closed case and (unless `archive` is
+    false) its declassification in the archive, plus a second case left open.
 
     One transaction: the demo is built completely or not at all.
     """
@@ -151,14 +156,14 @@ def build() -> Demo:
             who="editor of the TASS channel",
             sees="the announcement to release; releases it once the report is in",
         )
-        b.person(
+        archivist = b.person(
             admin,
             "archivist",
             Level.TOP_SECRET,
             [Role.ARCHIVIST],
             last_name="Archivist",
-            who="archivist",
-            sees="nothing yet: the archive takes closed cases (issue 5)",
+            who="archivist of TsKhSD",
+            sees="the archive desk: closed case files whole, the review queue, items to publish",
         )
         auditor = b.person(
             admin, "auditor", Level.TOP_SECRET, [Role.AUDITOR], last_name="Auditor", who="auditor", sees="the audit log"
@@ -208,7 +213,7 @@ def build() -> Demo:
             title=ref.draft_cable_title(),
             text=ref.draft_cable(),
             classification=SECRET,
-            page_count=3,
+            page_count=ref.DRAFT_PAGES,
         )
         b.step("meeting 46 recorded; point X with its decision and the attached draft (Secret)")
     with clock.frozen(ref.SIGNED_AT):
@@ -278,11 +283,42 @@ def build() -> Demo:
         b.step(f"case {case.number} opened with the extract, the cable, the report and the release, and closed")
 
     open_case = _second_case(b, body, secretary, registrar, people)
-    with clock.frozen(ref.SECOND_CASE_AT):
+    if archive:
+        _archive(b, archivist, case)
+    with clock.frozen(ref.DECLASSIFIED_AT if archive else ref.SECOND_CASE_AT):
         audit.sign_checkpoint(auditor)
         b.step("the auditor signed a checkpoint of the log")
     extract.refresh_from_db()
     return Demo(document=extract, registrar=registrar, cases=[case, open_case], logins=b.logins, steps=b.steps)
+
+
+def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
+    """The paper's last life: CASE-1 received into fond 89, reviewed once the CPSU's activity
+    had ended, declassified with one redaction and published on the researcher copy's date."""
+    code, name = ref.ARCHIVE
+    extract = f"{code}/{ref.FOND}/{ref.OPIS}/{ref.DOCUMENT}"
+    with clock.frozen(ref.TRANSFERRED_AT):
+        archives.add_repository(archivist, code, name)
+        archives.describe_unit(archivist, code, ref.FOND, title=ref.FOND_TITLE)
+        transfer = archives.transfer_case(
+            archivist, case.number, repository=code, fond=ref.FOND, opis=ref.OPIS, first_item=ref.DOCUMENT
+        )
+        archives.set_instruction(archivist, extract, kind="event", event=ref.DECLASSIFICATION_EVENT)
+        archives.record_event(archivist, extract, ref.CPSU_DISSOLVED)
+        b.step(
+            f"ILLUSTRATIVE 1992: case {case.number} transferred into {code}, fond {ref.FOND}, opis {ref.OPIS}, "
+            f"as documents {ref.DOCUMENT}-{ref.DOCUMENT + transfer.items.count() - 1} (BagIt bag {transfer.bag}); "
+            f"No {ref.NUMBER} to be reviewed after {ref.DECLASSIFICATION_EVENT}"
+        )
+    with clock.frozen(ref.REVIEW_SWEPT_AT):
+        archives.sweep_reviews()
+    with clock.frozen(ref.DECLASSIFIED_AT):
+        phrase, reason = ref.REDACTED
+        text = archive_selectors.item(archivist, extract, Action.VIEW).text
+        spans = [Span(start, end, reason) for start, end in archive_selectors.spans_of(text, phrase)]
+        archives.decide_review(archivist, extract, "redact", redactions=spans, note="ILLUSTRATIVE: a named diplomat")
+        archives.publish(archivist, extract)
+        b.step(f"31 March 1994: {extract} declassified with one redaction ({reason}) and published in the reading room")
 
 
 def _second_case(b: _Builder, body, secretary, registrar, people) -> CaseFile:

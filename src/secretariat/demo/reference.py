@@ -93,6 +93,19 @@ RETURNS = {  # ILLUSTRATIVE: each copy back within the 7 days
     9: msk(25, 11),
 }
 CLOSED_AT = msk(25, 17)  # ILLUSTRATIVE
+DRAFT_PAGES = 6  # the extract's one page and the draft's six: "Pages 7" on the archive stamp
+
+# The archive. The stamp reads "TsKhSD(Central Archive of Contemporary Documents) Fond 89 Opis
+# list 25 Document 44 Pages 7 Copy No. 03.31.94": the researcher's copy is dated 31 March 1994.
+ARCHIVE = ("TsKhSD", "Central Archive of Contemporary Documents")
+FOND, OPIS, DOCUMENT = "89", "25", 44
+FOND_TITLE = "Communist Party of the Soviet Union on Trial"  # fond 89's title as the archive gives it
+CPSU_DISSOLVED = dt.date(1991, 11, 6)  # the decree ending the CPSU's activity, the event the papers waited for
+DECLASSIFICATION_EVENT = "the end of the CPSU's activity"
+TRANSFERRED_AT = dt.datetime(1992, 6, 1, 10, 0, tzinfo=MOSCOW)  # ILLUSTRATIVE: the stamp gives no transfer date
+REVIEW_SWEPT_AT = dt.datetime(1994, 3, 1, 6, 0, tzinfo=MOSCOW)  # ILLUSTRATIVE
+DECLASSIFIED_AT = dt.datetime(1994, 3, 31, 10, 0, tzinfo=MOSCOW)  # the researcher's copy's date, 03.31.94
+REDACTED = ("Pressel", "PRIVACY")  # ILLUSTRATIVE: the one redaction, the diplomat the guidance names
 
 
 def _between(text: str, start: str, end: str) -> str:

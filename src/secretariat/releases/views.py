@@ -4,17 +4,16 @@ Everything shown comes from `releases.selectors`, which hands out only what went
 prepared but unreleased announcement is never reachable from here.
 """
 
-import functools
 from dataclasses import dataclass
 from operator import attrgetter
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from secretariat.errors import NotFound
 from secretariat.releases import selectors
 from secretariat.releases.models import Release
+from secretariat.web.public import public as public_page
 
 LATEST_PER_CHANNEL = 5
 RELEASES_PER_PAGE = 20
@@ -33,22 +32,7 @@ def published(release: Release) -> Published:
     return Published(release, max(release.document.versions.all(), key=attrgetter("number")).text)
 
 
-def not_found(request, message: str):
-    return render(request, "releases/not_found.html", {"message": message}, status=404)
-
-
-def public(view):
-    """GET or HEAD only, no login; a missing channel or release gets the plain 404 page (rule 2)."""
-
-    @require_safe
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            return not_found(request, exc.message)
-
-    return wrapper
+public = public_page("releases/not_found.html")
 
 
 @public

@@ -32,20 +32,19 @@ ANNOTATION_LABELS = {
 class Language(NamedTuple):
     code: str  # ISO 639-2/B, what EAD's langcode expects
     name: str
-    script: str  # ISO 15924
 
 
 # The languages of the papers this registry holds; any other code is passed through as given.
 LANGUAGES = {
-    "en": Language("eng", "English", "Latn"),
-    "ru": Language("rus", "Russian", "Cyrl"),
-    "uk": Language("ukr", "Ukrainian", "Cyrl"),
-    "be": Language("bel", "Belarusian", "Cyrl"),
-    "de": Language("ger", "German", "Latn"),
-    "fr": Language("fre", "French", "Latn"),
-    "pl": Language("pol", "Polish", "Latn"),
-    "cs": Language("cze", "Czech", "Latn"),
-    "es": Language("spa", "Spanish", "Latn"),
+    "en": Language("eng", "English"),
+    "ru": Language("rus", "Russian"),
+    "uk": Language("ukr", "Ukrainian"),
+    "be": Language("bel", "Belarusian"),
+    "de": Language("ger", "German"),
+    "fr": Language("fre", "French"),
+    "pl": Language("pol", "Polish"),
+    "cs": Language("cze", "Czech"),
+    "es": Language("spa", "Spanish"),
 }
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -57,7 +56,7 @@ def clean(text: str) -> str:
 
 
 def language(code: str) -> Language:
-    return LANGUAGES.get(code, Language(code, code, ""))
+    return LANGUAGES.get(code, Language(code, code))
 
 
 def utc(moment: datetime.datetime) -> str:
@@ -118,7 +117,7 @@ def access_statement(item: PublishedItem) -> list[str]:
     """Why a reader may see this, and what was withheld and why, one sentence each."""
     when = f" on {item.declassified_on.isoformat()}" if item.declassified_on else ""
     return [f"Declassified{when} and published."] + [
-        f"{BLANK.format(code=r.reason_code)}: withheld, {r.reason}." for r in redactions(item)
+        f"{BLANK.format(code=r.reason_code)} withheld: {r.reason}." for r in redactions(item)
     ]
 
 
@@ -155,6 +154,6 @@ def branch(unit: Unit, trail: tuple[Unit | PublishedItem, ...] | None):
     return [(trail[0], trail[1:])] if trail else []
 
 
-def chain(path: tuple[Unit, ...], item: PublishedItem) -> tuple[Unit | PublishedItem, tuple | None]:
-    """The top of an item's document and the trail down to it."""
-    return (path[0], (*path[1:], item)) if path else (item, None)
+def chain(path: tuple[Unit, ...], node: Unit | PublishedItem) -> tuple[Unit | PublishedItem, tuple | None]:
+    """The top of a document about `node` and the trail down to it; without a path, `node` is the top."""
+    return (path[0], (*path[1:], node)) if path else (node, None)

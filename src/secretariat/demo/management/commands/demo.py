@@ -23,6 +23,7 @@ DEMO_FILES = [
     "files",
     "audit-checkpoints.log",
     "demo-logins.txt",
+    "archive",
 ]
 
 
@@ -66,9 +67,10 @@ class Command(SecretariatCommand):
         self._report(demo)
         if not no_serve and not self.as_json:
             self.stdout.write(
-                f"\nServing it on http://127.0.0.1:{port}/ : log in with a login above (the in-tray; the other "
-                "desks are being built); logins cleared SECRET or above set up an authenticator app (TOTP) at their "
-                f"first login. The public TASS page needs no login: http://127.0.0.1:{port}/channels/tass/ . "
+                f"\nServing it on http://127.0.0.1:{port}/ : log in with a login above (each role gets its desks); "
+                "logins cleared SECRET or above set up an authenticator app (TOTP) at their first login. No login "
+                f"is needed for the public TASS page http://127.0.0.1:{port}/channels/tass/ and the reading room "
+                f"http://127.0.0.1:{port}/reading-room/ (OAI-PMH at /oai). "
                 "Development settings (plain HTTP): not for real papers. Ctrl-C stops it."
             )
             self.stdout.flush()
@@ -150,6 +152,10 @@ def _next_steps(number: str) -> list[tuple[str, str]]:
         ("secretariat case close CASE-2 --as registrar", "refused: says which copy and control keep it open"),
         ("secretariat control list --as registrar --overdue", "the desk list of late controls"),
         ("secretariat overdue --as registrar", "copies not back by their due date"),
+        ("secretariat archive list --as archivist", "CASE-1 in fond 89, opis 25: document 44 published"),
+        ("secretariat archive show TsKhSD/89/25/44", "the extract as published: Pressel withheld"),
+        ("secretariat archive fixity --as archivist", "check the transferred bag's SHA-512 manifests"),
+        ("secretariat import-transcription FILE --dry-run", "read an old paper's transcription, field by field"),
         ("secretariat audit log --as auditor", "the journal of every step"),
         ("secretariat audit verify", "recompute the Merkle tree, check every signature"),
     ]

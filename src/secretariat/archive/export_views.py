@@ -1,0 +1,79 @@
+"""The archive's standard exports, public like the reading room: EAD3 and EAD 2002 finding aids
+and Dublin Core per fonds, Dublin Core per item, and the OAI-PMH 2.0 endpoint.
+
+The exporters are given the public records of `archive.selectors` and nothing else, so what
+they write is what the reading room shows: published items, redactions as marked blanks.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.crypto import salted_hmac
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from secretariat import clock
+from secretariat.archive import records, selectors
+from secretariat.archive.export import dublin_core, ead3, ead2002, oai
+from secretariat.web.public import public
+
+XML = "application/xml; charset=utf-8"
+export_page = public("archive/reading_room/not_found.html")
+
+
+def _xml(content: bytes, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(content, content_type=XML)
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _fonds(repository: str, fond: str) -> tuple[records.Repository, records.Unit]:
+    found = selectors.public_fonds(selectors.fonds(repository, fond))
+    return selectors.public_repository(selectors.repository(repository)), found
+
+
+def _created(fonds: records.Unit):
+    """The finding aid's date: when its latest item was published (same archive, same bytes)."""
+    return max(item.published_at for item in fonds.items())
+
+
+@export_page
+def ead3_view(request, repository: str, fond: str):
+    archive, fonds = _fonds(repository, fond)
+    return _xml(ead3.fonds_document(archive, fonds, created=_created(fonds)), f"{archive.code}-f{fond}-ead3.xml")
+
+
+@export_page
+def ead2002_view(request, repository: str, fond: str):
+    archive, fonds = _fonds(repository, fond)
+    return _xml(ead2002.fonds_document(archive, fonds, created=_created(fonds)), f"{archive.code}-f{fond}-ead.xml")
+
+
+@export_page
+def dublin_core_view(request, repository: str, fond: str):
+    archive, fonds = _fonds(repository, fond)
+    return _xml(dublin_core.document(fonds.items()), f"{archive.code}-f{fond}-dc.xml")
+
+
+@export_page
+def item_dublin_core(request, identifier: str):
+    return _xml(dublin_core.document([selectors.public_item(identifier)]), f"{identifier}-dc.xml")
+
+
+@csrf_exempt  # OAI-PMH harvesters may POST their arguments (a read: nothing changes)
+@require_http_methods(["GET", "HEAD", "POST"])
+def oai_view(request):
+    params = request.POST if request.method == "POST" else request.GET
+    source = oai.TreeSource(
+        selectors.oai_repository(),
+        [selectors.public_fonds(unit) for unit in selectors.public_fonds_list()],
+        [settings.DEFAULT_FROM_EMAIL],
+    )
+    body = oai.respond(
+        {key: params.getlist(key) for key in params},
+        source,
+        base_url=request.build_absolute_uri(request.path),
+        now=clock.now(),
+        secret=salted_hmac("secretariat.archive.oai", "resumption").digest(),
+    )
+    return HttpResponse(body, content_type="text/xml; charset=utf-8")

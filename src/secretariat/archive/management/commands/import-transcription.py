@@ -1,0 +1,71 @@
+from pathlib import Path
+
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.archive import selectors, services
+from secretariat.archive.transcription import parse
+from secretariat.commands import SecretariatCommand, add_actor, read_text
+from secretariat.errors import InvalidInput
+
+
+def summary(found: dict) -> str:
+    """The fields the importer read, one per line, then the annotations and what it could not place."""
+    classification = found["classification"]
+    reference = found["archival_reference"]
+    back = found["return_instruction"]
+    rows = [
+        ("issuing body", found["issuing_body"]),
+        ("type", found["document_type"]),
+        ("number", found["number"]),
+        ("protocol / point", " / ".join(filter(None, [found["protocol_number"], found["point"]]))),
+        ("date", f"{found['date']} ({found['date_as_written']})" if found["date"] else found["date_as_written"]),
+        ("classification", " / ".join(filter(None, [classification["level"], *classification["caveats"]]))),
+        ("title", found["title"]),
+        ("distribution", ", ".join(found["distribution"])),
+        ("return", back["text"]),
+        ("signatory", found["signatory"]),
+        ("attachments", "; ".join(a["title"] or "" for a in found["attachments"])),
+        ("archival reference", reference["as_written"]),
+    ]
+    lines = [f"{name}: {value}" for name, value in rows if value]
+    lines += [f"[{a['kind']}] {a['text']}" for a in found["annotations"]]
+    lines += [f"unparsed: {line}" for line in found["unparsed"]]
+    return "\n".join(lines)
+
+
+class Command(SecretariatCommand):
+    help = (
+        "Read a transcribed or translated paper (English or Russian: numbers, markings, dates, distribution, "
+        "margin notes, stamps, page markers, archival references) and import it as an archive item with its "
+        "annotations, where its archival reference says (--into to choose). --dry-run only reads it. Every line of "
+        "the file ends up in the text, an annotation, a field or the unparsed lines."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="a UTF-8 text file ('-' for standard input)")
+        parser.add_argument("--dry-run", action="store_true", help="read and report; import nothing")
+        add_actor(parser, required=False)
+        parser.add_argument(
+            "--into", default=None, metavar="UNIT", help="repository/fond[/opis[/delo]], e.g. TsKhSD/89/25"
+        )
+        parser.add_argument("--item", default=None, metavar="N", help="the item's number in the unit")
+
+    def handle(self, *args, file, dry_run, actor, into, item, **o):
+        text = read_text(file)
+        if dry_run:
+            found = parse(text).as_json()
+            return self.emit(found, summary(found))
+        if actor is None:
+            raise InvalidInput("importing is an archivist's act: give --as USER (or --dry-run to only read the file)")
+        unit = {}
+        if into:
+            parts = [p.strip() for p in into.strip("/").split("/")]
+            if not 2 <= len(parts) <= 4 or not all(parts):
+                raise InvalidInput(f"--into names repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not {into!r}")
+            unit = dict(zip(["repository", "fond", "opis", "delo"], parts, strict=False))
+        imported = services.import_transcription(
+            principal_by_username(actor), text, source=str(file), identifier=item, **unit
+        )
+        found = imported.transcription
+        found.pop("source", None)
+        reference = selectors.reference(imported)
+        self.emit(found | {"archive_item": reference}, f"imported as {reference}\n{summary(found)}")

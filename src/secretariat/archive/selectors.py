@@ -1,0 +1,354 @@
+"""Reads of the archive, through the access rule; and the public records the reading room and
+the exporters are made of.
+
+An item is named by its archival path: repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44.
+`published_records` is the one place where an item becomes public text: only published items,
+each redacted span replaced by a marked blank before anything else sees the text.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from secretariat.access import Action, restrict
+from secretariat.archive import records
+from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
+from secretariat.audit.services import record
+from secretariat.classification import Level
+from secretariat.errors import InvalidInput, NotFound
+
+
+def repositories() -> QuerySet[Repository]:
+    return Repository.objects.all()
+
+
+def repository(code: str) -> Repository:
+    try:
+        return Repository.objects.get(code__iexact=code)
+    except Repository.DoesNotExist:
+        raise NotFound(f"no repository {code!r}") from None
+
+
+def unit_reference(unit: ArchiveUnit) -> str:
+    """TsKhSD/89/25: the repository and the unit's path."""
+    return "/".join([unit.repository.code, *(u.identifier for u in unit.path())])
+
+
+def reference(item: Item) -> str:
+    """TsKhSD/89/25/44: the item's path, how commands and pages name it."""
+    return f"{unit_reference(item.unit)}/{item.identifier}"
+
+
+def public_identifier(item: Item) -> str:
+    """tskhsd-89-25-44: the item's identifier in URLs, feeds and OAI-PMH."""
+    return reference(item).lower().replace("/", "-")
+
+
+def no_item(text: str) -> NotFound:
+    return NotFound(f"no archive item {text}")
+
+
+def items(principal, action: Action = Action.REGISTER) -> QuerySet[Item]:
+    """Items the principal may see: the register side (REGISTER, the default), or the text as
+    the archive holds it (VIEW: archivists cleared for it)."""
+    return restrict(Item.objects.all(), principal, action).select_related("unit__repository", "unit__parent__parent")
+
+
+def item(principal, path: str, action: Action = Action.REGISTER) -> Item:
+    """The item at repository/fond/opis[/delo]/item, if the principal may see it; else NotFound."""
+    parts = [p.strip() for p in path.strip().strip("/").split("/")]
+    if not 3 <= len(parts) <= 5 or not all(parts):
+        raise InvalidInput(f"name an item as repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44, not {path!r}")
+    code, *units, identifier = parts
+    q = Q(unit__repository__code__iexact=code, identifier=identifier, unit__identifier=units[-1])
+    parent = "unit__parent"
+    for unit in reversed(units[:-1]):
+        q &= Q(**{f"{parent}__identifier": unit})
+        parent += "__parent"
+    q &= Q(**{f"{parent}__isnull": True})
+    try:
+        return items(principal, action).get(q)
+    except Item.DoesNotExist:
+        raise no_item(path) from None
+
+
+def item_by_identifier(principal, identifier: str) -> Item:
+    """The item whose public identifier (tskhsd-89-25-44) this is."""
+    for candidate in items(principal).filter(identifier__iexact=identifier.rsplit("-", 1)[-1]):
+        if public_identifier(candidate) == identifier.lower():
+            return candidate
+    raise no_item(identifier)
+
+
+@dataclass(frozen=True)
+class ItemReading:
+    item: Item
+    annotations: list[Annotation]
+    reviews: list[Review]
+    redactions: list[Redaction]
+
+
+@transaction.atomic
+def read_item(principal, path: str) -> ItemReading:
+    """An item's full text, annotations and reviews for an archivist (an audited read while it
+    is classified); NotFound as for anything the principal may not see."""
+    found = item(principal, path, Action.VIEW)
+    reviews = list(restrict(Review.objects.filter(item=found), principal, Action.VIEW).select_related("reviewer"))
+    redactions = list(restrict(Redaction.objects.filter(review__item=found), principal, Action.VIEW))
+    if found.level > Level.UNCLASSIFIED:
+        record(principal, "archive.item_read", found, {"reference": reference(found)})
+    return ItemReading(found, list(found.annotations.all()), reviews, redactions)
+
+
+def review_queue(principal) -> QuerySet[Review]:
+    """Reviews due and not decided, oldest first: the archivists' queue (each cleared for the item)."""
+    return (
+        restrict(Review.objects.filter(decided_at__isnull=True), principal, Action.VIEW)
+        .select_related("item__unit__repository", "item__unit__parent__parent")
+        .order_by("due_on", "id")
+    )
+
+
+def transfers(principal) -> QuerySet[Transfer]:
+    return restrict(Transfer.objects.all(), principal, Action.VIEW).select_related("case", "unit__repository")
+
+
+def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Every place `phrase` occurs in `text`, as [start, end) spans (to redact by phrase)."""
+    if not phrase:
+        raise InvalidInput("an empty phrase redacts nothing")
+    found, start = [], text.find(phrase)
+    while start != -1:
+        found.append((start, start + len(phrase)))
+        start = text.find(phrase, start + len(phrase))
+    if not found:
+        raise InvalidInput(f"{phrase!r} is not in the item's text")
+    return found
+
+
+# The public side: records for the reading room and the exporters.
+
+
+def _published() -> QuerySet[Item]:
+    """Published items, as restrict() shows them to an anonymous reader (the register side:
+    their text reaches the public only through `public_record`)."""
+    return restrict(Item.objects.all(), None, Action.REGISTER)
+
+
+def segments(text: str, redactions) -> tuple[records.Segment, ...]:
+    """The text cut around its redactions: each withheld span becomes a Redacted segment that
+    carries the reason and nothing of the span."""
+    out: list[records.Segment] = []
+    position = 0
+    for redaction in sorted(redactions, key=lambda r: r.start):
+        if redaction.start > position:
+            out.append(records.Text(text[position : redaction.start]))
+        out.append(records.Redacted(redaction.reason, Redaction.Reason(redaction.reason).label))
+        position = max(position, redaction.end)
+    if position < len(text):
+        out.append(records.Text(text[position:]))
+    return tuple(out)
+
+
+def _redactions_of(item: Item) -> list[Redaction]:
+    """The spans withheld by the review that declassified the item (none if automatic)."""
+    declassifying = (
+        item.reviews.filter(outcome__in=[Review.Outcome.REDACT, Review.Outcome.DECLASSIFY, Review.Outcome.AUTOMATIC])
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    return list(declassifying.redactions.all()) if declassifying else []
+
+
+def _reference_of(item: Item) -> records.Reference:
+    units = {u.level: u.identifier for u in item.unit.path()}
+    return records.Reference(
+        repository=item.unit.repository.code,
+        fond=units.get(ArchiveUnit.Level.FONDS, ""),
+        opis=units.get(ArchiveUnit.Level.SERIES, ""),
+        delo=units.get(ArchiveUnit.Level.FILE, ""),
+        document=item.identifier,
+        sheets=item.sheets,
+        sheet_count=item.sheet_count,
+        as_written=item.reference_as_written,
+    )
+
+
+def public_record(item: Item) -> records.PublishedItem:
+    """One published item as the public may read it (callers pass only published items)."""
+    if item.published_at is None:
+        raise no_item(public_identifier(item))
+    caveats = tuple(item.marked_caveats)
+    return records.PublishedItem(
+        identifier=public_identifier(item),
+        title=item.title,
+        creator=item.creator,
+        date=item.date,
+        date_as_written=item.date_as_written,
+        number=item.number,
+        classification_as_marked=Level(item.marked_level).label,
+        caveats=caveats,
+        reference=_reference_of(item),
+        segments=segments(item.text, _redactions_of(item)),
+        annotations=tuple(records.Annotation(a.kind, a.text) for a in item.annotations.all()),
+        language=item.language,
+        published_at=item.published_at.astimezone(dt.UTC),
+        declassified_on=item.declassified_at.date() if item.declassified_at else None,
+    )
+
+
+def published_items(
+    *,
+    query: str = "",
+    creator: str = "",
+    year: int | None = None,
+    fond: str = "",
+    marked: str = "",
+) -> QuerySet[Item]:
+    """Published items matching the reading room's search and facets, in archival order.
+
+    The search looks at what is published only: titles, annotations and the text outside any
+    redaction (checked in `search`), never the withheld spans."""
+    found = (
+        _published()
+        .select_related("unit__repository", "unit__parent__parent")
+        .prefetch_related(Prefetch("annotations", queryset=Annotation.objects.order_by("position")))
+    )
+    if creator:
+        found = found.filter(creator=creator)
+    if year is not None:
+        found = found.filter(date__year=year)
+    if fond:
+        found = found.filter(
+            Q(unit__identifier=fond, unit__parent__isnull=True)
+            | Q(unit__parent__identifier=fond, unit__parent__parent__isnull=True)
+            | Q(unit__parent__parent__identifier=fond)
+        )
+    if marked:
+        try:
+            found = found.filter(marked_level=Level.parse(marked))
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    found = found.order_by("unit__repository__code", "unit_id", "identifier", "id")
+    return found
+
+
+def search(query: str = "", **facets) -> list[records.PublishedItem]:
+    """The published records that match: every word of `query` must appear in the published
+    text (redactions already blanked), the title, the number or an annotation."""
+    words = [w.casefold() for w in query.split()]
+    results = []
+    for candidate in published_items(**facets):
+        published = public_record(candidate)
+        haystack = " ".join(
+            [published.title, published.number, published.plain_text(), *(a.text for a in published.annotations)]
+        ).casefold()
+        if all(word in haystack for word in words):
+            results.append(published)
+    return results
+
+
+def facets() -> dict[str, list[tuple[str, int]]]:
+    """Counts of published items by body, year, fond and classification as originally marked."""
+    published = _published()
+    by_fond: dict[str, int] = {}
+    for found in published.select_related("unit__parent__parent"):
+        fonds = found.unit.path()[0].identifier
+        by_fond[fonds] = by_fond.get(fonds, 0) + 1
+    return {
+        "creator": [
+            (r["creator"], r["n"])
+            for r in published.values("creator").annotate(n=Count("id")).order_by("creator")
+            if r["creator"]
+        ],
+        "year": [
+            (str(r["year"]), r["n"])
+            for r in published.filter(date__isnull=False)
+            .annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(n=Count("id"))
+            .order_by("year")
+        ],
+        "fond": sorted(by_fond.items(), key=lambda kv: (len(kv[0]), kv[0])),
+        "marked": [
+            (Level(r["marked_level"]).label, r["n"])
+            for r in published.values("marked_level").annotate(n=Count("id")).order_by("marked_level")
+        ],
+    }
+
+
+def public_item(identifier: str) -> records.PublishedItem:
+    return public_record(item_by_identifier(None, identifier))
+
+
+def public_repository(found: Repository) -> records.Repository:
+    return records.Repository(found.code, found.name, found.country_code, found.agency_code)
+
+
+def public_fonds(found: ArchiveUnit) -> records.Unit:
+    """A fonds with only its published items, and only the series and files that hold one."""
+    return _public_unit(
+        found,
+        list(
+            _published()
+            .filter(Q(unit=found) | Q(unit__parent=found) | Q(unit__parent__parent=found))
+            .select_related("unit__repository", "unit__parent__parent")
+        ),
+    )
+
+
+def _public_unit(unit: ArchiveUnit, published: list[Item]) -> records.Unit:
+    children: list[records.Unit | records.PublishedItem] = []
+    for child in unit.children.order_by("identifier"):
+        below = [i for i in published if child in i.unit.path()]
+        if below:
+            children.append(_public_unit(child, below))
+    children += [
+        public_record(i)
+        for i in sorted(published, key=lambda i: (len(i.identifier), i.identifier))
+        if i.unit_id == unit.pk
+    ]
+    dates = [i.date for i in published if i.date]
+    units = {u.level: u.identifier for u in unit.path()}
+    return records.Unit(
+        level=unit.level,
+        identifier=unit.identifier,
+        title=unit.title or f"{unit.get_level_display().capitalize()} {unit.identifier}",
+        reference=records.Reference(
+            repository=unit.repository.code,
+            fond=units.get(ArchiveUnit.Level.FONDS, ""),
+            opis=units.get(ArchiveUnit.Level.SERIES, ""),
+            delo=units.get(ArchiveUnit.Level.FILE, ""),
+        ),
+        date_from=min(dates, default=None),
+        date_to=max(dates, default=None),
+        children=tuple(children),
+    )
+
+
+def public_fonds_list() -> list[ArchiveUnit]:
+    """The fonds with something published in them."""
+    return list(
+        restrict(ArchiveUnit.objects.filter(parent__isnull=True), None, Action.VIEW).select_related("repository")
+    )
+
+
+def fonds(repository_code: str, identifier: str) -> ArchiveUnit:
+    """A fonds with something published in it (for the public exports); NotFound otherwise."""
+    try:
+        return restrict(ArchiveUnit.objects.filter(parent__isnull=True), None, Action.VIEW).get(
+            repository__code__iexact=repository_code, identifier=identifier
+        )
+    except ArchiveUnit.DoesNotExist:
+        raise NotFound(f"no published fond {identifier} in {repository_code}") from None
+
+
+def oai_repository() -> records.Repository:
+    """Who answers OAI-PMH's Identify: the archive, when there is one; else the installation."""
+    found = list(repositories()[:2])
+    if len(found) == 1:
+        return public_repository(found[0])
+    return records.Repository("Secretariat", "Secretariat archives")

@@ -1,0 +1,757 @@
+"""Archive use cases: describe, transfer a closed case, check fixity, declassify, publish, import.
+
+Each function is one transaction that also appends its audit event(s); a refusal raises a
+ServiceError before anything is written. A transfer's bag is written beside the transaction
+and removed again if the transaction fails, so the database and the bags agree.
+"""
+
+import datetime as dt
+import json
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from secretariat import clock
+from secretariat.access import Action, restrict
+from secretariat.accounts.models import Principal, Role
+from secretariat.archive import bags, selectors
+from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
+from secretariat.archive.transcription import parse
+from secretariat.audit.models import AuditEvent
+from secretariat.audit.selectors import tree_size
+from secretariat.audit.services import record, tree_root
+from secretariat.classification import Classification, Level
+from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.registry.models import CaseFile, Copy, Document
+from secretariat.registry.services import may_classify
+from secretariat.render.page import day, page
+from secretariat.render.pdf import reading_pages, render_case_pdf
+from secretariat.render.selectors import read_case_for_rendering
+
+REVIEW_AFTER_YEARS = 30  # the usual closure period of state papers
+IDENTIFIER = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.-]{0,29}$")
+
+
+def _archivist(by: Principal) -> None:
+    if not by.has_role(Role.ARCHIVIST):
+        raise Refused(f"{by.username} is not an archivist")
+
+
+def _identifier(value: str, what: str) -> str:
+    value = str(value).strip()
+    if not IDENTIFIER.match(value):
+        raise InvalidInput(f"malformed {what} {value!r}: letters, digits, '.' and '-', e.g. 89 or 25a")
+    return value
+
+
+# Description.
+
+
+@transaction.atomic
+def add_repository(
+    by: Principal, code: str, name: str, *, country_code: str = "RU", agency_code: str = ""
+) -> Repository:
+    """An archive that holds fonds; its code is how citations name it ("TsKhSD")."""
+    _archivist(by)
+    code = bounded(code, "repository code", 30)
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", code):
+        raise InvalidInput(f"malformed repository code {code!r}: letters, digits and '-', e.g. TsKhSD")
+    if not re.fullmatch(r"[A-Z]{2}", country_code):
+        raise InvalidInput(f"malformed country code {country_code!r}: two capital letters (ISO 3166-1), e.g. RU")
+    with unique_or_refused(f"there is already a repository {code}"):
+        repository = Repository.objects.create(
+            code=code,
+            name=bounded(name, "repository name", 300),
+            country_code=country_code,
+            agency_code=bounded(agency_code, "agency code", 30, required=False),
+        )
+    record(by, "archive.repository_added", repository, {"code": code, "name": repository.name})
+    return repository
+
+
+def _unit(by: Principal, repository: Repository, fond: str, opis: str = "", delo: str = "") -> ArchiveUnit:
+    """The unit fond/opis[/delo], described (created) where it is not yet."""
+    if delo and not opis:
+        raise InvalidInput("a file (delo) lies in a series (opis): give the opis too")
+    unit = None
+    for level, identifier in (
+        (ArchiveUnit.Level.FONDS, fond),
+        (ArchiveUnit.Level.SERIES, opis),
+        (ArchiveUnit.Level.FILE, delo),
+    ):
+        if not identifier:
+            break
+        identifier = _identifier(identifier, level.label)
+        found = ArchiveUnit.objects.filter(repository=repository, parent=unit, identifier=identifier).first()
+        if found is not None and found.level != level:
+            raise Refused(f"{found} is a {found.level}, not a {level}")
+        if found is None:
+            found = ArchiveUnit.objects.create(repository=repository, parent=unit, level=level, identifier=identifier)
+            record(by, "archive.unit_described", found, {"repository": repository.code, "unit": str(found)})
+        unit = found
+    if unit is None:
+        raise InvalidInput("give at least the fond")
+    return unit
+
+
+@transaction.atomic
+def describe_unit(
+    by: Principal, repository: str, fond: str, opis: str = "", delo: str = "", *, title: str
+) -> ArchiveUnit:
+    """Give a fonds, series or file its title (describing the levels above it where needed)."""
+    _archivist(by)
+    unit = _unit(by, selectors.repository(repository), fond, opis, delo)
+    unit.title = bounded(title, "title", 500)
+    unit.save(update_fields=["title"])
+    record(by, "archive.unit_titled", unit, {"unit": str(unit), "title": unit.title})
+    return unit
+
+
+# Transfer.
+
+
+def _slug(number: str) -> str:
+    """A registration number as a directory name: P46/X → P46_X ('_' is never in a number)."""
+    return number.replace("/", "_")
+
+
+def _next_identifier(unit: ArchiveUnit) -> int:
+    numbers = [int(i) for i in unit.items.values_list("identifier", flat=True) if i.isdigit()]
+    return max(numbers, default=0) + 1
+
+
+@dataclass(frozen=True)
+class _Paper:
+    """One paper of a case as the archive receives it."""
+
+    document: Document
+    text: str
+    annotations: list[str]
+    sheets: int
+    files: dict[str, bytes]
+
+
+def _paper(document: Document, reading) -> _Paper:
+    """The archival text (the paper as laid out, its margin notes apart) and its files for the bag."""
+    layout = page(reading)
+    lines = [line for portion in layout.portions for line in portion.lines]
+    text = "\n\n".join(line.text for line in lines if line.role != "margin") + "\n"
+    margins = [line.text for line in lines if line.role == "margin"]
+    slug = f"papers/{_slug(document.number)}"
+    copies = [
+        {
+            "copy": c.number,
+            "holder": c.holder.username,
+            "holder_name": str(c.holder),
+            "status": c.status,
+            "issued_at": c.issued_at.isoformat(),
+            "due_at": c.due_at.isoformat(),
+            "receipt_confirmed_at": c.receipt_confirmed_at and c.receipt_confirmed_at.isoformat(),
+            "returned_at": c.returned_at and c.returned_at.isoformat(),
+            "destroyed_at": c.destroyed_at and c.destroyed_at.isoformat(),
+            "destruction_certificate": c.destruction_certificate,
+            "lost_at": c.lost_at and c.lost_at.isoformat(),
+        }
+        for c in Copy.objects.filter(document=document).select_related("holder").order_by("number")
+    ]
+    described = {
+        "number": document.number,
+        "title": document.title,
+        "kind": document.kind,
+        "classification": str(document.classification),
+        "initial_classification": str(document.initial_classification),
+        "dated": document.dated.isoformat(),
+        "signatory": document.signatory,
+        "body": document.body.name if document.body else None,
+        "author_unit": document.author_unit.name if document.author_unit else None,
+        "page_count": document.page_count,
+        "distribution": [str(entry.addressee) for entry in document.distribution.all()],
+        "return_instruction": document.return_instruction(),
+        "annotations": [{"kind": "margin", "text": text} for text in margins],
+    }
+    files = {
+        f"{slug}/paper.json": _json(described),
+        f"{slug}/text.txt": text.encode(),
+        f"{slug}/copies.json": _json(copies),
+    }
+    for version in document.versions.order_by("number"):
+        files[f"{slug}/versions/{version.number}.txt"] = version.text.encode()
+    for attachment in document.attachments.order_by("position"):
+        files[f"{slug}/attachments/{attachment.position}.txt"] = attachment.text.encode()
+        if attachment.file:
+            with attachment.file.open("rb") as handle:
+                files[f"{slug}/attachments/{attachment.position}-{attachment.file.name.rsplit('/', 1)[-1]}"] = (
+                    handle.read()
+                )
+    return _Paper(document, text, margins, reading_pages(reading), files)
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
+
+
+def _events_about(case: CaseFile, documents: Sequence[Document]) -> list[AuditEvent]:
+    """The log's events about the case, its papers, their copies and their controls."""
+    from secretariat.cables.models import Control  # the archive reads the cables' register only here
+
+    keys = {
+        "registry.casefile": [str(case.pk)],
+        "registry.document": [str(d.pk) for d in documents],
+        "registry.copy": [str(pk) for pk in Copy.objects.filter(document__in=documents).values_list("pk", flat=True)],
+        "cables.control": [
+            str(pk) for pk in Control.objects.filter(document__in=documents).values_list("pk", flat=True)
+        ],
+    }
+    about = Q(pk__in=[])
+    for object_type, ids in keys.items():
+        about |= Q(object_type=object_type, object_id__in=ids)
+    return list(AuditEvent.objects.filter(about).order_by("seq"))
+
+
+@transaction.atomic
+def transfer_case(
+    by: Principal,
+    case_number: str,
+    *,
+    repository: str,
+    fond: str,
+    opis: str,
+    delo: str = "",
+    first_item: int | None = None,
+    review_after_years: int = REVIEW_AFTER_YEARS,
+) -> Transfer:
+    """Receive a closed case file into fond/opis[/delo]: one item per paper, in case order,
+    numbered from `first_item` (else after the unit's last), each to be reviewed for
+    declassification `review_after_years` after its date; and the case packed as a BagIt bag
+    (papers, versions, attachments, registers of copies, the audit events about them, the
+    case's PDF/A), its fixity checked on receipt."""
+    _archivist(by)
+    try:
+        case = restrict(CaseFile.objects.select_for_update(of=("self",)), by, Action.REGISTER).get(number=case_number)
+    except CaseFile.DoesNotExist:
+        raise NotFound(f"no closed case file {case_number} you may transfer") from None
+    if Transfer.objects.filter(case=case).exists():
+        raise Refused(f"{case} was transferred already")
+    if not 0 <= review_after_years <= 100:
+        raise InvalidInput("review the papers within 0 to 100 years of their date")
+    unit = _unit(by, selectors.repository(repository), fond, opis, delo)
+    start = first_item if first_item is not None else _next_identifier(unit)
+    if start < 1:
+        raise InvalidInput("items are numbered from 1")
+    case, readings = read_case_for_rendering(by, case_number)
+    entries = list(case.entries.select_related("document__body", "document__author_unit").order_by("position"))
+    papers = [_paper(entry.document, reading) for entry, reading in zip(entries, readings, strict=True)]
+    identifiers = [str(start + i) for i in range(len(papers))]
+    taken = set(unit.items.filter(identifier__in=identifiers).values_list("identifier", flat=True))
+    if taken:
+        raise Refused(f"{unit} already holds item(s) {', '.join(sorted(taken, key=int))}")
+    now = clock.now()
+
+    events = _events_about(case, [p.document for p in papers])
+    size = tree_size()
+    files = {name: content for paper in papers for name, content in paper.files.items()}
+    files["case.pdf"] = render_case_pdf(case, readings)
+    files["case.json"] = _json(
+        {
+            "number": case.number,
+            "title": case.title,
+            "opened_at": case.opened_at.isoformat(),
+            "closed_at": case.closed_at.isoformat(),
+            "papers": [
+                {"position": e.position, "number": e.document.number, "item": f"{selectors.unit_reference(unit)}/{i}"}
+                for e, i in zip(entries, identifiers, strict=True)
+            ],
+        }
+    )
+    files["audit/events.jsonl"] = b"".join(
+        json.dumps(
+            {"event": json.loads(e.canonical()), "leaf_hash": e.leaf_hash, "signature": e.signature},
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode()
+        + b"\n"
+        for e in events
+    )
+    files["audit/tree-head.json"] = _json({"tree_size": size, "root_hash": tree_root(size).hex() if size else None})
+    path = settings.SECRETARIAT_ARCHIVE_DIR / "bags" / _slug(case.number)
+    info = {
+        "Source-Organization": unit.repository.name,
+        "External-Identifier": case.number,
+        "External-Description": case.title[:500],
+        "Bagging-Date": now.date().isoformat(),
+        "Internal-Sender-Identifier": selectors.unit_reference(unit),
+        "Bag-Count": "1 of 1",
+    }
+    # A bag already there is an orphan of a transfer of this case that rolled back: no Transfer
+    # names it, and the case's row lock keeps any other transfer of it waiting.
+    shutil.rmtree(path, ignore_errors=True)
+    bagged = bags.write_bag(path, files, info)
+    try:
+        transfer = Transfer.objects.create(
+            case=case,
+            unit=unit,
+            bag=str(path.relative_to(settings.SECRETARIAT_ARCHIVE_DIR)),
+            payload_oxum=bagged.payload_oxum,
+            tagmanifest_sha512=bagged.tagmanifest_sha512,
+            received_at=now,
+            received_by=by,
+        )
+        items = [
+            _receive(by, transfer, paper, identifier, review_after_years, now)
+            for paper, identifier in zip(papers, identifiers, strict=True)
+        ]
+        record(
+            by,
+            "archive.transferred",
+            case,
+            {
+                "unit": selectors.unit_reference(unit),
+                "items": [item.identifier for item in items],
+                "bag": transfer.bag,
+                "payload_oxum": transfer.payload_oxum,
+                "tagmanifest_sha512": transfer.tagmanifest_sha512,
+            },
+        )
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return transfer
+
+
+def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int, now: dt.datetime) -> Item:
+    document = paper.document
+    item = Item.objects.create(
+        unit=transfer.unit,
+        identifier=identifier,
+        sheets=f"1-{paper.sheets}" if paper.sheets > 1 else "1",
+        sheet_count=paper.sheets,
+        source=Item.Source.TRANSFER,
+        document=document,
+        transfer=transfer,
+        title=document.title,
+        creator=document.body.name if document.body else (document.author_unit.name if document.author_unit else ""),
+        document_type=document.kind,
+        number=document.number,
+        date=document.dated,
+        date_as_written=day(document.dated),
+        text=paper.text,
+        marked_level=document.initial_level,
+        marked_caveats=list(document.initial_compartments),
+        level=document.level,
+        instruction=Item.Instruction.DATE,
+        review_on=_years_after(document.dated, years),
+        received_at=now,
+    )
+    item.compartments.set(document.compartments.all())
+    Annotation.objects.bulk_create(
+        Annotation(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
+        for i, text in enumerate(paper.annotations, 1)
+    )
+    record(by, "archive.item_received", item, {"document": document.number, "reference": selectors.reference(item)})
+    return item
+
+
+def _years_after(day_: dt.date, years: int) -> dt.date:
+    try:
+        return day_.replace(year=day_.year + years)
+    except ValueError:  # 29 February
+        return day_.replace(year=day_.year + years, day=28)
+
+
+# Fixity.
+
+
+@dataclass(frozen=True)
+class Fixity:
+    transfer: Transfer
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@transaction.atomic
+def check_fixity(by: Principal | None, case_number: str | None = None) -> list[Fixity]:
+    """Check the bags of every transfer (or one case's): each file against the SHA-512 manifests,
+    and the tag manifest against the digest recorded at receipt, so a bag rewritten whole with
+    fresh manifests is caught too. Each check is an audit event; nothing else changes. Run on
+    demand by an archivist, or by the system (`by` None) on a schedule."""
+    if by is not None:
+        _archivist(by)
+    transfers = Transfer.objects.select_related("case").order_by("received_at", "id")
+    if by is not None:
+        transfers = restrict(transfers, by, Action.VIEW)
+    if case_number is not None:
+        transfers = transfers.filter(case__number=case_number)
+        if not transfers.exists():
+            raise NotFound(f"no transfer of case file {case_number}")
+    results = []
+    for transfer in transfers:
+        path = settings.SECRETARIAT_ARCHIVE_DIR / transfer.bag
+        problems = bags.fixity_problems(path)
+        if not problems and bags.bagged(path).tagmanifest_sha512 != transfer.tagmanifest_sha512:
+            problems = ["the tag manifest is not the one received: the bag was rewritten after its transfer"]
+        record(
+            by, "archive.fixity_checked", transfer.case, {"bag": transfer.bag, "ok": not problems, "problems": problems}
+        )
+        results.append(Fixity(transfer, problems))
+    return results
+
+
+# Declassification.
+
+
+def _item_for_change(by: Principal, reference: str) -> Item:
+    _archivist(by)
+    item = selectors.item(by, reference, Action.VIEW)
+    return Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
+
+
+@transaction.atomic
+def set_instruction(
+    by: Principal,
+    reference: str,
+    *,
+    kind: str,
+    review_on: dt.date | None = None,
+    event: str = "",
+    exemption: str = "",
+) -> Item:
+    """Say when an item is to be reviewed: on a date; after an event (reviewed once the event is
+    recorded); or exempt, for a reason, until a review date. Only while it is still classified."""
+    item = _item_for_change(by, reference)
+    if item.declassified_at is not None:
+        raise Refused(f"{selectors.reference(item)} is declassified already")
+    if kind not in Item.Instruction.values:
+        raise InvalidInput(f"unknown instruction {kind!r}: use one of {', '.join(Item.Instruction.values)}")
+    if kind in (Item.Instruction.DATE, Item.Instruction.EXEMPTION) and review_on is None:
+        raise InvalidInput(f"a {kind} instruction needs the review date")
+    if kind == Item.Instruction.EVENT and not event.strip():
+        raise InvalidInput("an event instruction names the event, e.g. 'the end of the negotiations'")
+    if kind == Item.Instruction.EXEMPTION and not exemption.strip():
+        raise InvalidInput("an exemption gives its reason")
+    item.instruction = kind
+    item.review_on = review_on if kind != Item.Instruction.EVENT else None
+    item.event = bounded(event, "event", 300, required=False) if kind == Item.Instruction.EVENT else ""
+    item.event_occurred_on = None
+    item.exemption = bounded(exemption, "exemption", 300, required=False) if kind == Item.Instruction.EXEMPTION else ""
+    item.save(update_fields=["instruction", "review_on", "event", "event_occurred_on", "exemption"])
+    record(
+        by,
+        "archive.instruction_set",
+        item,
+        {
+            "instruction": kind,
+            "review_on": review_on and review_on.isoformat(),
+            "event": item.event,
+            "exemption": item.exemption,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def record_event(by: Principal, reference: str, occurred_on: dt.date) -> Item:
+    """The event an item waits for has happened: its review comes due on that day."""
+    item = _item_for_change(by, reference)
+    if item.instruction != Item.Instruction.EVENT:
+        raise Refused(
+            f"{selectors.reference(item)} waits for no event (its instruction: {item.get_instruction_display()})"
+        )
+    if item.event_occurred_on is not None:
+        raise Refused(f"the event was recorded already, as of {item.event_occurred_on}")
+    if occurred_on > clock.now().date():
+        raise InvalidInput("an event is recorded once it has happened, not before")
+    item.event_occurred_on = occurred_on
+    item.save(update_fields=["event_occurred_on"])
+    record(by, "archive.event_recorded", item, {"event": item.event, "occurred_on": occurred_on.isoformat()})
+    return item
+
+
+@dataclass(frozen=True)
+class Sweep:
+    opened: list[Review]
+    declassified: list[Item]
+
+
+@transaction.atomic
+def sweep_reviews(by: Principal | None = None) -> Sweep:
+    """The clock's work: each classified item whose review date has come (or whose event has
+    happened) gets a review in the archivists' queue; an item due by date alone and in no
+    restricted category (no exemption, no caveat as marked or now) is declassified in full on
+    its date without one. Restricted categories never declassify automatically, nor does an
+    item a reviewer has kept or downgraded: a reviewer looks at it again."""
+    today = clock.now().date()
+    now = clock.now()
+    due = (
+        Item.objects.select_for_update(of=("self",))
+        .filter(declassified_at__isnull=True)
+        .filter(
+            Q(instruction__in=[Item.Instruction.DATE, Item.Instruction.EXEMPTION], review_on__lte=today)
+            | Q(instruction=Item.Instruction.EVENT, event_occurred_on__lte=today)
+        )
+        .exclude(pk__in=Review.objects.filter(decided_at__isnull=True).values("item_id"))
+        .order_by("id")
+    )
+    opened, declassified = [], []
+    for item in due:
+        due_on = item.event_occurred_on if item.instruction == Item.Instruction.EVENT else item.review_on
+        kept_by_a_reviewer = item.reviews.filter(reviewer__isnull=False).exists()
+        if item.instruction == Item.Instruction.DATE and not item.is_restricted and not kept_by_a_reviewer:
+            review = Review.objects.create(
+                item=item,
+                due_on=due_on,
+                opened_at=now,
+                decided_at=now,
+                outcome=Review.Outcome.AUTOMATIC,
+                level_before=item.level,
+                level_after=Level.UNCLASSIFIED,
+                note="declassified on its date: no exemption, no restricted category",
+            )
+            _declassify(item, now)
+            record(by, "archive.declassified", item, {"review": review.pk, "outcome": review.outcome, "redactions": 0})
+            declassified.append(item)
+            continue
+        review = Review.objects.create(item=item, due_on=due_on, opened_at=now, level_before=item.level)
+        record(by, "archive.review_due", item, {"review": review.pk, "due_on": due_on.isoformat()})
+        opened.append(review)
+    return Sweep(opened, declassified)
+
+
+def _declassify(item: Item, now: dt.datetime) -> None:
+    item.level = Level.UNCLASSIFIED
+    item.declassified_at = now
+    item.save(update_fields=["level", "declassified_at"])
+    item.compartments.clear()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A span of an item's text to withhold: [start, end) in characters, and the reason code."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@transaction.atomic
+def decide_review(
+    by: Principal,
+    reference: str,
+    outcome: str,
+    *,
+    level: str | None = None,
+    redactions: Iterable[Span] = (),
+    note: str = "",
+    next_review_on: dt.date | None = None,
+) -> Review:
+    """Decide the item's pending review: keep it (until `next_review_on`), downgrade it to
+    `level` (never to UNCLASSIFIED: that is a declassification), declassify it in full, or
+    declassify it with redactions (each a span with a reason). The reviewer must be an
+    archivist cleared for the item; the decision, the reviewer and every span are audited."""
+    item = _item_for_change(by, reference)
+    review = item.reviews.filter(decided_at__isnull=True).first()
+    if review is None:
+        raise Refused(f"{selectors.reference(item)} has no review due: reviews come due by the clock (archive sweep)")
+    if outcome not in (o.value for o in Review.Outcome if o != Review.Outcome.AUTOMATIC):
+        raise InvalidInput("the outcome is one of keep, downgrade, declassify, redact")
+    spans = sorted(redactions, key=lambda s: s.start)
+    if outcome != Review.Outcome.REDACT and spans:
+        raise InvalidInput("redactions go with the outcome 'redact'")
+    today = clock.now().date()
+    new_level = item.level
+    if outcome in (Review.Outcome.KEEP, Review.Outcome.DOWNGRADE):
+        if next_review_on is None or next_review_on <= today:
+            raise InvalidInput("an item kept classified needs its next review date, after today")
+    elif next_review_on is not None:
+        raise InvalidInput("a declassified item has no next review")
+    if outcome == Review.Outcome.DOWNGRADE:
+        try:
+            new_level = Level.parse(level or "")
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        if new_level == Level.UNCLASSIFIED:
+            raise Refused("a downgrade never reaches UNCLASSIFIED: declassify instead, in full or with redactions")
+        if new_level >= item.level:
+            raise Refused(f"a downgrade goes below {Level(item.level).label}")
+    elif level is not None:
+        raise InvalidInput("a level goes with the outcome 'downgrade'")
+    if outcome == Review.Outcome.REDACT:
+        _check_spans(item, spans)
+    now = clock.now()
+    review.decided_at = now
+    review.reviewer = by
+    review.outcome = outcome
+    review.note = bounded(note, "note", 2000, required=False)
+    if outcome in (Review.Outcome.DECLASSIFY, Review.Outcome.REDACT):
+        review.level_after = Level.UNCLASSIFIED
+        _declassify(item, now)
+    else:
+        review.level_after = new_level
+        item.level = new_level
+        item.review_on = next_review_on
+        if item.instruction == Item.Instruction.EVENT:
+            item.instruction = Item.Instruction.DATE
+        item.save(update_fields=["level", "review_on", "instruction"])
+    review.save(update_fields=["decided_at", "reviewer", "outcome", "note", "level_after"])
+    Redaction.objects.bulk_create(Redaction(review=review, start=s.start, end=s.end, reason=s.reason) for s in spans)
+    record(
+        by,
+        "archive.reviewed",
+        item,
+        {
+            "review": review.pk,
+            "outcome": outcome,
+            "level_before": Level(review.level_before).label,
+            "level_after": Level(review.level_after).label,
+            "redactions": [{"start": s.start, "end": s.end, "reason": s.reason} for s in spans],
+            "next_review_on": next_review_on and next_review_on.isoformat(),
+        },
+    )
+    return review
+
+
+def _check_spans(item: Item, spans: Sequence[Span]) -> None:
+    if not spans:
+        raise InvalidInput("declassifying with redactions needs at least one redaction")
+    previous_end = 0
+    for span in spans:
+        if span.reason not in Redaction.Reason.values:
+            raise InvalidInput(
+                f"unknown redaction reason {span.reason!r}: use one of {', '.join(Redaction.Reason.values)}"
+            )
+        if not 0 <= span.start < span.end <= len(item.text):
+            raise InvalidInput(f"redaction {span.start}-{span.end} lies outside the text (0-{len(item.text)})")
+        if span.start < previous_end:
+            raise InvalidInput(f"redactions overlap at {span.start}")
+        previous_end = span.end
+
+
+@transaction.atomic
+def publish(by: Principal, reference: str) -> Item:
+    """Put a declassified item in the reading room: its text minus its redactions, its
+    annotations and its citation become public."""
+    item = _item_for_change(by, reference)
+    if item.declassified_at is None or item.level != Level.UNCLASSIFIED:
+        raise Refused(
+            f"{selectors.reference(item)} is {Level(item.level).label}: only a declassified item is published"
+        )
+    if item.published_at is not None:
+        raise Refused(f"{selectors.reference(item)} is published already")
+    item.published_at = clock.now()
+    item.published_by = by
+    item.save(update_fields=["published_at", "published_by"])
+    record(by, "archive.published", item, {"reference": selectors.reference(item)})
+    return item
+
+
+@transaction.atomic
+def withdraw(by: Principal, reference: str, reason: str) -> Item:
+    """Take an item out of the reading room again (a redaction missed, a complaint upheld)."""
+    item = _item_for_change(by, reference)
+    if item.published_at is None:
+        raise Refused(f"{selectors.reference(item)} is not published")
+    item.published_at = None
+    item.published_by = None
+    item.save(update_fields=["published_at", "published_by"])
+    record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500)})
+    return item
+
+
+# Import of transcriptions.
+
+
+@transaction.atomic
+def import_transcription(
+    by: Principal,
+    text: str,
+    *,
+    source: str,
+    repository: str | None = None,
+    fond: str | None = None,
+    opis: str | None = None,
+    delo: str | None = None,
+    identifier: str | None = None,
+    language: str | None = None,
+) -> Item:
+    """Import a transcribed paper as an archive item with its annotations, where its archival
+    reference says (or where the arguments say, which win). It stays classified as marked,
+    and restricted if it carried a caveat, until a review declassifies it."""
+    _archivist(by)
+    parsed = parse(text)
+    found = parsed.as_json()
+    ref = found["archival_reference"] or {}
+    repository = repository or ref.get("repository")
+    fond, opis = fond or ref.get("fond"), opis or ref.get("opis") or ""
+    delo = delo or ref.get("delo") or ""
+    if not repository or not fond:
+        raise InvalidInput(
+            f"{source}: no archival reference found (Fond … Opis … Document …): give --repository and --fond"
+        )
+    try:
+        archive = selectors.repository(repository)
+    except NotFound:
+        archive = add_repository(by, repository, repository)
+    unit = _unit(by, archive, fond, opis, delo)
+    identifier = _identifier(identifier or ref.get("document") or str(_next_identifier(unit)), "item number")
+    if unit.items.filter(identifier=identifier).exists():
+        raise Refused(f"{unit} already holds item {identifier}")
+    level = Level.parse(found["classification"]["level"]) if found["classification"]["level"] else Level.UNCLASSIFIED
+    may_classify(by, Classification(level))
+    date = dt.date.fromisoformat(found["date"]) if found["date"] else None
+    sheets = ref.get("sheets") or ""
+    item = Item.objects.create(
+        unit=unit,
+        identifier=identifier,
+        sheets=bounded(str(sheets), "sheets", 100, required=False),
+        sheet_count=_sheet_count(str(sheets)),
+        reference_as_written=bounded(ref.get("as_written") or "", "archival reference", 300, required=False),
+        source=Item.Source.TRANSCRIPTION,
+        title=bounded(found["title"] or f"Untitled ({source})", "title", 1000),
+        creator=bounded(found["issuing_body"] or "", "issuing body", 300, required=False),
+        document_type=bounded(found["document_type"] or "", "document type", 40, required=False),
+        number=bounded(found["number"] or "", "number", 100, required=False),
+        date=date,
+        date_as_written=bounded(found["date_as_written"] or "", "date", 100, required=False),
+        language=language or _language(text),
+        text=found["text"] or "",
+        transcription=found | {"source": source},
+        marked_level=level,
+        marked_caveats=list(found["classification"]["caveats"]),
+        level=level,
+        instruction=Item.Instruction.DATE,
+        review_on=_years_after(date, REVIEW_AFTER_YEARS) if date else clock.now().date(),
+        received_at=clock.now(),
+    )
+    Annotation.objects.bulk_create(
+        Annotation(item=item, position=i, kind=a["kind"], text=a["text"]) for i, a in enumerate(found["annotations"], 1)
+    )
+    record(
+        by,
+        "archive.imported",
+        item,
+        {"source": source, "reference": selectors.reference(item), "unparsed_lines": len(found["unparsed"])},
+    )
+    return item
+
+
+def _sheet_count(sheets: str) -> int | None:
+    """7 from "7"; 2 from "121-122"; None where it cannot be told."""
+    if sheets.isdigit():
+        return int(sheets)
+    if m := re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", sheets):
+        first, last = int(m.group(1)), int(m.group(2))
+        return last - first + 1 if last >= first else None
+    return None
+
+
+def _language(text: str) -> str:
+    cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
+    latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
+    return "ru" if cyrillic > latin else "en"

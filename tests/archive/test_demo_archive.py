@@ -1,0 +1,49 @@
+"""The demo's archive life, as the reference file ends it: CASE-1 in TsKhSD fond 89, opis 25,
+document 44, 7 sheets, declassified with one redaction on 31 March 1994, in the reading room;
+and the `archive` command on it."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from secretariat.archive import selectors
+from secretariat.archive.models import Item
+from secretariat.demo import reference as ref
+from secretariat.demo.build import build
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build()
+
+
+def command(capsys, *args) -> dict | list:
+    call_command("archive", *args, "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_demo_ends_where_the_reference_file_does(demo, capsys):
+    extract = Item.objects.get(number="P46/X")
+    assert selectors.reference(extract) == "TsKhSD/89/25/44" and extract.sheet_count == 7
+    assert extract.published_at.date().isoformat() == "1994-03-31" and extract.level == 0 and extract.marked_level == 3
+    published = command(capsys, "show", "TsKhSD/89/25/44")  # no --as: the public record
+    assert published["citation"] == "TsKhSD, f. 89, op. 25, d. 44, 7 sheets"
+    assert "[REDACTED: PRIVACY]" in published["text"] and ref.REDACTED[0] not in published["text"]
+    assert "Meet with Vance" in published["text"]
+    held = command(capsys, "show", "TsKhSD/89/25/44", "--as", "archivist")  # the archive's own copy
+    assert ref.REDACTED[0] in held["text"] and held["reviews"][0]["outcome"] == "redact"
+    listed = command(capsys, "list", "--as", "archivist")
+    assert [i["reference"] for i in listed] == [f"TsKhSD/89/25/{n}" for n in (44, 45, 46, 47)]
+    assert [r["ok"] for r in command(capsys, "fixity", "--as", "archivist")] == [True]
+
+
+def test_unpublished_items_and_the_withheld_text_stay_with_the_archivists(demo, capsys):
+    for args in (("show", "TsKhSD/89/25/45"), ("show", "TsKhSD/89/25/44", "--as", "visitor")):
+        with pytest.raises(SystemExit) as exit_:
+            call_command("archive", *args)
+        assert exit_.value.code == 2
+        assert "no archive item" in capsys.readouterr().err
+    public = command(capsys, "list", "--as", "visitor")
+    assert [i["reference"] for i in public] == ["TsKhSD/89/25/44"]

@@ -1,0 +1,448 @@
+"""EAD3, EAD 2002 and Dublin Core exports: valid against the official schemas, faithful, and leak-free.
+
+The reference case (TsKhSD, f. 89, op. 25, d. 44) is built here as records.py would give it: the
+guidance naming an embassy officer is withheld, a Redacted segment standing where the name was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from functools import cache
+from pathlib import Path
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from secretariat.archive.export import clean, dublin_core, ead3, ead2002
+from secretariat.archive.records import Annotation, PublishedItem, Redacted, Reference, Repository, Text, Unit
+
+SCHEMAS = Path(__file__).parent / "schemas"
+# Where the vendored schemas import each other from; the resolver answers with the local copy.
+_LOCAL = {
+    "http://www.loc.gov/standards/xlink/xlink.xsd": "xlink.xsd",
+    "http://dublincore.org/schemas/xmls/simpledc20021212.xsd": "simpledc20021212.xsd",
+    "http://www.w3.org/2001/03/xml.xsd": "xml.xsd",
+}
+EAD3 = "{http://ead3.archivists.org/schema/}"
+EAD2002 = "{urn:isbn:1-931666-22-9}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+UTC = datetime.UTC
+CREATED = datetime.datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
+
+
+class _Offline(etree.Resolver):
+    def resolve(self, url, pubid, context):
+        if url in _LOCAL:
+            return self.resolve_filename(str(SCHEMAS / _LOCAL[url]), context)
+        return None
+
+
+def parser() -> etree.XMLParser:
+    offline = etree.XMLParser(no_network=True)
+    offline.resolvers.add(_Offline())
+    return offline
+
+
+@cache
+def schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser()))
+
+
+@cache
+def ead3_rng() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMAS / "ead3.rng")))
+
+
+@cache
+def dc_collection_schema() -> etree.XMLSchema:
+    """<records> holding oai_dc:dc elements, each checked strictly against oai_dc.xsd."""
+    xs = "http://www.w3.org/2001/XMLSchema"
+    root = etree.Element(f"{{{xs}}}schema", nsmap={"xs": xs})
+    etree.SubElement(
+        root, f"{{{xs}}}import", namespace=dublin_core.OAI_DC, schemaLocation=(SCHEMAS / "oai_dc.xsd").as_uri()
+    )
+    records = etree.SubElement(root, f"{{{xs}}}element", name="records")
+    sequence = etree.SubElement(etree.SubElement(records, f"{{{xs}}}complexType"), f"{{{xs}}}sequence")
+    etree.SubElement(
+        sequence,
+        f"{{{xs}}}any",
+        namespace=dublin_core.OAI_DC,
+        processContents="strict",
+        minOccurs="0",
+        maxOccurs="unbounded",
+    )
+    return etree.XMLSchema(etree.fromstring(etree.tostring(root), parser()))
+
+
+def assert_valid(validator, document: bytes | etree._Element) -> etree._Element:
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
+    assert validator.validate(root), validator.error_log
+    return root
+
+
+def all_text(document: bytes | etree._Element) -> str:
+    """Every character a reader of the document could get at: text and attribute values."""
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
+    return "".join(root.itertext()) + "\n".join(
+        ["", *(value for element in root.iter() for value in element.attrib.values())]
+    )
+
+
+# -- the reference case, as the archive's selector would hand it to the exporters --------------
+
+TSKHSD = Repository(code="TsKhSD", name="Central Archive of Contemporary Documents (TsKhSD)", country_code="RU")
+GUIDANCE = (
+    "(For the Soviet Ambassador: If the interlocutor asks who exactly we are talking about, "
+    "you could name the First secretary Pressel (sic))"
+)
+SECRET = "the First secretary Pressel (sic)"
+PRIVACY = Redacted("PRIVACY", "names a member of a foreign embassy's staff")
+TITLE = 'About the instructions to the Soviet Ambassador in Washington for his conversation with Vance on the question of "human rights".'
+DECISION = (
+    "The draft of the instructions to the Soviet Ambassador in Washington this question is to be approved. "
+    "(The draft is attached.)"
+)
+before, after = GUIDANCE.split(SECRET)
+REFERENCE_ITEM = PublishedItem(
+    identifier="tskhsd-89-25-44",
+    title=TITLE,
+    creator="CC CPSU Politburo",
+    date=datetime.date(1977, 2, 18),
+    date_as_written="February 18, 1977",
+    number="P46/X",
+    classification_as_marked="TOP SECRET",
+    caveats=(),
+    reference=Reference(
+        repository="TsKhSD",
+        fond="89",
+        opis="25",
+        document="44",
+        sheet_count=7,
+        as_written="Fond 89 Opis list 25 Document 44 Pages 7",
+    ),
+    segments=(Text(f"{DECISION}\n\n{before}"), PRIVACY, Text(f"{after}\n\nWire when you have done it.")),
+    annotations=(
+        Annotation("margin", "Must be returned within 7 days to the CC CPSU (General Department, 1st sector)"),
+        Annotation(
+            "stamp",
+            "TsKhSD(Central Archive of Contemporary Documents) Fond 89 Opis list 25 Document 44 Pages 7 Copy No. 03.31.94",
+        ),
+    ),
+    language="en",
+    published_at=datetime.datetime(2024, 11, 7, 9, 30, tzinfo=UTC),
+    declassified_on=datetime.date(1994, 3, 31),
+)
+# Illustrative companions (not transcriptions): a second item in the same opis, and a Russian one.
+SECOND_ITEM = PublishedItem(
+    identifier="tskhsd-89-25-45",
+    title="Extract from protocol No 47 of the meeting of CC CPSU Politburo (illustrative)",
+    creator="CC CPSU Politburo",
+    date=datetime.date(1977, 3, 4),
+    date_as_written="March 4, 1977",
+    number="P47/5",
+    classification_as_marked="SECRET",
+    caveats=(),
+    reference=Reference(repository="TsKhSD", fond="89", opis="25", document="45", sheets="1-2"),
+    segments=(Text("An illustrative decision text, published whole.\n"),),
+    annotations=(),
+    language="en",
+    published_at=datetime.datetime(2024, 11, 8, 12, 0, tzinfo=UTC),
+)
+RUSSIAN_ITEM = PublishedItem(
+    identifier="tskhsd-89-31-29",
+    title="Выписка из протокола № 106 заседания Политбюро ЦК КПСС (иллюстрация)",
+    creator="Политбюро ЦК КПСС",
+    date=datetime.date(1980, 1, 29),
+    date_as_written="29.1.1980",
+    number="П106/12",
+    classification_as_marked="Совершенно секретно",
+    caveats=("Особая папка",),
+    reference=Reference(repository="TsKhSD", fond="89", opis="31", document="29", sheets="1", sheet_count=1),
+    segments=(
+        Text("Согласиться с предложением, изложенным в записке "),
+        Redacted("SOURCES", "раскрывает источник"),
+        Text("."),
+    ),
+    annotations=(Annotation("editorial", "Перевод не публиковался."),),
+    language="ru",
+    published_at=datetime.datetime(2024, 12, 2, 8, 0, tzinfo=UTC),
+    declassified_on=datetime.date(1992, 6, 1),
+)
+OPIS_25 = Unit("series", "25", "Opis 25", Reference("TsKhSD", "89", "25"), children=(REFERENCE_ITEM, SECOND_ITEM))
+OPIS_31 = Unit("series", "31", "Opis 31", Reference("TsKhSD", "89", "31"), children=(RUSSIAN_ITEM,))
+FOND_89 = Unit("fonds", "89", "Fond 89: CPSU on trial", Reference("TsKhSD", "89"), children=(OPIS_25, OPIS_31))
+
+
+def every_export(items_and_paths, fonds: list[Unit]) -> dict[str, bytes]:
+    """Every document the three file exporters make from these records."""
+    out = {}
+    for top in fonds:
+        out[f"ead3 fonds {top.identifier}"] = ead3.fonds_document(TSKHSD, top, created=CREATED)
+        out[f"ead2002 fonds {top.identifier}"] = ead2002.fonds_document(TSKHSD, top, created=CREATED)
+    for item, path in items_and_paths:
+        out[f"ead3 item {item.identifier}"] = ead3.item_document(TSKHSD, item, path=path, created=CREATED)
+        out[f"ead2002 item {item.identifier}"] = ead2002.item_document(TSKHSD, item, path=path, created=CREATED)
+    out["dc"] = dublin_core.document([item for item, _ in items_and_paths])
+    return out
+
+
+LOCATED = [(REFERENCE_ITEM, (FOND_89, OPIS_25)), (SECOND_ITEM, (FOND_89, OPIS_25)), (RUSSIAN_ITEM, (FOND_89, OPIS_31))]
+
+
+def published_lines(item: PublishedItem) -> list[str]:
+    return [line for line in item.plain_text().splitlines() if line.strip()]
+
+
+# -- validity -----------------------------------------------------------------------------------
+
+
+def test_every_ead3_document_is_valid_against_the_official_xsd_and_rng():
+    documents = [ead3.fonds_document(TSKHSD, FOND_89, created=CREATED)]
+    documents += [ead3.item_document(TSKHSD, item, path=path, created=CREATED) for item, path in LOCATED]
+    documents.append(ead3.item_document(TSKHSD, REFERENCE_ITEM, path=(), created=CREATED))
+    for document in documents:
+        assert_valid(schema("ead3.xsd"), document)
+        assert_valid(ead3_rng(), document)
+
+
+def test_every_ead2002_document_is_valid_against_the_ead2002_schema():
+    documents = [ead2002.fonds_document(TSKHSD, FOND_89, created=CREATED)]
+    documents += [ead2002.item_document(TSKHSD, item, path=path, created=CREATED) for item, path in LOCATED]
+    documents.append(ead2002.item_document(TSKHSD, REFERENCE_ITEM, path=(), created=CREATED))
+    for document in documents:
+        assert_valid(schema("ead.xsd"), document)
+
+
+def test_dublin_core_records_and_collection_are_valid():
+    for item, _ in LOCATED:
+        assert_valid(schema("oai_dc.xsd"), dublin_core.record(item))
+    collection = assert_valid(dc_collection_schema(), dublin_core.document([item for item, _ in LOCATED]))
+    assert len(collection) == 3
+
+
+def test_an_invalid_document_is_refused_by_the_vendored_schemas():
+    """The validation above means something: a finding aid without its level fails."""
+    root = etree.fromstring(ead3.fonds_document(TSKHSD, FOND_89, created=CREATED))
+    del root.find(f"{EAD3}archdesc").attrib["level"]
+    assert not schema("ead3.xsd").validate(root)
+    assert not ead3_rng().validate(root)
+    root = etree.fromstring(ead2002.fonds_document(TSKHSD, FOND_89, created=CREATED))
+    root.find(f"{EAD2002}archdesc").set("level", "opis")
+    assert not schema("ead.xsd").validate(root)
+    record = dublin_core.record(REFERENCE_ITEM)
+    etree.SubElement(record, f"{DC}signature").text = "x"
+    assert not schema("oai_dc.xsd").validate(record)
+
+
+# -- what the documents say ---------------------------------------------------------------------
+
+
+def test_ead3_finding_aid_describes_the_fonds_its_series_and_the_reference_item():
+    root = etree.fromstring(ead3.fonds_document(TSKHSD, FOND_89, created=CREATED))
+    archdesc = root.find(f"{EAD3}archdesc")
+    assert archdesc.get("level") == "fonds"
+    assert [c.get("level") for c in archdesc.iter(f"{EAD3}c")] == ["series", "item", "item", "series", "item"]
+    item = next(c for c in archdesc.iter(f"{EAD3}c") if c.findtext(f"{EAD3}did/{EAD3}unittitle") == TITLE)
+    did = item.find(f"{EAD3}did")
+    unitids = {u.get("localtype"): u.text for u in did.findall(f"{EAD3}unitid")}
+    assert unitids == {
+        "fond": "89",
+        "opis": "25",
+        "document": "44",
+        "reference": "TsKhSD, f. 89, op. 25, d. 44, 7 sheets",
+        "as-written": "Fond 89 Opis list 25 Document 44 Pages 7",
+    }
+    date = did.find(f"{EAD3}unitdatestructured/{EAD3}datesingle")
+    assert (date.get("standarddate"), date.text) == ("1977-02-18", "February 18, 1977")
+    assert did.findtext(f"{EAD3}physdescstructured/{EAD3}quantity") == "7"
+    assert did.findtext(f"{EAD3}physdescstructured/{EAD3}unittype") == "sheets"
+    assert did.findtext(f"{EAD3}origination/{EAD3}corpname/{EAD3}part") == "CC CPSU Politburo"
+    assert did.find(f"{EAD3}langmaterial/{EAD3}language").get("langcode") == "eng"
+    assert item.findtext(f"{EAD3}prefercite/{EAD3}p") == "TsKhSD, f. 89, op. 25, d. 44, 7 sheets"
+    access = [p.text for p in item.findall(f"{EAD3}accessrestrict/{EAD3}p")]
+    assert access == [
+        "Declassified on 1994-03-31 and published.",
+        "[REDACTED: PRIVACY] withheld: names a member of a foreign embassy's staff.",
+    ]
+    text = item.find(f"{EAD3}scopecontent")
+    assert [p.xpath("string()") for p in text.findall(f"{EAD3}p")] == published_lines(REFERENCE_ITEM)
+    blank = text.find(f".//{EAD3}abbr")
+    assert (blank.text, blank.get("expan")) == ("[REDACTED: PRIVACY]", PRIVACY.reason)
+    notes = {odd.get("localtype"): odd.findtext(f"{EAD3}p") for odd in item.findall(f"{EAD3}odd")}
+    assert notes == {
+        "original-marking": "No P46/X; TOP SECRET",
+        "margin": REFERENCE_ITEM.annotations[0].text,
+        "stamp": REFERENCE_ITEM.annotations[1].text,
+    }
+    fonds_dates = archdesc.find(f"{EAD3}did/{EAD3}unitdatestructured/{EAD3}daterange")
+    assert [d.get("standarddate") for d in fonds_dates] == ["1977-02-18", "1980-01-29"]
+    assert root.find(f".//{EAD3}eventdatetime").get("standarddatetime") == "2025-01-15T10:00:00Z"
+
+
+def test_ead3_item_document_keeps_the_context_but_only_the_one_item():
+    root = etree.fromstring(ead3.item_document(TSKHSD, RUSSIAN_ITEM, path=(FOND_89, OPIS_31), created=CREATED))
+    assert root.findtext(f"{EAD3}control/{EAD3}recordid") == "tskhsd-89-31-29"
+    titles = [did.findtext(f"{EAD3}unittitle") for did in root.iter(f"{EAD3}did")]
+    assert titles == [FOND_89.title, OPIS_31.title, RUSSIAN_ITEM.title]
+    # the fonds is still summarised whole: both creators and both languages of what is published in it
+    fonds_did = root.find(f"{EAD3}archdesc/{EAD3}did")
+    assert [p.text for p in fonds_did.iter(f"{EAD3}part")][:2] == ["CC CPSU Politburo", "Политбюро ЦК КПСС"]
+    assert [lang.get("langcode") for lang in fonds_did.iter(f"{EAD3}language")] == ["eng", "rus"]
+    item = root.find(f".//{EAD3}c[@level='item']")
+    assert [p.xpath("string()") for p in item.findall(f"{EAD3}scopecontent/{EAD3}p")] == published_lines(RUSSIAN_ITEM)
+    assert item.find(f".//{EAD3}abbr").get("expan") == "раскрывает источник"
+    assert (
+        item.findtext(f"{EAD3}odd[@localtype='original-marking']/{EAD3}p")
+        == "No П106/12; Совершенно секретно; Особая папка"
+    )
+
+
+def test_ead2002_uses_the_vocabulary_atom_imports():
+    root = etree.fromstring(ead2002.fonds_document(TSKHSD, FOND_89, created=CREATED))
+    assert root.findtext(f"{EAD2002}eadheader/{EAD2002}eadid") == "tskhsd-89"
+    archdesc = root.find(f"{EAD2002}archdesc")
+    assert archdesc.get("level") == "fonds"
+    assert archdesc.find(f"{EAD2002}did/{EAD2002}unitid").text == "89"
+    assert archdesc.find(f"{EAD2002}did/{EAD2002}unitdate").text == "1977-02-18 – 1980-01-29"
+    item = next(c for c in archdesc.iter(f"{EAD2002}c") if c.findtext(f"{EAD2002}did/{EAD2002}unittitle") == TITLE)
+    did = item.find(f"{EAD2002}did")
+    assert did.findtext(f"{EAD2002}unitid") == "44"
+    assert {u.get("label"): u.text for u in did.findall(f"{EAD2002}unitid[@type='alternative']")} == {
+        "fond": "89",
+        "opis": "25",
+        "document": "44",
+        "reference": "TsKhSD, f. 89, op. 25, d. 44, 7 sheets",
+        "as written": "Fond 89 Opis list 25 Document 44 Pages 7",
+    }
+    assert did.find(f"{EAD2002}unitdate").get("normal") == "1977-02-18"
+    assert did.findtext(f"{EAD2002}physdesc/{EAD2002}extent[@unit='sheets']") == "7 sheets"
+    assert did.findtext(f"{EAD2002}origination/{EAD2002}corpname") == "CC CPSU Politburo"
+    assert did.find(f"{EAD2002}langmaterial/{EAD2002}language").get("langcode") == "eng"
+    assert item.findtext(f"{EAD2002}prefercite/{EAD2002}p") == REFERENCE_ITEM.citation
+    text = item.find(f"{EAD2002}scopecontent")
+    assert [p.xpath("string()") for p in text.findall(f"{EAD2002}p")] == published_lines(REFERENCE_ITEM)
+    assert {odd.get("type") for odd in item.findall(f"{EAD2002}odd")} == {"original-marking", "margin", "stamp"}
+    assert [c.get("level") for c in archdesc.find(f"{EAD2002}dsc")] == ["series", "series"]
+
+
+def test_dublin_core_record_carries_the_fields_and_the_redacted_text():
+    record = dublin_core.record(REFERENCE_ITEM)
+    fields: dict[str, list[str]] = {}
+    for element in record:
+        fields.setdefault(etree.QName(element).localname, []).append(element.text)
+    assert fields["title"] == [TITLE]
+    assert fields["creator"] == ["CC CPSU Politburo"]
+    assert fields["date"] == ["1977-02-18"]
+    assert fields["type"] == ["Text"]
+    assert fields["format"] == ["7 sheets"]
+    assert fields["identifier"] == ["TsKhSD, f. 89, op. 25, d. 44, 7 sheets"]
+    assert fields["language"] == ["en"]
+    assert fields["description"][0] == REFERENCE_ITEM.plain_text()
+    assert "Margin note: Must be returned within 7 days" in fields["description"][2]
+    assert fields["source"] == ["Fond 89 Opis list 25 Document 44 Pages 7"]
+    assert fields["relation"] == ["Part of TsKhSD, f. 89, op. 25"]
+    assert fields["rights"] == [
+        "Declassified on 1994-03-31 and published. [REDACTED: PRIVACY] withheld: names a member of a foreign embassy's staff."
+    ]
+
+
+def test_cyrillic_is_kept_as_utf8():
+    for document in (
+        ead3.item_document(TSKHSD, RUSSIAN_ITEM, path=(FOND_89, OPIS_31), created=CREATED),
+        ead2002.item_document(TSKHSD, RUSSIAN_ITEM, path=(FOND_89, OPIS_31), created=CREATED),
+        dublin_core.document([RUSSIAN_ITEM]),
+    ):
+        assert "Выписка из протокола № 106".encode() in document
+        assert "Согласиться с предложением, изложенным в записке [REDACTED: SOURCES]" in all_text(document)
+
+
+def test_same_records_same_bytes_and_no_clock_but_created():
+    first = every_export(LOCATED, [FOND_89])
+    assert first == every_export(LOCATED, [FOND_89])
+    later = dataclasses.replace(REFERENCE_ITEM)  # an equal record built again
+    assert (
+        ead3.item_document(TSKHSD, later, path=(FOND_89, OPIS_25), created=CREATED)
+        == first[f"ead3 item {later.identifier}"]
+    )
+    other = ead3.fonds_document(TSKHSD, FOND_89, created=CREATED + datetime.timedelta(days=1))
+    assert other != first["ead3 fonds 89"]
+    assert other.replace(b"2025-01-16T10:00:00Z", b"2025-01-15T10:00:00Z") == first["ead3 fonds 89"]
+
+
+def test_a_bare_item_still_gives_valid_documents():
+    """No text, no date, no sheets, no creator, no language: every optional part left out, nothing invalid."""
+    bare = PublishedItem(
+        identifier="tskhsd-89-25-47",
+        title="",
+        creator="",
+        date=None,
+        date_as_written="",
+        number="",
+        classification_as_marked="",
+        caveats=(),
+        reference=Reference("TsKhSD", "89", "25", "47"),
+        segments=(),
+        annotations=(),
+        language="",
+        published_at=CREATED,
+    )
+    series = dataclasses.replace(OPIS_25, children=(bare,))
+    fonds = dataclasses.replace(FOND_89, children=(series,))
+    documents = every_export([(bare, (fonds, series))], [fonds])
+    for name, document in documents.items():
+        if name.startswith("ead3"):
+            assert_valid(schema("ead3.xsd"), document)
+            assert_valid(ead3_rng(), document)
+        elif name.startswith("ead2002"):
+            assert_valid(schema("ead.xsd"), document)
+        else:
+            assert_valid(dc_collection_schema(), document)
+
+
+def test_control_characters_in_a_transcription_do_not_break_an_export():
+    """OCR'd text can hold form feeds, which XML 1.0 cannot carry: they are dropped, the rest kept."""
+    item = dataclasses.replace(SECOND_ITEM, segments=(Text("page one\x0cpage two\x00"),), title="Form\x0bfeed")
+    for document in every_export([(item, (FOND_89,))], []).values():
+        assert "page onepage two" in all_text(document)
+    assert clean("a\x0cb\tc\n") == "ab\tc\n"
+
+
+# -- nothing withheld leaves ---------------------------------------------------------------------
+
+
+def test_the_reference_fixture_withholds_the_secret_only_by_its_redaction():
+    assert SECRET in GUIDANCE
+    assert all(SECRET not in s.text for s in REFERENCE_ITEM.segments if isinstance(s, Text))
+    assert "[REDACTED: PRIVACY]" in REFERENCE_ITEM.plain_text()
+
+
+def test_no_export_holds_the_redacted_phrase_but_each_holds_the_blank_and_its_reason():
+    for name, document in every_export(LOCATED, [FOND_89]).items():
+        readable = all_text(document)
+        assert "Pressel" not in readable and b"Pressel" not in document, name
+        assert SECRET not in readable, name
+        if name in ("ead3 fonds 89", "ead2002 fonds 89", "dc") or name.endswith("tskhsd-89-25-44"):
+            assert "[REDACTED: PRIVACY]" in readable, name
+            assert PRIVACY.reason in readable, name
+        elif name.endswith("tskhsd-89-31-29"):
+            assert "[REDACTED: SOURCES]" in readable and "раскрывает источник" in readable, name
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    secret=st.text(alphabet="abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопрстуфхцчшщыэюя", min_size=12, max_size=30),
+    before=st.text(min_size=0, max_size=60),
+    after=st.text(min_size=0, max_size=60),
+)
+def test_a_redacted_span_never_appears_in_any_export(secret, before, after):
+    assume(secret not in clean(before) and secret not in clean(after))
+    reason = Redacted("SOURCES", "protects a source")
+    item = dataclasses.replace(RUSSIAN_ITEM, segments=(Text(before), reason, Text(after)), annotations=())
+    series = dataclasses.replace(OPIS_31, children=(item,))
+    fonds = dataclasses.replace(FOND_89, children=(series,))
+    for name, document in every_export([(item, (fonds, series))], [fonds]).items():
+        readable = all_text(document)
+        assert secret not in readable, name
+        assert "[REDACTED: SOURCES]" in readable and "protects a source" in readable, name

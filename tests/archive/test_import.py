@@ -1,0 +1,85 @@
+"""`secretariat import-transcription`: the reference file read field by field, and imported as an item."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from secretariat.accounts.selectors import principal_by_username
+from secretariat.archive import selectors
+from secretariat.archive.models import Item
+from secretariat.audit.models import AuditEvent
+from tests.archive.test_transfer import archivist, demo  # noqa: F401 (fixtures)
+
+REFERENCE = (
+    Path(__file__).resolve().parents[2] / "src/secretariat/demo/reference/politburo-1977-protocol-46-point-x.txt"
+)
+
+
+def run_json(capsys, *args) -> dict:
+    call_command("import-transcription", *args, "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_reference_file_as_the_issue_asks(db, capsys):
+    found = run_json(capsys, str(REFERENCE), "--dry-run")
+    assert (found["number"], found["protocol_number"], found["point"], found["date"]) == (
+        "P46/X",
+        "46",
+        "X",
+        "1977-02-18",
+    )
+    assert found["classification"]["level"] == "TOP SECRET"
+    assert found["distribution"] == [
+        "Brezhnev",
+        "Podgorny",
+        "Kosygin",
+        "Andropov",
+        "Gromyko",
+        "Kirilenko",
+        "Suslov",
+        "Ponomarev",
+        "Zamiatin",
+    ]
+    assert found["return_instruction"]["days"] == 7
+    assert "General Department, 1st sector" in found["return_instruction"]["to"]
+    reference = found["archival_reference"]
+    assert (
+        reference["repository"],
+        reference["fond"],
+        reference["opis"],
+        reference["document"],
+        reference["sheets"],
+    ) == (
+        "TsKhSD",
+        "89",
+        "25",
+        "44",
+        "7",
+    )
+    kinds = {a["kind"] for a in found["annotations"]}
+    assert {"margin", "stamp"} <= kinds
+    assert Item.objects.count() == 0  # a dry run imports nothing
+
+
+def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist, capsys):  # noqa: F811
+    found = run_json(capsys, str(REFERENCE), "--as", "archivist")
+    assert found["archive_item"] == "TsKhSD/89/25/44"
+    item = selectors.item(principal_by_username("archivist"), "TsKhSD/89/25/44")
+    assert (item.source, item.number, item.sheet_count, item.marked_level, item.level) == (
+        "transcription",
+        "P46/X",
+        7,
+        3,
+        3,
+    )
+    assert item.annotations.filter(kind="margin", text__contains="Must be returned within 7 days").exists()
+    assert item.annotations.filter(kind="stamp").exists()
+    assert "Meet with Vance" in item.text
+    assert AuditEvent.objects.filter(action="archive.imported").count() == 1
+    with pytest.raises(SystemExit):  # the same item twice is refused
+        call_command("import-transcription", str(REFERENCE), "--as", "archivist")
+    with pytest.raises(SystemExit):  # importing is for archivists
+        call_command("import-transcription", str(REFERENCE), "--as", "registrar", "--into", "TsKhSD/89/26")
+    assert Item.objects.count() == 1

@@ -15,47 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT))
+
+from tests.archive.corpus import FIELDS, FILES, comparable, expected, held_out  # noqa: E402
+
 from secretariat.archive.transcription import parse  # noqa: E402
-
-CORPUS = ROOT / "tests" / "archive" / "transcriptions"
-KINDS = ("margin", "stamp", "editorial", "typist", "page")
-
-
-def measured(found: dict) -> dict:
-    """The parser's output in the shape of an expected.json file."""
-    counts = Counter(annotation["kind"] for annotation in found["annotations"])
-    reference = found["archival_reference"]
-    parts = ("repository", "fond", "opis", "delo", "document", "sheets")
-    return {
-        "number": found["number"],
-        "protocol_number": found["protocol_number"],
-        "point": found["point"],
-        "date": found["date"],
-        "classification.level": found["classification"]["level"],
-        "classification.caveats": sorted(found["classification"]["caveats"]),
-        "distribution": found["distribution"],
-        "return_instruction.days": found["return_instruction"]["days"],
-        "archival_reference": None if reference["fond"] is None else {part: reference[part] for part in parts},
-        "document_type": found["document_type"],
-        "annotations": {kind: counts.get(kind, 0) for kind in KINDS},
-    }
-
-
-def expected_of(path: Path) -> dict:
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        "number": expected["number"],
-        "protocol_number": expected["protocol_number"],
-        "point": expected["point"],
-        "date": expected["date"],
-        "classification.level": expected["classification"]["level"],
-        "classification.caveats": sorted(expected["classification"]["caveats"]),
-        "distribution": expected["distribution"],
-        "return_instruction.days": expected["return_instruction"]["days"],
-        "archival_reference": expected["archival_reference"],
-        "document_type": expected["document_type"],
-        "annotations": {kind: expected["annotations"].get(kind, 0) for kind in KINDS},
-    }
 
 
 def report(title: str, files: list[Path], fields: list[str]) -> list[tuple]:
@@ -66,13 +30,12 @@ def report(title: str, files: list[Path], fields: list[str]) -> list[tuple]:
     for path in files:
         transcription = parse(path.read_text(encoding="utf-8"))
         lost += len(transcription.lost_lines())
-        found = measured(transcription.as_json())
-        expected = expected_of(path.with_suffix(".expected.json"))
+        found, wanted = comparable(transcription.as_json()), expected(path)
         for name in fields:
-            if found[name] == expected[name]:
+            if found[name] == wanted[name]:
                 right[name] += 1
             else:
-                misses.append((name, path.name, expected[name], found[name]))
+                misses.append((name, path.name, wanted[name], found[name]))
     width = max(len(name) for name in fields)
     print(f"{title}: {len(files)} transcriptions, lines lost: {lost}")
     for name in fields:
@@ -86,15 +49,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--misses", action="store_true", help="print each wrong field: file, expected, found")
     args = parser.parse_args()
-    files = sorted(CORPUS.glob("*.txt"))
-    held_out = [
-        p for p in files if json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8")).get("held_out")
-    ]
-    tuned = [p for p in files if p not in held_out]
-    fields = list(expected_of(files[0].with_suffix(".expected.json")))
+    held = [p for p in FILES if held_out(p)]
+    tuned = [p for p in FILES if p not in held]
+    fields = list(FIELDS)
     misses = report("tuning set (the parser was written while reading these)", tuned, fields)
-    misses += report("held-out set (expected fields written before the parser first ran on them)", held_out, fields)
-    report("all", files, fields)
+    misses += report("held-out set (expected fields written before the parser first ran on them)", held, fields)
+    report("all", FILES, fields)
     if args.misses:
         for name, file, value, found in sorted(misses):
             expected, got = json.dumps(value, ensure_ascii=False), json.dumps(found, ensure_ascii=False)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.accounts.selectors import principal_by_username
-from secretariat.archive import selectors
+from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from tests.archive.test_transfer import archivist, demo  # noqa: F401 (fixtures)
@@ -83,3 +83,22 @@ def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist
     with pytest.raises(SystemExit):  # importing is for archivists
         call_command("import-transcription", str(REFERENCE), "--as", "registrar", "--into", "TsKhSD/89/26")
     assert Item.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("sheets", "as_written", "count"),
+    [
+        ("7", "TsKhSD Fond 89 Opis list 25 Document 44 Pages 7", 7),
+        ("1", "ф. 89, оп. 31, д. 29, л. 1", 1),
+        ("5", "RGASPI f. 17, op. 3, d. 1045, l. 5", 1),  # sheet 5: one sheet, not five
+        ("121-122", "APRF, fond 3, opis 65, delo 827, listy 121-122", 2),
+        ("2ob.", "ф. 3, оп. 1, д. 2, л. 2об.", 1),
+        ("121-122об.", "", 2),
+        ("1, 3-5", "", 4),
+        ("9-3", "", None),
+        ("", "", None),
+        ("V-9", "", None),
+    ],
+)
+def test_sheets_are_counted_from_a_count_or_from_foliation(sheets, as_written, count):
+    assert services.sheet_count(sheets, as_written) == count

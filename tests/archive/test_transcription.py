@@ -4,7 +4,6 @@ family, and the promise that nothing is dropped, for any text."""
 import dataclasses
 import datetime as dt
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,11 @@ from secretariat.archive.transcription import (
     read_annotation,
     read_markings,
 )
+from tests.archive.corpus import CORPUS, FIELDS, FILES, comparable, expected
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "src" / "secretariat" / "demo" / "reference" / "politburo-1977-protocol-46-point-x.txt"
-CORPUS = Path(__file__).resolve().parent / "transcriptions"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+CORPUS_FILES = FILES
 
 ISSUE_KEYS = {
     "issuing_body",
@@ -207,56 +206,6 @@ KNOWN_MISSES = {
         "distribution",
     ): "'СЕКРЕТАРЮ ЦК ВКП(б) тов. СТАЛИНУ' names the office before тов.",
 }
-FIELDS = (
-    "number",
-    "protocol_number",
-    "point",
-    "date",
-    "level",
-    "caveats",
-    "distribution",
-    "return_days",
-    "archival_reference",
-    "document_type",
-    "annotations",
-)
-KINDS = ("margin", "stamp", "editorial", "typist", "page")
-
-
-def _comparable(found: dict) -> dict:
-    counts = Counter(a["kind"] for a in found["annotations"])
-    reference = found["archival_reference"]
-    parts = ("repository", "fond", "opis", "delo", "document", "sheets")
-    return {
-        "number": found["number"],
-        "protocol_number": found["protocol_number"],
-        "point": found["point"],
-        "date": found["date"],
-        "level": found["classification"]["level"],
-        "caveats": sorted(found["classification"]["caveats"]),
-        "distribution": found["distribution"],
-        "return_days": found["return_instruction"]["days"],
-        "archival_reference": None if reference["fond"] is None else {p: reference[p] for p in parts},
-        "document_type": found["document_type"],
-        "annotations": {kind: counts.get(kind, 0) for kind in KINDS},
-    }
-
-
-def _expected(path: Path) -> dict:
-    data = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    return {
-        "number": data["number"],
-        "protocol_number": data["protocol_number"],
-        "point": data["point"],
-        "date": data["date"],
-        "level": data["classification"]["level"],
-        "caveats": sorted(data["classification"]["caveats"]),
-        "distribution": data["distribution"],
-        "return_days": data["return_instruction"]["days"],
-        "archival_reference": data["archival_reference"],
-        "document_type": data["document_type"],
-        "annotations": {kind: data["annotations"].get(kind, 0) for kind in KINDS},
-    }
 
 
 def _cases():
@@ -284,8 +233,8 @@ def test_known_misses_name_real_cases():
 
 @pytest.mark.parametrize(("path", "name"), list(_cases()))
 def test_corpus_field(path, name):
-    found = _comparable(parse(path.read_text(encoding="utf-8")).as_json())
-    assert found[name] == _expected(path)[name]
+    found = comparable(parse(path.read_text(encoding="utf-8")).as_json())
+    assert found[name] == expected(path)[name]
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.stem for p in CORPUS_FILES])

@@ -116,6 +116,18 @@ def transfer(request):
 
 @archivist_desk
 @require_POST
+def sweep(request):
+    return perform(
+        request,
+        forms.Form(request.POST),
+        lambda d: services.sweep_reviews(request.user),
+        title="Open the reviews due",
+        back=DESK,
+    )
+
+
+@archivist_desk
+@require_POST
 def fixity(request):
     return perform(
         request,

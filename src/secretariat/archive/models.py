@@ -84,6 +84,8 @@ class Transfer(models.Model):
     tagmanifest_sha512 = models.CharField(max_length=128)
     received_at = models.DateTimeField()
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(help_text="the last fixity check (the first on receipt)")
+    problems = models.JSONField(default=list, help_text="what the last fixity check found wrong; empty: intact")
 
     class Meta:
         ordering = ["received_at", "id"]

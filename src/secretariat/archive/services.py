@@ -300,6 +300,7 @@ def transfer_case(
             tagmanifest_sha512=bagged.tagmanifest_sha512,
             received_at=now,
             received_by=by,
+            checked_at=now,
         )
         items = [
             _receive(by, transfer, paper, identifier, review_after_years, now)
@@ -384,7 +385,7 @@ def check_fixity(by: Principal | None, case_number: str | None = None) -> list[F
     demand by an archivist, or by the system (`by` None) on a schedule."""
     if by is not None:
         _archivist(by)
-    transfers = Transfer.objects.select_related("case").order_by("received_at", "id")
+    transfers = Transfer.objects.select_for_update(of=("self",)).select_related("case").order_by("received_at", "id")
     if by is not None:
         transfers = restrict(transfers, by, Action.VIEW)
     if case_number is not None:
@@ -397,6 +398,8 @@ def check_fixity(by: Principal | None, case_number: str | None = None) -> list[F
         problems = bags.fixity_problems(path)
         if not problems and bags.bagged(path).tagmanifest_sha512 != transfer.tagmanifest_sha512:
             problems = ["the tag manifest is not the one received: the bag was rewritten after its transfer"]
+        transfer.checked_at, transfer.problems = clock.now(), problems
+        transfer.save(update_fields=["checked_at", "problems"])
         record(
             by, "archive.fixity_checked", transfer.case, {"bag": transfer.bag, "ok": not problems, "problems": problems}
         )
@@ -486,7 +489,10 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
     happened) gets a review in the archivists' queue; an item due by date alone and in no
     restricted category (no exemption, no caveat as marked or now) is declassified in full on
     its date without one. Restricted categories never declassify automatically, nor does an
-    item a reviewer has kept or downgraded: a reviewer looks at it again."""
+    item a reviewer has kept or downgraded: a reviewer looks at it again. Run by the daily job
+    (`by` None: the system) or by an archivist from the desk."""
+    if by is not None:
+        _archivist(by)
     today = clock.now().date()
     now = clock.now()
     due = (
@@ -710,7 +716,7 @@ def import_transcription(
         unit=unit,
         identifier=identifier,
         sheets=bounded(str(sheets), "sheets", 100, required=False),
-        sheet_count=_sheet_count(str(sheets)),
+        sheet_count=sheet_count(str(sheets), ref.get("as_written") or ""),
         reference_as_written=bounded(ref.get("as_written") or "", "archival reference", 300, required=False),
         source=Item.Source.TRANSCRIPTION,
         title=bounded(found["title"] or f"Untitled ({source})", "title", 1000),
@@ -741,14 +747,27 @@ def import_transcription(
     return item
 
 
-def _sheet_count(sheets: str) -> int | None:
-    """7 from "7"; 2 from "121-122"; None where it cannot be told."""
-    if sheets.isdigit():
-        return int(sheets)
-    if m := re.fullmatch(r"(\d+)\s*[-–]\s*(\d+)", sheets):
-        first, last = int(m.group(1)), int(m.group(2))
-        return last - first + 1 if last >= first else None
-    return None
+SHEET_COUNT = re.compile(r"(?:pages|pp\.?|sheets|листов|листа|стр\.?)\s*(\d+)\s*$", re.IGNORECASE)
+FOLIO = r"(\d+)\s*(?:ob\.?|об\.?|v\.?|r\.?)?"
+
+
+def sheet_count(sheets: str, as_written: str = "") -> int | None:
+    """How many sheets: "Pages 7" counts them (7); foliation numbers them ("121-122": 2, "1, 3-5": 4,
+    "2ob.": 1, a verso being the back of a sheet already counted). None where it cannot be told."""
+    if SHEET_COUNT.search(as_written.strip()):
+        return int(SHEET_COUNT.search(as_written.strip()).group(1))
+    total = 0
+    for part in filter(None, (p.strip() for p in sheets.split(","))):
+        if m := re.fullmatch(FOLIO + r"\s*[-–]\s*" + FOLIO, part, re.IGNORECASE):
+            first, last = int(m.group(1)), int(m.group(2))
+            if last < first:
+                return None
+            total += last - first + 1
+        elif re.fullmatch(FOLIO, part, re.IGNORECASE):
+            total += 1
+        else:
+            return None
+    return total or None
 
 
 def _language(text: str) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("archive/", desk_views.archive_desk, name="desk"),
     path("archive/transfer/", desk_views.transfer, name="transfer"),
     path("archive/fixity/", desk_views.fixity, name="fixity"),
+    path("archive/sweep/", desk_views.sweep, name="sweep"),
     path("archive/items/<path:reference>/instruction/", desk_views.instruct, name="instruct"),
     path("archive/items/<path:reference>/event/", desk_views.event, name="event"),
     path("archive/items/<path:reference>/review/", desk_views.review, name="review"),

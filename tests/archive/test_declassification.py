@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from secretariat import clock
+from secretariat.access import Action
 from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
@@ -157,3 +158,16 @@ def test_segments_never_carry_a_redacted_character(spans, text):
     expected = "".join(ch for i, ch in enumerate(text) if not any(s.start <= i < s.end for s in cut))
     assert kept == expected
     assert sum(isinstance(s, records.Redacted) for s in out) == len(cut)
+
+
+def test_publishing_is_refused_while_a_withheld_phrase_stands_elsewhere(archive):
+    event_review(archive)
+    item = selectors.item(archive, EXTRACT, Action.VIEW)
+    vance = selectors.spans_of(item.text, "Vance")[0]  # only the first of several
+    with clock.frozen("1994-03-31T10:00:00+03:00"):
+        services.decide_review(archive, EXTRACT, "redact", redactions=[Span(*vance, "FOREIGN")])
+        head = AuditEvent.objects.count()
+        with pytest.raises(Refused, match="'Vance', withheld, still stands in the text"):
+            services.publish(archive, EXTRACT)
+    assert AuditEvent.objects.count() == head and selectors.item(archive, EXTRACT).published_at is None
+    assert ("Vance", "title") in selectors.withheld_elsewhere(item)  # "… his conversation with Vance …"

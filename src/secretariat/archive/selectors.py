@@ -163,6 +163,24 @@ def _redactions_of(item: Item) -> list[Redaction]:
     return list(declassifying.redactions.all()) if declassifying else []
 
 
+WITHHELD_MIN = 3  # shorter spans ("a", "of") would match everywhere; they are checked by the reviewer's eye
+
+
+def withheld_elsewhere(item: Item) -> list[tuple[str, str]]:
+    """(phrase, where) for each withheld phrase that still stands in what publishing would show:
+    the text outside the redactions, the title, the number, the body, an annotation."""
+    redactions = _redactions_of(item)
+    kept = [("text", s.text) for s in segments(item.text, redactions) if isinstance(s, records.Text)]
+    places = [*kept, ("title", item.title), ("number", item.number), ("body", item.creator)]
+    places += [(f"{a.get_kind_display()} annotation", a.text) for a in item.annotations.all()]
+    found = []
+    for phrase in dict.fromkeys(item.text[r.start : r.end].strip() for r in redactions):
+        if len(phrase) < WITHHELD_MIN:
+            continue
+        found += [(phrase, where) for where, value in places if phrase.casefold() in value.casefold()]
+    return list(dict.fromkeys(found))
+
+
 def _reference_of(item: Item) -> records.Reference:
     units = {u.level: u.identifier for u in item.unit.path()}
     return records.Reference(

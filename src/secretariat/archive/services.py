@@ -642,7 +642,8 @@ def _check_spans(item: Item, spans: Sequence[Span]) -> None:
 @transaction.atomic
 def publish(by: Principal, reference: str) -> Item:
     """Put a declassified item in the reading room: its text minus its redactions, its
-    annotations and its citation become public."""
+    annotations and its citation become public. Refused while anything withheld still stands
+    elsewhere in what would be published (another place in the text, the title, an annotation)."""
     item = _item_for_change(by, reference)
     if item.declassified_at is None or item.level != Level.UNCLASSIFIED:
         raise Refused(
@@ -650,6 +651,11 @@ def publish(by: Principal, reference: str) -> Item:
         )
     if item.published_at is not None:
         raise Refused(f"{selectors.reference(item)} is published already")
+    if leaks := selectors.withheld_elsewhere(item):
+        raise Refused(
+            f"{selectors.reference(item)} cannot be published: "
+            + "; ".join(f"{phrase!r}, withheld, still stands in the {where}" for phrase, where in leaks)
+        )
     item.published_at = clock.now()
     item.published_by = by
     item.save(update_fields=["published_at", "published_by"])

@@ -142,6 +142,9 @@ class Item(Classified):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    published_text = models.TextField(
+        blank=True, help_text="the text as published, each redaction a marked blank: what the reading room searches"
+    )
     received_at = models.DateTimeField()
 
     class Meta:
@@ -151,6 +154,10 @@ class Item(Classified):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(level=Level.UNCLASSIFIED, declassified_at__isnull=False),
                 name="only_declassified_items_are_published",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=False) | Q(published_text=""),
+                name="only_published_items_have_a_published_text",
             ),
         ]
 

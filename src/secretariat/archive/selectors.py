@@ -219,8 +219,8 @@ def public_record(item: Item) -> records.PublishedItem:
 
 
 def published_items(
-    *,
     query: str = "",
+    *,
     creator: str = "",
     year: int | None = None,
     fond: str = "",
@@ -228,13 +228,16 @@ def published_items(
 ) -> QuerySet[Item]:
     """Published items matching the reading room's search and facets, in archival order.
 
-    The search looks at what is published only: titles, annotations and the text outside any
-    redaction (checked in `search`), never the withheld spans."""
-    found = (
-        _published()
-        .select_related("unit__repository", "unit__parent__parent")
-        .prefetch_related(Prefetch("annotations", queryset=Annotation.objects.order_by("position")))
-    )
+    Every word of `query` must stand in the published text (redactions already blanked, so a
+    withheld word finds nothing), the title, the number or an annotation."""
+    found = _published()
+    for word in query.split():
+        found = found.filter(
+            Q(published_text__icontains=word)
+            | Q(title__icontains=word)
+            | Q(number__icontains=word)
+            | Q(pk__in=Annotation.objects.filter(text__icontains=word).values("item_id"))
+        )
     if creator:
         found = found.filter(creator=creator)
     if year is not None:
@@ -250,23 +253,11 @@ def published_items(
             found = found.filter(marked_level=Level.parse(marked))
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
-    found = found.order_by("unit__repository__code", "unit_id", "identifier", "id")
-    return found
-
-
-def search(query: str = "", **facets) -> list[records.PublishedItem]:
-    """The published records that match: every word of `query` must appear in the published
-    text (redactions already blanked), the title, the number or an annotation."""
-    words = [w.casefold() for w in query.split()]
-    results = []
-    for candidate in published_items(**facets):
-        published = public_record(candidate)
-        haystack = " ".join(
-            [published.title, published.number, published.plain_text(), *(a.text for a in published.annotations)]
-        ).casefold()
-        if all(word in haystack for word in words):
-            results.append(published)
-    return results
+    return (
+        found.select_related("unit__repository", "unit__parent__parent")
+        .prefetch_related(Prefetch("annotations", queryset=Annotation.objects.order_by("position")))
+        .order_by("unit__repository__code", "unit_id", "identifier", "id")
+    )
 
 
 def facets() -> dict[str, list[tuple[str, int]]]:

@@ -658,7 +658,8 @@ def publish(by: Principal, reference: str) -> Item:
         )
     item.published_at = clock.now()
     item.published_by = by
-    item.save(update_fields=["published_at", "published_by"])
+    item.published_text = selectors.public_record(item).plain_text()
+    item.save(update_fields=["published_at", "published_by", "published_text"])
     record(by, "archive.published", item, {"reference": selectors.reference(item)})
     return item
 
@@ -671,7 +672,8 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
         raise Refused(f"{selectors.reference(item)} is not published")
     item.published_at = None
     item.published_by = None
-    item.save(update_fields=["published_at", "published_by"])
+    item.published_text = ""
+    item.save(update_fields=["published_at", "published_by", "published_text"])
     record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500)})
     return item
 

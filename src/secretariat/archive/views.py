@@ -1,8 +1,9 @@
 """The reading room: public pages, no login, of published archive items.
 
-Everything shown comes from `archive.selectors.search` / `public_item`, which build the
-public records: published items only, each redaction already a marked blank. A withheld span
-or an unpublished item cannot be reached from here, not even through a search word.
+Everything shown comes from `archive.selectors`: `published_items` finds published items
+only, searching their published text (redactions already blanked), and `public_record` /
+`public_item` build what is shown, each redaction a marked blank. A withheld span or an
+unpublished item cannot be reached from here, not even through a search word.
 """
 
 from django.core.paginator import Paginator
@@ -31,16 +32,17 @@ def reading_room(request):
     }
     query = request.GET.get("q", "")[:200]
     try:
-        found = selectors.search(query, **chosen)
-        error = ""
+        found = selectors.published_items(query, **chosen)
+        page = Paginator(found, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        count, error = page.paginator.count, ""
     except InvalidInput as exc:
-        found, error = [], exc.message
-    page = Paginator(found, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        page, count, error = Paginator([], ITEMS_PER_PAGE).get_page(1), 0, exc.message
     context = {
         "query": query,
         "chosen": {k: v for k, v in chosen.items() if v},
         "page": page,
-        "count": len(found),
+        "results": [selectors.public_record(item) for item in page],
+        "count": count,
         "facets": selectors.facets(),
         "fonds": selectors.public_fonds_list(),
         "error": error,

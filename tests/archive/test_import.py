@@ -76,7 +76,11 @@ def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist
     )
     assert item.annotations.filter(kind="margin", text__contains="Must be returned within 7 days").exists()
     assert item.annotations.filter(kind="stamp").exists()
-    assert "Meet with Vance" in item.text
+    assert "Meet with Vance" in item.text and "No P46/X" in item.text and "Top secret" in item.text
+    assert "Must be returned within 7 days" not in item.text  # a margin note: kept apart, as an annotation
+    source_lines = [line.strip() for line in REFERENCE.read_text().splitlines() if line.strip()]
+    annotated = {a.text for a in item.annotations.all()}
+    assert all(line in item.text or any(a in line or line in a for a in annotated) for line in source_lines)
     assert AuditEvent.objects.filter(action="archive.imported").count() == 1
     with pytest.raises(SystemExit):  # the same item twice is refused
         call_command("import-transcription", str(REFERENCE), "--as", "archivist")

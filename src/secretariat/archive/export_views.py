@@ -64,11 +64,7 @@ def item_dublin_core(request, identifier: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def oai_view(request):
     params = request.POST if request.method == "POST" else request.GET
-    source = oai.TreeSource(
-        selectors.oai_repository(),
-        [selectors.public_fonds(unit) for unit in selectors.public_fonds_list()],
-        [settings.DEFAULT_FROM_EMAIL],
-    )
+    source = selectors.PublishedSource([settings.DEFAULT_FROM_EMAIL])
     body = oai.respond(
         {key: params.getlist(key) for key in params},
         source,

@@ -7,6 +7,8 @@ each redacted span replaced by a marked blank before anything else sees the text
 """
 
 import datetime as dt
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.db.models.functions import ExtractYear
 
 from secretariat.access import Action, restrict
 from secretariat.archive import records
+from secretariat.archive.export import oai
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.audit.services import record
 from secretariat.classification import Level
@@ -361,3 +364,100 @@ def oai_repository() -> records.Repository:
     if len(found) == 1:
         return public_repository(found[0])
     return records.Repository("Secretariat", "Secretariat archives")
+
+
+class _Located(Sequence):
+    """Published items of a queryset as OAI-PMH's (record, units above it), built a page at a time."""
+
+    def __init__(self, found: QuerySet[Item], source: "PublishedSource"):
+        self._found, self._source = found, source
+
+    def __len__(self) -> int:
+        return self._found.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._source.locate(found) for found in self._found[index]]
+        return self._source.locate(self._found[index])
+
+
+class PublishedSource:
+    """OAI-PMH's view of the archive (export.oai.OaiSource), read from the database: lists are
+    filtered, counted and sliced in SQL, and a fonds is built into public records only when an
+    item on the page lies in it (once per request)."""
+
+    def __init__(self, admin_emails: list[str]):
+        self._admin_emails = admin_emails
+        self._fonds: dict[int, records.Unit] = {}
+
+    def repository(self) -> records.Repository:
+        return oai_repository()
+
+    def admin_emails(self) -> list[str]:
+        return self._admin_emails
+
+    def earliest_datestamp(self) -> dt.datetime | None:
+        first = _published().order_by("published_at").values_list("published_at", flat=True).first()
+        return first.astimezone(dt.UTC) if first else None
+
+    def sets(self) -> list[tuple[str, str]]:
+        return list(oai.TreeSource(self.repository(), [self._tree(u) for u in public_fonds_list()], []).sets())
+
+    def items(self, from_: dt.datetime | None, until: dt.datetime | None, set_spec: str | None) -> Sequence:
+        found = _published()
+        if from_ is not None:
+            found = found.filter(published_at__gte=from_)
+        if until is not None:
+            found = found.filter(published_at__lte=until)
+        if set_spec is not None:
+            found = found.filter(_in_set(set_spec))
+        return _Located(
+            found.select_related("unit__repository", "unit__parent__parent").order_by("published_at", "id"), self
+        )
+
+    def item(self, identifier: str):
+        try:
+            return self.locate(item_by_identifier(None, identifier))
+        except NotFound:
+            return None
+
+    def locate(self, found: Item) -> tuple[records.PublishedItem, tuple[records.Unit, ...]]:
+        """The item's public record and the public units above it, fonds first."""
+        units = found.unit.path()
+        tree = self._tree(units[0])
+        path = [tree]
+        for unit in units[1:]:
+            path.append(
+                next(c for c in path[-1].children if isinstance(c, records.Unit) and c.identifier == unit.identifier)
+            )
+        record = next(
+            c
+            for c in path[-1].children
+            if isinstance(c, records.PublishedItem) and c.identifier == public_identifier(found)
+        )
+        return record, tuple(path)
+
+    def _tree(self, fonds: ArchiveUnit) -> records.Unit:
+        if fonds.pk not in self._fonds:
+            self._fonds[fonds.pk] = public_fonds(fonds)
+        return self._fonds[fonds.pk]
+
+
+def _in_set(set_spec: str) -> Q:
+    """Items in the fonds (and series) a setSpec names: "89", or "89:25" (~hhhh for other characters)."""
+    parts = [re.sub(r"~([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), part) for part in set_spec.split(":")]
+    fonds = parts[0]
+    in_fonds = (
+        Q(unit__parent__isnull=True, unit__identifier=fonds)
+        | Q(unit__parent__parent__isnull=True, unit__parent__identifier=fonds)
+        | Q(unit__parent__parent__identifier=fonds, unit__parent__parent__parent__isnull=True)
+    )
+    if len(parts) == 1:
+        return in_fonds
+    if len(parts) > 2:
+        return Q(pk__in=[])
+    series = parts[1]
+    return in_fonds & (
+        Q(unit__level=ArchiveUnit.Level.SERIES, unit__identifier=series)
+        | Q(unit__level=ArchiveUnit.Level.FILE, unit__parent__identifier=series)
+    )

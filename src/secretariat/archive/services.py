@@ -734,7 +734,7 @@ def import_transcription(
         date=date,
         date_as_written=bounded(found["date_as_written"] or "", "date", 100, required=False),
         language=language or _language(text),
-        text=found["text"] or "",
+        text=archival_text(parsed),
         transcription=found | {"source": source},
         marked_level=level,
         marked_caveats=list(found["classification"]["caveats"]),
@@ -753,6 +753,23 @@ def import_transcription(
         {"source": source, "reference": selectors.reference(item), "unparsed_lines": len(found["unparsed"])},
     )
     return item
+
+
+def archival_text(parsed) -> str:
+    """The paper as the archive keeps it: every line of the transcription in its order, but for
+    what was read as an annotation (kept apart, as a transferred paper's margin notes are); the
+    heading lines the importer read as fields and the lines it could not place stay in."""
+    annotated: dict[int, list[str]] = {}
+    for placed in parsed.placement:
+        if placed.destination == "annotation":
+            annotated.setdefault(placed.line, []).append(placed.content)
+    kept = []
+    for number, line in enumerate(parsed.lines, start=1):
+        for part in annotated.get(number, []):
+            line = line.replace(part, "", 1)
+        if line.strip():
+            kept.append(line.strip())
+    return "\n\n".join(kept) + ("\n" if kept else "")
 
 
 SHEET_COUNT = re.compile(r"(?:pages|pp\.?|sheets|листов|листа|стр\.?)\s*(\d+)\s*$", re.IGNORECASE)

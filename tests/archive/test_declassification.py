@@ -42,8 +42,10 @@ def test_an_item_due_by_date_alone_declassifies_itself_a_restricted_one_waits_fo
     (exempt,) = sweep("1994-01-01").opened  # exempt: due for a reviewer on its review date, never automatic
     assert selectors.reference(exempt.item) == CABLE and exempt.due_on == dt.date(1994, 1, 1)
     assert sweep("2007-02-17") == services.Sweep([], [])
-    swept = sweep("2007-03-01")  # 30 years after 18 February 1977 for the extract, the report and the release
-    assert {selectors.reference(i) for i in swept.declassified} == {EXTRACT, "TsKhSD/89/25/46", "TsKhSD/89/25/47"}
+    swept = sweep("2007-03-01")  # 30 years after 18 February 1977 for the extract and the report
+    assert {selectors.reference(i) for i in swept.declassified} == {EXTRACT, "TsKhSD/89/25/46"}
+    release = selectors.item(archive, "TsKhSD/89/25/47")  # unclassified: nothing was left to declassify
+    assert release.declassified_at.date() == dt.date(1992, 6, 1) and release.review_on is None
     assert swept.opened == []
     extract = selectors.item(archive, EXTRACT)
     assert extract.level == Level.UNCLASSIFIED and extract.marked_level == Level.TOP_SECRET

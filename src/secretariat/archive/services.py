@@ -325,7 +325,9 @@ def transfer_case(
 
 
 def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int, now: dt.datetime) -> Item:
+    """One paper as an item; an unclassified one (a release) arrives with nothing to declassify."""
     document = paper.document
+    unclassified = document.level == Level.UNCLASSIFIED and not document.compartments.exists()
     item = Item.objects.create(
         unit=transfer.unit,
         identifier=identifier,
@@ -345,7 +347,8 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
         marked_caveats=list(document.initial_compartments),
         level=document.level,
         instruction=Item.Instruction.DATE,
-        review_on=_years_after(document.dated, years),
+        review_on=None if unclassified else _years_after(document.dated, years),
+        declassified_at=now if unclassified else None,
         received_at=now,
     )
     item.compartments.set(document.compartments.all())
@@ -740,7 +743,12 @@ def import_transcription(
         marked_caveats=list(found["classification"]["caveats"]),
         level=level,
         instruction=Item.Instruction.DATE,
-        review_on=_years_after(date, REVIEW_AFTER_YEARS) if date else clock.now().date(),
+        review_on=None
+        if level == Level.UNCLASSIFIED
+        else _years_after(date, REVIEW_AFTER_YEARS)
+        if date
+        else clock.now().date(),
+        declassified_at=clock.now() if level == Level.UNCLASSIFIED else None,
         received_at=clock.now(),
     )
     Annotation.objects.bulk_create(

@@ -37,7 +37,8 @@ The other models follow from that:
     Archivists see closed case files whose every paper they may read, and read those papers:
     the archive's custody is their need to know.
   - Archive Item: VIEW (the text as the archive holds it, withheld spans included) to
-    archivists cleared for its present classification; REGISTER also to anyone once it is
+    archivists cleared for its classification now and as originally marked (the withheld
+    spans keep the marked classification); REGISTER also to anyone once it is
     published (its public text is built with the redactions blanked, never read from the
     row). Annotation: as the item's REGISTER (published with it). ArchiveUnit: archivists all;
     anyone else the units above a published item. Review and Redaction: archivists cleared
@@ -259,12 +260,25 @@ def archive_unit_q(principal) -> Q:
     )
 
 
+def item_clearance_q(principal, prefix: str = "") -> Q:
+    """Items whose classification now AND as originally marked the principal is cleared for: what
+    a review withheld is still at the marked classification after the item is declassified."""
+    unheld = Item.marked_compartments.through.objects.exclude(
+        compartment__in=Compartment.objects.filter(holders=principal)
+    )
+    return (
+        clearance_q(principal, prefix, Item)
+        & Q(**{f"{prefix}marked_level__lte": principal.clearance})
+        & ~Q(**{f"{prefix}pk__in": unheld.values("item_id")})
+    )
+
+
 def archival_work_q(principal, prefix: str) -> Q:
-    """Reviews and redactions are the archivists' work: only archivists cleared for the item see
-    them, even after publication (a redaction's span would show what it hides)."""
+    """Reviews and redactions are the archivists' work: only archivists cleared for the item, as
+    marked and now, see them, even after publication (a redaction's span shows what it hides)."""
     if not _is_active(principal) or not principal.has_role(Role.ARCHIVIST):
         return Q(pk__in=[])
-    return clearance_q(principal, prefix, Item)
+    return item_clearance_q(principal, prefix)
 
 
 def api_token_q(principal) -> Q:
@@ -318,7 +332,7 @@ def audit_event_q(principal) -> Q:
             | (about_document & Q(object_id__in=_keys(Document.objects.filter(clearance_q(principal)))))
             | (about_copy & Q(object_id__in=_keys(Copy.objects.filter(clearance_q(principal, "document__")))))
             | (about_control & Q(object_id__in=_keys(Control.objects.filter(clearance_q(principal, "document__")))))
-            | (about_item & Q(object_id__in=_keys(Item.objects.filter(clearance_q(principal, model=Item)))))
+            | (about_item & Q(object_id__in=_keys(Item.objects.filter(item_clearance_q(principal)))))
         )
     return visible
 

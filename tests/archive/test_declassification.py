@@ -54,7 +54,8 @@ def test_an_item_due_by_date_alone_declassifies_itself_a_restricted_one_waits_fo
 
 
 def test_a_caveat_as_marked_is_a_restricted_category(archive):
-    Item.objects.filter(identifier="44").update(marked_caveats=["SPECIAL FILE"])
+    special = accounts.add_compartment(principal_by_username("admin"), "SPECIAL FILE")
+    Item.objects.get(identifier="44").marked_compartments.add(special)
     swept = sweep("2007-03-01")
     assert EXTRACT in [selectors.reference(r.item) for r in swept.opened]
     assert EXTRACT not in [selectors.reference(i) for i in swept.declassified]

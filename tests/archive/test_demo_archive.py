@@ -7,8 +7,11 @@ import json
 import pytest
 from django.core.management import call_command
 
+from secretariat.accounts import services as accounts
+from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors
 from secretariat.archive.models import Item
+from secretariat.audit.models import AuditEvent
 from secretariat.demo import reference as ref
 from secretariat.demo.build import build
 
@@ -47,3 +50,16 @@ def test_unpublished_items_and_the_withheld_text_stay_with_the_archivists(demo, 
         assert "no archive item" in capsys.readouterr().err
     public = command(capsys, "list", "--as", "visitor")
     assert [i["reference"] for i in public] == ["TsKhSD/89/25/44"]
+
+
+def test_what_a_review_withheld_stays_at_the_marked_classification(demo, capsys):
+    """After declassification the archive's own text still holds the withheld name: an archivist
+    cleared below the paper's marking gets the same 'no archive item' as for a missing one, and
+    an archivist who reads it leaves an audit event."""
+    accounts.add_principal(principal_by_username("admin"), "junior", clearance="SECRET", roles=["archivist"])
+    with pytest.raises(SystemExit):
+        call_command("archive", "show", "TsKhSD/89/25/44", "--as", "junior")
+    assert "no archive item TsKhSD/89/25/44" in capsys.readouterr().err
+    reads = AuditEvent.objects.filter(action="archive.item_read").count()
+    command(capsys, "show", "TsKhSD/89/25/44", "--as", "archivist")
+    assert AuditEvent.objects.filter(action="archive.item_read").count() == reads + 1

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from secretariat import clock
+from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
@@ -106,3 +108,49 @@ def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist
 )
 def test_sheets_are_counted_from_a_count_or_from_foliation(sheets, as_written, count):
     assert services.sheet_count(sheets, as_written) == count
+
+
+def write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_marking_that_cannot_be_read_is_refused_not_taken_for_unclassified(archivist, tmp_path, capsys):  # noqa: F811
+    head = AuditEvent.objects.count()
+    for name, text in [
+        ("special.txt", "Особая папка\n№ 12\nPay the informant.\n"),
+        ("unmarked.txt", "No P9/9\nPay the informant.\n"),
+        ("eyes.txt", "TOP SECRET - EYES ONLY\nPay the informant.\n"),
+    ]:
+        with pytest.raises(SystemExit):
+            call_command(
+                "import-transcription", write(tmp_path, name, text), "--as", "archivist", "--into", "TsKhSD/89/41"
+            )
+        assert "classification could not be read" in capsys.readouterr().err
+    assert Item.objects.count() == 0 and AuditEvent.objects.count() == head
+    path = write(tmp_path, "unmarked.txt", "No P9/9\nA public letter.\n")
+    args = ("--as", "archivist", "--into", "TsKhSD/89/41", "--classification", "UNCLASSIFIED", "--json")
+    call_command("import-transcription", path, *args)
+    item = Item.objects.get()
+    assert item.level == 0 and item.declassified_at is not None  # said so, in so many words
+
+
+def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewer(archivist, tmp_path, capsys):  # noqa: F811
+    admin = principal_by_username("admin")
+    path = write(tmp_path, "special.txt", "Top secret\nSpecial file\nNo P12/3\nPay the informant.\n")
+    with pytest.raises(SystemExit):  # no such compartment in this registry yet
+        call_command("import-transcription", path, "--as", "archivist", "--into", "TsKhSD/89/41")
+    assert "unknown compartment(s): SPECIAL FILE" in capsys.readouterr().err
+    accounts.add_compartment(admin, "SPECIAL FILE")
+    with pytest.raises(SystemExit):  # the archivist does not hold it
+        call_command("import-transcription", path, "--as", "archivist", "--into", "TsKhSD/89/41")
+    assert "cannot mark a paper TOP SECRET//SPECIAL FILE" in capsys.readouterr().err
+    accounts.change_clearance(admin, principal_by_username("archivist"), compartments=["SPECIAL FILE"])
+    call_command("import-transcription", path, "--as", "archivist", "--into", "TsKhSD/89/41", "--json")
+    item = Item.objects.get()
+    assert {c.code for c in item.compartments.all()} == {"SPECIAL FILE"} == item.marked_classification.compartments
+    assert (item.instruction, item.declassified_at) == ("exemption", None) and "undated" in item.exemption
+    with clock.frozen("2100-01-01T00:00:00+00:00"):
+        swept = services.sweep_reviews()
+    assert swept.declassified == [] and [r.item for r in swept.opened] == [item]

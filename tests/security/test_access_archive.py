@@ -17,14 +17,16 @@ active principal holding the role. "Custody": the document is in a closed case f
                  p drafted the cable, or p is an archivist with the document in custody
     CaseFile     a registrar who may REGISTER every document in it, or an archivist, if it is
                  closed and they may VIEW every document in it
-    Item         VIEW: an archivist cleared for it (its present classification);
+    Item         VIEW: an archivist cleared for it, now and as originally marked (what a review
+                 withheld keeps the marking after declassification);
                  REGISTER: that, or the item is published (to anyone, anonymous included)
     Annotation   the REGISTER rule of its item, whatever the action
     ArchiveUnit  archivists all; anyone else the unit, parent and grandparent of a published item
-    Review       an archivist cleared for its item, whatever the action (publication changes nothing)
+    Review       an archivist cleared for its item (now and as marked), whatever the action
     Redaction    as its review
     Transfer     as its case file
-    AuditEvent   active principals only: about an item, archivists and auditors cleared for it;
+    AuditEvent   active principals only: about an item, archivists and auditors cleared for it
+                 (now and as marked);
                  about a repository, an archive unit, an account, a unit or a compartment,
                  auditors; about a document, who may REGISTER it, and auditors cleared for it;
                  about a case file, auditors cleared for every document in it
@@ -108,13 +110,15 @@ class Unit:
 
 @dataclass(eq=False)
 class Record:
-    """An archive item: its unit, present classification and publication."""
+    """An archive item: its unit, present classification, classification as marked, publication."""
 
     pk: int
     unit: Unit
     level: int
     compartments: frozenset
     published: bool
+    marked_level: int = 3
+    marked_compartments: frozenset = frozenset()
 
 
 @dataclass
@@ -172,9 +176,14 @@ def may_see_part(world: World, p: Person | None, d: Paper, guidance: bool) -> bo
     return not guidance or d.public or drafter or (holds(p, "archivist") and in_custody(world, d))
 
 
+def cleared_for_item(p: Person | None, item: Record) -> bool:
+    """Cleared for the item now and as marked (what a review withheld keeps the marking)."""
+    return cleared(p, item.level, item.compartments) and cleared(p, item.marked_level, item.marked_compartments)
+
+
 def archival(p: Person | None, item: Record) -> bool:
     """The archivists' own view of an item: the text as held, its reviews and redactions."""
-    return holds(p, "archivist") and cleared(p, item.level, item.compartments)
+    return holds(p, "archivist") and cleared_for_item(p, item)
 
 
 def may_register_item(p: Person | None, item: Record) -> bool:
@@ -242,7 +251,7 @@ def expected_events(world: World, p: Person | None) -> set:
     for seq, object_type, object_id in AuditEvent.objects.values_list("pk", "object_type", "object_id"):
         if object_type == "archive.item":
             item = items[object_id]
-            visible = archival(p, item) or (auditor and cleared(p, item.level, item.compartments))
+            visible = archival(p, item) or (auditor and cleared_for_item(p, item))
         elif object_type == "registry.document":
             d = papers[object_id]
             visible = may_register(world, p, d) or (auditor and cleared(p, d.level, d.compartments))
@@ -327,6 +336,8 @@ def worlds(draw):
                     "unit": st.sampled_from(range(len(units))),
                     "level": levels,
                     "compartments": marks,
+                    "marked_level": levels,
+                    "marked_compartments": marks,
                     "published": st.sampled_from([False, True, True]),
                     "declassified": st.booleans(),
                     "annotations": st.integers(0, 2),
@@ -357,11 +368,15 @@ def planned_case(papers, closed, transfer=False):
     return {"papers": frozenset(papers), "closed": closed, "transfer": transfer}
 
 
-def planned_item(unit, level, compartments=(), published=False, declassified=False, annotations=0, reviews=()):
+def planned_item(
+    unit, level, compartments=(), published=False, declassified=False, annotations=0, reviews=(), marked=(3, ())
+):
     return {
         "unit": unit,
         "level": level,
         "compartments": frozenset(compartments),
+        "marked_level": marked[0],
+        "marked_compartments": frozenset(marked[1]),
         "published": published,
         "declassified": declassified or published,
         "annotations": annotations,
@@ -410,6 +425,8 @@ EVERY_CONDITION = {
         planned_item(4, 0, declassified=True, annotations=1, reviews=[0]),  # i2: not published
         planned_item(6, 0, ["ALPHA"], published=True, reviews=[0]),  # i3: published, yet compartmented
         planned_item(2, 2),  # i4
+        planned_item(6, 0, published=True, reviews=[1], marked=(3, ["SPECIAL FILE"])),  # i5: withheld SPECIAL FILE
+        planned_item(6, 0, published=True, reviews=[1], marked=(3, ())),  # i6: withheld TOP SECRET
     ],
 }
 
@@ -557,7 +574,7 @@ def build(plan) -> Built:
             title=f"Item {k}",
             text="The draft is to be approved.",
             level=spec["level"],
-            marked_level=Level.TOP_SECRET,
+            marked_level=spec["marked_level"],
             instruction=Item.Instruction.DATE,
             received_at=AT,
             declassified_at=AT if spec["declassified"] else None,
@@ -565,7 +582,16 @@ def build(plan) -> Built:
             published_by=admin if spec["published"] else None,
         )
         item.compartments.set([compartments[code] for code in spec["compartments"]])
-        row = Record(item.pk, world.units[spec["unit"]], spec["level"], spec["compartments"], spec["published"])
+        item.marked_compartments.set([compartments[code] for code in spec["marked_compartments"]])
+        row = Record(
+            item.pk,
+            world.units[spec["unit"]],
+            spec["level"],
+            spec["compartments"],
+            spec["published"],
+            spec["marked_level"],
+            spec["marked_compartments"],
+        )
         world.items.append(row)
         built.item_events.append(record(admin, "archive.item_received", item).pk)
         notes = Annotation.objects.bulk_create(
@@ -706,6 +732,14 @@ CONTRASTS = [
     ("item event", AuditEvent, Action.VIEW, "p3", lambda b: b.item_events[1], False),
     ("unit event", AuditEvent, Action.VIEW, "p6", lambda b: b.unit_events[0], True),
     ("unit event", AuditEvent, Action.VIEW, "p0", lambda b: b.unit_events[0], False),
+    ("withheld as marked", Item, Action.VIEW, "p2", lambda b: b.world.items[6].pk, False),
+    ("withheld as marked", Item, Action.REGISTER, "p2", lambda b: b.world.items[6].pk, True),
+    ("withheld as marked", Item, Action.VIEW, "p3", lambda b: b.world.items[5].pk, False),
+    ("withheld as marked", Item, Action.VIEW, "p0", lambda b: b.world.items[5].pk, True),
+    ("withheld as marked", Review, Action.VIEW, "p2", lambda b: b.reviews[6][0], False),
+    ("withheld as marked", Redaction, Action.VIEW, "p3", lambda b: b.redactions[5][0], False),
+    ("withheld as marked", AuditEvent, Action.VIEW, "p6", lambda b: b.item_events[5], False),
+    ("withheld as marked", AuditEvent, Action.VIEW, "p5", lambda b: b.item_events[5], True),
 ]
 
 

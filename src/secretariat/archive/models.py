@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from secretariat.classification import Level
+from secretariat.accounts.models import Compartment
+from secretariat.classification import Classification, Level
 from secretariat.registry.models import CaseFile, Classified, Document
 
 
@@ -96,7 +97,9 @@ class Transfer(models.Model):
 
 class Item(Classified):
     """One archival document. `level`/`compartments` are its classification now; `marked_*` as
-    it was originally marked (a facet in the reading room, never changed)."""
+    it was originally marked (a facet in the reading room, never changed). The text as the
+    archive holds it, withheld spans included, stays at the marked classification: reading it
+    needs clearance for that, whatever the item is now."""
 
     class Source(models.TextChoices):
         TRANSFER = "transfer", "transferred from the registry"
@@ -129,7 +132,7 @@ class Item(Classified):
     transcription = models.JSONField(null=True, blank=True, help_text="what the importer read, field by field")
 
     marked_level = models.SmallIntegerField(choices=Level.choices)
-    marked_caveats = models.JSONField(default=list)
+    marked_compartments = models.ManyToManyField(Compartment, blank=True, related_name="marked_items")
 
     instruction = models.CharField(max_length=10, choices=Instruction.choices)
     review_on = models.DateField(null=True, blank=True)
@@ -165,10 +168,19 @@ class Item(Classified):
         return f"{self.unit}, item {self.identifier}"
 
     @property
+    def marked_classification(self) -> Classification:
+        """As the paper was marked: what its withheld spans still are after declassification."""
+        return Classification(Level(self.marked_level), frozenset(c.code for c in self.marked_compartments.all()))
+
+    @property
     def is_restricted(self) -> bool:
         """A restricted category (an exemption, or a caveat such as SPECIAL FILE as marked or now)
         is never declassified without a reviewer."""
-        return self.instruction == self.Instruction.EXEMPTION or bool(self.marked_caveats) or self.compartments.exists()
+        return (
+            self.instruction == self.Instruction.EXEMPTION
+            or self.marked_compartments.exists()
+            or self.compartments.exists()
+        )
 
 
 class Annotation(models.Model):

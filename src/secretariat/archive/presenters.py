@@ -17,7 +17,7 @@ def item_json(item: Item) -> dict:
         "sheets": item.sheets,
         "sheet_count": item.sheet_count,
         "marked": Level(item.marked_level).label,
-        "marked_caveats": item.marked_caveats,
+        "marked_caveats": sorted(item.marked_classification.compartments),
         "classification": str(item.classification),
         "instruction": item.instruction,
         "review_on": item.review_on and item.review_on.isoformat(),

@@ -96,12 +96,13 @@ class ItemReading:
 
 @transaction.atomic
 def read_item(principal, path: str) -> ItemReading:
-    """An item's full text, annotations and reviews for an archivist (an audited read while it
-    is classified); NotFound as for anything the principal may not see."""
+    """An item's full text, annotations and reviews for an archivist: an audited read of anything
+    ever classified (after declassification the text still holds what a review withheld);
+    NotFound as for anything the principal may not see."""
     found = item(principal, path, Action.VIEW)
     reviews = list(restrict(Review.objects.filter(item=found), principal, Action.VIEW).select_related("reviewer"))
     redactions = list(restrict(Redaction.objects.filter(review__item=found), principal, Action.VIEW))
-    if found.level > Level.UNCLASSIFIED:
+    if found.marked_level > Level.UNCLASSIFIED or found.level > Level.UNCLASSIFIED:  # withheld spans included
         record(principal, "archive.item_read", found, {"reference": reference(found)})
     return ItemReading(found, list(found.annotations.all()), reviews, redactions)
 
@@ -202,7 +203,7 @@ def public_record(item: Item) -> records.PublishedItem:
     """One published item as the public may read it (callers pass only published items)."""
     if item.published_at is None:
         raise no_item(public_identifier(item))
-    caveats = tuple(item.marked_caveats)
+    caveats = tuple(sorted(c.code for c in item.marked_compartments.all()))
     return records.PublishedItem(
         identifier=public_identifier(item),
         title=item.title,

@@ -19,16 +19,17 @@ from django.db.models import Q
 from secretariat import clock
 from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal, Role
+from secretariat.accounts.selectors import compartments_by_code
 from secretariat.archive import bags, selectors
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.services import record, tree_root
-from secretariat.classification import Classification, Level
+from secretariat.classification import UNCLASSIFIED, Classification, Level
 from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.registry.models import CaseFile, Copy, Document
-from secretariat.registry.services import may_classify
+from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import day, page
 from secretariat.render.pdf import reading_pages, render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
@@ -344,7 +345,6 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
         date_as_written=day(document.dated),
         text=paper.text,
         marked_level=document.initial_level,
-        marked_caveats=list(document.initial_compartments),
         level=document.level,
         instruction=Item.Instruction.DATE,
         review_on=None if unclassified else _years_after(document.dated, years),
@@ -352,6 +352,7 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
         received_at=now,
     )
     item.compartments.set(document.compartments.all())
+    item.marked_compartments.set(compartments_by_code(document.initial_compartments))
     Annotation.objects.bulk_create(
         Annotation(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
         for i, text in enumerate(paper.annotations, 1)
@@ -684,6 +685,10 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
 # Import of transcriptions.
 
 
+MAX_TRANSCRIPTION_BYTES = 1024 * 1024
+UNDATED = "undated: a reviewer decides when it may be declassified"
+
+
 @transaction.atomic
 def import_transcription(
     by: Principal,
@@ -696,20 +701,27 @@ def import_transcription(
     delo: str | None = None,
     identifier: str | None = None,
     language: str | None = None,
+    classification: Classification | None = None,
 ) -> Item:
     """Import a transcribed paper as an archive item with its annotations, where its archival
-    reference says (or where the arguments say, which win). It stays classified as marked,
-    and restricted if it carried a caveat, until a review declassifies it."""
+    reference says (or where the arguments say, which win). It keeps the marking read off it
+    (or `classification`, which wins) and stays classified until a review declassifies it; a
+    marking that cannot be read is refused rather than taken for UNCLASSIFIED."""
     _archivist(by)
+    if len(text.encode()) > MAX_TRANSCRIPTION_BYTES:
+        raise InvalidInput(f"{source} is larger than {MAX_TRANSCRIPTION_BYTES // 1024} KiB: one paper at a time")
     parsed = parse(text)
     found = parsed.as_json()
+    marking = classification or _marking(found["classification"], source)
+    compartments = compartments_of(marking)
+    may_classify(by, marking)
     ref = found["archival_reference"] or {}
     repository = repository or ref.get("repository")
     fond, opis = fond or ref.get("fond"), opis or ref.get("opis") or ""
     delo = delo or ref.get("delo") or ""
     if not repository or not fond:
         raise InvalidInput(
-            f"{source}: no archival reference found (Fond … Opis … Document …): give --repository and --fond"
+            f"{source}: no archival reference found (Fond … Opis … Document …): give --into repository/fond[/opis]"
         )
     try:
         archive = selectors.repository(repository)
@@ -717,12 +729,12 @@ def import_transcription(
         archive = add_repository(by, repository, repository)
     unit = _unit(by, archive, fond, opis, delo)
     identifier = _identifier(identifier or ref.get("document") or str(_next_identifier(unit)), "item number")
-    if unit.items.filter(identifier=identifier).exists():
+    if unit.items.filter(identifier__iexact=identifier).exists():
         raise Refused(f"{unit} already holds item {identifier}")
-    level = Level.parse(found["classification"]["level"]) if found["classification"]["level"] else Level.UNCLASSIFIED
-    may_classify(by, Classification(level))
     date = dt.date.fromisoformat(found["date"]) if found["date"] else None
+    unclassified = marking == UNCLASSIFIED
     sheets = ref.get("sheets") or ""
+    now = clock.now()
     item = Item.objects.create(
         unit=unit,
         identifier=identifier,
@@ -739,18 +751,16 @@ def import_transcription(
         language=language or _language(text),
         text=archival_text(parsed),
         transcription=found | {"source": source},
-        marked_level=level,
-        marked_caveats=list(found["classification"]["caveats"]),
-        level=level,
-        instruction=Item.Instruction.DATE,
-        review_on=None
-        if level == Level.UNCLASSIFIED
-        else _years_after(date, REVIEW_AFTER_YEARS)
-        if date
-        else clock.now().date(),
-        declassified_at=clock.now() if level == Level.UNCLASSIFIED else None,
-        received_at=clock.now(),
+        marked_level=marking.level,
+        level=marking.level,
+        instruction=Item.Instruction.DATE if unclassified or date else Item.Instruction.EXEMPTION,
+        review_on=None if unclassified else _years_after(date, REVIEW_AFTER_YEARS) if date else now.date(),
+        exemption="" if unclassified or date else UNDATED,
+        declassified_at=now if unclassified else None,
+        received_at=now,
     )
+    item.compartments.set(compartments)
+    item.marked_compartments.set(compartments)
     Annotation.objects.bulk_create(
         Annotation(item=item, position=i, kind=a["kind"], text=a["text"]) for i, a in enumerate(found["annotations"], 1)
     )
@@ -758,9 +768,29 @@ def import_transcription(
         by,
         "archive.imported",
         item,
-        {"source": source, "reference": selectors.reference(item), "unparsed_lines": len(found["unparsed"])},
+        {
+            "source": source,
+            "reference": selectors.reference(item),
+            "marked": str(marking),
+            "unparsed_lines": len(found["unparsed"]),
+        },
     )
     return item
+
+
+def _marking(read: dict, source: str) -> Classification:
+    """The classification read off a transcription; InvalidInput where none could be read, so
+    that nothing comes in as UNCLASSIFIED by default."""
+    if read["level"] is None:
+        written = "; ".join(read["as_written"]) or "no marking"
+        raise InvalidInput(
+            f"{source}: the classification could not be read ({written}): give --classification "
+            "(UNCLASSIFIED if the paper was never classified)"
+        )
+    try:
+        return Classification(Level.parse(read["level"]), frozenset(read["caveats"]))
+    except ValueError as exc:
+        raise InvalidInput(f"{source}: {exc}") from None
 
 
 def archival_text(parsed) -> str:

@@ -3,7 +3,7 @@ from pathlib import Path
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.transcription import parse
-from secretariat.commands import SecretariatCommand, add_actor, read_text
+from secretariat.commands import SecretariatCommand, add_actor, classification, read_text
 from secretariat.errors import InvalidInput
 
 
@@ -48,8 +48,14 @@ class Command(SecretariatCommand):
             "--into", default=None, metavar="UNIT", help="repository/fond[/opis[/delo]], e.g. TsKhSD/89/25"
         )
         parser.add_argument("--item", default=None, metavar="N", help="the item's number in the unit")
+        parser.add_argument(
+            "--classification",
+            type=classification,
+            default=None,
+            help="the paper's marking, where the file's cannot be read (UNCLASSIFIED if it never was classified)",
+        )
 
-    def handle(self, *args, file, dry_run, actor, into, item, **o):
+    def handle(self, *args, file, dry_run, actor, into, item, classification, **o):
         text = read_text(file)
         if dry_run:
             found = parse(text).as_json()
@@ -63,7 +69,7 @@ class Command(SecretariatCommand):
                 raise InvalidInput(f"--into names repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not {into!r}")
             unit = dict(zip(["repository", "fond", "opis", "delo"], parts, strict=False))
         imported = services.import_transcription(
-            principal_by_username(actor), text, source=str(file), identifier=item, **unit
+            principal_by_username(actor), text, source=str(file), identifier=item, classification=classification, **unit
         )
         found = imported.transcription
         found.pop("source", None)

@@ -174,3 +174,30 @@ def test_publishing_is_refused_while_a_withheld_phrase_stands_elsewhere(archive)
             services.publish(archive, EXTRACT)
     assert AuditEvent.objects.count() == head and selectors.item(archive, EXTRACT).published_at is None
     assert ("Vance", "title") in selectors.withheld_elsewhere(item)  # "… his conversation with Vance …"
+
+
+def test_only_a_review_lifts_an_exemption(archive):
+    with clock.frozen("1993-01-01T10:00:00+00:00"):
+        services.set_instruction(archive, CABLE, kind="exemption", review_on=dt.date(2090, 1, 1), exemption="sources")
+        with pytest.raises(Refused, match="only a review lifts an exemption"):
+            services.set_instruction(archive, CABLE, kind="date", review_on=dt.date(2000, 1, 1))
+    swept = sweep("2050-01-01")  # the others are long due; the exempt cable is not
+    assert CABLE not in [selectors.reference(i) for i in swept.declassified + [r.item for r in swept.opened]]
+    assert selectors.item(archive, CABLE).instruction == "exemption"
+
+
+def test_a_withdrawn_item_gets_a_review_to_withhold_what_was_missed(archive):
+    event_review(archive)
+    with clock.frozen("1994-03-31T10:00:00+03:00"):
+        services.decide_review(archive, EXTRACT, "declassify")
+        services.publish(archive, EXTRACT)
+    with clock.frozen("1995-01-10T10:00:00+03:00"):
+        services.withdraw(archive, EXTRACT, "a living person is named")
+        (due,) = selectors.review_queue(archive)
+        assert selectors.reference(due.item) == EXTRACT
+        item = selectors.item(archive, EXTRACT, Action.VIEW)
+        spans = [Span(a, b, "PRIVACY") for a, b in selectors.spans_of(item.text, "Kosygin")]
+        services.decide_review(archive, EXTRACT, "redact", redactions=spans)
+        services.publish(archive, EXTRACT)
+    published = selectors.public_item("tskhsd-89-25-44")
+    assert "Kosygin" not in published.plain_text() and "[REDACTED: PRIVACY]" in published.plain_text()

@@ -7,13 +7,15 @@ import json
 import pytest
 from django.core.management import call_command
 
+from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
-from secretariat.archive import selectors
+from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from secretariat.demo import reference as ref
 from secretariat.demo.build import build
+from secretariat.errors import Refused
 
 
 @pytest.fixture
@@ -63,3 +65,31 @@ def test_what_a_review_withheld_stays_at_the_marked_classification(demo, capsys)
     reads = AuditEvent.objects.filter(action="archive.item_read").count()
     command(capsys, "show", "TsKhSD/89/25/44", "--as", "archivist")
     assert AuditEvent.objects.filter(action="archive.item_read").count() == reads + 1
+
+
+def test_a_name_withheld_in_one_paper_cannot_go_out_through_another(demo):
+    """The cable holds the guidance the extract's review withheld a name from: the clock does not
+    declassify it, and a reviewer who declassifies it in full cannot publish it."""
+    archivist = principal_by_username("archivist")
+    with clock.frozen("2007-03-01T06:00:00+00:00"):
+        swept = services.sweep_reviews()
+        assert "TsKhSD/89/25/45" in [selectors.reference(r.item) for r in swept.opened]
+        assert "TsKhSD/89/25/45" not in [selectors.reference(i) for i in swept.declassified]
+        services.decide_review(archivist, "TsKhSD/89/25/45", "declassify")
+        with pytest.raises(Refused, match="'Pressel', withheld, still stands in the text"):
+            services.publish(archivist, "TsKhSD/89/25/45")
+    assert selectors.item(archivist, "TsKhSD/89/25/45").published_at is None
+
+
+@pytest.mark.parametrize(
+    ("written", "seen"),
+    [
+        ("Richard\n\nPressel", "richard pressel"),
+        ("Ｒｉｃｈａｒｄ Ｐｒｅｓｓｅｌ", "richard pressel"),
+        ("Richard Pres\u00adsel", "richard pressel"),
+        ("Richard \u200bPressel", "richard pressel"),
+        ("ПРЕССЕЛЬ", "прессель"),
+    ],
+)
+def test_withheld_phrases_are_compared_as_a_reader_sees_them(written, seen):
+    assert selectors.normalised(written) == seen

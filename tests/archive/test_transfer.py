@@ -11,7 +11,7 @@ from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.demo.build import build
-from secretariat.errors import NotFound, Refused
+from secretariat.errors import InvalidInput, NotFound, Refused
 
 TRANSFER_DAY = "1992-06-01T10:00:00+03:00"
 
@@ -97,4 +97,38 @@ def test_fixity_on_demand_finds_an_altered_file_and_a_bag_rewritten_whole(archiv
     assert result.problems == ["the tag manifest is not the one received: the bag was rewritten after its transfer"]
     checks = AuditEvent.objects.filter(action="archive.fixity_checked").order_by("seq")
     assert [e.data["ok"] for e in checks] == [True, False, False]
+    assert Transfer.objects.count() == 1
+
+
+def test_fixity_reports_a_missing_tag_manifest_and_a_file_added_at_the_root(archivist, archive_dir):
+    done = transfer(archivist)
+    bag = archive_dir / done.bag
+    (bag / "notes.txt").write_text("added later")
+    (result,) = services.check_fixity(archivist)
+    assert result.problems == ["notes.txt was added at the bag's root"]
+    (bag / "notes.txt").unlink()
+    (bag / "data/papers/P46_X/text.txt").write_text("rewritten")
+    bagit.Bag(str(bag)).save(manifests=True)
+    (bag / "tagmanifest-sha512.txt").unlink()
+    (result,) = services.check_fixity(None)
+    assert result.problems == ["tagmanifest-sha512.txt is missing"]
+    done.refresh_from_db()
+    assert done.problems == ["tagmanifest-sha512.txt is missing"]
+
+
+def test_unit_and_item_numbers_are_told_apart_in_public_identifiers(archivist):
+    with clock.frozen(TRANSFER_DAY):
+        services.add_repository(archivist, "TsKhSD", "Central Archive of Contemporary Documents")
+        for bad in ("25-44", "x" * 31):
+            with pytest.raises(InvalidInput, match="malformed"):
+                services.transfer_case(archivist, "CASE-1", repository="TsKhSD", fond="89", opis=bad)
+        with pytest.raises(InvalidInput, match="malformed item number"):
+            services.transfer_case(archivist, "CASE-1", repository="TsKhSD", fond="89", opis="25", first_item=10**40)
+        with pytest.raises(Refused, match="regardless of case"):
+            services.add_repository(archivist, "TSKHSD", "The same archive")
+        done = services.transfer_case(archivist, "CASE-1", repository="TsKhSD", fond="89", opis="25a", first_item=1)
+    assert [selectors.public_identifier(i) for i in done.items.order_by("id")][:2] == [
+        "tskhsd-89-25a-1",
+        "tskhsd-89-25a-2",
+    ]
     assert Transfer.objects.count() == 1

@@ -55,14 +55,23 @@ def bagged(path: Path) -> Bagged:
     return Bagged(path, bag.info["Payload-Oxum"], digest)
 
 
+ROOT_ENTRIES = {"bagit.txt", "bag-info.txt", f"manifest-{ALGORITHM}.txt", f"tagmanifest-{ALGORITHM}.txt", "data"}
+
+
 def fixity_problems(path: Path) -> list[str]:
-    """What is wrong with the bag at `path`: missing, added or altered files, or bad manifests."""
+    """What is wrong with the bag at `path`: missing, added or altered files, bad or missing
+    manifests, anything at its root that a bag written here never holds."""
     if not path.is_dir():
         return [f"no bag at {path}"]
+    present = {entry.name for entry in path.iterdir()}
+    problems = [f"{name} is missing" for name in sorted(ROOT_ENTRIES - present)]
+    problems += [f"{name} was added at the bag's root" for name in sorted(present - ROOT_ENTRIES)]
+    if problems:
+        return problems
     try:
         bagit.Bag(str(path)).validate(processes=1)
     except bagit.BagValidationError as exc:
         return [str(detail) for detail in exc.details] or [exc.message]
-    except bagit.BagError as exc:
+    except (bagit.BagError, OSError) as exc:
         return [str(exc)]
     return []

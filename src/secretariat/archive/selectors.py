@@ -8,6 +8,7 @@ each redacted span replaced by a marked blank before anything else sees the text
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -170,18 +171,48 @@ def _redactions_of(item: Item) -> list[Redaction]:
 WITHHELD_MIN = 3  # shorter spans ("a", "of") would match everywhere; they are checked by the reviewer's eye
 
 
-def withheld_elsewhere(item: Item) -> list[tuple[str, str]]:
-    """(phrase, where) for each withheld phrase that still stands in what publishing would show:
-    the text outside the redactions, the title, the number, the body, an annotation."""
+def normalised(text: str) -> str:
+    """Text as a reader sees it, for comparing: compatibility forms folded (full-width letters),
+    format characters dropped (soft hyphens, zero-width spaces), case folded, runs of
+    whitespace (line breaks included) made one space."""
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.casefold().split())
+
+
+def withheld_phrases() -> dict[str, str]:
+    """Every phrase a review has withheld anywhere in the archive, normalised → as written."""
+    phrases = {}
+    for redaction in Redaction.objects.select_related("review__item").order_by("id"):
+        phrase = redaction.review.item.text[redaction.start : redaction.end].strip()
+        if len(normalised(phrase)) >= WITHHELD_MIN:
+            phrases.setdefault(normalised(phrase), phrase)
+    return phrases
+
+
+def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(phrase, where) for each phrase withheld in this item or anywhere in the archive that
+    still stands in what publishing the item would show: its text outside its redactions, its
+    title, number, body, date, reference, sheets or an annotation. Compared as a reader sees
+    them (`normalised`), so a line break, a soft hyphen or full-width letters hide nothing."""
     redactions = _redactions_of(item)
-    kept = [("text", s.text) for s in segments(item.text, redactions) if isinstance(s, records.Text)]
-    places = [*kept, ("title", item.title), ("number", item.number), ("body", item.creator)]
+    wanted = dict(withheld_phrases() if phrases is None else phrases)
+    for r in redactions:
+        phrase = item.text[r.start : r.end].strip()
+        if len(normalised(phrase)) >= WITHHELD_MIN:
+            wanted.setdefault(normalised(phrase), phrase)
+    places = [("text", s.text) for s in segments(item.text, redactions) if isinstance(s, records.Text)]
+    places += [
+        ("title", item.title),
+        ("number", item.number),
+        ("body", item.creator),
+        ("date", f"{item.date_as_written} {item.date.isoformat() if item.date else ''}"),
+        ("reference", item.reference_as_written),
+        ("sheets", item.sheets),
+    ]
     places += [(f"{a.get_kind_display()} annotation", a.text) for a in item.annotations.all()]
-    found = []
-    for phrase in dict.fromkeys(item.text[r.start : r.end].strip() for r in redactions):
-        if len(phrase) < WITHHELD_MIN:
-            continue
-        found += [(phrase, where) for where, value in places if phrase.casefold() in value.casefold()]
+    seen = [(where, normalised(value)) for where, value in places]
+    found = [(phrase, where) for key, phrase in wanted.items() for where, value in seen if key in value]
     return list(dict.fromkeys(found))
 
 

@@ -35,7 +35,8 @@ from secretariat.render.pdf import reading_pages, render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
 
 REVIEW_AFTER_YEARS = 30  # the usual closure period of state papers
-IDENTIFIER = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.-]{0,29}$")
+# No "-": public identifiers join the parts with it (tskhsd-89-25-44), so it must not stand inside one.
+IDENTIFIER = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.]{0,29}$")
 
 
 def _archivist(by: Principal) -> None:
@@ -46,7 +47,7 @@ def _archivist(by: Principal) -> None:
 def _identifier(value: str, what: str) -> str:
     value = str(value).strip()
     if not IDENTIFIER.match(value):
-        raise InvalidInput(f"malformed {what} {value!r}: letters, digits, '.' and '-', e.g. 89 or 25a")
+        raise InvalidInput(f"malformed {what} {value!r}: up to 30 letters, digits and '.', e.g. 89, 25a or R5446")
     return value
 
 
@@ -60,8 +61,10 @@ def add_repository(
     """An archive that holds fonds; its code is how citations name it ("TsKhSD")."""
     _archivist(by)
     code = bounded(code, "repository code", 30)
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", code):
-        raise InvalidInput(f"malformed repository code {code!r}: letters, digits and '-', e.g. TsKhSD")
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", code):
+        raise InvalidInput(f"malformed repository code {code!r}: letters and digits, e.g. TsKhSD")
+    if Repository.objects.filter(code__iexact=code).exists():
+        raise Refused(f"there is already a repository {code} (codes are told apart regardless of case)")
     if not re.fullmatch(r"[A-Z]{2}", country_code):
         raise InvalidInput(f"malformed country code {country_code!r}: two capital letters (ISO 3166-1), e.g. RU")
     with unique_or_refused(f"there is already a repository {code}"):
@@ -88,7 +91,7 @@ def _unit(by: Principal, repository: Repository, fond: str, opis: str = "", delo
         if not identifier:
             break
         identifier = _identifier(identifier, level.label)
-        found = ArchiveUnit.objects.filter(repository=repository, parent=unit, identifier=identifier).first()
+        found = ArchiveUnit.objects.filter(repository=repository, parent=unit, identifier__iexact=identifier).first()
         if found is not None and found.level != level:
             raise Refused(f"{found} is a {found.level}, not a {level}")
         if found is None:
@@ -247,7 +250,7 @@ def transfer_case(
     case, readings = read_case_for_rendering(by, case_number)
     entries = list(case.entries.select_related("document__body", "document__author_unit").order_by("position"))
     papers = [_paper(entry.document, reading) for entry, reading in zip(entries, readings, strict=True)]
-    identifiers = [str(start + i) for i in range(len(papers))]
+    identifiers = [_identifier(str(start + i), "item number") for i in range(len(papers))]
     taken = set(unit.items.filter(identifier__in=identifiers).values_list("identifier", flat=True))
     if taken:
         raise Refused(f"{unit} already holds item(s) {', '.join(sorted(taken, key=int))}")
@@ -431,12 +434,15 @@ def set_instruction(
     exemption: str = "",
 ) -> Item:
     """Say when an item is to be reviewed: on a date; after an event (reviewed once the event is
-    recorded); or exempt, for a reason, until a review date. Only while it is still classified."""
+    recorded); or exempt, for a reason, until a review date. Only while it is still classified;
+    an exemption is lifted by a review, never by changing the instruction."""
     item = _item_for_change(by, reference)
     if item.declassified_at is not None:
         raise Refused(f"{selectors.reference(item)} is declassified already")
     if kind not in Item.Instruction.values:
         raise InvalidInput(f"unknown instruction {kind!r}: use one of {', '.join(Item.Instruction.values)}")
+    if item.instruction == Item.Instruction.EXEMPTION and kind != Item.Instruction.EXEMPTION:
+        raise Refused(f"{selectors.reference(item)} is exempt ({item.exemption}): only a review lifts an exemption")
     if kind in (Item.Instruction.DATE, Item.Instruction.EXEMPTION) and review_on is None:
         raise InvalidInput(f"a {kind} instruction needs the review date")
     if kind == Item.Instruction.EVENT and not event.strip():
@@ -493,7 +499,8 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
     happened) gets a review in the archivists' queue; an item due by date alone and in no
     restricted category (no exemption, no caveat as marked or now) is declassified in full on
     its date without one. Restricted categories never declassify automatically, nor does an
-    item a reviewer has kept or downgraded: a reviewer looks at it again. Run by the daily job
+    item a reviewer has kept or downgraded, nor one holding a phrase a review withheld
+    elsewhere in the archive: a reviewer looks at it. Run by the daily job
     (`by` None: the system) or by an archivist from the desk."""
     if by is not None:
         _archivist(by)
@@ -510,10 +517,12 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
         .order_by("id")
     )
     opened, declassified = [], []
+    withheld = selectors.withheld_phrases()
     for item in due:
         due_on = item.event_occurred_on if item.instruction == Item.Instruction.EVENT else item.review_on
         kept_by_a_reviewer = item.reviews.filter(reviewer__isnull=False).exists()
-        if item.instruction == Item.Instruction.DATE and not item.is_restricted and not kept_by_a_reviewer:
+        automatic = item.instruction == Item.Instruction.DATE and not item.is_restricted and not kept_by_a_reviewer
+        if automatic and not selectors.withheld_elsewhere(item, withheld):
             review = Review.objects.create(
                 item=item,
                 due_on=due_on,
@@ -670,7 +679,8 @@ def publish(by: Principal, reference: str) -> Item:
 
 @transaction.atomic
 def withdraw(by: Principal, reference: str, reason: str) -> Item:
-    """Take an item out of the reading room again (a redaction missed, a complaint upheld)."""
+    """Take an item out of the reading room again (a redaction missed, a complaint upheld): a
+    review is due at once, to withhold what was missed before it is published again."""
     item = _item_for_change(by, reference)
     if item.published_at is None:
         raise Refused(f"{selectors.reference(item)} is not published")
@@ -678,7 +688,8 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     item.published_by = None
     item.published_text = ""
     item.save(update_fields=["published_at", "published_by", "published_text"])
-    record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500)})
+    review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
+    record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500), "review": review.pk})
     return item
 
 

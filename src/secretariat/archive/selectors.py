@@ -158,14 +158,23 @@ def segments(text: str, redactions) -> tuple[records.Segment, ...]:
     return tuple(out)
 
 
+DECLASSIFYING = (Review.Outcome.REDACT, Review.Outcome.DECLASSIFY, Review.Outcome.AUTOMATIC)
+
+
 def _redactions_of(item: Item) -> list[Redaction]:
-    """The spans withheld by the review that declassified the item (none if automatic)."""
-    declassifying = (
-        item.reviews.filter(outcome__in=[Review.Outcome.REDACT, Review.Outcome.DECLASSIFY, Review.Outcome.AUTOMATIC])
-        .order_by("-decided_at", "-id")
-        .first()
-    )
-    return list(declassifying.redactions.all()) if declassifying else []
+    """The spans withheld by the review that last declassified the item (none if automatic).
+    Read from `item.reviews.all()`, so that lists prefetch them (`PUBLIC_PREFETCH`)."""
+    reviews = [r for r in item.reviews.all() if r.outcome in DECLASSIFYING and r.decided_at is not None]
+    latest = max(reviews, key=lambda r: (r.decided_at, r.pk), default=None)
+    return list(latest.redactions.all()) if latest else []
+
+
+# What building public records reads per item: its annotations, reviews and their redactions.
+PUBLIC_PREFETCH = (
+    Prefetch("annotations", queryset=Annotation.objects.order_by("position")),
+    "marked_compartments",
+    "reviews__redactions",
+)
 
 
 WITHHELD_MIN = 3  # shorter spans ("a", "of") would match everywhere; they are checked by the reviewer's eye
@@ -290,7 +299,7 @@ def published_items(
             raise InvalidInput(str(exc)) from None
     return (
         found.select_related("unit__repository", "unit__parent__parent")
-        .prefetch_related(Prefetch("annotations", queryset=Annotation.objects.order_by("position")))
+        .prefetch_related(*PUBLIC_PREFETCH)
         .order_by("unit__repository__code", "unit_id", "identifier", "id")
     )
 
@@ -340,6 +349,7 @@ def public_fonds(found: ArchiveUnit) -> records.Unit:
             _published()
             .filter(Q(unit=found) | Q(unit__parent=found) | Q(unit__parent__parent=found))
             .select_related("unit__repository", "unit__parent__parent")
+            .prefetch_related(*PUBLIC_PREFETCH)
         ),
     )
 

@@ -154,3 +154,13 @@ def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewe
     with clock.frozen("2100-01-01T00:00:00+00:00"):
         swept = services.sweep_reviews()
     assert swept.declassified == [] and [r.item for r in swept.opened] == [item]
+
+
+def test_the_reading_room_finds_russian_words_whatever_their_case(archivist, tmp_path, capsys):  # noqa: F811
+    text = "Выписка из протокола № 5 заседания Политбюро\nПостановили: Утвердить проект.\n"
+    args = ("--as", "archivist", "--into", "TsKhSD/89/42", "--item", "1", "--classification", "UNCLASSIFIED")
+    call_command("import-transcription", write(tmp_path, "ru.txt", text), *args)
+    services.publish(principal_by_username("archivist"), "TsKhSD/89/42/1")
+    for query in ("политбюро", "ПОЛИТБЮРО", "Утвердить про\u00adект"):
+        assert [i.identifier for i in selectors.published_items(query)] == ["1"], query
+    assert list(selectors.published_items("Оргбюро")) == []

@@ -145,8 +145,10 @@ class Item(Classified):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    published_text = models.TextField(
-        blank=True, help_text="the text as published, each redaction a marked blank: what the reading room searches"
+    published_text = models.TextField(blank=True, help_text="the text as published, each redaction a marked blank")
+    search_text = models.TextField(
+        blank=True,
+        help_text="what the reading room searches: the published title, number, text and annotations, normalised",
     )
     received_at = models.DateTimeField()
 
@@ -159,7 +161,7 @@ class Item(Classified):
                 name="only_declassified_items_are_published",
             ),
             models.CheckConstraint(
-                condition=Q(published_at__isnull=False) | Q(published_text=""),
+                condition=Q(published_at__isnull=False) | Q(published_text="", search_text=""),
                 name="only_published_items_have_a_published_text",
             ),
         ]

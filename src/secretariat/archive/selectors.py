@@ -189,6 +189,13 @@ def normalised(text: str) -> str:
     return " ".join(visible.casefold().split())
 
 
+def search_text(published: records.PublishedItem) -> str:
+    """What the reading room searches for a published item: its public record only, normalised."""
+    return normalised(
+        " ".join([published.title, published.number, published.plain_text(), *(a.text for a in published.annotations)])
+    )
+
+
 def withheld_phrases() -> dict[str, str]:
     """Every phrase a review has withheld anywhere in the archive, normalised → as written."""
     phrases = {}
@@ -272,16 +279,12 @@ def published_items(
 ) -> QuerySet[Item]:
     """Published items matching the reading room's search and facets, in archival order.
 
-    Every word of `query` must stand in the published text (redactions already blanked, so a
-    withheld word finds nothing), the title, the number or an annotation."""
+    Every word of `query` must stand in what was published (`search_text`: title, number, text
+    with the redactions blanked, annotations), compared as `normalised` text, so case (Cyrillic
+    too), line breaks and soft hyphens do not matter and a withheld word finds nothing."""
     found = _published()
-    for word in query.split():
-        found = found.filter(
-            Q(published_text__icontains=word)
-            | Q(title__icontains=word)
-            | Q(number__icontains=word)
-            | Q(pk__in=Annotation.objects.filter(text__icontains=word).values("item_id"))
-        )
+    for word in normalised(query).split():
+        found = found.filter(search_text__contains=word)
     if creator:
         found = found.filter(creator=creator)
     if year is not None:

@@ -671,8 +671,10 @@ def publish(by: Principal, reference: str) -> Item:
         )
     item.published_at = clock.now()
     item.published_by = by
-    item.published_text = selectors.public_record(item).plain_text()
-    item.save(update_fields=["published_at", "published_by", "published_text"])
+    published = selectors.public_record(item)
+    item.published_text = published.plain_text()
+    item.search_text = selectors.search_text(published)
+    item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     record(by, "archive.published", item, {"reference": selectors.reference(item)})
     return item
 
@@ -686,8 +688,8 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
         raise Refused(f"{selectors.reference(item)} is not published")
     item.published_at = None
     item.published_by = None
-    item.published_text = ""
-    item.save(update_fields=["published_at", "published_by", "published_text"])
+    item.published_text = item.search_text = ""
+    item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
     record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500), "review": review.pk})
     return item

@@ -11,7 +11,7 @@ from secretariat.access import Action
 from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
-from secretariat.archive.models import Item, Review
+from secretariat.archive.models import Annotation, Item, Review
 from secretariat.archive.services import Span
 from secretariat.audit.models import AuditEvent
 from secretariat.classification import Level
@@ -201,3 +201,31 @@ def test_a_withdrawn_item_gets_a_review_to_withhold_what_was_missed(archive):
         services.publish(archive, EXTRACT)
     published = selectors.public_item("tskhsd-89-25-44")
     assert "Kosygin" not in published.plain_text() and "[REDACTED: PRIVACY]" in published.plain_text()
+
+
+def test_an_annotation_that_names_what_the_text_withholds_is_redacted_too(archive):
+    """A margin note naming the withheld person: redacting the phrase withholds it in the note as
+    well, the published note shows the blank, and publishing goes through."""
+    event_review(archive)
+    item = selectors.item(archive, EXTRACT, Action.VIEW)
+    note = item.annotations.get(position=1)
+    Annotation.objects.filter(pk=note.pk).update(text=note.text + " Shown to Kosygin.")
+    item = selectors.item(archive, EXTRACT, Action.VIEW)
+    spans = services.phrase_redactions(item, "Kosygin", "PRIVACY")
+    assert {s.annotation for s in spans} == {None, 1}
+    with clock.frozen("1994-03-31T10:00:00+03:00"):
+        services.decide_review(archive, EXTRACT, "redact", redactions=spans)
+        services.publish(archive, EXTRACT)
+    published = selectors.public_item("tskhsd-89-25-44")
+    assert published.annotations[0].text.endswith("Shown to [REDACTED: PRIVACY].")
+    assert "Kosygin" not in published.plain_text() and all("Kosygin" not in a.text for a in published.annotations)
+    assert "kosygin" not in Item.objects.get(pk=item.pk).search_text
+
+
+def test_an_annotation_span_is_checked_against_its_own_text(archive):
+    event_review(archive)
+    with clock.frozen("1994-03-31T10:00:00+03:00"):
+        with pytest.raises(InvalidInput, match="no annotation 99"):
+            services.decide_review(archive, EXTRACT, "redact", redactions=[Span(0, 3, "PRIVACY", 99)])
+        with pytest.raises(InvalidInput, match="outside annotation 1"):
+            services.decide_review(archive, EXTRACT, "redact", redactions=[Span(0, 10_000, "PRIVACY", 1)])

@@ -52,7 +52,8 @@ class ReviewForm(forms.Form):
         label="Redactions",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"one per line: PHRASE = REASON; every occurrence of the phrase is withheld. Reasons: {REASONS}",
+        help_text=f"one per line: PHRASE = REASON; every occurrence of the phrase, in the text and the annotations, "
+        f"is withheld. Reasons: {REASONS}",
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_review_on = forms.DateField(
@@ -67,14 +68,14 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField()
 
 
-def redaction_spans(text: str, lines: str) -> list[Span]:
-    """'PHRASE = REASON' lines → the spans of every occurrence of each phrase."""
+def redaction_spans(item, lines: str) -> list[Span]:
+    """'PHRASE = REASON' lines → every occurrence of each phrase, in the text and the annotations."""
     spans = []
     for line in filter(str.strip, lines.splitlines()):
         phrase, _, reason = line.rpartition("=")
         if not phrase.strip() or not reason.strip():
             raise InvalidInput(f"write a redaction as PHRASE = REASON, not {line.strip()!r}")
-        spans += [Span(s, e, reason.strip().upper()) for s, e in selectors.spans_of(text, phrase.strip())]
+        spans += services.phrase_redactions(item, phrase.strip(), reason.strip().upper())
     return spans
 
 
@@ -148,7 +149,7 @@ def item_page(request, reference: str):
     item = reading.item
     pending = next((r for r in reading.reviews if r.decided_at is None), None)
     withheld = {
-        r.pk: [(x.reason, item.text[x.start : x.end]) for x in reading.redactions if x.review_id == r.pk]
+        r.pk: [(x.reason, selectors.withheld(x, item)) for x in reading.redactions if x.review_id == r.pk]
         for r in reading.reviews
     }
     context = {
@@ -214,7 +215,7 @@ def event(request, reference: str):
 @require_POST
 def review(request, reference: str):
     def act(d):
-        spans = redaction_spans(selectors.item(request.user, reference, Action.VIEW).text, d["redactions"])
+        spans = redaction_spans(selectors.item(request.user, reference, Action.VIEW), d["redactions"])
         return services.decide_review(
             request.user,
             reference,

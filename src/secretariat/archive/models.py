@@ -241,7 +241,8 @@ class Review(models.Model):
 
 
 class Redaction(models.Model):
-    """A span of an item's text withheld on publication, with the reason."""
+    """A span withheld on publication, with the reason: of the item's text, or of one of its
+    annotations (a margin note can name what the text withholds)."""
 
     class Reason(models.TextChoices):
         PRIVACY = "PRIVACY", "personal privacy of a living person"
@@ -251,6 +252,9 @@ class Redaction(models.Model):
         LAW = "LAW", "withheld under a statute"
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="redactions")
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.PROTECT, related_name="redactions"
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     reason = models.CharField(max_length=10, choices=Reason.choices)

@@ -42,6 +42,14 @@ class Redacted:
 
 
 Segment = Text | Redacted
+BLANK = "[REDACTED: {code}]"
+
+
+def plain(segments: tuple[Segment, ...], blank: str = BLANK) -> str:
+    """Segments as text, each redaction a marked blank with its reason code."""
+    return "".join(
+        s.text if isinstance(s, Text) else blank.format(code=s.reason_code, reason=s.reason) for s in segments
+    )
 
 
 @dataclass(frozen=True)
@@ -107,11 +115,9 @@ class PublishedItem:
     def citation(self) -> str:
         return self.reference.citation
 
-    def plain_text(self, blank: str = "[REDACTED: {code}]") -> str:
+    def plain_text(self, blank: str = BLANK) -> str:
         """The text with each redaction as a marked blank."""
-        return "".join(
-            s.text if isinstance(s, Text) else blank.format(code=s.reason_code, reason=s.reason) for s in self.segments
-        )
+        return plain(self.segments, blank)
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,20 @@ def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
     return found
 
 
+def occurrences(item: Item, phrase: str) -> list[tuple[int | None, int, int]]:
+    """Every place `phrase` stands in the item's text and its annotations, as (annotation
+    position or None for the text, start, end): what redacting a phrase withholds."""
+    found = []
+    for position, text in [(None, item.text), *((a.position, a.text) for a in item.annotations.all())]:
+        try:
+            found += [(position, start, end) for start, end in spans_of(text, phrase)]
+        except InvalidInput:
+            continue
+    if not found:
+        raise InvalidInput(f"{phrase!r} is neither in the item's text nor in its annotations")
+    return found
+
+
 # The public side: records for the reading room and the exporters.
 
 
@@ -162,11 +176,26 @@ DECLASSIFYING = (Review.Outcome.REDACT, Review.Outcome.DECLASSIFY, Review.Outcom
 
 
 def _redactions_of(item: Item) -> list[Redaction]:
-    """The spans withheld by the review that last declassified the item (none if automatic).
-    Read from `item.reviews.all()`, so that lists prefetch them (`PUBLIC_PREFETCH`)."""
+    """The spans withheld by the review that last declassified the item (none if automatic), of
+    its text and its annotations. Read from `item.reviews.all()`, so that lists prefetch them (`PUBLIC_PREFETCH`)."""
     reviews = [r for r in item.reviews.all() if r.outcome in DECLASSIFYING and r.decided_at is not None]
     latest = max(reviews, key=lambda r: (r.decided_at, r.pk), default=None)
     return list(latest.redactions.all()) if latest else []
+
+
+def _of_text(redactions: list[Redaction]) -> list[Redaction]:
+    return [r for r in redactions if r.annotation_id is None]
+
+
+def _annotation_text(annotation: Annotation, redactions: list[Redaction]) -> str:
+    """An annotation as published: its withheld spans as marked blanks."""
+    return records.plain(segments(annotation.text, [r for r in redactions if r.annotation_id == annotation.pk]))
+
+
+def withheld(redaction: Redaction, item: Item) -> str:
+    """What a redaction withholds, as written."""
+    source = redaction.annotation.text if redaction.annotation_id is not None else item.text
+    return source[redaction.start : redaction.end].strip()
 
 
 # What building public records reads per item: its annotations, reviews and their redactions.
@@ -199,8 +228,8 @@ def search_text(published: records.PublishedItem) -> str:
 def withheld_phrases() -> dict[str, str]:
     """Every phrase a review has withheld anywhere in the archive, normalised → as written."""
     phrases = {}
-    for redaction in Redaction.objects.select_related("review__item").order_by("id"):
-        phrase = redaction.review.item.text[redaction.start : redaction.end].strip()
+    for redaction in Redaction.objects.select_related("review__item", "annotation").order_by("id"):
+        phrase = withheld(redaction, redaction.review.item)
         if len(normalised(phrase)) >= WITHHELD_MIN:
             phrases.setdefault(normalised(phrase), phrase)
     return phrases
@@ -214,10 +243,10 @@ def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> lis
     redactions = _redactions_of(item)
     wanted = dict(withheld_phrases() if phrases is None else phrases)
     for r in redactions:
-        phrase = item.text[r.start : r.end].strip()
+        phrase = withheld(r, item)
         if len(normalised(phrase)) >= WITHHELD_MIN:
             wanted.setdefault(normalised(phrase), phrase)
-    places = [("text", s.text) for s in segments(item.text, redactions) if isinstance(s, records.Text)]
+    places = [("text", s.text) for s in segments(item.text, _of_text(redactions)) if isinstance(s, records.Text)]
     places += [
         ("title", item.title),
         ("number", item.number),
@@ -226,7 +255,7 @@ def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> lis
         ("reference", item.reference_as_written),
         ("sheets", item.sheets),
     ]
-    places += [(f"{a.get_kind_display()} annotation", a.text) for a in item.annotations.all()]
+    places += [(f"{a.get_kind_display()} annotation", _annotation_text(a, redactions)) for a in item.annotations.all()]
     seen = [(where, normalised(value)) for where, value in places]
     found = [(phrase, where) for key, phrase in wanted.items() for where, value in seen if key in value]
     return list(dict.fromkeys(found))
@@ -251,6 +280,7 @@ def public_record(item: Item) -> records.PublishedItem:
     if item.published_at is None:
         raise no_item(public_identifier(item))
     caveats = tuple(sorted(c.code for c in item.marked_compartments.all()))
+    redactions = _redactions_of(item)
     return records.PublishedItem(
         identifier=public_identifier(item),
         title=item.title,
@@ -261,8 +291,8 @@ def public_record(item: Item) -> records.PublishedItem:
         classification_as_marked=Level(item.marked_level).label,
         caveats=caveats,
         reference=_reference_of(item),
-        segments=segments(item.text, _redactions_of(item)),
-        annotations=tuple(records.Annotation(a.kind, a.text) for a in item.annotations.all()),
+        segments=segments(item.text, _of_text(redactions)),
+        annotations=tuple(records.Annotation(a.kind, _annotation_text(a, redactions)) for a in item.annotations.all()),
         language=item.language,
         published_at=item.published_at.astimezone(dt.UTC),
         declassified_on=item.declassified_at.date() if item.declassified_at else None,

@@ -552,11 +552,18 @@ def _declassify(item: Item, now: dt.datetime) -> None:
 
 @dataclass(frozen=True)
 class Span:
-    """A span of an item's text to withhold: [start, end) in characters, and the reason code."""
+    """A span to withhold: [start, end) in characters of the item's text, or of its annotation at
+    `annotation` (its position), and the reason code."""
 
     start: int
     end: int
     reason: str
+    annotation: int | None = None
+
+
+def phrase_redactions(item: Item, phrase: str, reason: str) -> list[Span]:
+    """Every occurrence of `phrase` in the item's text and annotations, to withhold for `reason`."""
+    return [Span(start, end, reason, annotation) for annotation, start, end in selectors.occurrences(item, phrase)]
 
 
 @transaction.atomic
@@ -580,7 +587,7 @@ def decide_review(
         raise Refused(f"{selectors.reference(item)} has no review due: reviews come due by the clock (archive sweep)")
     if outcome not in (o.value for o in Review.Outcome if o != Review.Outcome.AUTOMATIC):
         raise InvalidInput("the outcome is one of keep, downgrade, declassify, redact")
-    spans = sorted(redactions, key=lambda s: s.start)
+    spans = sorted(redactions, key=lambda s: (s.annotation or 0, s.start))
     if outcome != Review.Outcome.REDACT and spans:
         raise InvalidInput("redactions go with the outcome 'redact'")
     today = clock.now().date()
@@ -601,8 +608,7 @@ def decide_review(
             raise Refused(f"a downgrade goes below {Level(item.level).label}")
     elif level is not None:
         raise InvalidInput("a level goes with the outcome 'downgrade'")
-    if outcome == Review.Outcome.REDACT:
-        _check_spans(item, spans)
+    annotations = _check_spans(item, spans) if outcome == Review.Outcome.REDACT else {}
     now = clock.now()
     review.decided_at = now
     review.reviewer = by
@@ -619,7 +625,10 @@ def decide_review(
             item.instruction = Item.Instruction.DATE
         item.save(update_fields=["level", "review_on", "instruction"])
     review.save(update_fields=["decided_at", "reviewer", "outcome", "note", "level_after"])
-    Redaction.objects.bulk_create(Redaction(review=review, start=s.start, end=s.end, reason=s.reason) for s in spans)
+    Redaction.objects.bulk_create(
+        Redaction(review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason)
+        for s in spans
+    )
     record(
         by,
         "archive.reviewed",
@@ -629,27 +638,39 @@ def decide_review(
             "outcome": outcome,
             "level_before": Level(review.level_before).label,
             "level_after": Level(review.level_after).label,
-            "redactions": [{"start": s.start, "end": s.end, "reason": s.reason} for s in spans],
+            "redactions": [
+                {"start": s.start, "end": s.end, "reason": s.reason}
+                | ({"annotation": s.annotation} if s.annotation is not None else {})
+                for s in spans
+            ],
             "next_review_on": next_review_on and next_review_on.isoformat(),
         },
     )
     return review
 
 
-def _check_spans(item: Item, spans: Sequence[Span]) -> None:
+def _check_spans(item: Item, spans: Sequence[Span]) -> dict[int, Annotation]:
+    """The annotations the spans name, by position; InvalidInput for a span that is out of its
+    text, overlaps another or has an unknown reason."""
     if not spans:
         raise InvalidInput("declassifying with redactions needs at least one redaction")
-    previous_end = 0
+    annotations = {a.position: a for a in item.annotations.all()}
+    previous: dict[int | None, int] = {}
     for span in spans:
         if span.reason not in Redaction.Reason.values:
             raise InvalidInput(
                 f"unknown redaction reason {span.reason!r}: use one of {', '.join(Redaction.Reason.values)}"
             )
-        if not 0 <= span.start < span.end <= len(item.text):
-            raise InvalidInput(f"redaction {span.start}-{span.end} lies outside the text (0-{len(item.text)})")
-        if span.start < previous_end:
-            raise InvalidInput(f"redactions overlap at {span.start}")
-        previous_end = span.end
+        if span.annotation is not None and span.annotation not in annotations:
+            raise InvalidInput(f"the item has no annotation {span.annotation}")
+        text = item.text if span.annotation is None else annotations[span.annotation].text
+        where = "the text" if span.annotation is None else f"annotation {span.annotation}"
+        if not 0 <= span.start < span.end <= len(text):
+            raise InvalidInput(f"redaction {span.start}-{span.end} lies outside {where} (0-{len(text)})")
+        if span.start < previous.get(span.annotation, 0):
+            raise InvalidInput(f"redactions overlap at {span.start} in {where}")
+        previous[span.annotation] = span.end
+    return annotations
 
 
 @transaction.atomic

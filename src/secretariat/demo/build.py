@@ -19,7 +19,6 @@ from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal, Role
 from secretariat.archive import selectors as archive_selectors
 from secretariat.archive import services as archives
-from secretariat.archive.services import Span
 from secretariat.audit import services as audit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
@@ -314,8 +313,8 @@ def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
         archives.sweep_reviews()
     with clock.frozen(ref.DECLASSIFIED_AT):
         phrase, reason = ref.REDACTED
-        text = archive_selectors.item(archivist, extract, Action.VIEW).text
-        spans = [Span(start, end, reason) for start, end in archive_selectors.spans_of(text, phrase)]
+        item = archive_selectors.item(archivist, extract, Action.VIEW)
+        spans = archives.phrase_redactions(item, phrase, reason)
         archives.decide_review(archivist, extract, "redact", redactions=spans, note="ILLUSTRATIVE: a named diplomat")
         archives.publish(archivist, extract)
         b.step(f"31 March 1994: {extract} declassified with one redaction ({reason}) and published in the reading room")

@@ -241,7 +241,7 @@ class Command(SecretariatCommand):
             item = selectors.item(by, o["item"], Action.VIEW)
             spans = list(o["span"])
             for phrase, reason in o["redact"]:
-                spans += [Span(start, end, reason) for start, end in selectors.spans_of(item.text, phrase)]
+                spans += services.phrase_redactions(item, phrase, reason)
             done = services.decide_review(
                 by,
                 o["item"],

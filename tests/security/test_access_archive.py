@@ -54,6 +54,7 @@ from secretariat.classification import Classification, Level
 from secretariat.demo.build import build as build_demo
 from secretariat.registry import services as registry
 from secretariat.registry.models import CaseFile, Document
+from tests.security.oracle import agrees
 
 AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=dt.UTC)
 COMPARTMENTS = ["SPECIAL FILE", "ALPHA"]
@@ -644,15 +645,7 @@ def coverage(world: World, p: Person | None) -> None:
 def check(world: World, p: Person | None, principal) -> None:
     who = p.username if p else f"anonymous ({principal!r})"
     coverage(world, p)
-    for model in MODELS:
-        for action in Action:
-            queryset = restrict(model.objects.all(), principal, action)
-            got = list(queryset.values_list("pk", flat=True))
-            want = expected(world, p, model, action)
-            label = f"{who}, {model.__name__} {action.value}"
-            assert len(got) == len(set(got)), f"{label}: rows listed twice: {sorted(got)}"
-            assert set(got) == want, f"{label}: restrict gives {sorted(got)}, the oracle {sorted(want)}"
-            assert queryset.count() == len(want), f"{label}: count"
+    agrees(MODELS, expected, world, p, principal, who)
 
 
 @settings(

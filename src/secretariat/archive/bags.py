@@ -2,8 +2,9 @@
 
 A transfer's files are written to a fresh directory beside the bags, bagged there, checked
 (fixity on receipt) and only then renamed into place, so a bag under its final name is always
-complete. `bagit.make_bag` changes the process's working directory while it runs: transfers
-come from the CLI or a single-threaded web worker, never from two threads of one process.
+complete. `bagit.make_bag` changes the process's working directory while it runs; every path
+the application uses is absolute (settings resolve the data dir), so another thread of a web
+worker is not misled by it, but nothing here may open a relative path.
 """
 
 import hashlib

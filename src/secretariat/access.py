@@ -46,7 +46,10 @@ The other models follow from that:
     as its case file.
   - ApiToken: its holder, and admins (to revoke it); the secret itself is never stored.
   - AuditEvent (register metadata too): an event about a document or a copy to whoever may
-    REGISTER the document, about a control to whoever may see the control. Auditors also see
+    REGISTER the document, about a control to whoever may see the control, about an archive
+    item to the archivists who may see its reviews, about a case file to the archivists it is
+    in custody of (closed, every paper readable: they pack its events into the transfer's bag).
+    Auditors also see
     the events about accounts, units, compartments, bodies, channels, API tokens, repositories and
     archive units; those about papers and archive items
     they are cleared for; and those about meetings, releases and case files when cleared for
@@ -230,11 +233,16 @@ def case_file_q(principal, prefix: str = "") -> Q:
         hidden = Document.objects.exclude(document_q(principal, Action.REGISTER))
         q |= ~Q(**{f"{prefix}pk__in": CaseFile.objects.filter(documents__in=hidden).values("pk")})
     if principal.has_role(Role.ARCHIVIST):
-        unreadable = Document.objects.exclude(document_q(principal, Action.VIEW))
-        q |= Q(**{f"{prefix}closed_at__isnull": False}) & ~Q(
-            **{f"{prefix}pk__in": CaseFile.objects.filter(documents__in=unreadable).values("pk")}
-        )
+        q |= _in_custody_q(principal, prefix)
     return q
+
+
+def _in_custody_q(principal, prefix: str = "") -> Q:
+    """Closed case files whose every paper the principal may read: what an archivist receives."""
+    unreadable = Document.objects.exclude(document_q(principal, Action.VIEW))
+    return Q(**{f"{prefix}closed_at__isnull": False}) & ~Q(
+        **{f"{prefix}pk__in": CaseFile.objects.filter(documents__in=unreadable).values("pk")}
+    )
 
 
 def item_q(principal, action: Action, prefix: str = "") -> Q:
@@ -325,6 +333,9 @@ def audit_event_q(principal) -> Q:
         | (about_control & Q(object_id__in=_keys(Control.objects.filter(control_q(principal, Action.REGISTER)))))
         | (about_item & Q(object_id__in=_keys(Item.objects.filter(archival_work_q(principal, "")))))
     )
+    if principal.has_role(Role.ARCHIVIST):  # a case's provenance travels with it into the archive
+        cases = CaseFile.objects.filter(_in_custody_q(principal))
+        visible |= Q(object_type="registry.casefile") & Q(object_id__in=_keys(cases))
     if principal.has_role(Role.AUDITOR):
         visible |= (
             Q(object_type__in=AUDITED_ADMINISTRATION)

@@ -6,6 +6,7 @@ import bagit
 import pytest
 
 from secretariat import clock
+from secretariat.accounts import services as accounts
 from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Transfer
@@ -132,3 +133,10 @@ def test_unit_and_item_numbers_are_told_apart_in_public_identifiers(archivist):
         "tskhsd-89-25a-2",
     ]
     assert Transfer.objects.count() == 1
+
+
+def test_a_deactivated_archivist_keeps_nothing(archivist):
+    accounts.deactivate(principal_by_username("admin"), archivist, "left the archive")
+    with pytest.raises(Refused, match="deactivated"):
+        services.add_repository(archivist, "TsKhSD", "Central Archive of Contemporary Documents")
+    assert not selectors.repositories().exists()

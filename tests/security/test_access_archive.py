@@ -29,7 +29,8 @@ active principal holding the role. "Custody": the document is in a closed case f
                  (now and as marked);
                  about a repository, an archive unit, an account, a unit or a compartment,
                  auditors; about a document, who may REGISTER it, and auditors cleared for it;
-                 about a case file, auditors cleared for every document in it
+                 about a case file, auditors cleared for every document in it, and the
+                 archivists it is in custody of (closed, every paper readable)
 """
 
 import datetime as dt
@@ -164,10 +165,14 @@ def may_register(world: World, p: Person | None, d: Paper) -> bool:
     return may_view(world, p, d) or (holds(p, "registrar") and cleared(p, d.level, d.compartments))
 
 
+def case_in_custody(p: Person | None, world: World, case: Case) -> bool:
+    """An archivist's: the case is closed and they may read every paper in it."""
+    return holds(p, "archivist") and case.closed and all(may_view(world, p, d) for d in case.papers)
+
+
 def may_see_case(world: World, p: Person | None, case: Case) -> bool:
     registrar = holds(p, "registrar") and all(may_register(world, p, d) for d in case.papers)
-    archivist = holds(p, "archivist") and case.closed and all(may_view(world, p, d) for d in case.papers)
-    return registrar or archivist
+    return registrar or case_in_custody(p, world, case)
 
 
 def may_see_part(world: World, p: Person | None, d: Paper, guidance: bool) -> bool:
@@ -257,7 +262,9 @@ def expected_events(world: World, p: Person | None) -> set:
             d = papers[object_id]
             visible = may_register(world, p, d) or (auditor and cleared(p, d.level, d.compartments))
         elif object_type == "registry.casefile":
-            visible = auditor and all(cleared(p, d.level, d.compartments) for d in cases[object_id].papers)
+            case = cases[object_id]
+            auditing = auditor and all(cleared(p, d.level, d.compartments) for d in case.papers)
+            visible = auditing or case_in_custody(p, world, case)
         else:
             assert object_type in ADMINISTRATION, f"event #{seq} is about {object_type!r}, which the world never makes"
             visible = auditor

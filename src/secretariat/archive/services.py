@@ -26,6 +26,7 @@ from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.services import record, tree_root
+from secretariat.cables.models import Control
 from secretariat.classification import UNCLASSIFIED, Classification, Level
 from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.registry.models import CaseFile, Copy, Document
@@ -40,8 +41,7 @@ IDENTIFIER = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.]{0
 
 
 def _archivist(by: Principal) -> None:
-    if not by.has_role(Role.ARCHIVIST):
-        raise Refused(f"{by.username} is not an archivist")
+    by.require_role(Role.ARCHIVIST, "keep the archive")
 
 
 def _identifier(value: str, what: str) -> str:
@@ -199,10 +199,9 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
 
 
-def _events_about(case: CaseFile, documents: Sequence[Document]) -> list[AuditEvent]:
-    """The log's events about the case, its papers, their copies and their controls."""
-    from secretariat.cables.models import Control  # the archive reads the cables' register only here
-
+def _events_about(by: Principal, case: CaseFile, documents: Sequence[Document]) -> list[AuditEvent]:
+    """The log's events about the case, its papers, their copies and their controls, as the
+    access rule lets the receiving archivist see them (all of them, for a case in their custody)."""
     keys = {
         "registry.casefile": [str(case.pk)],
         "registry.document": [str(d.pk) for d in documents],
@@ -214,7 +213,7 @@ def _events_about(case: CaseFile, documents: Sequence[Document]) -> list[AuditEv
     about = Q(pk__in=[])
     for object_type, ids in keys.items():
         about |= Q(object_type=object_type, object_id__in=ids)
-    return list(AuditEvent.objects.filter(about).order_by("seq"))
+    return list(restrict(AuditEvent.objects.filter(about), by, Action.VIEW).order_by("seq"))
 
 
 @transaction.atomic
@@ -247,7 +246,7 @@ def transfer_case(
     start = first_item if first_item is not None else _next_identifier(unit)
     if start < 1:
         raise InvalidInput("items are numbered from 1")
-    case, readings = read_case_for_rendering(by, case_number)
+    _, readings = read_case_for_rendering(by, case_number)
     entries = list(case.entries.select_related("document__body", "document__author_unit").order_by("position"))
     papers = [_paper(entry.document, reading) for entry, reading in zip(entries, readings, strict=True)]
     identifiers = [_identifier(str(start + i), "item number") for i in range(len(papers))]
@@ -256,7 +255,7 @@ def transfer_case(
         raise Refused(f"{unit} already holds item(s) {', '.join(sorted(taken, key=int))}")
     now = clock.now()
 
-    events = _events_about(case, [p.document for p in papers])
+    events = _events_about(by, case, [p.document for p in papers])
     size = tree_size()
     files = {name: content for paper in papers for name, content in paper.files.items()}
     files["case.pdf"] = render_case_pdf(case, readings)

@@ -2,7 +2,7 @@
 the exporters are made of.
 
 An item is named by its archival path: repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44.
-`published_records` is the one place where an item becomes public text: only published items,
+`public_record` is the one place where an item becomes public text: only published items,
 each redacted span replaced by a marked blank before anything else sees the text.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 
 from secretariat.access import Action, restrict
 from secretariat.archive import records
@@ -67,10 +67,11 @@ def item(principal, path: str, action: Action = Action.REGISTER) -> Item:
     if not 3 <= len(parts) <= 5 or not all(parts):
         raise InvalidInput(f"name an item as repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44, not {path!r}")
     code, *units, identifier = parts
-    q = Q(unit__repository__code__iexact=code, identifier=identifier, unit__identifier=units[-1])
+    # Identifiers are told apart regardless of case (services), as public identifiers are lower case.
+    q = Q(unit__repository__code__iexact=code, identifier__iexact=identifier, unit__identifier__iexact=units[-1])
     parent = "unit__parent"
     for unit in reversed(units[:-1]):
-        q &= Q(**{f"{parent}__identifier": unit})
+        q &= Q(**{f"{parent}__identifier__iexact": unit})
         parent += "__parent"
     q &= Q(**{f"{parent}__isnull": True})
     try:
@@ -80,11 +81,12 @@ def item(principal, path: str, action: Action = Action.REGISTER) -> Item:
 
 
 def item_by_identifier(principal, identifier: str) -> Item:
-    """The item whose public identifier (tskhsd-89-25-44) this is."""
-    for candidate in items(principal).filter(identifier__iexact=identifier.rsplit("-", 1)[-1]):
-        if public_identifier(candidate) == identifier.lower():
-            return candidate
-    raise no_item(identifier)
+    """The item whose public identifier (tskhsd-89-25-44) this is: its path, '-' for '/' (no part
+    of a path holds a '-')."""
+    try:
+        return item(principal, identifier.replace("-", "/"))
+    except InvalidInput:
+        raise no_item(identifier) from None
 
 
 @dataclass(frozen=True)
@@ -261,17 +263,15 @@ def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> lis
     return list(dict.fromkeys(found))
 
 
-def _reference_of(item: Item) -> records.Reference:
-    units = {u.level: u.identifier for u in item.unit.path()}
+def _reference(unit: ArchiveUnit, **item_parts) -> records.Reference:
+    """The archival reference of a unit (fond, opis, delo as far as it goes), or of an item in it."""
+    units = {u.level: u.identifier for u in unit.path()}
     return records.Reference(
-        repository=item.unit.repository.code,
+        repository=unit.repository.code,
         fond=units.get(ArchiveUnit.Level.FONDS, ""),
         opis=units.get(ArchiveUnit.Level.SERIES, ""),
         delo=units.get(ArchiveUnit.Level.FILE, ""),
-        document=item.identifier,
-        sheets=item.sheets,
-        sheet_count=item.sheet_count,
-        as_written=item.reference_as_written,
+        **item_parts,
     )
 
 
@@ -290,7 +290,13 @@ def public_record(item: Item) -> records.PublishedItem:
         number=item.number,
         classification_as_marked=Level(item.marked_level).label,
         caveats=caveats,
-        reference=_reference_of(item),
+        reference=_reference(
+            item.unit,
+            document=item.identifier,
+            sheets=item.sheets,
+            sheet_count=item.sheet_count,
+            as_written=item.reference_as_written,
+        ),
         segments=segments(item.text, _of_text(redactions)),
         annotations=tuple(records.Annotation(a.kind, _annotation_text(a, redactions)) for a in item.annotations.all()),
         language=item.language,
@@ -320,11 +326,7 @@ def published_items(
     if year is not None:
         found = found.filter(date__year=year)
     if fond:
-        found = found.filter(
-            Q(unit__identifier=fond, unit__parent__isnull=True)
-            | Q(unit__parent__identifier=fond, unit__parent__parent__isnull=True)
-            | Q(unit__parent__parent__identifier=fond)
-        )
+        found = found.filter(_in_fonds(fond))
     if marked:
         try:
             found = found.filter(marked_level=Level.parse(marked))
@@ -340,10 +342,7 @@ def published_items(
 def facets() -> dict[str, list[tuple[str, int]]]:
     """Counts of published items by body, year, fond and classification as originally marked."""
     published = _published()
-    by_fond: dict[str, int] = {}
-    for found in published.select_related("unit__parent__parent"):
-        fonds = found.unit.path()[0].identifier
-        by_fond[fonds] = by_fond.get(fonds, 0) + 1
+    by_fond = published.annotate(fonds=FONDS_OF_ITEM).values("fonds").annotate(n=Count("id"))
     return {
         "creator": [
             (r["creator"], r["n"])
@@ -358,7 +357,7 @@ def facets() -> dict[str, list[tuple[str, int]]]:
             .annotate(n=Count("id"))
             .order_by("year")
         ],
-        "fond": sorted(by_fond.items(), key=lambda kv: (len(kv[0]), kv[0])),
+        "fond": sorted(((r["fonds"], r["n"]) for r in by_fond), key=lambda kv: (len(kv[0]), kv[0])),
         "marked": [
             (Level(r["marked_level"]).label, r["n"])
             for r in published.values("marked_level").annotate(n=Count("id")).order_by("marked_level")
@@ -399,17 +398,11 @@ def _public_unit(unit: ArchiveUnit, published: list[Item]) -> records.Unit:
         if i.unit_id == unit.pk
     ]
     dates = [i.date for i in published if i.date]
-    units = {u.level: u.identifier for u in unit.path()}
     return records.Unit(
         level=unit.level,
         identifier=unit.identifier,
         title=unit.title or f"{unit.get_level_display().capitalize()} {unit.identifier}",
-        reference=records.Reference(
-            repository=unit.repository.code,
-            fond=units.get(ArchiveUnit.Level.FONDS, ""),
-            opis=units.get(ArchiveUnit.Level.SERIES, ""),
-            delo=units.get(ArchiveUnit.Level.FILE, ""),
-        ),
+        reference=_reference(unit),
         date_from=min(dates, default=None),
         date_to=max(dates, default=None),
         children=tuple(children),
@@ -518,15 +511,23 @@ class PublishedSource:
         return self._fonds[fonds.pk]
 
 
+def _in_fonds(identifier: str) -> Q:
+    """Items in the fonds so numbered: in it directly, in one of its series, or in a file of one."""
+    return (
+        Q(unit__parent__isnull=True, unit__identifier=identifier)
+        | Q(unit__parent__parent__isnull=True, unit__parent__identifier=identifier)
+        | Q(unit__parent__parent__identifier=identifier, unit__parent__parent__parent__isnull=True)
+    )
+
+
+# The fonds an item lies in: its unit's grandparent, else its parent, else the unit itself.
+FONDS_OF_ITEM = Coalesce("unit__parent__parent__identifier", "unit__parent__identifier", "unit__identifier")
+
+
 def _in_set(set_spec: str) -> Q:
     """Items in the fonds (and series) a setSpec names: "89", or "89:25" (~hhhh for other characters)."""
     parts = [re.sub(r"~([0-9a-f]{4})", lambda m: chr(int(m.group(1), 16)), part) for part in set_spec.split(":")]
-    fonds = parts[0]
-    in_fonds = (
-        Q(unit__parent__isnull=True, unit__identifier=fonds)
-        | Q(unit__parent__parent__isnull=True, unit__parent__identifier=fonds)
-        | Q(unit__parent__parent__identifier=fonds, unit__parent__parent__parent__isnull=True)
-    )
+    in_fonds = _in_fonds(parts[0])
     if len(parts) == 1:
         return in_fonds
     if len(parts) > 2:

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from secretariat.archive import selectors
 from secretariat.archive.export import dublin_core, ead3, oai
-from secretariat.archive.records import PublishedItem, Redacted, Reference, Text, Unit
+from secretariat.archive.records import PublishedItem, Reference, Unit
+from secretariat.archive.services import Span
 from tests.archive.test_export import (
     FOND_89,
     OPIS_25,
@@ -71,6 +73,12 @@ BASE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 NIGHTINGALE = "agent Nightingale"
 
 
+def _withheld(text: str, phrase: str):
+    """The text cut around `phrase` the way the reading room's records are made (selectors.segments)."""
+    start = text.index(phrase)
+    return selectors.segments(text, [Span(start, start + len(phrase), "SOURCES")])
+
+
 def _big_item(n: int, series: str) -> PublishedItem:
     return PublishedItem(
         identifier=f"tskhsd-90-{series}-{n}",
@@ -82,7 +90,7 @@ def _big_item(n: int, series: str) -> PublishedItem:
         classification_as_marked="SECRET",
         caveats=(),
         reference=Reference("TsKhSD", "90", series, document=str(n), sheet_count=1),
-        segments=(Text(f"Report {n} was made by "), Redacted("SOURCES", "identifies a source"), Text(".")),
+        segments=_withheld(f"Report {n} was made by {NIGHTINGALE}.", NIGHTINGALE),
         annotations=(),
         language="en",
         published_at=BASE + datetime.timedelta(hours=n),

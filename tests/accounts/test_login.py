@@ -60,7 +60,7 @@ def test_secret_and_above_enrol_an_authenticator_then_need_its_code(client, peop
     assert client.post("/login/second-factor/", {"token": code(device), "next": "/in-tray/"})["Location"] == "/in-tray/"
     assert client.get("/in-tray/").status_code == 200
     actions = list(AuditEvent.objects.filter(actor=gromyko).values_list("action", flat=True))
-    assert actions == ["principal.totp_enrolment_started", "principal.totp_confirmed"]
+    assert actions == ["principal.logged_in", "principal.totp_enrolment_started", "principal.totp_confirmed"]
 
     again = Client()
     log_in(again, "gromyko")
@@ -70,6 +70,9 @@ def test_secret_and_above_enrol_an_authenticator_then_need_its_code(client, peop
     device.last_t = -1  # a code may be used once; the test reuses this 30-second window
     device.save()
     assert again.post("/login/second-factor/", {"token": code(device)})["Location"] == "/in-tray/"
+    again.post("/logout/")
+    actions = list(AuditEvent.objects.filter(actor=gromyko).values_list("action", flat=True))
+    assert actions[3:] == ["principal.logged_in", "principal.second_factor_passed", "principal.logged_out"]
 
 
 def test_five_failures_lock_the_username_out_even_with_the_right_password(client, people):

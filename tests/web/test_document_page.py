@@ -47,7 +47,7 @@ def test_missing_and_forbidden_are_the_same_404(demo, login):
 
 
 def test_the_holder_confirms_receipt_in_place(demo, login):
-    andropov = login("andropov")
+    andropov, gromyko = login("andropov"), login("gromyko")  # logging in is an event of its own
     page = andropov.get("/documents/P47/5/").content.decode()
     assert "Copy No. 2 of 2" in page and "Confirm receipt" in page and "overdue" in page
     size = tree_size()
@@ -60,18 +60,19 @@ def test_the_holder_confirms_receipt_in_place(demo, login):
     again = andropov.post("/documents/P47/5/copy/2/receipt/", **HTMX)
     assert again.status_code == 409 and "confirmed already" in again.content.decode()
     assert tree_size() == size + 1
-    not_holder = login("gromyko").post("/documents/P47/5/copy/2/receipt/")
+    not_holder = gromyko.post("/documents/P47/5/copy/2/receipt/")
     assert not_holder.status_code == 409 and "Nothing was changed" in not_holder.content.decode()
     assert tree_size() == size + 1
 
 
 def test_the_holder_downloads_the_pdf_of_their_copy(demo, login):
+    gromyko, andropov = login("gromyko"), login("andropov")  # logging in is an event of its own
     size = tree_size()
-    response = login("gromyko").get("/documents/P46/X/copy/5.pdf")
+    response = gromyko.get("/documents/P46/X/copy/5.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AuditEvent.objects.get(seq=size + 1).action == "document.read"
-    assert login("andropov").get("/documents/P46/X/copy/5.pdf").status_code == 404  # not theirs
+    assert andropov.get("/documents/P46/X/copy/5.pdf").status_code == 404  # not theirs
     assert tree_size() == size + 1
 
 

@@ -3,9 +3,12 @@
 import re
 from collections.abc import Iterable
 
+from django.contrib import auth
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
@@ -214,13 +217,45 @@ def enrol_totp(principal: Principal) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp(principal: Principal, device: TOTPDevice, token: str) -> bool:
-    """Confirm the authenticator with a first code from it; False (nothing changed) if the code is wrong."""
+def confirm_totp(request, principal: Principal, device: TOTPDevice, token: str) -> bool:
+    """Confirm the authenticator with a first code from it and verify the session with it; False
+    (nothing changed) if the code is wrong."""
     if device.user_id != principal.pk or device.confirmed:
         raise Refused("no authenticator awaiting confirmation")
     if not device.verify_token(token):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    otp_login(request, device)
     record(principal, "principal.totp_confirmed", principal, {"device": device.pk})
     return True
+
+
+# Sessions: who came in, passed the second factor, and left, each an event for the auditors.
+
+
+@transaction.atomic
+def log_in(request, principal: Principal) -> None:
+    """Start the principal's session (a new session key: no fixation) after their password."""
+    auth.login(request, principal)
+    record(principal, "principal.logged_in", principal)
+
+
+@transaction.atomic
+def pass_second_factor(request, principal: Principal, token: str) -> bool:
+    """Verify the session with a code from the principal's confirmed authenticator; False
+    (nothing changed, no event) for a wrong code."""
+    device = match_token(principal, token)
+    if device is None:
+        return False
+    otp_login(request, device)
+    record(principal, "principal.second_factor_passed", principal, {"device": device.pk})
+    return True
+
+
+@transaction.atomic
+def log_out(request) -> None:
+    principal = request.user
+    if principal.is_authenticated:
+        record(principal, "principal.logged_out", principal)
+    auth.logout(request)

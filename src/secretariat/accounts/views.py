@@ -10,8 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from secretariat.accounts import services
 from secretariat.classification import Level
@@ -54,7 +53,7 @@ def login(request):
             request, username=request.POST.get("username", ""), password=request.POST.get("password", "")
         )
         if principal is not None and principal.is_active:
-            auth.login(request, principal)  # a new session key: no fixation
+            services.log_in(request, principal)
             if needs_second_factor(principal):
                 return redirect(f"/login/second-factor/?next={_next(request)}")
             return redirect(_next(request))
@@ -74,16 +73,13 @@ def second_factor(request):
     error = None
     if user_has_device(principal):
         if request.method == "POST":
-            device = match_token(principal, request.POST.get("token", "").strip())
-            if device is not None:
-                otp_login(request, device)
+            if services.pass_second_factor(request, principal, request.POST.get("token", "").strip()):
                 return redirect(_next(request))
             error = "That code is not right. Codes change every 30 seconds."
         return render(request, "accounts/second_factor.html", {"error": error, "next": _next(request)})
     device = services.enrol_totp(principal)
     if request.method == "POST":
-        if services.confirm_totp(principal, device, request.POST.get("token", "").strip()):
-            otp_login(request, device)
+        if services.confirm_totp(request, principal, device, request.POST.get("token", "").strip()):
             return redirect(_next(request))
         error = "That code is not right. Check the authenticator's clock and try the next code."
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
@@ -101,7 +97,7 @@ def _base32(key: bytes) -> str:
 
 @require_POST
 def logout(request):
-    auth.logout(request)
+    services.log_out(request)
     return redirect("/login/")
 
 

@@ -42,7 +42,7 @@ from secretariat.accounts.models import Compartment  # noqa: E402
 from secretariat.archive import selectors  # noqa: E402
 from secretariat.archive.export import oai  # noqa: E402
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review  # noqa: E402
-from secretariat.classification import Level  # noqa: E402
+from secretariat.kernel.classification import Level  # noqa: E402
 
 SERIES = ("25", "26", "27", "28")
 WORD = "Ginzburg"  # in the text of one item in 8, and in an annotation of one in 50 of the others

@@ -27,13 +27,13 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from secretariat.access import Action  # noqa: E402
 from secretariat.accounts import services as accounts  # noqa: E402
 from secretariat.audit import merkle  # noqa: E402
 from secretariat.audit import services as audit  # noqa: E402
 from secretariat.audit.models import AuditEvent  # noqa: E402
 from secretariat.audit.verification import verify_log  # noqa: E402
-from secretariat.classification import Classification  # noqa: E402
+from secretariat.kernel.classification import Classification  # noqa: E402
+from secretariat.kernel.restriction import Action  # noqa: E402
 from secretariat.registry import selectors  # noqa: E402
 from secretariat.registry import services as registry  # noqa: E402
 

@@ -27,7 +27,7 @@ import typst  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from secretariat.accounts import services as accounts  # noqa: E402
-from secretariat.classification import Classification  # noqa: E402
+from secretariat.kernel.classification import Classification  # noqa: E402
 from secretariat.registry import services as registry  # noqa: E402
 from secretariat.render.pdf import render_pdf  # noqa: E402
 from secretariat.render.selectors import read_for_rendering  # noqa: E402

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
-from secretariat.classification import Classification
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
 from secretariat.registry import services as registry
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))

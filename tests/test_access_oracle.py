@@ -35,16 +35,17 @@ from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from secretariat import clock
-from secretariat.access import Action, restrict
+from secretariat.access import restrict
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Compartment, Principal, RoleGrant, Unit
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit import selectors as audit
 from secretariat.audit.models import AuditCheckpoint, AuditEvent
-from secretariat.classification import Classification, Level
 from secretariat.decisions.models import Body, Extract, PointAddressee, PointVersion
-from secretariat.errors import NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.errors import NotFound, Refused
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from secretariat.registry.models import (

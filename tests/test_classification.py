@@ -1,4 +1,4 @@
-"""Properties of ``secretariat.classification``: dominance is a lattice order, not a total one.
+"""Properties of ``secretariat.kernel.classification``: dominance is a lattice order, not a total one.
 
 No database: Classification and Level are plain values.
 """
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, find, given
 from hypothesis import strategies as st
 
-from secretariat.classification import Classification, Level, normalise_compartment
+from secretariat.kernel.classification import Classification, Level, normalise_compartment
 
 # A small pool makes comparable and incomparable pairs both common; a regex-drawn pool
 # exercises the full code alphabet (letters, digits, spaces, hyphens).

@@ -13,9 +13,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from secretariat import clock
 from secretariat.cables.models import Cable
 from secretariat.demo.build import build
+from secretariat.kernel import clock
 from tests.cli import run
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,6 @@ import datetime as dt
 
 import pytest
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.audit import services as audit
 from secretariat.audit.models import AuditEvent
@@ -21,9 +20,10 @@ from secretariat.cables import selectors as cable_selectors
 from secretariat.cables import services as cables
 from secretariat.cables.models import Cable, Control
 from secretariat.cables.services import Part
-from secretariat.classification import UNCLASSIFIED, Classification
 from secretariat.decisions import services as decisions
-from secretariat.errors import NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import UNCLASSIFIED, Classification
+from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from secretariat.releases import services as releases

@@ -6,15 +6,15 @@ news channel with its editor."""
 import datetime as dt
 from dataclasses import dataclass
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal, Unit
 from secretariat.cables import services as cables
 from secretariat.cables.models import Cable, Control
 from secretariat.cables.services import Part
-from secretariat.classification import Classification
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Body, Point
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.releases import services as releases

@@ -57,23 +57,26 @@ The other models follow from that:
     cable, the case's documents). Events of any other kind are shown to nobody until a rule
     for them is written here (fail closed).
 
-No role, not even admin or a Django superuser flag, adds to this by itself. Views, the API,
-the CLI and every selector fetch through `restrict`, so a forbidden row is simply absent
-(and never listed twice): missing and forbidden look the same. A model without a rule here
-is refused (TypeError).
+No role, not even admin or a Django superuser flag, adds to this by itself. Every selector and
+service fetches through `Model.objects.restrict(principal, action)`, which asks `allowed_q`
+here (installed when the project starts, by `secretariat.apps`), so a forbidden row is simply
+absent (and never listed twice): missing and forbidden look the same. A model without a rule
+in RULES is refused (TypeError).
 """
 
-import enum
+from collections.abc import Callable
 
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
-from secretariat.accounts.models import Compartment, Role
+from secretariat.accounts.models import Compartment
 from secretariat.api.models import ApiToken
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Review, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
-from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
+from secretariat.decisions.models import Body, BodyPaper, Meeting, Point, PointAttachment
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Attachment, CaseEntry, CaseFile, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
@@ -89,11 +92,6 @@ AUDITED_ADMINISTRATION = [
     "archive.repository",
     "archive.archiveunit",
 ]
-
-
-class Action(enum.StrEnum):
-    VIEW = "view"
-    REGISTER = "register"
 
 
 def _is_active(principal) -> bool:
@@ -125,12 +123,17 @@ def need_to_know_q(principal, prefix: str = "") -> Q:
         Q(**{f"{prefix}pk__in": held})
         | Q(**{f"{prefix}pk__in": listed})
         | Q(**{f"{prefix}pk__in": originated})
-        | Q(**{f"{prefix}body__in": Body.objects.filter(secretary=principal).values("pk")})
+        | Q(**{f"{prefix}pk__in": _papers_of_bodies_kept_by(principal)})
     )
     if principal.has_role(Role.ARCHIVIST):
         closed = CaseEntry.objects.filter(case__closed_at__isnull=False).values("document_id")
         q |= Q(**{f"{prefix}pk__in": closed})
     return q
+
+
+def _papers_of_bodies_kept_by(principal) -> QuerySet:
+    """The documents that are papers of a body the principal is the secretary of (a subquery)."""
+    return BodyPaper.objects.filter(body__secretary=principal).values("document_id")
 
 
 def document_q(principal, action: Action, prefix: str = "") -> Q:
@@ -190,7 +193,7 @@ def cable_part_q(principal) -> Q:
         Q(cable__drafted_by=principal)
         | Q(cable__approved_by=principal)
         | Q(cable__point__approver=principal)
-        | Q(cable__document__body__in=Body.objects.filter(secretary=principal).values("pk"))
+        | Q(cable__document__in=_papers_of_bodies_kept_by(principal))
     )
     if principal.unit_id is not None:
         for_recipient |= Q(cable__action_post_id=principal.unit_id)
@@ -348,59 +351,64 @@ def audit_event_q(principal) -> Q:
     return visible
 
 
+def _attachment_q(principal, action: Action) -> Q:
+    q = document_q(principal, action, "document__")
+    if action is Action.VIEW and _is_active(principal):
+        q &= clearance_q(principal, model=Attachment) | Q(document__is_public=True)
+    return q
+
+
+def _copy_q(principal, action: Action) -> Q:
+    q = document_q(principal, action, "document__")
+    if action is Action.REGISTER and _is_active(principal):
+        q |= Q(holder=principal)
+    return q
+
+
+def _point_attachment_q(principal, action: Action) -> Q:
+    q = point_q(principal, Action.VIEW, "point__")
+    if _is_active(principal):
+        q &= clearance_q(principal, model=PointAttachment)
+    return q
+
+
+# The rule of each model, as (principal, action) -> Q. A model missing here has no rule and is
+# refused: nothing is listed by default.
+RULES: dict[type[Model], Callable[[object, Action], Q]] = {
+    Document: document_q,
+    Attachment: _attachment_q,
+    Copy: _copy_q,
+    DistributionEntry: lambda principal, action: document_q(principal, Action.REGISTER, "document__"),
+    Meeting: lambda principal, action: meeting_q(principal),
+    Point: point_q,
+    PointAttachment: _point_attachment_q,
+    Cable: lambda principal, action: document_q(principal, action, "document__"),
+    CablePart: lambda principal, action: cable_part_q(principal),
+    Control: control_q,
+    ReleaseTemplate: lambda principal, action: release_template_q(principal),
+    Release: lambda principal, action: Q(),  # what went out is public
+    CaseFile: lambda principal, action: case_file_q(principal),
+    Item: item_q,
+    # Annotations are published with their item, as they are.
+    Annotation: lambda principal, action: item_q(principal, Action.REGISTER, "item__"),
+    ArchiveUnit: lambda principal, action: archive_unit_q(principal),
+    Review: lambda principal, action: archival_work_q(principal, "item__"),
+    Redaction: lambda principal, action: archival_work_q(principal, "review__item__"),
+    Transfer: lambda principal, action: case_file_q(principal, "case__"),
+    ApiToken: lambda principal, action: api_token_q(principal),
+    AuditEvent: lambda principal, action: audit_event_q(principal),
+}
+
+
+def allowed_q(model: type[Model], principal, action: Action) -> Q:
+    """The rows of `model` that `principal` may see for `action`. Fails closed on unknown models."""
+    try:
+        rule = RULES[model]
+    except KeyError:
+        raise TypeError(f"no access rule for {model._meta.label}: refusing to list it") from None
+    return rule(principal, Action(action))
+
+
 def restrict(queryset: QuerySet, principal, action: Action) -> QuerySet:
-    """Narrow `queryset` to the rows `principal` may see for `action`. Fails closed on unknown models."""
-    action = Action(action)
-    model: type[Model] = queryset.model
-    if model is Document:
-        return queryset.filter(document_q(principal, action))
-    if model is Attachment:
-        q = document_q(principal, action, "document__")
-        if action is Action.VIEW and _is_active(principal):
-            q &= clearance_q(principal, model=Attachment) | Q(document__is_public=True)
-        return queryset.filter(q)
-    if model is Copy:
-        q = document_q(principal, action, "document__")
-        if action is Action.REGISTER and _is_active(principal):
-            q |= Q(holder=principal)
-        return queryset.filter(q)
-    if model is DistributionEntry:
-        return queryset.filter(document_q(principal, Action.REGISTER, "document__"))
-    if model is Meeting:
-        return queryset.filter(meeting_q(principal))
-    if model is Point:
-        return queryset.filter(point_q(principal, action))
-    if model is PointAttachment:
-        q = point_q(principal, Action.VIEW, "point__")
-        if _is_active(principal):
-            q &= clearance_q(principal, model=PointAttachment)
-        return queryset.filter(q)
-    if model is Cable:
-        return queryset.filter(document_q(principal, action, "document__"))
-    if model is CablePart:
-        return queryset.filter(cable_part_q(principal))
-    if model is Control:
-        return queryset.filter(control_q(principal, action))
-    if model is ReleaseTemplate:
-        return queryset.filter(release_template_q(principal))
-    if model is Release:
-        return queryset
-    if model is CaseFile:
-        return queryset.filter(case_file_q(principal))
-    if model is Item:
-        return queryset.filter(item_q(principal, action))
-    if model is Annotation:  # annotations are published with their item, as they are
-        return queryset.filter(item_q(principal, Action.REGISTER, "item__"))
-    if model is ArchiveUnit:
-        return queryset.filter(archive_unit_q(principal))
-    if model is Review:
-        return queryset.filter(archival_work_q(principal, "item__"))
-    if model is Redaction:
-        return queryset.filter(archival_work_q(principal, "review__item__"))
-    if model is Transfer:
-        return queryset.filter(case_file_q(principal, "case__"))
-    if model is ApiToken:
-        return queryset.filter(api_token_q(principal))
-    if model is AuditEvent:
-        return queryset.filter(audit_event_q(principal))
-    raise TypeError(f"no access rule for {model._meta.label}: refusing to list it")
+    """Narrow `queryset` to the rows `principal` may see for `action` (what `.restrict()` does)."""
+    return queryset.filter(allowed_q(queryset.model, principal, action))

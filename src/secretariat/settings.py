@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "secretariat.kernel",
+    "secretariat",
     "secretariat.accounts",
     "secretariat.audit",
     "secretariat.decisions",

@@ -7,8 +7,8 @@ from django.test import RequestFactory
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
 from secretariat.audit.models import AuditEvent
-from secretariat.classification import Classification
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from tests.registry.test_services import refused_without_change

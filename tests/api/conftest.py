@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.api import services as tokens
 from secretariat.demo.build import build
+from secretariat.kernel.principals import principal_by_username
 
 
 @pytest.fixture

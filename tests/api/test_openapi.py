@@ -5,8 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.api import services as tokens
+from secretariat.kernel.principals import principal_by_username
 from tests.api.test_api import leaks
 
 pytestmark = pytest.mark.django_db

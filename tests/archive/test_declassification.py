@@ -6,16 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secretariat import clock
-from secretariat.access import Action
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Annotation, Item, Review
 from secretariat.archive.services import Span
 from secretariat.audit.models import AuditEvent
-from secretariat.classification import Level
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Level
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from tests.archive.test_transfer import archivist, demo, transfer  # noqa: F401 (fixtures)
 
 EXTRACT = "TsKhSD/89/25/44"

@@ -7,15 +7,15 @@ import json
 import pytest
 from django.core.management import call_command
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from secretariat.demo import reference as ref
 from secretariat.demo.build import build
-from secretariat.errors import Refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import Refused
+from secretariat.kernel.principals import principal_by_username
 
 
 @pytest.fixture

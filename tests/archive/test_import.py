@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
+from secretariat.kernel import clock
+from secretariat.kernel.principals import principal_by_username
 from tests.archive.test_transfer import archivist, demo  # noqa: F401 (fixtures)
 
 REFERENCE = (

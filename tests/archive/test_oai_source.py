@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from secretariat import clock
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.export import oai
 from secretariat.archive.services import Span
+from secretariat.kernel import clock
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from tests.archive.test_demo_archive import demo  # noqa: F401 (a fixture)
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)

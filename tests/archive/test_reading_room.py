@@ -7,9 +7,9 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat import clock
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import services
+from secretariat.kernel import clock
+from secretariat.kernel.principals import principal_by_username
 from tests.archive.test_declassification import EXTRACT, event_review
 from tests.archive.test_transfer import archivist, demo, transfer  # noqa: F401 (fixtures)
 

@@ -5,14 +5,14 @@ import json
 import bagit
 import pytest
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.demo.build import build
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.principals import principal_by_username
 
 TRANSFER_DAY = "1992-06-01T10:00:00+03:00"
 

@@ -13,7 +13,7 @@ from secretariat.accounts.models import Principal, RoleGrant
 from secretariat.audit import merkle, selectors, services, signing
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import services as registry
 
 

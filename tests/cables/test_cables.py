@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
-from secretariat import clock
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import selectors
 from secretariat.cables import services as cables
 from secretariat.cables.models import Cable, Control
 from secretariat.decisions import services as decisions
-from secretariat.errors import NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.releases import services as releases
 from tests import workflow as wf

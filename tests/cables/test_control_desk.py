@@ -2,11 +2,11 @@
 
 import pytest
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import presenters, selectors
 from secretariat.demo.build import build
 from secretariat.demo.reference import SECOND_CASE
+from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import selectors as releases
 
 

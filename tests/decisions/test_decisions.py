@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
-from secretariat.classification import Classification
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Extract, Meeting
-from secretariat.errors import InvalidInput, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from tests import workflow as wf
@@ -125,7 +125,7 @@ def test_an_extract_is_numbered_addressed_and_classified_from_its_point(w):
     assert extract.classification == wf.TOP_SECRET  # the join of the point and the Secret draft it carries
     (attachment,) = extract.attachments.all()
     assert (attachment.title, attachment.classification) == ("Draft instructions to the Soviet Ambassador", wf.SECRET)
-    assert (extract.dated, extract.body, extract.signatory) == (
+    assert (extract.dated, extract.body_paper.body, extract.signatory) == (
         wf.MEETING_DAY,
         w.body,
         "SECRETARY OF THE CC CPSU POLITBURO",

@@ -2,12 +2,12 @@
 
 import pytest
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.cables import services as cables
 from secretariat.decisions import selectors
 from secretariat.decisions import services as decisions
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from tests import workflow as wf
 from tests.registry.test_services import refused_without_change
 

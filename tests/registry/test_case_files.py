@@ -2,10 +2,10 @@
 
 import pytest
 
-from secretariat import clock
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import services as cables
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from tests import workflow as wf

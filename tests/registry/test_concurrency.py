@@ -59,7 +59,7 @@ django.setup()
 from django.db import connection
 
 from secretariat.accounts.models import Principal
-from secretariat.classification import Classification
+from secretariat.kernel.classification import Classification
 from secretariat.registry import services
 import datetime as dt
 

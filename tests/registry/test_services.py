@@ -7,14 +7,14 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 
-from secretariat import clock
-from secretariat.access import Action
 from secretariat.accounts import services as accounts
 from secretariat.audit import signing
 from secretariat.audit.models import AuditEvent, AuditHead
-from secretariat.classification import Classification
 from secretariat.decisions import services as decisions
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from secretariat.registry.models import Copy, Document
@@ -57,10 +57,21 @@ def test_copies_are_numbered_k_of_n_and_due_after_the_default_period(issued, mem
     assert Document.objects.get(number="P46/X").copies_made == 3
 
 
-def test_return_period_comes_from_the_document_then_its_body(admin, register, registrar, members):
+def test_return_period_comes_from_the_document_then_its_body(admin, registrar, members):
     body = decisions.add_body(admin, "Board", "B", return_days=14)
-    register(number="B1/1", to=members[:1], body=body)
-    register(number="B1/2", to=members[:1], body=body, return_days=3)
+    for number, own in (("B1/1", None), ("B1/2", 3)):
+        with clock.frozen(ISSUE_DAY):
+            decisions.register_body_paper(
+                registrar,
+                body,
+                number=number,
+                title=f"Paper {number}",
+                classification=Classification.parse("TOP SECRET"),
+                text="The draft is to be approved.",
+                dated=ISSUE_DAY.date(),
+                distribution=members[:1],
+                return_days=own,
+            )
     with clock.frozen(ISSUE_DAY):
         (long_,) = registry.issue_copies(registrar, "B1/1")
         (short,) = registry.issue_copies(registrar, "B1/2")

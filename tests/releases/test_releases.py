@@ -8,15 +8,15 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secretariat import clock
 from secretariat.accounts import services as accounts
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
 from secretariat.cables.services import Part
-from secretariat.classification import UNCLASSIFIED, Classification
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Point
-from secretariat.errors import InvalidInput, NotFound, Refused, ServiceError
+from secretariat.kernel import clock
+from secretariat.kernel.classification import UNCLASSIFIED, Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document

@@ -10,13 +10,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from secretariat import clock
 from secretariat.accounts.models import Principal, Unit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
-from secretariat.classification import Classification, Level
 from secretariat.demo import reference as ref
 from secretariat.demo.build import build
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification, Level
 from secretariat.releases import selectors
 from secretariat.releases import services as releases
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent
-from secretariat.errors import NotFound
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Document
 from secretariat.render.pdf import render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering

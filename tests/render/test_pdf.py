@@ -9,12 +9,12 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader, PdfWriter
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable
-from secretariat.classification import Classification
 from secretariat.demo.build import build
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from secretariat.registry.models import Copy
 from secretariat.releases.models import Release

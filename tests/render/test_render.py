@@ -9,17 +9,17 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import services as cables
 from secretariat.cables.models import Cable
 from secretariat.cables.selectors import cables as cables_for
 from secretariat.cables.selectors import read_cable
 from secretariat.cables.services import Part
-from secretariat.classification import Classification
 from secretariat.demo.build import build
 from secretariat.demo.reference import source_text
-from secretariat.errors import NotFound
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from secretariat.registry.selectors import read_document
 from secretariat.releases.models import Release

@@ -1,6 +1,7 @@
 """What the access oracles share: restrict() against the oracle's rows, for one principal."""
 
-from secretariat.access import Action, restrict
+from secretariat.access import restrict
+from secretariat.kernel.restriction import Action
 
 
 def agrees(models, expected, world, p, principal, who: str) -> None:

@@ -42,17 +42,17 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
-from secretariat import clock
-from secretariat.access import Action, restrict
+from secretariat.access import restrict
 from secretariat.accounts import services as accounts
-from secretariat.accounts.models import Role
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart
-from secretariat.classification import Classification, Level
 from secretariat.demo.build import build as build_demo
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.principals import Role, principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import CaseFile, Document
 from tests.security.oracle import agrees

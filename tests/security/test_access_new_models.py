@@ -55,17 +55,19 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
-from secretariat import clock
-from secretariat.access import Action, restrict
+from secretariat.access import restrict
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
-from secretariat.classification import Classification, Level
+from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
 from secretariat.demo.build import build as build_demo
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import Attachment, CaseEntry, CaseFile, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
@@ -625,8 +627,9 @@ def build(plan) -> World:
             text=f"Text of paper {j}.",
             dated=AT.date(),
             kind=Document.Kind.CABLE if wire else Document.Kind.NOTE,
-            body=bodies[b][0] if b is not None else None,
         )
+        if b is not None:
+            decisions.file_with_body(document, bodies[b][0])
         paper = Paper(document.pk, spec["level"], spec["compartments"], body=bodies[b][1] if b is not None else None)
         to_people = {*spec["to_people"], RETIRED}
         to_units = set(spec["to_units"])

@@ -12,10 +12,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.demo import reference as ref
 from secretariat.demo.build import build
+from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
 
 # Words of the demo's classified papers (the extract, the draft, the cable, the second case's

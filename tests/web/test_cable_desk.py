@@ -3,9 +3,9 @@
 import pytest
 
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.cables.models import Cable, Control
 from secretariat.decisions.models import Meeting
+from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import Release, ReleaseTemplate
 from tests.web.test_secretary_desk import demo, events, page, sign_in  # noqa: F401 (demo is a fixture)
 

@@ -2,12 +2,12 @@
 
 import pytest
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
-from secretariat.classification import Classification
 from secretariat.decisions import services as decisions
 from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import services as releases
 from secretariat.releases.models import Release
 from secretariat.releases.selectors import channel

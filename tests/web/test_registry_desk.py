@@ -6,8 +6,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit.selectors import tree_size
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Copy, Document
 
 P46_TITLE = "his conversation with Vance on the question of"  # a part of the title with nothing to escape

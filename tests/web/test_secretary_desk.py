@@ -6,11 +6,11 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.accounts.views import needs_second_factor
 from secretariat.audit.models import AuditEvent
 from secretariat.decisions.models import Meeting, Point
 from secretariat.demo.build import build
+from secretariat.kernel.desks import needs_second_factor
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Document
 
 

@@ -3,16 +3,9 @@
 from collections.abc import Iterable
 
 from secretariat.accounts.models import Compartment, Principal, Unit
-from secretariat.classification import normalise_compartment
-from secretariat.errors import InvalidInput
-
-
-def principal_by_username(username: str) -> Principal:
-    """The CLI, the demo and services name principals by username."""
-    try:
-        return Principal.objects.prefetch_related("compartments", "role_grants").get(username=username)
-    except Principal.DoesNotExist:
-        raise InvalidInput(f"unknown principal {username!r}") from None
+from secretariat.kernel.classification import normalise_compartment
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
 
 
 def principals():
@@ -44,3 +37,8 @@ def unit_by_code(code: str) -> Unit:
         return Unit.objects.get(code=code)
     except Unit.DoesNotExist:
         raise InvalidInput(f"unknown unit or post {code!r}") from None
+
+
+def addressees_by_name(names: Iterable[str]) -> list[Principal | Unit]:
+    """Addressees as the CLI and the desks' forms name them: 'gromyko' a principal, 'unit:gd-1' a unit or post."""
+    return [unit_by_code(n[5:]) if n.startswith("unit:") else principal_by_username(n) for n in names]

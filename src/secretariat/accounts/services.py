@@ -11,12 +11,13 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat.accounts.models import Compartment, Principal, Role, RoleGrant, Unit
+from secretariat.accounts.models import Compartment, Principal, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, unit_by_code
 from secretariat.audit.models import AuditHead
 from secretariat.audit.services import record
-from secretariat.classification import Classification, Level, normalise_compartment
-from secretariat.errors import InvalidInput, Refused, unique_or_refused
+from secretariat.kernel.classification import Classification, Level, normalise_compartment
+from secretariat.kernel.errors import InvalidInput, Refused, unique_or_refused
+from secretariat.kernel.principals import Role
 
 
 def _check_grant(by: Principal, wanted: Classification) -> None:

@@ -2,38 +2,16 @@
 cleared SECRET or above; enrolment of the authenticator at the first such login."""
 
 import base64
-import functools
 
 import segno
 from django.contrib import auth
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import user_has_device
 
 from secretariat.accounts import services
-from secretariat.classification import Level
-
-SECOND_FACTOR_FROM = Level.SECRET
-
-
-def needs_second_factor(principal) -> bool:
-    return principal.clearance >= SECOND_FACTOR_FROM
-
-
-def login_required(view):
-    """Logged in, and past the second factor where the clearance calls for one."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
-        if needs_second_factor(request.user) and not request.user.is_verified():
-            return redirect(f"/login/second-factor/?next={request.path}")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from secretariat.kernel.desks import needs_second_factor
 
 
 def _next(request, default: str = "/in-tray/") -> str:
@@ -99,19 +77,3 @@ def _base32(key: bytes) -> str:
 def logout(request):
     services.log_out(request)
     return redirect("/login/")
-
-
-def desk(role: str):
-    """A desk for holders of `role` (logged in, past the second factor); others get the 404 page."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(role):
-                raise Http404("no such page")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate

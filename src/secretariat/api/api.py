@@ -32,9 +32,6 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from secretariat import clock
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.api import presenters as token_presenters
 from secretariat.api import selectors as token_selectors
 from secretariat.api import services as token_services
@@ -62,15 +59,18 @@ from secretariat.cables import presenters as cable_presenters
 from secretariat.cables import selectors as cable_selectors
 from secretariat.cables import services as cable_services
 from secretariat.cables.selectors import CableReading
-from secretariat.classification import Classification
-from secretariat.errors import InvalidInput, NotFound, Refused, ServiceError
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
+from secretariat.kernel.numbers import RegistrationNumberConverter
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import presenters as registry_presenters
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry_services
 from secretariat.releases import presenters as release_presenters
 from secretariat.releases import selectors as release_selectors
 from secretariat.releases import services as release_services
-from secretariat.releases.urls import RegistrationNumberConverter
 from secretariat.render.selectors import read_for_rendering
 
 logger = logging.getLogger(__name__)

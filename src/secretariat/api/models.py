@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from secretariat.kernel.restriction import RestrictedQuerySet
+
 
 class ApiToken(models.Model):
     """One bearer token. The secret is shown once when issued; only its SHA-256 is kept, so a
@@ -16,6 +18,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,11 +2,11 @@
 
 from django.db.models import QuerySet
 
-from secretariat.access import Action, restrict
 from secretariat.api.models import ApiToken
+from secretariat.kernel.restriction import Action
 
 
 def tokens(principal) -> QuerySet[ApiToken]:
-    return restrict(ApiToken.objects.select_related("principal"), principal, Action.REGISTER).order_by(
-        "created_at", "id"
+    return (
+        ApiToken.objects.select_related("principal").restrict(principal, Action.REGISTER).order_by("created_at", "id")
     )

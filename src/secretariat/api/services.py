@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from secretariat import clock
 from secretariat.accounts.models import Principal
 from secretariat.api import selectors
 from secretariat.api.models import ApiToken
 from secretariat.audit.services import record
-from secretariat.errors import NotFound, Refused, bounded, unique_or_refused
+from secretariat.kernel import clock
+from secretariat.kernel.errors import NotFound, Refused, bounded, unique_or_refused
 
 SCHEME = "sct"
 # last_used_at is bookkeeping for the holder ("is this token still in use?"), not an event: it

@@ -10,15 +10,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.access import Action
-from secretariat.accounts.models import Role
-from secretariat.accounts.views import desk
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Redaction, Review
 from secretariat.archive.services import Span
-from secretariat.errors import InvalidInput, NotFound
+from secretariat.kernel.desks import desk, perform
+from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry.selectors import case_files
-from secretariat.web.desks import perform
 
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)

@@ -11,10 +11,10 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from secretariat import clock
 from secretariat.archive import records, selectors
 from secretariat.archive.export import dublin_core, ead3, ead2002, oai
-from secretariat.web.public import public
+from secretariat.kernel import clock
+from secretariat.kernel.desks import public
 
 XML = "application/xml; charset=utf-8"
 export_page = public("archive/reading_room/not_found.html")

@@ -15,8 +15,10 @@ from django.db import models
 from django.db.models import Q
 
 from secretariat.accounts.models import Compartment
-from secretariat.classification import Classification, Level
-from secretariat.registry.models import CaseFile, Classified, Document
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.models import Classified
+from secretariat.kernel.restriction import RestrictedQuerySet
+from secretariat.registry.models import CaseFile, Document
 
 
 class Repository(models.Model):
@@ -47,6 +49,8 @@ class ArchiveUnit(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     identifier = models.CharField(max_length=30)
     title = models.CharField(max_length=500, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["repository", "level", "identifier"]
@@ -87,6 +91,8 @@ class Transfer(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(help_text="the last fixity check (the first on receipt)")
     problems = models.JSONField(default=list, help_text="what the last fixity check found wrong; empty: intact")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["received_at", "id"]
@@ -201,6 +207,8 @@ class Annotation(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.TextField()
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["item", "position"]
         constraints = [models.UniqueConstraint(fields=["item", "position"], name="one_annotation_position")]
@@ -227,6 +235,8 @@ class Review(models.Model):
     level_before = models.SmallIntegerField(choices=Level.choices)
     level_after = models.SmallIntegerField(choices=Level.choices, null=True, blank=True)
     note = models.TextField(blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -258,6 +268,8 @@ class Redaction(models.Model):
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     reason = models.CharField(max_length=10, choices=Reason.choices)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "start"]

@@ -2,7 +2,7 @@
 
 from secretariat.archive import selectors
 from secretariat.archive.models import Item, Review, Transfer
-from secretariat.classification import Level
+from secretariat.kernel.classification import Level
 
 
 def item_json(item: Item) -> dict:

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 
-from secretariat.access import Action, restrict
 from secretariat.archive import records
 from secretariat.archive.export import oai
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.audit.services import record
-from secretariat.classification import Level
-from secretariat.errors import InvalidInput, NotFound
+from secretariat.kernel.classification import Level
+from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.restriction import Action
 
 
 def repositories() -> QuerySet[Repository]:
@@ -58,7 +58,7 @@ def no_item(text: str) -> NotFound:
 def items(principal, action: Action = Action.REGISTER) -> QuerySet[Item]:
     """Items the principal may see: the register side (REGISTER, the default), or the text as
     the archive holds it (VIEW: archivists cleared for it)."""
-    return restrict(Item.objects.all(), principal, action).select_related("unit__repository", "unit__parent__parent")
+    return Item.objects.restrict(principal, action).select_related("unit__repository", "unit__parent__parent")
 
 
 def item(principal, path: str, action: Action = Action.REGISTER) -> Item:
@@ -103,8 +103,8 @@ def read_item(principal, path: str) -> ItemReading:
     ever classified (after declassification the text still holds what a review withheld);
     NotFound as for anything the principal may not see."""
     found = item(principal, path, Action.VIEW)
-    reviews = list(restrict(Review.objects.filter(item=found), principal, Action.VIEW).select_related("reviewer"))
-    redactions = list(restrict(Redaction.objects.filter(review__item=found), principal, Action.VIEW))
+    reviews = list(Review.objects.filter(item=found).restrict(principal, Action.VIEW).select_related("reviewer"))
+    redactions = list(Redaction.objects.filter(review__item=found).restrict(principal, Action.VIEW))
     if found.marked_level > Level.UNCLASSIFIED or found.level > Level.UNCLASSIFIED:  # withheld spans included
         record(principal, "archive.item_read", found, {"reference": reference(found)})
     return ItemReading(found, list(found.annotations.all()), reviews, redactions)
@@ -113,14 +113,15 @@ def read_item(principal, path: str) -> ItemReading:
 def review_queue(principal) -> QuerySet[Review]:
     """Reviews due and not decided, oldest first: the archivists' queue (each cleared for the item)."""
     return (
-        restrict(Review.objects.filter(decided_at__isnull=True), principal, Action.VIEW)
+        Review.objects.filter(decided_at__isnull=True)
+        .restrict(principal, Action.VIEW)
         .select_related("item__unit__repository", "item__unit__parent__parent")
         .order_by("due_on", "id")
     )
 
 
 def transfers(principal) -> QuerySet[Transfer]:
-    return restrict(Transfer.objects.all(), principal, Action.VIEW).select_related("case", "unit__repository")
+    return Transfer.objects.restrict(principal, Action.VIEW).select_related("case", "unit__repository")
 
 
 def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
@@ -156,7 +157,7 @@ def occurrences(item: Item, phrase: str) -> list[tuple[int | None, int, int]]:
 def _published() -> QuerySet[Item]:
     """Published items, as restrict() shows them to an anonymous reader (the register side:
     their text reaches the public only through `public_record`)."""
-    return restrict(Item.objects.all(), None, Action.REGISTER)
+    return Item.objects.restrict(None, Action.REGISTER)
 
 
 def segments(text: str, redactions) -> tuple[records.Segment, ...]:
@@ -412,15 +413,17 @@ def _public_unit(unit: ArchiveUnit, published: list[Item]) -> records.Unit:
 def public_fonds_list() -> list[ArchiveUnit]:
     """The fonds with something published in them."""
     return list(
-        restrict(ArchiveUnit.objects.filter(parent__isnull=True), None, Action.VIEW).select_related("repository")
+        ArchiveUnit.objects.filter(parent__isnull=True).restrict(None, Action.VIEW).select_related("repository")
     )
 
 
 def fonds(repository_code: str, identifier: str) -> ArchiveUnit:
     """A fonds with something published in it (for the public exports); NotFound otherwise."""
     try:
-        return restrict(ArchiveUnit.objects.filter(parent__isnull=True), None, Action.VIEW).get(
-            repository__code__iexact=repository_code, identifier=identifier
+        return (
+            ArchiveUnit.objects.filter(parent__isnull=True)
+            .restrict(None, Action.VIEW)
+            .get(repository__code__iexact=repository_code, identifier=identifier)
         )
     except ArchiveUnit.DoesNotExist:
         raise NotFound(f"no published fond {identifier} in {repository_code}") from None

@@ -16,9 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from secretariat import clock
-from secretariat.access import Action, restrict
-from secretariat.accounts.models import Principal, Role
+from secretariat.accounts.models import Principal
 from secretariat.accounts.selectors import compartments_by_code
 from secretariat.archive import bags, selectors
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
@@ -27,8 +25,12 @@ from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.services import record, tree_root
 from secretariat.cables.models import Control
-from secretariat.classification import UNCLASSIFIED, Classification, Level
-from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.decisions.selectors import body_of
+from secretariat.kernel import clock
+from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry.models import CaseFile, Copy, Document
 from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import day, page
@@ -171,7 +173,7 @@ def _paper(document: Document, reading) -> _Paper:
         "initial_classification": str(document.initial_classification),
         "dated": document.dated.isoformat(),
         "signatory": document.signatory,
-        "body": document.body.name if document.body else None,
+        "body": body.name if (body := body_of(document)) else None,
         "author_unit": document.author_unit.name if document.author_unit else None,
         "page_count": document.page_count,
         "distribution": [str(entry.addressee) for entry in document.distribution.all()],
@@ -213,7 +215,7 @@ def _events_about(by: Principal, case: CaseFile, documents: Sequence[Document]) 
     about = Q(pk__in=[])
     for object_type, ids in keys.items():
         about |= Q(object_type=object_type, object_id__in=ids)
-    return list(restrict(AuditEvent.objects.filter(about), by, Action.VIEW).order_by("seq"))
+    return list(AuditEvent.objects.filter(about).restrict(by, Action.VIEW).order_by("seq"))
 
 
 @transaction.atomic
@@ -235,7 +237,7 @@ def transfer_case(
     case's PDF/A), its fixity checked on receipt."""
     _archivist(by)
     try:
-        case = restrict(CaseFile.objects.select_for_update(of=("self",)), by, Action.REGISTER).get(number=case_number)
+        case = CaseFile.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).get(number=case_number)
     except CaseFile.DoesNotExist:
         raise NotFound(f"no closed case file {case_number} you may transfer") from None
     if Transfer.objects.filter(case=case).exists():
@@ -247,7 +249,7 @@ def transfer_case(
     if start < 1:
         raise InvalidInput("items are numbered from 1")
     _, readings = read_case_for_rendering(by, case_number)
-    entries = list(case.entries.select_related("document__body", "document__author_unit").order_by("position"))
+    entries = list(case.entries.select_related("document__author_unit").order_by("position"))
     papers = [_paper(entry.document, reading) for entry, reading in zip(entries, readings, strict=True)]
     identifiers = [_identifier(str(start + i), "item number") for i in range(len(papers))]
     taken = set(unit.items.filter(identifier__in=identifiers).values_list("identifier", flat=True))
@@ -340,7 +342,9 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
         document=document,
         transfer=transfer,
         title=document.title,
-        creator=document.body.name if document.body else (document.author_unit.name if document.author_unit else ""),
+        creator=body.name
+        if (body := body_of(document))
+        else (document.author_unit.name if document.author_unit else ""),
         document_type=document.kind,
         number=document.number,
         date=document.dated,
@@ -393,7 +397,7 @@ def check_fixity(by: Principal | None, case_number: str | None = None) -> list[F
         _archivist(by)
     transfers = Transfer.objects.select_for_update(of=("self",)).select_related("case").order_by("received_at", "id")
     if by is not None:
-        transfers = restrict(transfers, by, Action.VIEW)
+        transfers = transfers.restrict(by, Action.VIEW)
     if case_number is not None:
         transfers = transfers.filter(case__number=case_number)
         if not transfers.exists():

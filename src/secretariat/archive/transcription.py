@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from secretariat.classification import Level
+from secretariat.kernel.classification import Level
 
 # Lines longer than this are read as prose only: no header pattern applies to them.
 MAX_HEADER_LINE = 1000

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from secretariat.archive import records, selectors
-from secretariat.errors import InvalidInput
-from secretariat.web.public import public
+from secretariat.kernel.desks import public
+from secretariat.kernel.errors import InvalidInput
 
 ITEMS_PER_PAGE = 20
 reading_room_page = public("archive/reading_room/not_found.html")

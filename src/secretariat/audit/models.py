@@ -10,6 +10,8 @@ import json
 from django.conf import settings
 from django.db import models
 
+from secretariat.kernel.restriction import RestrictedQuerySet
+
 
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(primary_key=True)
@@ -24,6 +26,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict)
     leaf_hash = models.CharField(max_length=64)
     signature = models.CharField(max_length=128)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

@@ -2,15 +2,15 @@
 
 from django.db.models import QuerySet
 
-from secretariat.access import Action, restrict
 from secretariat.audit import merkle
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
-from secretariat.errors import InvalidInput, NotFound
+from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.restriction import Action
 
 
 def visible_events(principal) -> QuerySet[AuditEvent]:
     """Every event `principal` may see (metadata only: see access.py), oldest first, to filter further."""
-    return restrict(AuditEvent.objects.all(), principal, Action.REGISTER).order_by("seq")
+    return AuditEvent.objects.restrict(principal, Action.REGISTER).order_by("seq")
 
 
 def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
@@ -45,7 +45,7 @@ def inclusion(principal, seq: int, size: int | None = None) -> dict:
     For auditors, and only of events they may see: a proof carries neighbours' leaf hashes.
     """
     principal.require_role("auditor", "read proofs of the log")
-    if not restrict(AuditEvent.objects.filter(seq=seq), principal, Action.REGISTER).exists():
+    if not AuditEvent.objects.filter(seq=seq).restrict(principal, Action.REGISTER).exists():
         raise NotFound(f"no event #{seq}")
     size = _check_size(size)
     if not 1 <= seq <= size:

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from secretariat import clock
 from secretariat.audit import merkle, signing
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from secretariat.kernel import clock
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:

@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.accounts.models import Role
-from secretariat.accounts.views import desk
 from secretariat.audit import selectors, services
 from secretariat.audit.verification import verify_log
-from secretariat.errors import InvalidInput
+from secretariat.kernel.desks import desk
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import Role
 
 PAGE_SIZE = 50
 auditor_desk = desk(Role.AUDITOR)

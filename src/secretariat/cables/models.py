@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from secretariat.accounts.models import Unit
 from secretariat.decisions.models import Point
+from secretariat.kernel.restriction import RestrictedQuerySet
 from secretariat.registry.models import Document
 
 
@@ -62,6 +63,8 @@ class Cable(models.Model):
     )
     reported_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"cable No {self.document.number}"
 
@@ -82,12 +85,14 @@ class CablePart(models.Model):
     text = models.TextField()
     guidance = models.BooleanField(default=False)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["cable", "position"]
         constraints = [models.UniqueConstraint(fields=["cable", "position"], name="one_cable_part_position")]
 
 
-class ControlQuerySet(models.QuerySet):
+class ControlQuerySet(RestrictedQuerySet):
     def open(self):
         return self.filter(status__in=[Control.Status.OPEN, Control.Status.ACKNOWLEDGED])
 

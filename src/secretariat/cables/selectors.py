@@ -6,18 +6,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, When
 
-from secretariat.access import Action, control_q, restrict
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
-from secretariat.errors import NotFound
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.restriction import Action, allowed
 from secretariat.registry.selectors import Reading, is_classified, no_document, read_document
 
 
 def cables(principal, action: Action = Action.VIEW) -> QuerySet[Cable]:
     """Cables the principal may read (VIEW) or see in the register (REGISTER)."""
     return (
-        restrict(Cable.objects.all(), principal, action)
+        Cable.objects.all()
+        .restrict(principal, action)
         .select_related("document", "sender", "action_post", "point__meeting__body")
         .order_by("document__registered_at", "id")
     )
@@ -59,7 +60,7 @@ def read_cable(principal, number: str) -> CableReading:
         cable = cables(principal).get(document=reading.document)
     except Cable.DoesNotExist:
         raise no_document(number) from None
-    parts = list(restrict(cable.parts.all(), principal, Action.VIEW).order_by("position"))
+    parts = list(cable.parts.all().restrict(principal, Action.VIEW).order_by("position"))
     return CableReading(reading, cable, parts)
 
 
@@ -67,10 +68,11 @@ def controls(principal) -> QuerySet[Control]:
     """Controls the principal may see: those on them, their unit or post, and those on papers
     they may register; `task_readable` says whether they may also read the task (content)."""
     return (
-        restrict(Control.objects.all(), principal, Action.REGISTER)
+        Control.objects.all()
+        .restrict(principal, Action.REGISTER)
         .annotate(
             task_readable=Case(
-                When(control_q(principal, Action.VIEW), then=True), default=False, output_field=BooleanField()
+                When(allowed(Control, principal, Action.VIEW), then=True), default=False, output_field=BooleanField()
             )
         )
         .select_related("document", "assignee", "assignee_unit", "opened_by", "report")

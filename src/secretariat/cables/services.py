@@ -15,15 +15,16 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from secretariat import clock
-from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal, Unit
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
-from secretariat.classification import Classification
+from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Point
-from secretariat.decisions.selectors import decisions_known_to
-from secretariat.errors import InvalidInput, NotFound, Refused, bounded
+from secretariat.decisions.selectors import body_of, decisions_known_to
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded
+from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import CaseFile, Document
 from secretariat.registry.selectors import no_document
@@ -56,7 +57,7 @@ def date_time_group(at: dt.datetime) -> str:
 
 def _cable_for_change(by: Principal, number: str) -> Cable:
     try:
-        document = restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW).get(number=number)
+        document = Document.objects.select_for_update(of=("self",)).restrict(by, Action.VIEW).get(number=number)
         return (
             Cable.objects.select_for_update(of=("self",))
             .select_related("document", "action_post", "sender")
@@ -116,18 +117,20 @@ def draft_cable(
         raise InvalidInput("the report period must be between 1 and 3650 days")
     if report_days is not None and not report_requirement.strip():
         raise InvalidInput("a report period needs a report requirement (e.g. 'Wire when you have done it.')")
-    document = registry.enter_in_register(
-        by,
-        number=number,
-        series=series,
-        title=subject,
-        kind=Document.Kind.CABLE,
-        classification=classification,
-        text=plain_text(parts),
-        dated=dated or clock.now().date(),
-        author_unit=by.unit,
-        body=point.meeting.body if point is not None else None,
-    )
+    fields = {
+        "number": number,
+        "series": series,
+        "title": subject,
+        "kind": Document.Kind.CABLE,
+        "classification": classification,
+        "text": plain_text(parts),
+        "dated": dated or clock.now().date(),
+        "author_unit": by.unit,
+    }
+    if point is not None:  # a cable carrying out a decision is a paper of the body that took it
+        document = decisions.enter_body_paper(by, point.meeting.body, **fields)
+    else:
+        document = registry.enter_in_register(by, **fields)
     cable = Cable.objects.create(
         document=document,
         precedence=precedence,
@@ -192,8 +195,7 @@ def approve_cable(by: Principal, number: str, point: Point) -> Cable:
     cable.approval_point = point
     cable.point = point
     cable.save(update_fields=["state", "approved_at", "approved_by", "approval_point", "point"])
-    if cable.document.body_id is None:
-        Document.objects.filter(pk=cable.document_id).update(body=point.meeting.body)
+    decisions.file_with_body(cable.document, point.meeting.body)
     record(by, "cable.approved", cable.document, {"point": str(point), "meeting": point.meeting.number})
     return cable
 
@@ -301,7 +303,8 @@ def instruct(
     secretary on the extract that carries the decision; the assignee must be on its distribution."""
     try:
         document = (
-            restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW)
+            Document.objects.select_for_update(of=("self",))
+            .restrict(by, Action.VIEW)
             .select_related("extract__point__meeting__body")
             .get(number=extract_number)
         )
@@ -346,11 +349,11 @@ def file_report(
     report to the body's secretary. It closes the control it references, and only that one.
     """
     try:
-        original = restrict(Document.objects.select_for_update(of=("self",)), by, Action.VIEW).get(number=references)
+        original = Document.objects.select_for_update(of=("self",)).restrict(by, Action.VIEW).get(number=references)
     except Document.DoesNotExist:
         raise no_document(references) from None
     if control is not None:
-        chosen = restrict(Control.objects.select_for_update(of=("self",)), by, Action.VIEW).filter(pk=control).first()
+        chosen = Control.objects.select_for_update(of=("self",)).restrict(by, Action.VIEW).filter(pk=control).first()
         if chosen is None:
             raise NotFound(f"no control {control}")
         if chosen.document_id != original.pk:
@@ -371,6 +374,7 @@ def file_report(
         (chosen,) = mine
     text = bounded(text, "the report's text", 1_000_000)
     classification = classification or original.classification
+    body = body_of(original)
     cable = getattr(original, "cable", None)
     if cable is not None and cable.state == Cable.State.SENT and chosen.status == Control.Status.OPEN:
         raise Refused(f"{cable} is not acknowledged yet: the post acknowledges it before reporting on it")
@@ -382,20 +386,22 @@ def file_report(
         if cable.approved_by is not None and cable.approved_by.unit_id != cable.sender_id:
             distribution.append(cable.approved_by)
     else:
-        secretary = original.body.secretary if original.body else None
+        secretary = body.secretary if body is not None else None
         distribution = [secretary] if secretary is not None else [chosen.opened_by]
-    report = registry.enter_in_register(
-        by,
-        series=series or (re.sub(r"[^A-Z0-9]", "", by.unit.code.upper())[:16] or "REP" if by.unit else "REP"),
-        title=subject,
-        kind=Document.Kind.REPORT,
-        classification=classification,
-        text=text,
-        dated=dated or clock.now().date(),
-        author_unit=by.unit,
-        body=original.body,
-        distribution=[d for d in distribution if d != by],
-    )
+    fields = {
+        "series": series or (re.sub(r"[^A-Z0-9]", "", by.unit.code.upper())[:16] or "REP" if by.unit else "REP"),
+        "title": subject,
+        "kind": Document.Kind.REPORT,
+        "classification": classification,
+        "text": text,
+        "dated": dated or clock.now().date(),
+        "author_unit": by.unit,
+        "distribution": [d for d in distribution if d != by],
+    }
+    if body is not None:  # a report on a body's paper is the body's too
+        report = decisions.enter_body_paper(by, body, **fields)
+    else:
+        report = registry.enter_in_register(by, **fields)
     now = clock.now()
     if cable is not None:
         reply = Cable.objects.create(
@@ -430,7 +436,7 @@ def file_report(
 def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
     """Whoever opened a control may cancel it, saying why."""
     control = (
-        restrict(Control.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(pk=control_id).first()
+        Control.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).filter(pk=control_id).first()
     )
     if control is None:
         raise NotFound(f"no control {control_id}")

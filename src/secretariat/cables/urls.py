@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 from secretariat.cables import views
-from secretariat.releases.urls import RegistrationNumberConverter
+from secretariat.kernel.numbers import RegistrationNumberConverter
 
 register_converter(RegistrationNumberConverter, "cable")
 

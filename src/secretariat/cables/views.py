@@ -15,16 +15,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.models import Unit
 from secretariat.accounts.selectors import unit_by_code
-from secretariat.accounts.views import login_required
 from secretariat.cables import selectors, services
 from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
-from secretariat.commands import listed
 from secretariat.decisions import selectors as decision_selectors
-from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.cli import listed
+from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, login_required, perform
+from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.releases import selectors as release_selectors
 from secretariat.releases import services as release_services
-from secretariat.web.desks import CLASSIFICATION_HELP, classification, perform
 
 DESK = "/cable-desk/"
 # htmx leaves 4xx responses unswapped; a refusal's fragment is meant to be shown.

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 
 from secretariat.accounts.models import Unit
-from secretariat.registry.models import Addressee, Classified, Document
+from secretariat.kernel.models import Addressee, Classified
+from secretariat.kernel.restriction import RestrictedQuerySet
+from secretariat.registry.models import Document
 
 
 class Body(models.Model):
@@ -33,6 +35,18 @@ class Body(models.Model):
         return self.name
 
 
+class BodyPaper(models.Model):
+    """A registered paper that is a body's: its extracts, the cables carrying out its decisions
+    and the reports on them. The body's secretary needs to know it (the access rule), and
+    reports on it go to that secretary. The registry itself knows nothing of bodies."""
+
+    document = models.OneToOneField(Document, primary_key=True, on_delete=models.PROTECT, related_name="body_paper")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="papers")
+
+    def __str__(self) -> str:
+        return f"No {self.document.number}, a paper of {self.body}"
+
+
 class Meeting(models.Model):
     """A numbered meeting of a body. Its protocol is its points; once signed it never changes
     except by a correction, which is a new version of a point with a reason."""
@@ -46,6 +60,8 @@ class Meeting(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["body", "number"]

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from secretariat.access import Action, restrict
 from secretariat.audit.services import record
-from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAttachment
-from secretariat.errors import InvalidInput, NotFound
+from secretariat.decisions.models import Body, BodyPaper, Extract, Meeting, Point, PointAttachment
+from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import is_classified
 
@@ -22,7 +22,7 @@ def body_by_name(name: str) -> Body:
 
 
 def meetings(principal, body: Body | None = None) -> QuerySet[Meeting]:
-    queryset = restrict(Meeting.objects.select_related("body"), principal, Action.VIEW)
+    queryset = Meeting.objects.select_related("body").restrict(principal, Action.VIEW)
     return queryset.filter(body=body) if body is not None else queryset
 
 
@@ -35,22 +35,23 @@ def meeting(principal, body: Body, number: int) -> Meeting:
 
 def points(principal, meeting: Meeting, action: Action = Action.VIEW) -> QuerySet[Point]:
     return (
-        restrict(Point.objects.filter(meeting=meeting), principal, action)
+        Point.objects.filter(meeting=meeting)
+        .restrict(principal, action)
         .prefetch_related("compartments", "versions", "addressees__principal", "addressees__unit")
         .order_by("position")
     )
 
 
 def point_attachments(principal, point: Point) -> QuerySet[PointAttachment]:
-    return restrict(point.attachments.all(), principal, Action.VIEW).prefetch_related("compartments")
+    return point.attachments.all().restrict(principal, Action.VIEW).prefetch_related("compartments")
 
 
 def decisions_known_to(principal) -> QuerySet[Point]:
     """The points whose decision the principal may read: in the protocol, or in an extract of it.
     A cable may cite only these (so citing reveals nothing, and binds nothing one may not see)."""
-    in_extracts = restrict(Document.objects.filter(kind=Document.Kind.EXTRACT), principal, Action.VIEW)
+    in_extracts = Document.objects.filter(kind=Document.Kind.EXTRACT).restrict(principal, Action.VIEW)
     return Point.objects.filter(
-        Q(pk__in=restrict(Point.objects.all(), principal, Action.VIEW).values("pk"))
+        Q(pk__in=Point.objects.restrict(principal, Action.VIEW).values("pk"))
         | Q(pk__in=Extract.objects.filter(document__in=in_extracts).values("point_id"))
     )
 
@@ -88,7 +89,7 @@ def read_protocol(principal, body: Body, number: int) -> ProtocolReading:
 
 def extract_numbers(principal, point: Point) -> list[str]:
     """The registration numbers of the extracts made of a point, those the principal may read."""
-    documents = restrict(Document.objects.filter(extract__point=point), principal, Action.VIEW)
+    documents = Document.objects.filter(extract__point=point).restrict(principal, Action.VIEW)
     return list(documents.order_by("registered_at", "id").values_list("number", flat=True))
 
 
@@ -104,3 +105,9 @@ def cited_point(principal, reference: str):
 def bodies_kept_by(principal) -> QuerySet[Body]:
     """The bodies the principal is secretary of (organisation, not papers)."""
     return Body.objects.filter(secretary=principal).order_by("name")
+
+
+def body_of(document: Document) -> Body | None:
+    """The body whose paper `document` is, if any (the caller has already been allowed the paper)."""
+    paper = BodyPaper.objects.select_related("body__secretary", "body__registry_unit").filter(document=document).first()
+    return paper.body if paper is not None else None

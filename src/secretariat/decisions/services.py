@@ -10,14 +10,25 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from secretariat import clock
-from secretariat.accounts.models import Principal, Role, Unit
+from secretariat.accounts.models import Principal, Unit
 from secretariat.audit.services import record
-from secretariat.classification import Classification
-from secretariat.decisions.models import Body, Extract, Meeting, Point, PointAddressee, PointAttachment, PointVersion
-from secretariat.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.decisions.models import (
+    Body,
+    BodyPaper,
+    Extract,
+    Meeting,
+    Point,
+    PointAddressee,
+    PointAttachment,
+    PointVersion,
+)
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.kernel.numbers import check_registration_number
+from secretariat.kernel.principals import Role
 from secretariat.registry import services as registry
-from secretariat.registry.models import Document, check_registration_number
+from secretariat.registry.models import Document
 
 
 @transaction.atomic
@@ -100,6 +111,32 @@ def appoint_secretary(by: Principal, body: Body, secretary: Principal) -> Body:
     body.save(update_fields=["secretary"])
     record(by, "body.secretary_appointed", body, {"secretary": secretary.username})
     return body
+
+
+def enter_body_paper(by: Principal, body: Body, **fields) -> Document:
+    """Enter a paper of `body` in the register, inside the caller's transaction: its copies go
+    back to the body's registry unit within the body's return period unless the paper says
+    otherwise, and the body's secretary needs to know it (the access rule)."""
+    if fields.get("return_days") is None:
+        fields["return_days"] = body.return_days
+    if fields.get("return_to") is None:
+        fields["return_to"] = body.registry_unit
+    document = registry.enter_in_register(by, **fields, recorded={"body": body.prefix})
+    BodyPaper.objects.create(document=document, body=body)
+    return document
+
+
+def file_with_body(document: Document, body: Body) -> None:
+    """Count a paper registered without a body among the body's (a cable approved under one of
+    its decisions), inside the caller's transaction and under its audit event."""
+    BodyPaper.objects.get_or_create(document=document, defaults={"body": body})
+
+
+@transaction.atomic
+def register_body_paper(by: Principal, body: Body, **fields) -> Document:
+    """The registrar registers a paper of a body by hand (`enter_in_register` says what it takes)."""
+    by.require_role(Role.REGISTRAR, "keep the register")
+    return enter_body_paper(by, body, **fields)
 
 
 def _require_secretary(by: Principal, body: Body) -> None:
@@ -329,8 +366,9 @@ def make_extract(
     if not addressees:
         raise Refused(f"the decision of {point} names nobody to send it to")
     version = point.current()
-    document = registry.enter_in_register(
+    document = enter_body_paper(
         by,
+        body,
         number=extract_number(point),
         title=version.title,
         kind=Document.Kind.EXTRACT,
@@ -339,7 +377,6 @@ def make_extract(
         dated=meeting.held_on,
         page_count=page_count,
         signatory=signatory or f"SECRETARY OF THE {body.name.upper()}",
-        body=body,
         distribution=addressees,
     )
     for attachment in attachments:

@@ -11,17 +11,16 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat import clock
-from secretariat.accounts.models import Role
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.accounts.views import desk
+from secretariat.accounts.selectors import addressees_by_name
 from secretariat.cables import selectors as cables
 from secretariat.cables import services as cable_services
-from secretariat.commands import addressees, listed
 from secretariat.decisions import selectors, services
 from secretariat.decisions.models import Body
-from secretariat.errors import NotFound
-from secretariat.web.desks import CLASSIFICATION_HELP, classification, perform
+from secretariat.kernel import clock
+from secretariat.kernel.cli import listed
+from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.principals import Role, principal_by_username
 
 
 def _body(principal, prefix: str) -> Body:
@@ -171,7 +170,7 @@ def record_point(request, prefix: str, number: int):
             title=d["title"],
             decision=d["decision"],
             classification=classification(d["classification"]),
-            addressees=addressees(listed(d["addressees"])),
+            addressees=addressees_by_name(listed(d["addressees"])),
             approver=principal_by_username(d["approver"]) if d["approver"] else None,
         )
 

@@ -13,18 +13,19 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from secretariat import clock
-from secretariat.access import Action
 from secretariat.accounts import services as accounts
-from secretariat.accounts.models import Principal, Role
+from secretariat.accounts.models import Principal
 from secretariat.archive import selectors as archive_selectors
 from secretariat.archive import services as archives
 from secretariat.audit import services as audit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
-from secretariat.classification import Classification, Level
 from secretariat.decisions import services as decisions
 from secretariat.demo import reference as ref
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import CaseFile, Document
 from secretariat.releases import services as releases

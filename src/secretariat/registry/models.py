@@ -1,26 +1,15 @@
 """Registered documents, their versions, attachments and distribution, and numbered copies."""
 
 import datetime as dt
-import re
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from secretariat.accounts.models import Compartment, Unit
-from secretariat.classification import Classification, Level
-
-REGISTRATION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9.-]*(/[A-Z0-9][A-Z0-9.-]*)*$")
-
-
-def check_registration_number(number: str) -> str:
-    """Capital letters, digits, '.', '-', parts joined by single '/', e.g. P46/X or GD-12/3."""
-    if not (1 <= len(number) <= 60) or not REGISTRATION_NUMBER.match(number):
-        raise ValueError(
-            f"malformed registration number {number!r}: use capital letters, digits, '.' and '-', "
-            "with parts joined by a single '/', e.g. P46/X"
-        )
-    return number
+from secretariat.accounts.models import Unit
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.models import Addressee, Classified
+from secretariat.kernel.restriction import RestrictedQuerySet
 
 
 class NumberSeries(models.Model):
@@ -28,20 +17,6 @@ class NumberSeries(models.Model):
 
     prefix = models.CharField(max_length=20, unique=True)
     last = models.PositiveIntegerField(default=0)
-
-
-class Classified(models.Model):
-    """A level and compartments on a row, queryable by the access rule."""
-
-    level = models.SmallIntegerField(choices=Level.choices)
-    compartments = models.ManyToManyField(Compartment, blank=True, related_name="%(class)ss")
-
-    class Meta:
-        abstract = True
-
-    @property
-    def classification(self) -> Classification:
-        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
 
 
 class Document(Classified):
@@ -62,9 +37,6 @@ class Document(Classified):
     signatory = models.CharField(max_length=200, blank=True)
     dated = models.DateField()
     page_count = models.PositiveIntegerField(default=1)
-    body = models.ForeignKey(
-        "decisions.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
-    )
     return_days = models.PositiveSmallIntegerField(null=True, blank=True)
     return_to = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     copies_made = models.PositiveIntegerField(default=0)
@@ -84,21 +56,13 @@ class Document(Classified):
 
     @property
     def effective_return_days(self) -> int:
-        """Its own period, else its body's, else the registry default."""
+        """Its own period (a body's papers take the body's when registered), else the registry default."""
         if self.return_days is not None:
             return self.return_days
-        if self.body is not None:
-            return self.body.return_days
         return settings.SECRETARIAT_DEFAULT_RETURN_DAYS
 
-    @property
-    def effective_return_to(self) -> Unit | None:
-        if self.return_to is not None:
-            return self.return_to
-        return self.body.registry_unit if self.body is not None else None
-
     def return_instruction(self) -> str:
-        unit = self.effective_return_to
+        unit = self.return_to
         where = f" to {unit.name}" if unit else ""
         return f"Must be returned within {self.effective_return_days} days{where}"
 
@@ -138,36 +102,12 @@ class Attachment(Classified):
         constraints = [models.UniqueConstraint(fields=["document", "position"], name="one_attachment_position")]
 
 
-class Addressee(models.Model):
-    """One place on a distribution list: a principal, or a unit or post as a whole."""
-
-    position = models.PositiveSmallIntegerField()
-    principal = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(principal__isnull=False, unit__isnull=True) | Q(principal__isnull=True, unit__isnull=False),
-                name="%(class)s_is_principal_or_unit",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(self.addressee)
-
-    @property
-    def addressee(self):
-        return self.principal or self.unit
-
-
 class DistributionEntry(Addressee):
     """An addressee of a document."""
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="distribution")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta(Addressee.Meta):
         ordering = ["document", "position"]
@@ -186,7 +126,7 @@ def not_ended_q(as_of: dt.datetime, prefix: str = "") -> Q:
     return q
 
 
-class CopyQuerySet(models.QuerySet):
+class CopyQuerySet(RestrictedQuerySet):
     def outstanding(self):
         return self.filter(status=Copy.Status.ISSUED)
 
@@ -285,6 +225,8 @@ class CaseFile(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["opened_at", "id"]

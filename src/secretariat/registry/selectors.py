@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from secretariat.access import Action, restrict
 from secretariat.accounts.models import Principal
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Control
-from secretariat.classification import Level
-from secretariat.errors import NotFound
+from secretariat.kernel.classification import Level
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.restriction import Action
 from secretariat.registry.models import (
     Attachment,
     CaseFile,
@@ -26,11 +26,11 @@ from secretariat.registry.models import (
 
 def documents(principal, action: Action = Action.VIEW) -> QuerySet[Document]:
     """Documents the principal may read (VIEW) or see in the register (REGISTER)."""
-    return restrict(Document.objects.all(), principal, action).prefetch_related("compartments")
+    return Document.objects.restrict(principal, action).prefetch_related("compartments")
 
 
 def document_count(principal, action: Action = Action.VIEW) -> int:
-    return restrict(Document.objects.all(), principal, action).count()
+    return Document.objects.restrict(principal, action).count()
 
 
 def no_document(number: str) -> NotFound:
@@ -41,9 +41,7 @@ def no_document(number: str) -> NotFound:
 def register_entry(principal, number: str) -> Document:
     """A document's register metadata; NotFound when missing or not allowed."""
     try:
-        return (
-            documents(principal, Action.REGISTER).select_related("body", "return_to", "author_unit").get(number=number)
-        )
+        return documents(principal, Action.REGISTER).select_related("return_to", "author_unit").get(number=number)
     except Document.DoesNotExist:
         raise no_document(number) from None
 
@@ -68,13 +66,11 @@ class Reading:
 def read_document(principal, number: str) -> Reading:
     """The content of a document; reading anything classified appends an audit event (rule 4)."""
     try:
-        document = (
-            documents(principal, Action.VIEW).select_related("body", "return_to", "author_unit").get(number=number)
-        )
+        document = documents(principal, Action.VIEW).select_related("return_to", "author_unit").get(number=number)
     except Document.DoesNotExist:
         raise no_document(number) from None
     version = document.current_version()
-    attachments = list(restrict(document.attachments.all(), principal, Action.VIEW).prefetch_related("compartments"))
+    attachments = list(document.attachments.all().restrict(principal, Action.VIEW).prefetch_related("compartments"))
     if is_classified(document):
         record(
             principal,
@@ -87,7 +83,7 @@ def read_document(principal, number: str) -> Reading:
 
 def copies(principal, number: str | None = None) -> QuerySet[Copy]:
     """Copies in the register the principal may see (registry staff, readers, each holder their own)."""
-    queryset = restrict(Copy.objects.all(), principal, Action.REGISTER).select_related("document", "holder")
+    queryset = Copy.objects.restrict(principal, Action.REGISTER).select_related("document", "holder")
     if number is not None:
         queryset = queryset.filter(document__number=number)
     return queryset.order_by("document__number", "number")
@@ -104,7 +100,8 @@ def holder_inventory(principal, holder: Principal) -> QuerySet[Copy]:
 
 def distribution(principal, number: str) -> QuerySet[DistributionEntry]:
     return (
-        restrict(DistributionEntry.objects.all(), principal, Action.REGISTER)
+        DistributionEntry.objects.all()
+        .restrict(principal, Action.REGISTER)
         .filter(document__number=number)
         .select_related("principal", "unit")
     )
@@ -163,7 +160,7 @@ def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[B
 
 def case_files(principal) -> QuerySet[CaseFile]:
     """Case files the principal may see: registry staff, for cases whose every paper they may register."""
-    return restrict(CaseFile.objects.all(), principal, Action.REGISTER).select_related("opened_by", "closed_by")
+    return CaseFile.objects.restrict(principal, Action.REGISTER).select_related("opened_by", "closed_by")
 
 
 def case_file(principal, number: str) -> CaseFile:
@@ -198,5 +195,5 @@ def document_history(principal, document: Document, limit: int = 10) -> list:
     about = Q(object_type="registry.document", object_id=str(document.pk)) | Q(
         object_type="registry.copy", object_id__in=copy_keys
     )
-    events = restrict(AuditEvent.objects.filter(about), principal, Action.REGISTER)
+    events = AuditEvent.objects.filter(about).restrict(principal, Action.REGISTER)
     return list(events.select_related("actor").order_by("-seq")[:limit])

@@ -12,14 +12,15 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import F, Q
 
-from secretariat import clock
-from secretariat.access import Action, restrict
-from secretariat.accounts.models import Principal, Role, Unit
+from secretariat.accounts.models import Principal, Unit
 from secretariat.accounts.selectors import compartments_by_code
 from secretariat.audit.services import record
-from secretariat.classification import Classification
-from secretariat.decisions.models import Body
-from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.kernel.numbers import check_registration_number
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors
 from secretariat.registry.models import (
     Attachment,
@@ -31,7 +32,6 @@ from secretariat.registry.models import (
     DocumentVersion,
     Incident,
     NumberSeries,
-    check_registration_number,
 )
 from secretariat.registry.selectors import no_document
 
@@ -70,7 +70,7 @@ def _allocate_number(series: str, register: type[Document] | type[CaseFile] = Do
 def _document_for_change(by: Principal, number: str) -> Document:
     """The document `by` may act on, locked for the rest of the transaction; else NotFound."""
     try:
-        return restrict(Document.objects.select_for_update(of=("self",)), by, Action.REGISTER).get(number=number)
+        return Document.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).get(number=number)
     except Document.DoesNotExist:
         raise no_document(number) from None
 
@@ -78,7 +78,8 @@ def _document_for_change(by: Principal, number: str) -> Document:
 def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:
     try:
         return (
-            restrict(Copy.objects.select_for_update(of=("self",)), by, Action.REGISTER)
+            Copy.objects.select_for_update(of=("self",))
+            .restrict(by, Action.REGISTER)
             .select_related("document", "holder")
             .get(document__number=number, number=copy_number)
         )
@@ -106,15 +107,16 @@ def enter_in_register(
     page_count: int = 1,
     author_unit: Unit | None = None,
     signatory: str = "",
-    body: Body | None = None,
     return_days: int | None = None,
     return_to: Unit | None = None,
     distribution: Sequence[Principal | Unit] = (),
+    recorded: dict | None = None,
 ) -> Document:
     """Enter a paper in the register, inside the caller's transaction, with its events.
 
     `register_document` calls it for the registrar; the services that make papers of their own
-    (extracts, cables, reports, releases) call it after checking who may make them.
+    (extracts, cables, reports, releases) call it after checking who may make them, and say in
+    `recorded` what else the registration event records (whose paper it is).
     """
     may_classify(by, classification)
     title = title.strip()
@@ -147,7 +149,6 @@ def enter_in_register(
             signatory=signatory.strip(),
             dated=dated,
             page_count=page_count,
-            body=body,
             return_days=return_days,
             return_to=return_to,
             registered_at=now,
@@ -165,6 +166,7 @@ def enter_in_register(
             "kind": kind,
             "dated": dated.isoformat(),
             "page_count": page_count,
+            **(recorded or {}),
         },
     )
     for addressee in distribution:
@@ -443,7 +445,7 @@ def report_loss(by: Principal, number: str, copy_number: int, circumstances: str
 
 
 def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]:
-    found = {d.number: d for d in restrict(Document.objects.filter(number__in=numbers), by, Action.REGISTER)}
+    found = {d.number: d for d in Document.objects.filter(number__in=numbers).restrict(by, Action.REGISTER)}
     if missing := [n for n in numbers if n not in found]:
         raise no_document(missing[0])
     if len(set(numbers)) != len(numbers):
@@ -453,7 +455,7 @@ def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]
 
 def _case_for_change(by: Principal, number: str) -> CaseFile:
     by.require_role(Role.REGISTRAR, "keep case files")
-    case = restrict(CaseFile.objects.select_for_update(of=("self",)), by, Action.REGISTER).filter(number=number).first()
+    case = CaseFile.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).filter(number=number).first()
     if case is None:
         raise NotFound(f"no case file {number}")
     if case.is_closed:

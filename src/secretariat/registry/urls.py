@@ -2,8 +2,8 @@
 
 from django.urls import path, register_converter
 
+from secretariat.kernel.numbers import RegistrationNumberConverter
 from secretariat.registry import views
-from secretariat.releases.urls import RegistrationNumberConverter
 
 register_converter(RegistrationNumberConverter, "registry_number")
 

@@ -16,15 +16,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat import clock
-from secretariat.access import Action
-from secretariat.accounts.models import Role
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.accounts.views import desk, login_required
+from secretariat.accounts.selectors import addressees_by_name
 from secretariat.cables.selectors import CableReading
-from secretariat.classification import Classification
-from secretariat.commands import addressees, listed
-from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.cli import listed
+from secretariat.kernel.desks import desk, login_required
+from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.principals import Role, principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors, services
 from secretariat.registry.models import Copy, Document
 from secretariat.render.page import day, level_class, page
@@ -131,7 +131,7 @@ def _registration(form) -> dict:
         "kind": form.get("kind", Document.Kind.NOTE),
         "dated": dated,
         "text": form.get("text", ""),
-        "distribution": addressees(listed(form.get("distribution", ""))),
+        "distribution": addressees_by_name(listed(form.get("distribution", ""))),
     }
 
 
@@ -197,7 +197,7 @@ def _named_addressees(text: str) -> list:
     names = listed(text)
     if not names:
         raise InvalidInput("name at least one addressee: a username, or unit:CODE")
-    return addressees(names)
+    return addressees_by_name(names)
 
 
 @registrar_desk

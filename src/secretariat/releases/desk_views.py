@@ -9,11 +9,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.accounts.models import Role
-from secretariat.accounts.views import desk
-from secretariat.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.desks import desk, refusal
+from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.principals import Role
 from secretariat.releases import selectors, services
-from secretariat.web.desks import refusal
 
 DESK = "/channels/press/"
 BLANK = "blank-"

@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from secretariat import clock
+from secretariat.kernel import clock
 from secretariat.releases import selectors
 from secretariat.releases.models import Channel, Release
 from secretariat.releases.views import published

@@ -5,7 +5,9 @@ import re
 from django.conf import settings
 from django.db import models
 
-from secretariat.registry.models import Classified, Document
+from secretariat.kernel.models import Classified
+from secretariat.kernel.restriction import RestrictedQuerySet
+from secretariat.registry.models import Document
 
 FIELD = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*\}\}")
 
@@ -50,6 +52,8 @@ class Release(models.Model):
     values = models.JSONField(default=dict)
     released_at = models.DateTimeField()
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-released_at", "-id"]

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.db.models import QuerySet
 
-from secretariat.access import Action, restrict
 from secretariat.audit.services import record
-from secretariat.errors import NotFound
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.restriction import Action
 from secretariat.registry.selectors import is_classified
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
@@ -23,7 +23,7 @@ def channel(code: str) -> Channel:
 
 def releases(channel: Channel | None = None) -> QuerySet[Release]:
     """What went out, newest first: public, no login needed."""
-    queryset = restrict(Release.objects.all(), None, Action.VIEW).select_related("document", "channel", "reviewer")
+    queryset = Release.objects.restrict(None, Action.VIEW).select_related("document", "channel", "reviewer")
     return queryset.filter(channel=channel) if channel is not None else queryset
 
 
@@ -51,7 +51,8 @@ def read_templates(principal, *, pending: bool = False, cable=None) -> list[Rele
 def templates(principal, *, pending: bool = False) -> QuerySet[ReleaseTemplate]:
     """Announcements the principal may read before release (editors of the channel, the cable's readers)."""
     queryset = (
-        restrict(ReleaseTemplate.objects.all(), principal, Action.VIEW)
+        ReleaseTemplate.objects.all()
+        .restrict(principal, Action.VIEW)
         .select_related("cable", "channel", "prepared_by")
         .order_by("prepared_at", "id")
     )

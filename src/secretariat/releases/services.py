@@ -10,13 +10,14 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from secretariat import clock
-from secretariat.access import Action, restrict
-from secretariat.accounts.models import Principal, Role
+from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, Control
-from secretariat.classification import UNCLASSIFIED
-from secretariat.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.kernel import clock
+from secretariat.kernel.classification import UNCLASSIFIED
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or_refused
+from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
@@ -68,7 +69,7 @@ def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title
         cable = (
             Cable.objects.select_related("document")
             .select_for_update(of=("self",))
-            .get(document__in=restrict(Document.objects.all(), by, Action.VIEW), document__number=cable_number)
+            .get(document__in=Document.objects.restrict(by, Action.VIEW), document__number=cable_number)
         )
     except Cable.DoesNotExist:
         raise no_document(cable_number) from None
@@ -106,7 +107,8 @@ def release(by: Principal, template_id: int, values: dict[str, str]) -> Release:
     """Send a prepared announcement out: only an editor of its channel, only after every
     control on its cable is done; the text goes out UNCLASSIFIED, public and immutable."""
     template = (
-        restrict(ReleaseTemplate.objects.select_for_update(of=("self",)), by, Action.VIEW)
+        ReleaseTemplate.objects.select_for_update(of=("self",))
+        .restrict(by, Action.VIEW)
         .select_related("cable", "channel")
         .filter(pk=template_id)
         .first()

@@ -2,22 +2,9 @@
 
 from django.urls import path, register_converter
 
-from secretariat.registry.models import REGISTRATION_NUMBER
+from secretariat.kernel.numbers import RegistrationNumberConverter
 from secretariat.releases import desk_views, views
 from secretariat.releases.feeds import ChannelFeed
-
-
-class RegistrationNumberConverter:
-    """A registration number as the registry writes it (TASS-1, P46/X): '/' joins its parts."""
-
-    regex = REGISTRATION_NUMBER.pattern.removeprefix("^").removesuffix("$")
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
 
 register_converter(RegistrationNumberConverter, "number")
 

@@ -10,10 +10,10 @@ from operator import attrgetter
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from secretariat.errors import NotFound
+from secretariat.kernel.desks import public as public_page
+from secretariat.kernel.errors import NotFound
 from secretariat.releases import selectors
 from secretariat.releases.models import Release
-from secretariat.web.public import public as public_page
 
 LATEST_PER_CHANNEL = 5
 RELEASES_PER_PAGE = 20

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.utils import dateformat
 
 from secretariat.cables.selectors import CableReading
-from secretariat.classification import Classification, Level
+from secretariat.kernel.classification import Classification, Level
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Reading
 

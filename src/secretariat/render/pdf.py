@@ -20,7 +20,7 @@ from pathlib import Path
 import typst
 
 from secretariat.cables.selectors import CableReading
-from secretariat.classification import UNCLASSIFIED, Classification, Level
+from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.registry.models import CaseFile, Copy
 from secretariat.registry.selectors import Reading
 from secretariat.render.page import Page, day, marking, page

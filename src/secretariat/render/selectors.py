@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from secretariat.cables.selectors import CableReading, cables, read_cable
-from secretariat.errors import NotFound, Refused
+from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry.models import CaseFile, Copy
 from secretariat.registry.selectors import Reading, case_file, copies, read_document
 

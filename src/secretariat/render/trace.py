@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from secretariat.accounts.models import Role
 from secretariat.audit.services import record
-from secretariat.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.principals import Role
 from secretariat.registry.models import Copy
 from secretariat.registry.selectors import copies
 

@@ -3,9 +3,9 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from secretariat import clock
-from secretariat.accounts.views import login_required
 from secretariat.cables import selectors as cables
+from secretariat.kernel import clock
+from secretariat.kernel.desks import login_required
 from secretariat.registry import selectors as registry
 
 

@@ -1,7 +1,7 @@
 import sys
 
 from secretariat.accounts import selectors, services
-from secretariat.commands import SecretariatCommand, add_actor, listed, subcommand, subcommands
+from secretariat.kernel.cli import SecretariatCommand, add_actor, listed, subcommand, subcommands
 
 
 def _password(options) -> str | None:

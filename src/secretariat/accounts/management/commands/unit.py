@@ -1,5 +1,5 @@
 from secretariat.accounts import selectors, services
-from secretariat.commands import SecretariatCommand, add_actor, subcommand, subcommands
+from secretariat.kernel.cli import SecretariatCommand, add_actor, subcommand, subcommands
 
 
 class Command(SecretariatCommand):

@@ -1,6 +1,6 @@
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.api import presenters, selectors, services
-from secretariat.commands import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.kernel.principals import principal_by_username
 
 
 class Command(SecretariatCommand):

@@ -1,13 +1,13 @@
 import argparse
 import datetime as dt
 
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import presenters, selectors, services
 from secretariat.archive.models import Redaction
 from secretariat.archive.services import Span
-from secretariat.commands import SecretariatCommand, add_actor, subcommand, subcommands
-from secretariat.errors import InvalidInput
+from secretariat.kernel.cli import SecretariatCommand, add_actor, subcommand, subcommands
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 
 
 def day(value: str) -> dt.date:

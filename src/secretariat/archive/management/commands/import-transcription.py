@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.archive import selectors, services
 from secretariat.archive.transcription import parse
-from secretariat.commands import SecretariatCommand, add_actor, classification, read_text
-from secretariat.errors import InvalidInput
+from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, read_text
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
 
 
 def summary(found: dict) -> str:

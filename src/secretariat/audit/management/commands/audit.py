@@ -1,8 +1,8 @@
-from secretariat.accounts.selectors import principal_by_username
 from secretariat.audit import selectors, services
 from secretariat.audit.verification import verify_log
-from secretariat.commands import SecretariatCommand, add_actor, count, subcommand, subcommands
-from secretariat.errors import Refused
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.kernel.errors import Refused
+from secretariat.kernel.principals import principal_by_username
 
 
 class Command(SecretariatCommand):

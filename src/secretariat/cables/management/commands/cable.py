@@ -2,12 +2,12 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username, unit_by_code
+from secretariat.accounts.selectors import unit_by_code
 from secretariat.cables import presenters, selectors, services
 from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
-from secretariat.commands import (
+from secretariat.decisions.selectors import body_by_name, point_by_reference
+from secretariat.kernel.cli import (
     SecretariatCommand,
     add_actor,
     classification,
@@ -17,7 +17,8 @@ from secretariat.commands import (
     subcommand,
     subcommands,
 )
-from secretariat.decisions.selectors import body_by_name, point_by_reference
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import presenters as registry_presenters
 
 

@@ -1,18 +1,18 @@
 import contextlib
 import sys
 
-from secretariat import clock
-from secretariat.accounts.selectors import principal_by_username
+from secretariat.accounts.selectors import addressees_by_name
 from secretariat.cables import presenters, selectors, services
-from secretariat.commands import (
+from secretariat.kernel import clock
+from secretariat.kernel.cli import (
     SecretariatCommand,
     add_actor,
     add_as_of,
-    addressees,
     count,
     subcommand,
     subcommands,
 )
+from secretariat.kernel.principals import principal_by_username
 
 
 class Command(SecretariatCommand):
@@ -61,7 +61,7 @@ class Command(SecretariatCommand):
             )
         by = principal_by_username(o["actor"])
         if action == "instruct":
-            (assignee,) = addressees([o["assignee"]])
+            (assignee,) = addressees_by_name([o["assignee"]])
             control = services.instruct(by, o["extract"], assignee=assignee, task=o["task"], due_at=o["due"])
             return self._one(selectors.control(by, control.pk), now)
         if action == "cancel":

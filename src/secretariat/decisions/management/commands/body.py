@@ -1,7 +1,10 @@
-from secretariat.accounts.selectors import principal_by_username, unit_by_code
-from secretariat.commands import SecretariatCommand, add_actor, count, listed, subcommand, subcommands
+from secretariat.accounts.selectors import unit_by_code
 from secretariat.decisions import presenters, services
 from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count, listed, subcommand, subcommands
+from secretariat.kernel.principals import principal_by_username
+from secretariat.registry import presenters as registry_presenters
+from secretariat.registry.management.commands.document import add_registration_arguments, registration_fields
 
 
 class Command(SecretariatCommand):
@@ -30,10 +33,25 @@ class Command(SecretariatCommand):
         secretary.add_argument("body", help="name or prefix")
         secretary.add_argument("secretary", help="username")
 
+        register = subcommand(
+            sub,
+            "register",
+            help="register a paper of the body: its return period, its secretary to know it (registrar)",
+        )
+        add_actor(register)
+        register.add_argument("body", help="name or prefix")
+        add_registration_arguments(register)
+
         show = subcommand(sub, "show", help="a body, its secretary and members")
         show.add_argument("body", help="name or prefix")
 
     def handle(self, *args, action, **o):
+        if action == "register":
+            document = services.register_body_paper(
+                principal_by_username(o["actor"]), body_by_name(o["body"]), **registration_fields(o)
+            )
+            data = registry_presenters.document_json(document)
+            return self.emit(data, "\n".join(f"{k:>22}: {v}" for k, v in data.items()))
         if action == "show":
             body = body_by_name(o["body"])
         elif action == "add":

@@ -1,7 +1,7 @@
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, classification, count
 from secretariat.decisions import presenters, services
 from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, count
+from secretariat.kernel.principals import principal_by_username
 
 
 class Command(SecretariatCommand):

@@ -1,9 +1,9 @@
-from secretariat import clock
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.decisions import presenters, selectors, services
 from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel import clock
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 
 
 def _meeting(parser) -> None:

@@ -1,10 +1,11 @@
 from pathlib import Path
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import (
+from secretariat.accounts.selectors import addressees_by_name
+from secretariat.decisions import presenters, services
+from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel.cli import (
     SecretariatCommand,
     add_actor,
-    addressees,
     classification,
     count,
     listed,
@@ -12,8 +13,7 @@ from secretariat.commands import (
     subcommand,
     subcommands,
 )
-from secretariat.decisions import presenters, services
-from secretariat.decisions.selectors import body_by_name
+from secretariat.kernel.principals import principal_by_username
 
 
 def _point(parser) -> None:
@@ -61,7 +61,7 @@ class Command(SecretariatCommand):
                 title=o["title"],
                 decision=read_text(o["decision_file"]),
                 classification=o["classification"],
-                addressees=addressees(o["to"]),
+                addressees=addressees_by_name(o["to"]),
                 approver=principal_by_username(o["approver"]) if o["approver"] else None,
             )
             return self.emit(presenters.point_json(point), "\n".join(presenters.point_lines(point)))

@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
-from secretariat.commands import SecretariatCommand, count
 from secretariat.demo.build import build
-from secretariat.errors import Refused
+from secretariat.kernel.cli import SecretariatCommand, count
+from secretariat.kernel.errors import Refused
 from secretariat.registry import presenters, selectors
 from secretariat.web import server
 

@@ -1,5 +1,5 @@
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, listed, subcommand, subcommands
+from secretariat.kernel.cli import SecretariatCommand, add_actor, listed, subcommand, subcommands
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import presenters, selectors, services
 
 

@@ -4,12 +4,10 @@ from pathlib import Path
 
 from django.core.files import File
 
-from secretariat.access import Action
-from secretariat.accounts.selectors import principal_by_username, unit_by_code
-from secretariat.commands import (
+from secretariat.accounts.selectors import addressees_by_name, unit_by_code
+from secretariat.kernel.cli import (
     SecretariatCommand,
     add_actor,
-    addressees,
     classification,
     count,
     listed,
@@ -17,10 +15,54 @@ from secretariat.commands import (
     subcommand,
     subcommands,
 )
-from secretariat.decisions.selectors import body_by_name
-from secretariat.errors import InvalidInput
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 from secretariat.registry import presenters, selectors, services
 from secretariat.registry.models import Document
+
+
+def add_registration_arguments(parser) -> None:
+    """What a registration takes on the command line (here, and where a body registers its papers)."""
+    parser.add_argument("--number", default=None, help="e.g. P46/X; omitted: the next of --series")
+    parser.add_argument(
+        "--series", default="R", help="the prefix of numbers the registry allocates: R gives R-1, R-2, …"
+    )
+    parser.add_argument("--title", required=True)
+    parser.add_argument(
+        "--classification",
+        type=classification,
+        required=True,
+        help="e.g. 'TOP SECRET' or 'SECRET//SPECIAL FILE'",
+    )
+    parser.add_argument("--kind", default=Document.Kind.NOTE, choices=Document.Kind.values)
+    parser.add_argument("--text-file", type=Path, required=True, help="the body text ('-' for standard input)")
+    parser.add_argument("--dated", type=dt.date.fromisoformat, required=True, help="the paper's date, YYYY-MM-DD")
+    parser.add_argument("--pages", type=count, default=1, help="how many pages (sheets) the paper has")
+    parser.add_argument("--author-unit", default=None, help="code of the unit that wrote it")
+    parser.add_argument("--signatory", default="", help="who signed it, as the paper says")
+    parser.add_argument("--return-days", type=count, default=None, help="days a copy may be out (default 7)")
+    parser.add_argument("--return-to", default=None, help="unit code the copies go back to")
+    parser.add_argument("--to", type=listed, default=[], help="distribution: usernames, or unit:CODE")
+
+
+def registration_fields(o: dict) -> dict:
+    """The parsed registration arguments as `register_document` takes them."""
+    return {
+        "number": o["number"],
+        "series": o["series"],
+        "title": o["title"],
+        "classification": o["classification"],
+        "kind": o["kind"],
+        "text": read_text(o["text_file"]),
+        "dated": o["dated"],
+        "page_count": o["pages"],
+        "author_unit": unit_by_code(o["author_unit"]) if o["author_unit"] else None,
+        "signatory": o["signatory"],
+        "return_days": o["return_days"],
+        "return_to": unit_by_code(o["return_to"]) if o["return_to"] else None,
+        "distribution": addressees_by_name(o["to"]),
+    }
 
 
 class Command(SecretariatCommand):
@@ -31,25 +73,7 @@ class Command(SecretariatCommand):
 
         reg = subcommand(sub, "register", help="register a document (registrar)")
         add_actor(reg)
-        reg.add_argument("--number", default=None, help="e.g. P46/X; omitted: the next of --series")
-        reg.add_argument("--series", default="R")
-        reg.add_argument("--title", required=True)
-        reg.add_argument(
-            "--classification",
-            type=classification,
-            required=True,
-            help="e.g. 'TOP SECRET' or 'SECRET//SPECIAL FILE'",
-        )
-        reg.add_argument("--kind", default=Document.Kind.NOTE, choices=Document.Kind.values)
-        reg.add_argument("--text-file", type=Path, required=True, help="the body text ('-' for standard input)")
-        reg.add_argument("--dated", type=dt.date.fromisoformat, required=True)
-        reg.add_argument("--pages", type=count, default=1)
-        reg.add_argument("--author-unit", default=None)
-        reg.add_argument("--signatory", default="")
-        reg.add_argument("--body", default=None, help="the body whose paper it is (sets the return period)")
-        reg.add_argument("--return-days", type=count, default=None)
-        reg.add_argument("--return-to", default=None, help="unit code the copies go back to")
-        reg.add_argument("--to", type=listed, default=[], help="distribution: usernames, or unit:CODE")
+        add_registration_arguments(reg)
 
         dist = subcommand(sub, "distribute", help="add addressees to the distribution")
         add_actor(dist)
@@ -86,26 +110,10 @@ class Command(SecretariatCommand):
     def handle(self, *args, action, **o):
         by = principal_by_username(o["actor"])
         if action == "register":
-            document = services.register_document(
-                by,
-                number=o["number"],
-                series=o["series"],
-                title=o["title"],
-                classification=o["classification"],
-                kind=o["kind"],
-                text=read_text(o["text_file"]),
-                dated=o["dated"],
-                page_count=o["pages"],
-                author_unit=unit_by_code(o["author_unit"]) if o["author_unit"] else None,
-                signatory=o["signatory"],
-                body=body_by_name(o["body"]) if o["body"] else None,
-                return_days=o["return_days"],
-                return_to=unit_by_code(o["return_to"]) if o["return_to"] else None,
-                distribution=addressees(o["to"]),
-            )
+            document = services.register_document(by, **registration_fields(o))
             return self._show(document)
         if action == "distribute":
-            services.add_to_distribution(by, o["number"], addressees(o["addressees"]))
+            services.add_to_distribution(by, o["number"], addressees_by_name(o["addressees"]))
             return self._show(selectors.register_entry(by, o["number"]))
         if action == "version":
             version = services.add_version(by, o["number"], read_text(o["text_file"]), o["note"])

@@ -1,6 +1,6 @@
-from secretariat import clock
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, add_as_of
+from secretariat.kernel import clock
+from secretariat.kernel.cli import SecretariatCommand, add_actor, add_as_of
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import presenters, selectors
 
 

@@ -1,9 +1,9 @@
 import argparse
 from pathlib import Path
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, count, read_text, subcommand, subcommands
-from secretariat.errors import InvalidInput
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count, read_text, subcommand, subcommands
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import presenters, selectors, services
 
 

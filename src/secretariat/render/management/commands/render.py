@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor, count
-from secretariat.errors import InvalidInput
+from secretariat.kernel.cli import SecretariatCommand, add_actor, count
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
 from secretariat.render.html import render_html
 from secretariat.render.pdf import render_case_pdf, render_pdf
 from secretariat.render.selectors import read_case_for_rendering, read_for_rendering

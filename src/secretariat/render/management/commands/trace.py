@@ -4,9 +4,9 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, add_actor
-from secretariat.errors import InvalidInput
+from secretariat.kernel.cli import SecretariatCommand, add_actor
+from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.principals import principal_by_username
 from secretariat.render.trace import trace
 
 

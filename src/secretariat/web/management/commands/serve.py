@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from secretariat.accounts.selectors import principal_by_username
-from secretariat.commands import SecretariatCommand, count
+from secretariat.kernel.cli import SecretariatCommand, count
+from secretariat.kernel.principals import principal_by_username
 from secretariat.web import server
 
 

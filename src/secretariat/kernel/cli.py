@@ -12,10 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import OperationalError, ProgrammingError
 
-from secretariat import clock
-from secretariat.accounts.selectors import principal_by_username, unit_by_code
-from secretariat.classification import Classification
-from secretariat.errors import InvalidInput, ServiceError
+from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import InvalidInput, ServiceError
 
 
 class SecretariatCommand(BaseCommand):
@@ -103,8 +102,3 @@ def read_text(path: Path | None) -> str:
 def listed(value: str) -> list[str]:
     """A comma-separated command-line list: 'a, b,c' -> ['a', 'b', 'c']."""
     return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def addressees(names: list[str]):
-    """'gromyko' names a principal; 'unit:gd-1' a unit or post."""
-    return [unit_by_code(n[5:]) if n.startswith("unit:") else principal_by_username(n) for n in names]

@@ -1,0 +1,54 @@
+"""The abstract models several apps' models are made of. Abstract: no table of their own.
+
+They name accounts' Compartment, Unit and the user model by label, as Django's own apps name
+the user model, so the kernel imports no app.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.restriction import RestrictedQuerySet
+
+
+class Classified(models.Model):
+    """A level and compartments on a row, queryable by the access rule."""
+
+    level = models.SmallIntegerField(choices=Level.choices)
+    compartments = models.ManyToManyField("accounts.Compartment", blank=True, related_name="%(class)ss")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def classification(self) -> Classification:
+        return Classification(Level(self.level), frozenset(c.code for c in self.compartments.all()))
+
+
+class Addressee(models.Model):
+    """One place on a distribution list: a principal, or a unit or post as a whole."""
+
+    position = models.PositiveSmallIntegerField()
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey("accounts.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal__isnull=False, unit__isnull=True) | Q(principal__isnull=True, unit__isnull=False),
+                name="%(class)s_is_principal_or_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.addressee)
+
+    @property
+    def addressee(self):
+        return self.principal or self.unit

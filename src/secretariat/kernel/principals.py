@@ -1,0 +1,32 @@
+"""Who acts: the roles a principal may hold, and the principal a username names.
+
+Principals are accounts' model; the kernel reaches it as Django's user model (AUTH_USER_MODEL),
+the way reusable apps do, so every app's commands and desks can name who acts without
+importing accounts. A principal also answers `has_role`, `require_role`, `clearance` and
+`unit_id`, which is all the layers above ask of one.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from secretariat.kernel.errors import InvalidInput
+
+
+class Role(models.TextChoices):
+    REGISTRAR = "registrar", "registrar"
+    SECRETARY = "secretary", "secretary"
+    MEMBER = "member", "member"
+    POST_OFFICER = "post_officer", "post officer"
+    PRESS_OFFICER = "press_officer", "press officer"
+    ARCHIVIST = "archivist", "archivist"
+    AUDITOR = "auditor", "auditor"
+    ADMIN = "admin", "admin"
+
+
+def principal_by_username(username: str):
+    """The CLI, the desks, the demo and services name principals by username; InvalidInput if none."""
+    model = get_user_model()
+    try:
+        return model.objects.ready_to_act().get(username=username)
+    except model.DoesNotExist:
+        raise InvalidInput(f"unknown principal {username!r}") from None

@@ -20,6 +20,7 @@ from secretariat.cables import selectors as cable_selectors
 from secretariat.cables import services as cables
 from secretariat.cables.models import Cable, Control
 from secretariat.cables.services import Part
+from secretariat.cases import services as cases
 from secretariat.decisions import services as decisions
 from secretariat.kernel import clock
 from secretariat.kernel.classification import UNCLASSIFIED, Classification
@@ -171,12 +172,12 @@ def test_a_company_board_runs_the_whole_flow(company):
         refused_without_change(Refused, lambda: registry.witness_destruction(p["coo"], extract.number, 3))
         registry.witness_destruction(p["doccontrol2"], extract.number, 3)
     with clock.frozen(at(13, 12)):
-        case = registry.open_case(
+        case = cases.open_case(
             p["doccontrol"],
             "Closure of the Lyon paint shop (BD12/7)",
             [extract.number, cable.number, report.number, released.document.number],
         )
-        assert registry.close_case(p["doccontrol"], case.number).is_closed
+        assert cases.close_case(p["doccontrol"], case.number).is_closed
         audit.sign_checkpoint(p["auditor"])
 
     (balance,) = registry_selectors.balances(p["doccontrol"], at(13, 13), extract.number)

@@ -69,15 +69,15 @@ from collections.abc import Callable
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
-from secretariat.accounts.models import Compartment
-from secretariat.api.models import ApiToken
+from secretariat.accounts.models import ApiToken, Compartment
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Review, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
+from secretariat.cases.models import CaseEntry, CaseFile
 from secretariat.decisions.models import Body, BodyPaper, Meeting, Point, PointAttachment
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
-from secretariat.registry.models import Attachment, CaseEntry, CaseFile, Copy, DistributionEntry, Document
+from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
 # Object types of events that name no paper: accounts, organisation and the log itself ("").
@@ -88,7 +88,7 @@ AUDITED_ADMINISTRATION = [
     "accounts.compartment",
     "decisions.body",
     "releases.channel",
-    "api.apitoken",
+    *ApiToken.AUDIT_TYPES,
     "archive.repository",
     "archive.archiveunit",
 ]
@@ -317,7 +317,7 @@ def _naming_cleared_papers_q(principal) -> Q:
     return (
         (Q(object_type="decisions.meeting") & Q(object_id__in=_keys(meetings)))
         | (Q(object_type="releases.release") & Q(object_id__in=_keys(releases)))
-        | (Q(object_type="registry.casefile") & Q(object_id__in=_keys(cases)))
+        | (Q(object_type__in=CaseFile.AUDIT_TYPES) & Q(object_id__in=_keys(cases)))
     )
 
 
@@ -338,7 +338,7 @@ def audit_event_q(principal) -> Q:
     )
     if principal.has_role(Role.ARCHIVIST):  # a case's provenance travels with it into the archive
         cases = CaseFile.objects.filter(_in_custody_q(principal))
-        visible |= Q(object_type="registry.casefile") & Q(object_id__in=_keys(cases))
+        visible |= Q(object_type__in=CaseFile.AUDIT_TYPES) & Q(object_id__in=_keys(cases))
     if principal.has_role(Role.AUDITOR):
         visible |= (
             Q(object_type__in=AUDITED_ADMINISTRATION)

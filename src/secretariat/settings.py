@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "secretariat.registry",
     "secretariat.cables",
     "secretariat.releases",
+    "secretariat.cases",
     "secretariat.archive",
     "secretariat.render",
     "secretariat.api",

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from secretariat.api import services as tokens
+from secretariat.accounts import services as tokens
 from secretariat.demo.build import build
 from secretariat.kernel.principals import principal_by_username
 

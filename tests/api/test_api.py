@@ -9,17 +9,17 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.accounts import services as accounts
-from secretariat.api import services as tokens
-from secretariat.api.models import ApiToken
+from secretariat.accounts import services as tokens
+from secretariat.accounts.models import ApiToken
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
 from secretariat.cables.services import Part
+from secretariat.cases.models import CaseFile
 from secretariat.decisions.models import Point
 from secretariat.demo import reference as ref
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
-from secretariat.registry.models import CaseFile
 from secretariat.releases import services as releases
 from secretariat.releases.models import Channel
 

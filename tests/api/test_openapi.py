@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from secretariat.api import services as tokens
+from secretariat.accounts import services as tokens
 from secretariat.kernel.principals import principal_by_username
 from tests.api.test_api import leaks
 

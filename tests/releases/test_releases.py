@@ -12,6 +12,7 @@ from secretariat.accounts import services as accounts
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
 from secretariat.cables.services import Part
+from secretariat.cases import services as cases
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Point
 from secretariat.kernel import clock
@@ -260,9 +261,9 @@ def _operations(w: wf.World) -> dict:
                 by, number(a, "cable"), channel=w.channel, title="T", text="On {{day}}"
             ),
         ),
-        "open_case": (registrars, lambda by, a, b: registry.open_case(by, "Case", [number(a)])),
-        "add_to_case": (registrars, lambda by, a, b: registry.add_to_case(by, f"CASE-{b % 3 + 1}", [number(a)])),
-        "close_case": (registrars, lambda by, a, b: registry.close_case(by, f"CASE-{b % 3 + 1}")),
+        "open_case": (registrars, lambda by, a, b: cases.open_case(by, "Case", [number(a)])),
+        "add_to_case": (registrars, lambda by, a, b: cases.add_to_case(by, f"CASE-{b % 3 + 1}", [number(a)])),
+        "close_case": (registrars, lambda by, a, b: cases.close_case(by, f"CASE-{b % 3 + 1}")),
     }, [*people, w.drafter]
 
 

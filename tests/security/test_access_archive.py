@@ -48,13 +48,14 @@ from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction,
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart
+from secretariat.cases.models import CaseFile
 from secretariat.demo.build import build as build_demo
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
-from secretariat.registry.models import CaseFile, Document
+from secretariat.registry.models import Document
 from tests.security.oracle import agrees
 
 AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=dt.UTC)
@@ -261,7 +262,7 @@ def expected_events(world: World, p: Person | None) -> set:
         elif object_type == "registry.document":
             d = papers[object_id]
             visible = may_register(world, p, d) or (auditor and cleared(p, d.level, d.compartments))
-        elif object_type == "registry.casefile":
+        elif object_type == "cases.casefile":
             case = cases[object_id]
             auditing = auditor and all(cleared(p, d.level, d.compartments) for d in case.papers)
             visible = auditing or case_in_custody(p, world, case)
@@ -529,9 +530,9 @@ def build(plan) -> Built:
     for i, spec in enumerate(plan["cases"]):
         inside = sorted(spec["papers"])
         if inside:
-            case = registry.open_case(clerk, f"Case {i}", [documents[j].number for j in inside])
+            case = cases.open_case(clerk, f"Case {i}", [documents[j].number for j in inside])
             if spec["closed"]:
-                case = registry.close_case(clerk, case.number)
+                case = cases.close_case(clerk, case.number)
         else:  # the services close no empty case
             case = CaseFile.objects.create(
                 number=f"EMPTY-{i}",

@@ -61,6 +61,7 @@ from secretariat.accounts.models import Principal
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
+from secretariat.cases.models import CaseEntry, CaseFile
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
 from secretariat.demo.build import build as build_demo
@@ -69,7 +70,7 @@ from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
-from secretariat.registry.models import Attachment, CaseEntry, CaseFile, Copy, DistributionEntry, Document
+from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 from tests.security.oracle import agrees
 
@@ -315,7 +316,7 @@ def expected_events(world: World, p: Person | None) -> set:
     by_control = {str(pk): (d, assignee, unit) for pk, d, assignee, unit in world.controls}
     # what the events about a meeting, a release or a case file name: its points (and what
     # they carry), the release's cable, the case's papers
-    named = {("registry.casefile", str(pk)): [(d.level, d.compartments) for d in inside] for pk, inside in world.cases}
+    named = {("cases.casefile", str(pk)): [(d.level, d.compartments) for d in inside] for pk, inside in world.cases}
     named |= {("releases.release", str(pk)): [(d.level, d.compartments)] for pk, d in world.releases}
     for pk, _ in world.meetings:
         marks = [(point.level, point.compartments) for point in world.points if point.meeting == pk]

@@ -1,11 +1,13 @@
 """Principals: people with a login, a clearance, compartments, roles and a unit or post."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import Role
+from secretariat.kernel.restriction import RestrictedQuerySet
 
 
 class Compartment(models.Model):
@@ -94,3 +96,33 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} as {self.role}"
+
+
+class ApiToken(models.Model):
+    """One bearer token. The secret is shown once when issued; only its SHA-256 is kept, so a
+    copy of the database lets nobody act as anyone. `prefix` (the token's first characters)
+    lets its holder tell their tokens apart."""
+
+    principal = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=20, unique=True)
+    key_hash = models.CharField("SHA-256 of the token", max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    # The audit log names a token by its model's label; events recorded before tokens moved
+    # into accounts name it as the API app's.
+    AUDIT_TYPES = ("accounts.apitoken", "api.apitoken")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"token {self.pk} ({self.prefix}…) of {self.principal.username}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

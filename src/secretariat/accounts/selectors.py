@@ -1,11 +1,14 @@
-"""Reads about principals and units."""
+"""Reads about principals, units, compartments and API tokens."""
 
 from collections.abc import Iterable
 
-from secretariat.accounts.models import Compartment, Principal, Unit
+from django.db.models import QuerySet
+
+from secretariat.accounts.models import ApiToken, Compartment, Principal, Unit
 from secretariat.kernel.classification import normalise_compartment
 from secretariat.kernel.errors import InvalidInput
 from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.restriction import Action
 
 
 def principals():
@@ -42,3 +45,10 @@ def unit_by_code(code: str) -> Unit:
 def addressees_by_name(names: Iterable[str]) -> list[Principal | Unit]:
     """Addressees as the CLI and the desks' forms name them: 'gromyko' a principal, 'unit:gd-1' a unit or post."""
     return [unit_by_code(n[5:]) if n.startswith("unit:") else principal_by_username(n) for n in names]
+
+
+def tokens(principal) -> QuerySet[ApiToken]:
+    """API tokens, through the access rule: a holder sees their own, an admin all."""
+    return (
+        ApiToken.objects.select_related("principal").restrict(principal, Action.REGISTER).order_by("created_at", "id")
+    )

@@ -32,9 +32,9 @@ from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from secretariat.api import presenters as token_presenters
-from secretariat.api import selectors as token_selectors
-from secretariat.api import services as token_services
+from secretariat.accounts import presenters as token_presenters
+from secretariat.accounts import selectors as token_selectors
+from secretariat.accounts import services as token_services
 from secretariat.api.schemas import (
     CableOut,
     CaseDetailOut,
@@ -59,6 +59,9 @@ from secretariat.cables import presenters as cable_presenters
 from secretariat.cables import selectors as cable_selectors
 from secretariat.cables import services as cable_services
 from secretariat.cables.selectors import CableReading
+from secretariat.cases import presenters as case_presenters
+from secretariat.cases import selectors as case_selectors
+from secretariat.cases import services as case_services
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
@@ -357,14 +360,14 @@ def publish_release(request, template_id: int, payload: PublishIn):
 @api.get("/cases", response=list[CaseOut], operation_id="list_cases", tags=["cases"])
 def list_cases(request):
     """The case files you may see (registry staff)."""
-    return [registry_presenters.case_json(c, []) for c in registry_selectors.case_files(request.auth)]
+    return [case_presenters.case_json(c, []) for c in case_selectors.case_files(request.auth)]
 
 
 @api.get("/cases/{regno:number}", response={200: CaseDetailOut, **ERRORS}, operation_id="show_case", tags=["cases"])
 def show_case(request, number: str):
     """A case file's papers and, while it is open, what keeps it open."""
-    case = registry_selectors.case_file(request.auth, number)
-    return registry_presenters.case_json(case, [] if case.is_closed else registry_selectors.still_missing(case))
+    case = case_selectors.case_file(request.auth, number)
+    return case_presenters.case_json(case, [] if case.is_closed else case_selectors.still_missing(case))
 
 
 @api.post(
@@ -372,7 +375,7 @@ def show_case(request, number: str):
 )
 def close_case(request, number: str):
     """Close a case file; refused, naming what is missing, while a control is open or a copy out."""
-    return registry_presenters.case_json(registry_services.close_case(request.auth, number), [])
+    return case_presenters.case_json(case_services.close_case(request.auth, number), [])
 
 
 # Tokens

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST, require_safe
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Redaction, Review
 from secretariat.archive.services import Span
+from secretariat.cases.selectors import case_files
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
-from secretariat.registry.selectors import case_files
 
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)

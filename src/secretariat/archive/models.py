@@ -15,10 +15,11 @@ from django.db import models
 from django.db.models import Q
 
 from secretariat.accounts.models import Compartment
+from secretariat.cases.models import CaseFile
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.models import Classified
 from secretariat.kernel.restriction import RestrictedQuerySet
-from secretariat.registry.models import CaseFile, Document
+from secretariat.registry.models import Document
 
 
 class Repository(models.Model):

@@ -25,13 +25,14 @@ from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.services import record, tree_root
 from secretariat.cables.models import Control
+from secretariat.cases.models import CaseFile
 from secretariat.decisions.selectors import body_of
 from secretariat.kernel import clock
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
-from secretariat.registry.models import CaseFile, Copy, Document
+from secretariat.registry.models import Copy, Document
 from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import day, page
 from secretariat.render.pdf import reading_pages, render_case_pdf
@@ -205,7 +206,7 @@ def _events_about(by: Principal, case: CaseFile, documents: Sequence[Document]) 
     """The log's events about the case, its papers, their copies and their controls, as the
     access rule lets the receiving archivist see them (all of them, for a case in their custody)."""
     keys = {
-        "registry.casefile": [str(case.pk)],
+        **{label: [str(case.pk)] for label in CaseFile.AUDIT_TYPES},
         "registry.document": [str(d.pk) for d in documents],
         "registry.copy": [str(pk) for pk in Copy.objects.filter(document__in=documents).values_list("pk", flat=True)],
         "cables.control": [

@@ -8,7 +8,7 @@ import datetime as dt
 
 from secretariat.cables.models import Cable, Control
 from secretariat.decisions.presenters import point_reference
-from secretariat.registry.presenters import iso, stamp
+from secretariat.kernel.formats import iso, stamp
 
 
 def _who(principal) -> str | None:

@@ -26,7 +26,7 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
-from secretariat.registry.models import CaseFile, Document
+from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
 
 DEFAULT_REPORT_DAYS = 7
@@ -268,7 +268,7 @@ def _open_control(
     point: Point | None = None,
 ) -> Control:
     task = bounded(task, "the task", 2_000)
-    if CaseFile.objects.filter(documents=document, closed_at__isnull=False).exists():
+    if document.filed_at is not None:
         raise Refused(f"No {document.number} is in a closed case file: no new obligation can be put on it")
     if isinstance(assignee, Principal) and not assignee.is_active:
         raise Refused(f"{assignee.username} is deactivated")

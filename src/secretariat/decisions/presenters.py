@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment, PointVersion
+from secretariat.kernel.formats import iso, stamp
 from secretariat.registry.models import Document
-from secretariat.registry.presenters import addressee_name, document_json, iso, stamp
+from secretariat.registry.presenters import addressee_name, document_json
 
 
 def point_reference(point: Point) -> str:

@@ -20,6 +20,8 @@ from secretariat.archive import services as archives
 from secretariat.audit import services as audit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
+from secretariat.cases import services as cases
+from secretariat.cases.models import CaseFile
 from secretariat.decisions import services as decisions
 from secretariat.demo import reference as ref
 from secretariat.kernel import clock
@@ -27,7 +29,7 @@ from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
-from secretariat.registry.models import CaseFile, Document
+from secretariat.registry.models import Document
 from secretariat.releases import services as releases
 
 TOP_SECRET = Classification(Level.TOP_SECRET)
@@ -274,12 +276,12 @@ def build(*, archive: bool = True) -> Demo:
             if k == len(ref.RETURNS):
                 b.step("all nine copies of the extract returned by 25 February")
     with clock.frozen(ref.CLOSED_AT):
-        case = registry.open_case(
+        case = cases.open_case(
             registrar,
             "Instructions to the Ambassador in Washington on 'human rights' (P46/X)",
             [extract.number, cable_doc.number, report.number, released.document.number],
         )
-        case = registry.close_case(registrar, case.number)
+        case = cases.close_case(registrar, case.number)
         b.step(f"case {case.number} opened with the extract, the cable, the report and the release, and closed")
 
     open_case = _second_case(b, body, secretary, registrar, people)
@@ -347,7 +349,7 @@ def _second_case(b: _Builder, body, secretary, registrar, people) -> CaseFile:
             task=second["task"],
             due_at=second["due_at"],
         )
-        case = registry.open_case(registrar, second["case_title"], [extract.number])
+        case = cases.open_case(registrar, second["case_title"], [extract.number])
         b.step(
             f"ILLUSTRATIVE second case {case.number}: extract No {extract.number} issued, "
             f"control on {second['assignee']} due {second['due_at']:%d %B %Y}; left open"

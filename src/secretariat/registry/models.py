@@ -41,6 +41,9 @@ class Document(Classified):
     return_to = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     copies_made = models.PositiveIntegerField(default=0)
     is_public = models.BooleanField(default=False)
+    filed_at = models.DateTimeField(
+        null=True, blank=True, help_text="when a case file holding it closed: a filed paper takes no new obligation"
+    )
     registered_at = models.DateTimeField()
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -210,41 +213,3 @@ class Incident(models.Model):
     reported_at = models.DateTimeField()
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     circumstances = models.TextField()
-
-
-class CaseFile(models.Model):
-    """The documents of one matter. It closes only when their controls are done and every copy
-    is back or destroyed."""
-
-    number = models.CharField(max_length=60, unique=True)
-    title = models.CharField(max_length=500)
-    documents = models.ManyToManyField(Document, through="CaseEntry", related_name="case_files")
-    opened_at = models.DateTimeField()
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["opened_at", "id"]
-
-    def __str__(self) -> str:
-        return f"case {self.number}"
-
-    @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None
-
-
-class CaseEntry(models.Model):
-    case = models.ForeignKey(CaseFile, on_delete=models.PROTECT, related_name="entries")
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField()
-    added_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["case", "position"]
-        constraints = [models.UniqueConstraint(fields=["case", "document"], name="document_once_per_case")]

@@ -2,12 +2,9 @@
 
 import datetime as dt
 
-from secretariat.registry.models import CaseFile, Copy, Document
+from secretariat.kernel.formats import day_of
+from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Balance
-
-
-def _date(value: dt.datetime | None) -> str | None:
-    return value.date().isoformat() if value else None
 
 
 def copy_json(copy: Copy, as_of: dt.datetime) -> dict:
@@ -41,7 +38,7 @@ def copy_line(copy: Copy, as_of: dt.datetime) -> str:
         ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
     return (
         f"  copy {copy.number:>3} of {copy.document.copies_made:<3} {str(copy.holder):<28} "
-        f"issued {_date(copy.issued_at)}  due {_date(copy.due_at)}  {state}" + (f" {_date(ended)}" if ended else "")
+        f"issued {day_of(copy.issued_at)}  due {day_of(copy.due_at)}  {state}" + (f" {day_of(ended)}" if ended else "")
     )
 
 
@@ -88,55 +85,6 @@ def balance_line(b: Balance) -> str:
     )
 
 
-def iso(value: dt.datetime | None) -> str | None:
-    """An instant for JSON; None stays None."""
-    return value.isoformat() if value else None
-
-
-def stamp(value: dt.datetime | None) -> str:
-    """An instant as the desks read it, in UTC to the minute ('-' when it has not happened)."""
-    return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if value else "-"
-
-
 def addressee_name(entry) -> str:
     """A distribution entry or a point's addressee as the command line names it: 'gromyko' or 'unit:washington'."""
     return entry.principal.username if entry.principal_id else f"unit:{entry.unit.code}"
-
-
-def case_json(case: CaseFile, missing: list[str]) -> dict:
-    """A case file with its papers and, while open, what keeps it open (`still_missing`)."""
-    return {
-        "number": case.number,
-        "title": case.title,
-        "opened_at": iso(case.opened_at),
-        "opened_by": case.opened_by.username,
-        "closed_at": iso(case.closed_at),
-        "closed_by": case.closed_by.username if case.closed_by_id else None,
-        "documents": [
-            {**document_json(entry.document), "added_at": iso(entry.added_at)}
-            for entry in case.entries.select_related("document")
-        ],
-        "still_missing": missing,
-    }
-
-
-def case_line(case: CaseFile) -> str:
-    state = f"closed {_date(case.closed_at)}" if case.is_closed else "OPEN"
-    return f"{case.number:<10} {state:<18} opened {_date(case.opened_at)}  {case.title}"
-
-
-def case_text(case: CaseFile, missing: list[str]) -> str:
-    data = case_json(case, missing)
-    lines = [case_line(case), "  papers:"]
-    lines += [
-        f"    No {d['number']:<14} {d['classification']:<20} {d['kind']:<12} dated {d['dated']}  "
-        f"added {d['added_at'][:10]}"
-        for d in data["documents"]
-    ] or ["    none"]
-    if case.is_closed:
-        lines.append(f"  closed {stamp(case.closed_at)} by {data['closed_by']}")
-    elif missing:
-        lines += ["  still missing:", *(f"    {m}" for m in missing)]
-    else:
-        lines.append("  nothing missing: it may be closed")
-    return "\n".join(lines)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 
 from secretariat.accounts.models import Principal, Unit
@@ -21,11 +21,8 @@ from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or
 from secretariat.kernel.numbers import check_registration_number
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
-from secretariat.registry import selectors
 from secretariat.registry.models import (
     Attachment,
-    CaseEntry,
-    CaseFile,
     Copy,
     DistributionEntry,
     Document,
@@ -47,7 +44,7 @@ def compartments_of(classification: Classification):
     return compartments_by_code(classification.compartments)
 
 
-def _allocate_number(series: str, register: type[Document] | type[CaseFile] = Document) -> str:
+def allocate_number(series: str, register: type[models.Model] = Document) -> str:
     """Next free number of a series, taken under the row lock so it is unique and gap-free.
 
     A number of the series entered by hand (GD-3 typed in) is stepped over, not reused. Case
@@ -130,7 +127,7 @@ def enter_in_register(
         raise InvalidInput("return period must be between 1 and 3650 days")
     compartments = compartments_of(classification)
     if number is None:
-        number = _allocate_number(series)
+        number = allocate_number(series)
     else:
         try:
             check_registration_number(number)
@@ -444,84 +441,7 @@ def report_loss(by: Principal, number: str, copy_number: int, circumstances: str
     return incident
 
 
-def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]:
-    found = {d.number: d for d in Document.objects.filter(number__in=numbers).restrict(by, Action.REGISTER)}
-    if missing := [n for n in numbers if n not in found]:
-        raise no_document(missing[0])
-    if len(set(numbers)) != len(numbers):
-        raise InvalidInput("a document is named twice")
-    return [found[n] for n in numbers]
-
-
-def _case_for_change(by: Principal, number: str) -> CaseFile:
-    by.require_role(Role.REGISTRAR, "keep case files")
-    case = CaseFile.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).filter(number=number).first()
-    if case is None:
-        raise NotFound(f"no case file {number}")
-    if case.is_closed:
-        raise Refused(f"{case} is closed")
-    return case
-
-
-def _enter(case: CaseFile, documents: Sequence[Document]) -> None:
-    present = set(case.entries.values_list("document_id", flat=True))
-    if again := [d.number for d in documents if d.pk in present]:
-        raise Refused(f"already in {case}: No {', No '.join(again)}")
-    position = case.entries.count()
-    now = clock.now()
-    CaseEntry.objects.bulk_create(
-        CaseEntry(case=case, document=d, position=position + i, added_at=now) for i, d in enumerate(documents, start=1)
-    )
-
-
-@transaction.atomic
-def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, number: str | None = None) -> CaseFile:
-    """A case file gathering the papers of one matter (point, extract, cable, report, release)."""
-    by.require_role(Role.REGISTRAR, "keep case files")
-    if not title.strip():
-        raise InvalidInput("a case file needs a title")
-    papers = _documents_for_case(by, list(documents))
-    if number is None:
-        number = _allocate_number("CASE", CaseFile)
-    else:
-        try:
-            check_registration_number(number)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
-    with unique_or_refused(f"case file {number} exists already"):
-        case = CaseFile.objects.create(number=number, title=title.strip(), opened_at=clock.now(), opened_by=by)
-    _enter(case, papers)
-    record(by, "case.opened", case, {"number": number, "documents": [d.number for d in papers]})
-    return case
-
-
-@transaction.atomic
-def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFile:
-    case = _case_for_change(by, number)
-    papers = _documents_for_case(by, list(documents))
-    if not papers:
-        raise InvalidInput("name at least one document")
-    _enter(case, papers)
-    record(by, "case.documents_added", case, {"documents": [d.number for d in papers]})
-    return case
-
-
-@transaction.atomic
-def close_case(by: Principal, number: str) -> CaseFile:
-    """Close a case when every control in it is done and every copy back or destroyed;
-    otherwise refuse, saying what is still missing."""
-    case = _case_for_change(by, number)
-    if not case.entries.exists():
-        raise Refused(f"{case} holds no papers")
-    if missing := selectors.still_missing(case):
-        raise Refused(f"{case} cannot close: " + "; ".join(missing))
-    case.closed_at = clock.now()
-    case.closed_by = by
-    case.save(update_fields=["closed_at", "closed_by"])
-    record(
-        by,
-        "case.closed",
-        case,
-        {"documents": list(case.entries.order_by("position").values_list("document__number", flat=True))},
-    )
-    return case
+def file_papers(documents: Iterable[Document]) -> None:
+    """Mark papers filed, inside the transaction (and under the audit event) of the case file
+    that closed over them: no new obligation may be put on a filed paper."""
+    Document.objects.filter(pk__in=[d.pk for d in documents], filed_at__isnull=True).update(filed_at=clock.now())

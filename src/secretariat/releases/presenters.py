@@ -4,7 +4,7 @@ A release is public: what anyone may list carries no trace of the classified cab
 from; the editor who sends it out sees that too.
 """
 
-from secretariat.registry.presenters import iso, stamp
+from secretariat.kernel.formats import iso, stamp
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
 

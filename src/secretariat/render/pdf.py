@@ -20,8 +20,9 @@ from pathlib import Path
 import typst
 
 from secretariat.cables.selectors import CableReading
+from secretariat.cases.models import CaseFile
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
-from secretariat.registry.models import CaseFile, Copy
+from secretariat.registry.models import Copy
 from secretariat.registry.selectors import Reading
 from secretariat.render.page import Page, day, marking, page
 from secretariat.render.trace import mark

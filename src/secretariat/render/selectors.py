@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from secretariat.cables.selectors import CableReading, cables, read_cable
+from secretariat.cases.models import CaseFile
+from secretariat.cases.selectors import case_file
 from secretariat.kernel.errors import NotFound, Refused
-from secretariat.registry.models import CaseFile, Copy
-from secretariat.registry.selectors import Reading, case_file, copies, read_document
+from secretariat.registry.models import Copy
+from secretariat.registry.selectors import Reading, copies, read_document
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.verification import verify_log
+from secretariat.cases import selectors as case_selectors
 from secretariat.demo.build import build
 from secretariat.kernel.cli import SecretariatCommand, count
 from secretariat.kernel.errors import Refused
@@ -88,7 +89,12 @@ class Command(SecretariatCommand):
         (balance,) = selectors.balances(registrar, as_of, document.number)
         verified = verify_log()
         cases = [
-            {"number": c.number, "title": c.title, "closed": c.is_closed, "still_missing": selectors.still_missing(c)}
+            {
+                "number": c.number,
+                "title": c.title,
+                "closed": c.is_closed,
+                "still_missing": case_selectors.still_missing(c),
+            }
             for c in demo.cases
         ]
         data = {

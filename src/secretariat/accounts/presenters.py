@@ -1,7 +1,7 @@
 """How API tokens look on the command line and in JSON (never with their secret)."""
 
-from secretariat.api.models import ApiToken
-from secretariat.registry.presenters import iso, stamp
+from secretariat.accounts.models import ApiToken
+from secretariat.kernel.formats import iso, stamp
 
 
 def token_json(token: ApiToken) -> dict:

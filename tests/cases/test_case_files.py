@@ -4,9 +4,10 @@ import pytest
 
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import services as cables
+from secretariat.cases import selectors
+from secretariat.cases import services as cases
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
-from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from tests import workflow as wf
 from tests.registry.test_services import refused_without_change
@@ -24,13 +25,13 @@ def matter(w):
     extract = wf.make_extract(w)
     cable = wf.send_cable(w, point)
     with clock.frozen(wf.RETURNED_AT):
-        case = registry.open_case(w.registrar, "Instructions to the Ambassador", [extract.number, cable.number])
+        case = cases.open_case(w.registrar, "Instructions to the Ambassador", [extract.number, cable.number])
     return extract, cable, case
 
 
 def close(w, case):
     with clock.frozen(wf.CLOSED_AT):
-        return registry.close_case(w.registrar, case.number)
+        return cases.close_case(w.registrar, case.number)
 
 
 def test_a_case_does_not_close_while_a_copy_is_out_or_a_control_open(w, matter):
@@ -88,37 +89,37 @@ def test_a_closed_case_takes_no_more_papers_and_closes_once(w, matter):
             registry.return_copy(w.registrar, extract.number, k)
     close(w, case)
     report = cable.controls.get().report
-    message = refused_without_change(Refused, lambda: registry.add_to_case(w.registrar, case.number, [report.number]))
+    message = refused_without_change(Refused, lambda: cases.add_to_case(w.registrar, case.number, [report.number]))
     assert message == f"case {case.number} is closed"
     refused_without_change(Refused, lambda: close(w, case))
 
 
 def test_papers_are_entered_once_and_must_exist(w, matter):
     extract, cable, case = matter
-    message = refused_without_change(Refused, lambda: registry.add_to_case(w.registrar, case.number, [extract.number]))
+    message = refused_without_change(Refused, lambda: cases.add_to_case(w.registrar, case.number, [extract.number]))
     assert message == f"already in case {case.number}: No P46/X"
-    refused_without_change(NotFound, lambda: registry.add_to_case(w.registrar, case.number, ["P99/X"]))
-    refused_without_change(InvalidInput, lambda: registry.add_to_case(w.registrar, case.number, []))
+    refused_without_change(NotFound, lambda: cases.add_to_case(w.registrar, case.number, ["P99/X"]))
+    refused_without_change(InvalidInput, lambda: cases.add_to_case(w.registrar, case.number, []))
     refused_without_change(
-        InvalidInput, lambda: registry.open_case(w.registrar, "Twice", [extract.number, extract.number])
+        InvalidInput, lambda: cases.open_case(w.registrar, "Twice", [extract.number, extract.number])
     )
-    refused_without_change(InvalidInput, lambda: registry.open_case(w.registrar, "  ", [extract.number]))
-    refused_without_change(NotFound, lambda: registry.add_to_case(w.registrar, "CASE-99", [extract.number]))
+    refused_without_change(InvalidInput, lambda: cases.open_case(w.registrar, "  ", [extract.number]))
+    refused_without_change(NotFound, lambda: cases.add_to_case(w.registrar, "CASE-99", [extract.number]))
     assert [e.document.number for e in case.entries.all()] == ["P46/X", cable.number]
 
 
 def test_only_registry_staff_keep_case_files(w, matter):
     extract, _, case = matter
     for who in (w.secretary, w.members[0]):
-        refused_without_change(Refused, lambda who=who: registry.open_case(who, "Mine", [extract.number]))
-        refused_without_change(Refused, lambda who=who: registry.close_case(who, case.number))
+        refused_without_change(Refused, lambda who=who: cases.open_case(who, "Mine", [extract.number]))
+        refused_without_change(Refused, lambda who=who: cases.close_case(who, case.number))
     assert list(selectors.case_files(w.secretary)) == []
     assert selectors.case_file(w.registrar, case.number) == case
 
 
 def test_an_empty_case_does_not_close(w):
     with clock.frozen(wf.RETURNED_AT):
-        case = registry.open_case(w.registrar, "Nothing yet")
+        case = cases.open_case(w.registrar, "Nothing yet")
     assert case.number == "CASE-1"
     message = refused_without_change(Refused, lambda: close(w, case))
     assert message == "case CASE-1 holds no papers"
@@ -126,8 +127,8 @@ def test_an_empty_case_does_not_close(w):
 
 def test_case_numbers_step_over_one_entered_by_hand_and_keep_apart_from_documents(w):
     with clock.frozen(wf.MEETING_AT):
-        registry.open_case(w.registrar, "entered by hand", [], number="CASE-2")
-        numbers = [registry.open_case(w.registrar, f"case {k}", []).number for k in range(3)]
+        cases.open_case(w.registrar, "entered by hand", [], number="CASE-2")
+        numbers = [cases.open_case(w.registrar, f"case {k}", []).number for k in range(3)]
         document = registry.register_document(
             w.registrar, series="CASE", title="A paper", classification=wf.SECRET, text="t", dated=wf.MEETING_DAY
         )

@@ -1,4 +1,4 @@
-from secretariat.api import presenters, selectors, services
+from secretariat.accounts import presenters, selectors, services
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.principals import principal_by_username
 

@@ -1,6 +1,6 @@
+from secretariat.cases import presenters, selectors, services
 from secretariat.kernel.cli import SecretariatCommand, add_actor, listed, subcommand, subcommands
 from secretariat.kernel.principals import principal_by_username
-from secretariat.registry import presenters, selectors, services
 
 
 class Command(SecretariatCommand):

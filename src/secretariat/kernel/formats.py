@@ -1,0 +1,18 @@
+"""How instants are written on the command line and in JSON, by every app's presenters."""
+
+import datetime as dt
+
+
+def day_of(value: dt.datetime | None) -> str | None:
+    """The day of an instant, YYYY-MM-DD (None when it has not happened)."""
+    return value.date().isoformat() if value else None
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """An instant for JSON; None stays None."""
+    return value.isoformat() if value else None
+
+
+def stamp(value: dt.datetime | None) -> str:
+    """An instant as the desks read it, in UTC to the minute ('-' when it has not happened)."""
+    return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if value else "-"

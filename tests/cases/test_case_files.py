@@ -1,5 +1,7 @@
 """Case files: the papers of one matter, closed only when nothing of them is still out."""
 
+import datetime as dt
+
 import pytest
 
 from secretariat.audit.models import AuditEvent
@@ -58,6 +60,20 @@ def test_a_case_does_not_close_while_a_copy_is_out_or_a_control_open(w, matter):
     assert (closed.closed_at, closed.closed_by) == (wf.CLOSED_AT, w.registrar)
     event = AuditEvent.objects.last()
     assert (event.action, sorted(event.data["documents"])) == ("case.closed", ["P46/X", cable.number])
+    assert {d.number: d.filed_at for d in closed.documents.all()} == {"P46/X": wf.CLOSED_AT, cable.number: wf.CLOSED_AT}
+    # A filed paper takes no new obligation: the secretary cannot open a control on the extract now.
+    with clock.frozen(wf.CLOSED_AT):
+        message = refused_without_change(
+            Refused,
+            lambda: cables.instruct(
+                w.secretary,
+                extract.number,
+                assignee=w.members[0],
+                task="Report again",
+                due_at=wf.CLOSED_AT + dt.timedelta(days=7),
+            ),
+        )
+    assert message == f"No {extract.number} is in a closed case file: no new obligation can be put on it"
 
 
 def test_a_lost_copy_is_neither_back_nor_destroyed(w, matter):

@@ -2,12 +2,16 @@
 
 from django.urls import include, path
 
+from secretariat.releases.urls import announcement_urlpatterns
+
 urlpatterns = [
     path("", include("secretariat.accounts.urls")),
     path("", include("secretariat.web.urls")),
-    path("", include("secretariat.registry.urls")),  # /registry/ desk, /documents/<number>/
+    path("", include("secretariat.registry.urls")),  # /registry/ desk, a copy's receipt
+    path("", include("secretariat.render.urls")),  # /documents/<number>/, a copy's PDF
     path("secretary/", include("secretariat.decisions.urls")),
     path("cable-desk/", include("secretariat.cables.urls")),
+    path("cable-desk/", include((announcement_urlpatterns, "announcements"))),  # a draft's announcement
     path("audit/", include("secretariat.audit.urls")),
     path("channels/", include("secretariat.releases.urls")),  # public pages and feeds; /channels/press/ desk
     path("", include("secretariat.archive.urls")),  # /reading-room/, /oai, the /archive/ desk

@@ -14,12 +14,12 @@ from secretariat.cables.models import Cable
 from secretariat.demo.build import build
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.formats import day
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from secretariat.registry.models import Copy
 from secretariat.releases.models import Release
 from secretariat.render import trace
-from secretariat.render.page import day
 from secretariat.render.pdf import render_pdf
 from secretariat.render.selectors import read_for_rendering
 from tests.cli import run

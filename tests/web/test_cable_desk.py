@@ -69,7 +69,7 @@ def test_a_cable_on_a_decision_goes_from_draft_to_report_through_the_desk(client
     sign_in(client, "secretary")
     meeting = page(client.get("/secretary/P/48/"))
     assert f"Approve No {number}" in meeting
-    response = client.post("/secretary/P/48/approvals/", {"cable": number, "point": "P/48/1"})
+    response = client.post("/cable-desk/approvals/P/48/", {"cable": number, "point": "P/48/1"})
     assert response.status_code == 302 and Cable.objects.get(document__number=number).state == "approved"
 
     sign_in(client, "gromyko")
@@ -104,7 +104,7 @@ def test_the_secretary_reads_no_guidance_she_may_not_and_info_posts_see_no_guida
     decide(client)
     number = draft(client, info_posts="ottawa")
     sign_in(client, "secretary")
-    client.post("/secretary/P/48/approvals/", {"cable": number, "point": "P/48/1"})
+    client.post("/cable-desk/approvals/P/48/", {"cable": number, "point": "P/48/1"})
     sign_in(client, "gromyko")
     client.post(f"/cable-desk/{number}/send/")
     sign_in(client, other_post_officer.username)
@@ -161,7 +161,7 @@ def test_the_drafter_prepares_the_announcement_in_the_draft_and_the_press_desk_r
     assert "Not found" in page(client.post(f"/cable-desk/{number}/announce/", announcement), 404)
 
     sign_in(client, "secretary")
-    client.post("/secretary/P/48/approvals/", {"cable": number, "point": "P/48/1"})
+    client.post("/cable-desk/approvals/P/48/", {"cable": number, "point": "P/48/1"})
     sign_in(client, "gromyko")
     assert "Prepare the announcement" not in page(client.get(f"/cable-desk/{number}/"))
     refused = page(client.post(f"/cable-desk/{number}/announce/", announcement), 409)

@@ -27,7 +27,6 @@ import http
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
-from django.urls import register_converter
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -65,7 +64,6 @@ from secretariat.cases import services as case_services
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
-from secretariat.kernel.numbers import RegistrationNumberConverter
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import presenters as registry_presenters
@@ -79,7 +77,6 @@ from secretariat.render.selectors import read_for_rendering
 logger = logging.getLogger(__name__)
 
 # Registration numbers contain '/' (P46/X): the path takes them whole, and only them.
-register_converter(RegistrationNumberConverter, "regno")
 
 PROBLEM = "urn:secretariat:problem:"
 SERVICE_PROBLEMS = [  # most specific first

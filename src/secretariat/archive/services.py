@@ -30,11 +30,12 @@ from secretariat.decisions.selectors import body_of
 from secretariat.kernel import clock
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.kernel.formats import day
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.services import compartments_of, may_classify
-from secretariat.render.page import day, page
+from secretariat.render.page import page
 from secretariat.render.pdf import reading_pages, render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
 

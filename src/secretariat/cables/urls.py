@@ -1,20 +1,17 @@
 """The cable desk: /cable-desk/, a cable at /cable-desk/<number>/, one route per action."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
 from secretariat.cables import views
-from secretariat.kernel.numbers import RegistrationNumberConverter
-
-register_converter(RegistrationNumberConverter, "cable")
 
 app_name = "cables"
 urlpatterns = [
     path("", views.cable_desk, name="desk"),
     path("draft/", views.draft, name="draft"),
-    path("<cable:number>/approve/", views.approve, name="approve"),
-    path("<cable:number>/send/", views.send, name="send"),
-    path("<cable:number>/acknowledge/", views.acknowledge, name="acknowledge"),
-    path("<cable:number>/announce/", views.announce, name="announce"),
-    path("<cable:number>/report/", views.report, name="report"),
-    path("<cable:number>/", views.cable_page, name="cable"),
+    path("approvals/<str:prefix>/<int:number>/", views.approve_under_protocol, name="approve-under-protocol"),
+    path("<regno:number>/approve/", views.approve, name="approve"),
+    path("<regno:number>/send/", views.send, name="send"),
+    path("<regno:number>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<regno:number>/report/", views.report, name="report"),
+    path("<regno:number>/", views.cable_page, name="cable"),
 ]

@@ -5,12 +5,11 @@ A cable's page shows its register side and its content through `read_cable` (an 
 the guidance only where the access rule allows). Each form posts to one service.
 """
 
-import functools
-
 from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.models import Unit
@@ -20,27 +19,14 @@ from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
 from secretariat.decisions import selectors as decision_selectors
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, login_required, perform
+from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
-from secretariat.releases import selectors as release_selectors
-from secretariat.releases import services as release_services
+from secretariat.kernel.panels import panels
+from secretariat.kernel.principals import Role
 
 DESK = "/cable-desk/"
 # htmx leaves 4xx responses unswapped; a refusal's fragment is meant to be shown.
 SHOW_REFUSALS = "if ([409, 422].includes(event.detail.xhr.status)) { event.detail.shouldSwap = true; event.detail.isError = false; }"
-
-
-def unit_desk(view):
-    """Logged in (past the second factor) and in a unit or post; anyone else gets the 404 page."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.unit_id is None:
-            raise Http404("no such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _at_post(principal) -> bool:
@@ -79,13 +65,9 @@ class ApprovalForm(forms.Form):
     point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
 
 
-class AnnouncementForm(forms.Form):
-    channel = forms.ModelChoiceField(queryset=release_selectors.channels(), to_field_name="code", empty_label=None)
-    title = forms.CharField()
-    text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="what the channel will publish; write a blank the press desk fills as {{name}}, e.g. {{date}}",
-    )
+class ProtocolApprovalForm(forms.Form):
+    cable = forms.CharField(widget=forms.HiddenInput)
+    point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
 
 
 class ReportForm(forms.Form):
@@ -143,8 +125,7 @@ def cable_page(request, number: str):
     drafting = entry.state == Cable.State.DRAFTED and entry.drafted_by_id == principal.pk and not entry.in_reply_to_id
     context = {
         "cable": entry,
-        "announcements": release_selectors.read_templates(principal, cable=entry.document),
-        "announce": AnnouncementForm() if drafting else None,
+        "panels": panels("cables.cable", request, cable=entry, drafting=drafting),
         "reading": reading,
         "controls": controls,
         "refusals": SHOW_REFUSALS,
@@ -245,21 +226,6 @@ def acknowledge(request, number: str):
 
 @unit_desk
 @require_POST
-def announce(request, number: str):
-    """The drafter prepares the announcement the cable carries; approval will cover it."""
-    return perform(
-        request,
-        AnnouncementForm(request.POST),
-        lambda d: release_services.prepare_release(
-            request.user, number, channel=d["channel"], title=d["title"], text=d["text"]
-        ),
-        title=f"Prepare an announcement in cable No {number}",
-        back=_cable_url(number),
-    )
-
-
-@unit_desk
-@require_POST
 def report(request, number: str):
     return perform(
         request,
@@ -267,4 +233,44 @@ def report(request, number: str):
         lambda d: services.file_report(request.user, number, text=d["text"], title=d["title"]),
         title=f"Report on cable No {number}",
         back=_cable_url(number),
+    )
+
+
+def approvals_panel(request, *, body, meeting) -> str:
+    """On a protocol's page: the cables carrying out its decisions that wait for my approval."""
+    awaiting = [
+        (
+            cable,
+            ProtocolApprovalForm(
+                initial={
+                    "cable": cable.document.number,
+                    "point": f"{body.prefix}/{meeting.number}/{cable.point.identifier}",
+                },
+                auto_id=f"approve-{cable.pk}-%s",
+            ),
+        )
+        for cable in selectors.awaiting_approval(request.user).filter(point__meeting=meeting)
+    ]
+    if not awaiting:
+        return ""
+    context = {"awaiting": awaiting, "body": body, "meeting": meeting}
+    return render_to_string("cables/_protocol_approvals.html", context, request=request)
+
+
+@desk(Role.SECRETARY)
+@require_POST
+def approve_under_protocol(request, prefix: str, number: int):
+    """The secretary approves a cable from the page of the protocol whose decision it carries out."""
+    body = decision_selectors.bodies_kept_by(request.user).filter(prefix=prefix).first()
+    if body is None:
+        raise Http404("no such page")
+    protocol = f"/secretary/{body.prefix}/{number}/"
+    return perform(
+        request,
+        ProtocolApprovalForm(request.POST),
+        lambda d: services.approve_cable(
+            request.user, d["cable"], decision_selectors.cited_point(request.user, d["point"])
+        ),
+        title=f"Approve a cable: protocol No {number} of {body}",
+        back=protocol,
     )

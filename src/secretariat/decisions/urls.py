@@ -14,5 +14,4 @@ urlpatterns = [
     path("<str:prefix>/<int:number>/sign/", views.sign, name="sign"),
     path("<str:prefix>/<int:number>/corrections/", views.correct, name="correct"),
     path("<str:prefix>/<int:number>/extracts/", views.make_extract, name="extract"),
-    path("<str:prefix>/<int:number>/approvals/", views.approve, name="approve"),
 ]

@@ -1,5 +1,6 @@
 """The secretary's desk: the bodies whose protocols I keep, their meetings and points, signing,
-corrections, extracts, and the cables on their decisions that wait for my approval.
+corrections and extracts. (The cables on a protocol's decisions that wait for my approval are
+the cable desk's panel on the protocol's page.)
 
 Pages read through the selectors (a protocol through `read_protocol`, an audited read). Each
 form posts to one service and comes back to the page; a refusal shows the service's message
@@ -12,14 +13,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.selectors import addressees_by_name
-from secretariat.cables import selectors as cables
-from secretariat.cables import services as cable_services
 from secretariat.decisions import selectors, services
 from secretariat.decisions.models import Body
 from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
 
 
@@ -68,11 +68,6 @@ class CorrectionForm(forms.Form):
 class ExtractForm(forms.Form):
     identifier = forms.CharField(widget=forms.HiddenInput)
     signatory = forms.CharField(required=False, help_text="default: the secretary of the body")
-
-
-class ApprovalForm(forms.Form):
-    cable = forms.CharField(widget=forms.HiddenInput)
-    point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
 
 
 @require_safe
@@ -125,21 +120,11 @@ def meeting_page(request, prefix: str, number: int):
                 "extract": ExtractForm(initial={"identifier": point.identifier}, auto_id=f"extract-{key}"),
             }
         )
-    awaiting = [
-        (
-            cable,
-            ApprovalForm(
-                initial={"cable": cable.document.number, "point": f"{body.prefix}/{number}/{cable.point.identifier}"},
-                auto_id=f"approve-{cable.pk}-%s",
-            ),
-        )
-        for cable in cables.awaiting_approval(principal).filter(point__meeting=protocol.meeting)
-    ]
     context = {
         "body": body,
         "meeting": protocol.meeting,
         "points": points,
-        "awaiting": awaiting,
+        "panels": panels("decisions.protocol", request, body=body, meeting=protocol.meeting),
         "point_form": PointForm(auto_id="point-%s"),
         "attachment_form": AttachmentForm(auto_id="attach-%s"),
     }
@@ -221,12 +206,3 @@ def make_extract(request, prefix: str, number: int):
         return services.make_extract(request.user, body, number, d["identifier"], signatory=d["signatory"])
 
     return _on_meeting(request, prefix, number, ExtractForm, "Make the extract", act)
-
-
-@desk(Role.SECRETARY)
-@require_POST
-def approve(request, prefix: str, number: int):
-    def act(body, d):
-        return cable_services.approve_cable(request.user, d["cable"], selectors.cited_point(request.user, d["point"]))
-
-    return _on_meeting(request, prefix, number, ApprovalForm, "Approve a cable", act)

@@ -49,6 +49,19 @@ def desk(role: str):
     return decorate
 
 
+def unit_desk(view):
+    """A desk for anyone in a unit or post (logged in, past the second factor); others get the 404 page."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.unit_id is None:
+            raise Http404("no such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def refusal(request, exc: ServiceError, *, title: str, back: str, form: forms.Form | None = None):
     """The service's message in the page (409 refused, 422 malformed), the form as it was sent."""
     return render(

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import dateformat
+
 
 def day_of(value: dt.datetime | None) -> str | None:
     """The day of an instant, YYYY-MM-DD (None when it has not happened)."""
@@ -16,3 +18,8 @@ def iso(value: dt.datetime | None) -> str | None:
 def stamp(value: dt.datetime | None) -> str:
     """An instant as the desks read it, in UTC to the minute ('-' when it has not happened)."""
     return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if value else "-"
+
+
+def day(value: dt.date | dt.datetime) -> str:
+    """A date as the reference file writes it: 'February 18, 1977'."""
+    return dateformat.format(value, "F j, Y")

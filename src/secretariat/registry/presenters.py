@@ -1,8 +1,9 @@
 """How registry objects look on the command line and in JSON (shared by commands and the demo)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
-from secretariat.kernel.formats import day_of
+from secretariat.kernel.formats import day, day_of
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Balance
 
@@ -88,3 +89,33 @@ def balance_line(b: Balance) -> str:
 def addressee_name(entry) -> str:
     """A distribution entry or a point's addressee as the command line names it: 'gromyko' or 'unit:washington'."""
     return entry.principal.username if entry.principal_id else f"unit:{entry.unit.code}"
+
+
+@dataclass(frozen=True)
+class CopyRow:
+    """A copy as the register stood at an instant, and what the registry may still do with it."""
+
+    copy: Copy
+    state: str
+    overdue: bool
+    outstanding: bool
+    awaiting_witness: bool
+
+
+def copy_row(copy: Copy, as_of: dt.datetime) -> CopyRow:
+    """A copy as a desk shows it at an instant: its state in words, and what may be done with it."""
+    state = copy.state_at(as_of)
+    outstanding = state == Copy.Status.ISSUED
+    awaiting = outstanding and copy.destruction_recorded_at is not None and copy.destruction_recorded_at <= as_of
+    overdue = copy.is_overdue(as_of)
+    if state is None:
+        label = "not issued yet"
+    elif awaiting:
+        label = f"destruction recorded ({copy.destruction_certificate}), awaiting a witness"
+    elif outstanding:
+        confirmed = copy.receipt_confirmed_at is not None and copy.receipt_confirmed_at <= as_of
+        label = "overdue" if overdue else ("held, receipt confirmed" if confirmed else "issued, receipt not confirmed")
+    else:
+        ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
+        label = f"{state} {day(ended)}"
+    return CopyRow(copy, label, overdue, outstanding, awaiting)

@@ -91,6 +91,11 @@ def overdue_copies(principal, as_of: dt.datetime) -> QuerySet[Copy]:
     return copies(principal).overdue(as_of).order_by("due_at", "document__number", "number")
 
 
+def own_copy(principal, number: str) -> Copy | None:
+    """The reader's own copy of a paper (the latest, if they were issued more than one)."""
+    return copies(principal, number).filter(holder=principal).order_by("-number").first()
+
+
 def holder_inventory(principal, holder: Principal) -> QuerySet[Copy]:
     """What one holder has out, as far as the asking principal may see."""
     return copies(principal).filter(holder=holder).outstanding()

@@ -1,5 +1,5 @@
-"""The registry desk (the register, overdue copies, each document's copies, holders) and the
-document page every reader gets.
+"""The registry desk (the register, overdue copies, each document's copies, holders), and a
+holder's receipt for their copy (on the document page, which is render's).
 
 Thin: pages read through selectors, each POST calls one service and then redirects, or, for
 htmx, answers with the part of the page that changed. Registry staff see metadata only: no
@@ -8,16 +8,12 @@ audited `read_for_rendering`.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.selectors import addressees_by_name
-from secretariat.cables.selectors import CableReading
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.cli import listed
@@ -26,10 +22,8 @@ from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors, services
-from secretariat.registry.models import Copy, Document
-from secretariat.render.page import day, level_class, page
-from secretariat.render.pdf import render_pdf
-from secretariat.render.selectors import read_for_rendering
+from secretariat.registry.models import Document
+from secretariat.registry.presenters import copy_row
 
 registrar_desk = desk(Role.REGISTRAR)
 
@@ -54,35 +48,6 @@ def _as_of(request) -> dt.datetime:
         raise InvalidInput(f"as_of must be a day written YYYY-MM-DD, not {text!r}") from None
 
 
-@dataclass(frozen=True)
-class CopyRow:
-    """A copy as the register stood at an instant, and what the registry may still do with it."""
-
-    copy: Copy
-    state: str
-    overdue: bool
-    outstanding: bool
-    awaiting_witness: bool
-
-
-def _row(copy: Copy, as_of: dt.datetime) -> CopyRow:
-    state = copy.state_at(as_of)
-    outstanding = state == Copy.Status.ISSUED
-    awaiting = outstanding and copy.destruction_recorded_at is not None and copy.destruction_recorded_at <= as_of
-    overdue = copy.is_overdue(as_of)
-    if state is None:
-        label = "not issued yet"
-    elif awaiting:
-        label = f"destruction recorded ({copy.destruction_certificate}), awaiting a witness"
-    elif outstanding:
-        confirmed = copy.receipt_confirmed_at is not None and copy.receipt_confirmed_at <= as_of
-        label = "overdue" if overdue else ("held, receipt confirmed" if confirmed else "issued, receipt not confirmed")
-    else:
-        ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
-        label = f"{state} {day(ended)}"
-    return CopyRow(copy, label, overdue, outstanding, awaiting)
-
-
 def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200):
     principal = request.user
     try:
@@ -98,7 +63,7 @@ def _desk_page(request, *, error: ServiceError | None = None, form=None, status:
     context = {
         "as_of": as_of,
         "register": register,
-        "overdue": [_row(c, as_of) for c in selectors.overdue_copies(principal, as_of)],
+        "overdue": [copy_row(c, as_of) for c in selectors.overdue_copies(principal, as_of)],
         "kinds": Document.Kind.values,
         "form": form or {},
         "error": error,
@@ -156,7 +121,7 @@ def _entry_page(request, number: str, *, error: ServiceError | None = None, stat
     except NotFound:
         raise Http404("no such document") from None
     (balance,) = selectors.balances(principal, as_of, number)
-    rows = [_row(c, as_of) for c in selectors.copies(principal, number)]
+    rows = [copy_row(c, as_of) for c in selectors.copies(principal, number)]
     context = {
         "document": document,
         "as_of": as_of,
@@ -212,11 +177,11 @@ def add_to_distribution(request, number: str):
     )
 
 
-def _copy_row(request, number: str, k: int, error: ServiceError | None):
+def _copycopy_row(request, number: str, k: int, error: ServiceError | None):
     copy = selectors.copies(request.user, number).filter(number=k).first()
     if copy is None:
         raise Http404("no such copy")
-    context = {"row": _row(copy, clock.now()), "document": copy.document, "error": error}
+    context = {"row": copy_row(copy, clock.now()), "document": copy.document, "error": error}
     return render(request, "registry/_copy_row.html", context, status=_status(error) if error else 200)
 
 
@@ -231,7 +196,7 @@ def _copy_action(request, number: str, k: int, act):
     else:
         error = None
     if _htmx(request):
-        return _copy_row(request, number, k, error)
+        return _copycopy_row(request, number, k, error)
     if error is not None:
         return _entry_page(request, number, error=error, status=_status(error))
     return redirect(f"/registry/{number}/#copy-{k}")
@@ -274,45 +239,8 @@ def holder(request, username: str):
     except InvalidInput:
         raise Http404("no such holder") from None
     now = clock.now()
-    rows = [_row(c, now) for c in selectors.holder_inventory(request.user, person)]
+    rows = [copy_row(c, now) for c in selectors.holder_inventory(request.user, person)]
     return render(request, "registry/holder.html", {"holder": person, "rows": rows, "now": now})
-
-
-def _own_copy(principal, number: str) -> Copy | None:
-    """The reader's own copy of a paper (the latest, if they were issued more than one)."""
-    return selectors.copies(principal, number).filter(holder=principal).order_by("-number").first()
-
-
-@never_cache
-@login_required
-@require_safe
-def document_page(request, number: str):
-    """A paper as its reader may see it (an audited read), between two banners, with their copy."""
-    principal = request.user
-    try:
-        rendering = read_for_rendering(principal, number)
-    except NotFound:
-        raise Http404("no such document") from None
-    reading = rendering.reading
-    document = (reading.reading if isinstance(reading, CableReading) else reading).document
-    layout = page(reading)
-    portions = [
-        {
-            "attachment": portion.attachment,
-            "lines": [(line, level_class(line.marks) if line.marks else "") for line in portion.lines],
-        }
-        for portion in layout.portions
-    ]
-    copy = _own_copy(principal, number)
-    context = {
-        "document": document,
-        "layout": layout,
-        "portions": portions,
-        "copy": copy,
-        "copy_row": _row(copy, clock.now()) if copy is not None else None,
-        "history": selectors.document_history(principal, document),
-    }
-    return render(request, "registry/document.html", context)
 
 
 @login_required
@@ -334,24 +262,8 @@ def confirm_receipt(request, number: str, k: int):
         return render(
             request, "registry/refused.html", {"error": error, "back": f"/documents/{number}/"}, status=_status(error)
         )
-    copy = _own_copy(principal, number)
+    copy = selectors.own_copy(principal, number)
     if copy is None or copy.number != k:
         raise Http404("no such copy")
-    context = {"copy": copy, "copy_row": _row(copy, clock.now()), "error": error}
+    context = {"copy": copy, "copy_row": copy_row(copy, clock.now()), "error": error}
     return render(request, "registry/_my_copy.html", context, status=_status(error) if error else 200)
-
-
-@never_cache
-@login_required
-@require_safe
-def copy_pdf(request, number: str, k: int):
-    """The holder's own copy as a PDF, marked with its number and trace; an audited read."""
-    try:
-        with transaction.atomic():
-            rendering = read_for_rendering(request.user, number, k)
-            content = render_pdf(rendering.reading, rendering.copy)
-    except NotFound:
-        raise Http404("no such copy") from None
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{number.replace("/", "-")}-copy-{k}.pdf"'
-    return response

@@ -1,15 +1,18 @@
-"""The press desk: the announcements waiting in cables, each with its blanks, and their release.
+"""The press desk: the announcements waiting in cables, each with its blanks, and their release;
+and, on a cable's page, the announcements the cable carries, prepared by its drafter.
 
 The waiting announcements are read through `read_templates` (an audited read of classified
 text); "Release" is one call to `releases.services.release`, refused with its message while the
 cable's control is not done. Once out, the text is public at /channels/<code>/<number>/.
 """
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.kernel.desks import desk, refusal
+from secretariat.kernel.desks import desk, perform, refusal, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role
 from secretariat.releases import selectors, services
@@ -57,3 +60,37 @@ def release(request, template_id: int):
     if htmx:
         return render(request, "releases/desk/_released.html", {"release": released})
     return redirect(DESK)
+
+
+class AnnouncementForm(forms.Form):
+    channel = forms.ModelChoiceField(queryset=selectors.channels(), to_field_name="code", empty_label=None)
+    title = forms.CharField()
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="what the channel will publish; write a blank the press desk fills as {{name}}, e.g. {{date}}",
+    )
+
+
+def announcements_panel(request, *, cable, drafting: bool) -> str:
+    """On a cable's page: the announcements it carries (an audited read), and while it is its
+    drafter's draft, the form to prepare one, so that the approval covers it."""
+    announcements = selectors.read_templates(request.user, cable=cable.document)
+    if not announcements and not drafting:
+        return ""
+    context = {"cable": cable, "announcements": announcements, "announce": AnnouncementForm() if drafting else None}
+    return render_to_string("releases/_cable_announcements.html", context, request=request)
+
+
+@unit_desk
+@require_POST
+def announce(request, number: str):
+    """The drafter prepares the announcement the cable carries; approval will cover it."""
+    return perform(
+        request,
+        AnnouncementForm(request.POST),
+        lambda d: services.prepare_release(
+            request.user, number, channel=d["channel"], title=d["title"], text=d["text"]
+        ),
+        title=f"Prepare an announcement in cable No {number}",
+        back=f"/cable-desk/{number}/",
+    )

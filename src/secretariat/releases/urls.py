@@ -1,12 +1,9 @@
 """Public routes of the channels (no login, GET only), and the press desk under press/."""
 
-from django.urls import path, register_converter
+from django.urls import path
 
-from secretariat.kernel.numbers import RegistrationNumberConverter
 from secretariat.releases import desk_views, views
 from secretariat.releases.feeds import ChannelFeed
-
-register_converter(RegistrationNumberConverter, "number")
 
 app_name = "releases"
 urlpatterns = [
@@ -15,5 +12,11 @@ urlpatterns = [
     path("press/<int:template_id>/release/", desk_views.release, name="press-release"),
     path("<slug:code>/", views.channel_page, name="channel"),
     path("<slug:code>/feed.atom", views.public(ChannelFeed()), name="feed"),
-    path("<slug:code>/<number:number>/", views.release_page, name="release"),
+    path("<slug:code>/<regno:number>/", views.release_page, name="release"),
+]
+
+# The announcement a draft cable carries is prepared from the cable's page: the project's URLs
+# put this under /cable-desk/ (`announcements:announce`).
+announcement_urlpatterns = [
+    path("<regno:number>/announce/", desk_views.announce, name="announce"),
 ]

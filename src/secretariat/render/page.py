@@ -19,10 +19,9 @@ Layouts by kind of paper:
 
 from dataclasses import dataclass, field
 
-from django.utils import dateformat
-
 from secretariat.cables.selectors import CableReading
 from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.formats import day
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Reading
 
@@ -82,11 +81,6 @@ def marking(classification: Classification) -> str:
 def level_class(classification: Classification) -> str:
     """A CSS class for the level's conventional colour: 'top-secret', 'secret', …"""
     return classification.level.label.lower().replace(" ", "-")
-
-
-def day(value) -> str:
-    """A date as the reference file writes it: 'February 18, 1977'."""
-    return dateformat.format(value, "F j, Y")
 
 
 def copy_line(copy: Copy) -> str:

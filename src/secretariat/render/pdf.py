@@ -22,9 +22,10 @@ import typst
 from secretariat.cables.selectors import CableReading
 from secretariat.cases.models import CaseFile
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
+from secretariat.kernel.formats import day
 from secretariat.registry.models import Copy
 from secretariat.registry.selectors import Reading
-from secretariat.render.page import Page, day, marking, page
+from secretariat.render.page import Page, marking, page
 from secretariat.render.trace import mark
 
 TEMPLATES = Path(__file__).parent / "templates" / "render"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
-from secretariat.audit.models import AuditEvent
+from secretariat.audit.selectors import tree_size
 from secretariat.audit.verification import verify_log
 from secretariat.cases import selectors as case_selectors
 from secretariat.demo.build import build
@@ -61,7 +61,7 @@ class Command(SecretariatCommand):
         if connection.vendor == "sqlite":
             _prepare(data_dir)
         call_command("migrate", verbosity=0, interactive=False)
-        if connection.vendor != "sqlite" and _has_events():
+        if connection.vendor != "sqlite" and tree_size() > 0:
             raise Refused("the database already holds a registry; the demo builds only into an empty one")
         demo = build()
         self._write_logins(data_dir, demo)
@@ -134,10 +134,6 @@ class Command(SecretariatCommand):
             *(f"  {command:<62} {why}" for command, why in _next_steps(document.number)),
         ]
         self.emit(data, "\n".join(lines))
-
-
-def _has_events() -> bool:
-    return AuditEvent.objects.exists()
 
 
 def _next_steps(number: str) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """The access rule, as applied by every registry selector, agrees with a brute-force oracle.
 
-The oracle below is written from the text of DESIGN rule 1 and the docstring of
+The oracle below is written from the text of rule 1 of docs/architecture.md and the docstring of
 ``secretariat.access``, not from its code:
 
     VIEW(p, d)     = d is public

@@ -3,7 +3,7 @@
 Nothing here imports the application. The CLI runs in a subprocess over its own data dir, on
 SQLite whatever the CI pass (the drills edit the database file directly), and the attacker's
 view of the log (canonical event bytes, leaf hashes, signed notes) is re-implemented from
-DESIGN rule 5 and the C2SP signed-note format, so a drill checks the app against the spec
+rule 5 of docs/architecture.md and the C2SP signed-note format, so a drill checks the app against the spec
 rather than against itself.
 """
 
@@ -274,7 +274,7 @@ def reseal(conn: sqlite3.Connection, seq: int) -> str:
 
 
 def canonical(row: dict) -> bytes:
-    """DESIGN rule 5's canonical event: sorted-key compact UTF-8 JSON of the event as stored.
+    """rule 5 of docs/architecture.md's canonical event: sorted-key compact UTF-8 JSON of the event as stored.
 
     Django keeps an aware datetime on SQLite as naive UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]').
     """

@@ -1,4 +1,4 @@
-"""Tamper drills (DESIGN rule 5): attack a real data dir, and `secretariat audit verify` must
+"""Tamper drills (rule 5 of docs/architecture.md): attack a real data dir, and `secretariat audit verify` must
 exit 1 naming the first bad event.
 
 One base data dir is built per session through the real CLI (see `drill.build_base`): 12

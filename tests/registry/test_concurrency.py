@@ -1,4 +1,4 @@
-"""DESIGN rule 6 under real concurrency: several processes at once, on SQLite and PostgreSQL.
+"""rule 6 of docs/architecture.md under real concurrency: several processes at once, on SQLite and PostgreSQL.
 
 Each test builds a fresh database (a new SQLite data dir, or a new PostgreSQL database on the
 configured server) through the real `secretariat` command, never the pytest-django test

@@ -8,7 +8,7 @@ attachment above its point, a duty held by someone uncleared) occur too and the 
 hold for them. It checks restrict() itself, for every model, both actions, the list (no row
 twice) and the count, for every principal, an inactive one and the anonymous user.
 
-The oracle is written from DESIGN rule 1 and the statement of the rule in issue 3, not from
+The oracle is written from rule 1 of docs/architecture.md and the statement of the rule in issue 3, not from
 access.py. "Cleared for x": level at least x's and every compartment of x held.
 
     need to know d    holds an outstanding copy of d; is on d's distribution by name, or by

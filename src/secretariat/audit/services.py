@@ -13,7 +13,7 @@ from secretariat.kernel import clock
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
-    """Append one event inside the caller's transaction (DESIGN rule 3: no change without it).
+    """Append one event inside the caller's transaction (rule 3 of docs/architecture.md: no change without it).
 
     The head row is locked first, so concurrent writers get consecutive, gap-free numbers; the
     lock is held until the caller's transaction commits or rolls back along with its change.

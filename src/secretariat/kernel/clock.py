@@ -1,4 +1,4 @@
-"""The one clock (DESIGN rule 7).
+"""The one clock (rule 7 of docs/architecture.md).
 
 Everything that needs "now" asks `clock.now()`. Tests and the demo stand the clock at an
 instant with `clock.frozen(...)` (or `SECRETARIAT_CLOCK` for a whole process), so a 1977

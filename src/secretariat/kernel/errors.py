@@ -17,7 +17,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    """Missing or not allowed: the two must look the same (DESIGN rule 2)."""
+    """Missing or not allowed: the two must look the same (rule 2 of docs/architecture.md)."""
 
     code = "not_found"
 

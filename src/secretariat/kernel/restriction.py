@@ -1,6 +1,6 @@
 """`Model.objects.restrict(principal, action)`: every ruled model's manager, and the one rule behind it.
 
-The access rule itself is `secretariat.access` (DESIGN rules 1-2), which sits above every model it
+The access rule itself is `secretariat.access` (rules 1-2 of docs/architecture.md), which sits above every model it
 rules. Models cannot import it, so the rule is installed here when the project starts
 (`secretariat.apps`), and a queryset asks it for the rows a principal may see. Until it is
 installed, and for a model it has no rule for, a restriction fails closed: it raises rather than

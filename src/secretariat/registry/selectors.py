@@ -32,7 +32,7 @@ def document_count(principal, action: Action = Action.VIEW) -> int:
 
 
 def no_document(number: str) -> NotFound:
-    """The one answer for a number that is missing or not allowed (DESIGN rule 2)."""
+    """The one answer for a number that is missing or not allowed (rule 2 of docs/architecture.md)."""
     return NotFound(f"no document No {number}")
 
 

@@ -40,6 +40,7 @@ from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Compartment, Principal, RoleGrant, Unit
 from secretariat.audit import selectors as audit
 from secretariat.audit.models import AuditCheckpoint, AuditEvent
+from secretariat.cases.models import CaseEntry
 from secretariat.decisions.models import Body, Extract, PointAddressee, PointVersion
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
@@ -50,7 +51,6 @@ from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from secretariat.registry.models import (
     Attachment,
-    CaseEntry,
     DistributionEntry,
     Document,
     DocumentVersion,

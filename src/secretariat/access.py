@@ -1,4 +1,4 @@
-"""The access rule (DESIGN rules 1-2), in one place, as a queryset restriction.
+"""The access rule (rules 1-2 of docs/architecture.md), in one place, as a queryset restriction.
 
     restrict(queryset, principal, action) -> queryset
 

@@ -12,6 +12,7 @@ from secretariat.decisions import services as decisions
 from secretariat.kernel import clock
 from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
+from secretariat.registry import services as registry
 from secretariat.releases import services as releases
 from tests import workflow as wf
 from tests.registry.test_services import refused_without_change
@@ -253,3 +254,29 @@ def test_a_decision_opens_a_control_through_its_extract_and_the_assignees_report
     assert (control.status, control.report) == (Control.Status.DONE, report)
     assert [e.principal for e in report.distribution.all()] == [w.secretary]
     assert report.kind == "report" and not hasattr(report, "cable")
+
+
+def test_the_text_of_a_cable_a_reply_cable_or_an_extract_changes_only_where_it_is_kept(w, point):
+    """The registry refuses a new version or attachment of a paper whose text another desk keeps."""
+    extract = wf.make_extract(w)
+    cable = wf.send_cable(w, point)
+    reply = wf.report(w, cable)
+    kept = {
+        extract.number: "the protocol (a correction of its point)",
+        cable.number: "the cable desk (its parts)",
+        reply.number: "the cable desk (its parts)",
+    }
+    for number, keeper in kept.items():
+        for change in (
+            lambda n=number: registry.add_version(w.registrar, n, "Another text."),
+            lambda n=number: registry.add_attachment(
+                w.registrar, n, title="Annex", classification=wf.SECRET, text="An annex."
+            ),
+        ):
+            message = refused_without_change(Refused, change)
+            assert message == f"the text of No {number} is kept by {keeper}: it changes only there"
+    with clock.frozen(wf.RETURNED_AT):
+        note = registry.register_document(
+            w.registrar, title="A note", classification=wf.SECRET, text="One.", dated=wf.MEETING_DAY
+        )
+        assert registry.add_version(w.registrar, note.number, "Two.").number == 2

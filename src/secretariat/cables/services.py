@@ -30,6 +30,7 @@ from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
 
 DEFAULT_REPORT_DAYS = 7
+KEPT_BY = "the cable desk (its parts)"
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def draft_cable(
         "text": plain_text(parts),
         "dated": dated or clock.now().date(),
         "author_unit": by.unit,
+        "kept_by": KEPT_BY,
     }
     if point is not None:  # a cable carrying out a decision is a paper of the body that took it
         document = decisions.enter_body_paper(by, point.meeting.body, **fields)
@@ -397,6 +399,7 @@ def file_report(
         "dated": dated or clock.now().date(),
         "author_unit": by.unit,
         "distribution": [d for d in distribution if d != by],
+        "kept_by": KEPT_BY if cable is not None else "",  # a reply cable's text is its parts
     }
     if body is not None:  # a report on a body's paper is the body's too
         report = decisions.enter_body_paper(by, body, **fields)

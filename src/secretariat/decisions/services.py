@@ -30,6 +30,8 @@ from secretariat.kernel.principals import Role
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 
+KEPT_BY = "the protocol (a correction of its point)"  # where an extract's text is kept
+
 
 @transaction.atomic
 def add_body(
@@ -378,6 +380,7 @@ def make_extract(
         page_count=page_count,
         signatory=signatory or f"SECRETARY OF THE {body.name.upper()}",
         distribution=addressees,
+        kept_by=KEPT_BY,
     )
     for attachment in attachments:
         registry.attach(

@@ -41,6 +41,9 @@ class Document(Classified):
     return_to = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     copies_made = models.PositiveIntegerField(default=0)
     is_public = models.BooleanField(default=False)
+    kept_by = models.CharField(
+        max_length=80, blank=True, help_text="where its text is kept when not in the register: it changes only there"
+    )
     filed_at = models.DateTimeField(
         null=True, blank=True, help_text="when a case file holding it closed: a filed paper takes no new obligation"
     )

@@ -107,12 +107,14 @@ def enter_in_register(
     return_days: int | None = None,
     return_to: Unit | None = None,
     distribution: Sequence[Principal | Unit] = (),
+    kept_by: str = "",
     recorded: dict | None = None,
 ) -> Document:
     """Enter a paper in the register, inside the caller's transaction, with its events.
 
     `register_document` calls it for the registrar; the services that make papers of their own
-    (extracts, cables, reports, releases) call it after checking who may make them, and say in
+    (extracts, cables, reports, releases) call it after checking who may make them, say in
+    `kept_by` where its text is kept if not here (a cable's parts, a protocol's point), and in
     `recorded` what else the registration event records (whose paper it is).
     """
     may_classify(by, classification)
@@ -148,6 +150,7 @@ def enter_in_register(
             page_count=page_count,
             return_days=return_days,
             return_to=return_to,
+            kept_by=kept_by,
             registered_at=now,
             registered_by=by,
         )
@@ -227,13 +230,12 @@ def add_attachment(by: Principal, number: str, **fields) -> Attachment:
 
 
 def _require_editable(document: Document) -> None:
-    """Released texts, cables and extracts (whose text is the signed protocol's) never change."""
+    """Released texts never change; a text kept elsewhere (a cable's parts, an extract's point)
+    changes only there."""
     if document.is_public:
         raise Refused(f"No {document.number} is released and public: it never changes")
-    if hasattr(document, "cable"):
-        raise Refused(f"No {document.number} is a cable: its parts are kept by the cable desk")
-    if hasattr(document, "extract"):
-        raise Refused(f"No {document.number} is an extract: correct the protocol's point instead")
+    if document.kept_by:
+        raise Refused(f"the text of No {document.number} is kept by {document.kept_by}: it changes only there")
 
 
 def attach(

@@ -48,6 +48,7 @@ from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction,
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart
+from secretariat.cases import services as case_services
 from secretariat.cases.models import CaseFile
 from secretariat.demo.build import build as build_demo
 from secretariat.kernel import clock
@@ -530,9 +531,9 @@ def build(plan) -> Built:
     for i, spec in enumerate(plan["cases"]):
         inside = sorted(spec["papers"])
         if inside:
-            case = cases.open_case(clerk, f"Case {i}", [documents[j].number for j in inside])
+            case = case_services.open_case(clerk, f"Case {i}", [documents[j].number for j in inside])
             if spec["closed"]:
-                case = cases.close_case(clerk, case.number)
+                case = case_services.close_case(clerk, case.number)
         else:  # the services close no empty case
             case = CaseFile.objects.create(
                 number=f"EMPTY-{i}",

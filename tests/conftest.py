@@ -1,8 +1,8 @@
 """Shared fixtures: the clock, a small registry built through the services, and the reference case.
 
 Each test process (the controller, and each pytest-xdist worker) has a data dir of its own, made afresh by
-tests/settings.py whatever the environment says (audit key, checkpoint file, uploads; the bags go to each test's
-`archive_dir`). On SQLite the test database is a file in it.
+tests/settings.py whatever the environment says (audit key, uploads; each test has its own checkpoint file,
+`checkpoint_file`, and bag store, `archive_dir`). On SQLite the test database is a file in it.
 
 The reference case, `demo`
 --------------------------
@@ -64,12 +64,6 @@ ISSUE_DAY = dt.datetime(1977, 2, 18, 11, 0, tzinfo=MOSCOW)
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "demo(archive=True): which reference case `demo` gives (archive=False: as it stood in 1977)"
-    )
-
-
 def pytest_unconfigure(config):
     """Remove this process's data dir (tests/settings.py made it; an xdist worker may not reach atexit)."""
     test_settings = sys.modules.get("tests.settings")
@@ -77,11 +71,38 @@ def pytest_unconfigure(config):
         shutil.rmtree(test_settings.TEST_DATA_DIR, ignore_errors=True)
 
 
+# The browser tests' screenshot folders, one per process (tests/e2e/conftest.py), named at the end of the run.
+SCREENSHOTS = pytest.StashKey[list[str]]()
+SCREENSHOTS_OUTPUT = "screenshots"  # the key of an xdist worker's output to the controller
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests."""
+    folder = getattr(node, "workeroutput", {}).get(SCREENSHOTS_OUTPUT)
+    if folder:
+        node.config.stash.setdefault(SCREENSHOTS, []).append(folder)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say where the screenshots are, as the issue asks, without -s."""
+    for folder in sorted(config.stash.get(SCREENSHOTS, [])):
+        terminalreporter.write_line(f"Browser screenshots: {folder}")
+
+
 @pytest.fixture(autouse=True)
 def archive_dir(settings, tmp_path):
     """Each test's transfers write their bags apart (a rolled-back test leaves no bag in another's way)."""
     settings.SECRETARIAT_ARCHIVE_DIR = tmp_path / "archive"
     return settings.SECRETARIAT_ARCHIVE_DIR
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_file(settings, tmp_path):
+    """Each test's signed checkpoints go to a file of its own: what one test appends never reaches another's
+    `audit verify` (the audit key stays the process's, in its data dir)."""
+    settings.SECRETARIAT_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
+    return settings.SECRETARIAT_AUDIT_CHECKPOINTS
 
 
 @pytest.fixture

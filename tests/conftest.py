@@ -1,16 +1,93 @@
-"""Shared fixtures: the clock, and a small registry built through the services."""
+"""Shared fixtures: the clock, a small registry built through the services, and the reference case.
 
+Each test process (the controller, and each pytest-xdist worker) has a data dir of its own, made afresh by
+tests/settings.py whatever the environment says (audit key, uploads; each test has its own checkpoint file,
+`checkpoint_file`, and bag store, `archive_dir`). On SQLite the test database is a file in it.
+
+The reference case, `demo`
+--------------------------
+`secretariat.demo.build.build()` signs a hundred audit events, renders a PDF/A and writes a BagIt bag: a second or
+more. So each test process builds it once per variant, and each test gets it restored:
+
+* The image, built once per process on first use (`DemoImages`): a database of the demo's own, made from the
+  migrated empty test database (PostgreSQL: `CREATE DATABASE <test db>_demo_<variant> TEMPLATE <test db>` once
+  Django's connections to it are closed; SQLite: a copy of the test database's file, by SQLite's backup API). The
+  demo is built into it for real (committed, so its on_commit callbacks run and the checkpoint reaches its file),
+  with the data files pointed at a directory of the image's own: audit key, checkpoint file, bags, uploads.
+* Per test, `demo` copies those files (they are small) to the test's tmp_path (the bags into `archive_dir`) and
+  points the settings at the copy, so that what a test appends or tampers with never reaches another test, and
+  the empty database's tests never see the demo's checkpoint file. It then points Django's default connection at
+  the image's database (closing it first; the test database's name is put back, and the connection closed
+  again, afterwards) and runs the test in a transaction rolled back at its end, exactly as pytest-django's `db`
+  does for the empty database (a `django.test.TestCase` without its class-level set-up): the next test finds the
+  demo as built.
+* What `build()` returned is made again for each test: its model instances fetched afresh from the demo database,
+  everything else copied, so no test sees another's in-memory changes.
+* `demo` and the empty database do not mix: a test that asks for both (`db`, a `django_db` mark, or a fixture that
+  needs `db`, such as `admin`) fails at set-up, saying so. A test that changes the demo changes its own copy.
+* Variants: `build()`, the whole case (the default), and `build(archive=False)`, the papers as they stood in
+  1977, nothing transferred or declassified; a module or test asks for the latter with
+  `@pytest.mark.demo(archive=False)`.
+* The demo's logins have MD5-hashed passwords (argon2 is slow by design, and not what these tests are about), and
+  the test runs with the MD5 hasher, as when each test built its own demo.
+
+`demo_data_dir` is the same idea for tests that run the real `secretariat` command over a demo's data dir:
+`secretariat demo --no-serve` runs once per process, and each test gets a copy of the data dir in its tmp_path.
+Tests whose point is running `secretariat demo` itself (tests/test_demo.py, the browser tests) still run it.
+"""
+
+import contextlib
+import copy
+import dataclasses
 import datetime as dt
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
 
+import django.test
 import pytest
+from django.conf import settings as django_settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+from django.test.utils import override_settings, setup_databases, teardown_databases
 
 from secretariat.accounts import services as accounts
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.registry import services as registry
+from tests.cli import run
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 ISSUE_DAY = dt.datetime(1977, 2, 18, 11, 0, tzinfo=MOSCOW)
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_unconfigure(config):
+    """Remove this process's data dir (tests/settings.py made it; an xdist worker may not reach atexit)."""
+    test_settings = sys.modules.get("tests.settings")
+    if test_settings is not None:
+        shutil.rmtree(test_settings.TEST_DATA_DIR, ignore_errors=True)
+
+
+# The browser tests' screenshot folders, one per process (tests/e2e/conftest.py), named at the end of the run.
+SCREENSHOTS = pytest.StashKey[list[str]]()
+SCREENSHOTS_OUTPUT = "screenshots"  # the key of an xdist worker's output to the controller
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests."""
+    folder = getattr(node, "workeroutput", {}).get(SCREENSHOTS_OUTPUT)
+    if folder:
+        node.config.stash.setdefault(SCREENSHOTS, []).append(folder)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say where the screenshots are, as the issue asks, without -s."""
+    for folder in sorted(config.stash.get(SCREENSHOTS, [])):
+        terminalreporter.write_line(f"Browser screenshots: {folder}")
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +95,14 @@ def archive_dir(settings, tmp_path):
     """Each test's transfers write their bags apart (a rolled-back test leaves no bag in another's way)."""
     settings.SECRETARIAT_ARCHIVE_DIR = tmp_path / "archive"
     return settings.SECRETARIAT_ARCHIVE_DIR
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_file(settings, tmp_path):
+    """Each test's signed checkpoints go to a file of its own: what one test appends never reaches another's
+    `audit verify` (the audit key stays the process's, in its data dir)."""
+    settings.SECRETARIAT_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
+    return settings.SECRETARIAT_AUDIT_CHECKPOINTS
 
 
 @pytest.fixture
@@ -66,3 +151,201 @@ def register(registrar):
             )
 
     return make
+
+
+# --- the reference case, built once per process ----------------------------------------------------------------
+
+
+def _data_files(data_dir: Path) -> dict[str, Path]:
+    """The settings naming the files a registry keeps beside its database, all under `data_dir`."""
+    return {
+        "SECRETARIAT_AUDIT_KEY": data_dir / "keys" / "audit-ed25519.pem",
+        "SECRETARIAT_AUDIT_CHECKPOINTS": data_dir / "audit-checkpoints.log",
+        "MEDIA_ROOT": data_dir / "files",
+        "SECRETARIAT_ARCHIVE_DIR": data_dir / "archive",
+    }
+
+
+@contextlib.contextmanager
+def _default_database(name: str):
+    """Point Django's default connection at the database `name` (closed before and after), then back."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    before = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield connection
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = before
+
+
+def _afresh(value: Any) -> Any:
+    """`value` for one test: a model instance fetched again (from the database now connected), else a copy."""
+    if isinstance(value, Model):
+        return type(value)._base_manager.get(pk=value.pk)
+    if isinstance(value, list | tuple):
+        return type(value)(_afresh(v) for v in value)
+    return copy.deepcopy(value)
+
+
+@dataclasses.dataclass
+class DemoImage:
+    """A reference case built once: its database (a file name on SQLite) and its data files."""
+
+    database: str
+    data_dir: Path
+    built: Any  # what build() returned; each test gets `fresh()`, never this object
+
+    def fresh(self):
+        return dataclasses.replace(
+            self.built, **{f.name: _afresh(getattr(self.built, f.name)) for f in dataclasses.fields(self.built)}
+        )
+
+
+class DemoImages:
+    """The variants of the reference case this process has built, each built on first use."""
+
+    def __init__(self, root: Path, blocker):
+        self.root, self.blocker = root, blocker
+        self.images: dict[bool, DemoImage] = {}
+
+    def get(self, archive: bool = True) -> DemoImage:
+        if archive not in self.images:
+            self.images[archive] = self._build(archive)
+        return self.images[archive]
+
+    def _build(self, archive: bool) -> DemoImage:
+        from secretariat.demo.build import build
+
+        variant = "whole" if archive else "1977"
+        data_dir = self.root / f"demo-{variant}"
+        shutil.rmtree(data_dir, ignore_errors=True)  # what a failed attempt left
+        data_dir.mkdir(parents=True)
+        connection = connections[DEFAULT_DB_ALIAS]
+        test_database = connection.settings_dict["NAME"]
+        with self.blocker.unblock():
+            connections.close_all()
+            if connection.vendor == "postgresql":
+                database = f"{test_database}_demo_{variant}"
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')  # left by a run that was killed
+                    cursor.execute(f'CREATE DATABASE "{database}" TEMPLATE "{test_database}"')
+            elif connection.vendor == "sqlite":
+                assert not connection.is_in_memory_db(), "tests/settings.py makes the SQLite test database a file"
+                database = str(data_dir.with_suffix(".sqlite3"))
+                with (
+                    contextlib.closing(sqlite3.connect(test_database)) as source,
+                    contextlib.closing(sqlite3.connect(database)) as target,
+                ):
+                    source.backup(target)
+            else:
+                raise NotImplementedError(f"no demo image on {connection.vendor}")
+            with (
+                override_settings(PASSWORD_HASHERS=FAST_HASHER, **_data_files(data_dir)),
+                _default_database(database),
+            ):
+                built = build(archive=archive)
+        return DemoImage(database, data_dir, built)
+
+    def drop(self) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        if connection.vendor != "postgresql" or not self.images:
+            return
+        with self.blocker.unblock():
+            connections.close_all()
+            with connection._nodb_cursor() as cursor:
+                for image in self.images.values():
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{image.database}"')
+
+
+@pytest.fixture(scope="session")
+def demo_images(request, django_db_setup, django_db_blocker):
+    """This process's demo images. pytest-django makes the test database only when a collected test asks for
+    `db`; when none does (a run of demo tests alone), it is made here, for the demo's database is made from it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    made_here = None
+    if str(connection.settings_dict["NAME"]) == django_settings.CONFIGURED_DATABASE_NAME:
+        with django_db_blocker.unblock():
+            made_here = setup_databases(verbosity=request.config.option.verbose, interactive=False, aliases={"default"})
+    assert str(connection.settings_dict["NAME"]) != django_settings.CONFIGURED_DATABASE_NAME
+    images = DemoImages(Path(django_settings.DATA_DIR) / "demo-images", django_db_blocker)
+    yield images
+    images.drop()
+    if made_here is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(made_here, verbosity=request.config.option.verbose)
+
+
+EMPTY_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "_django_db_helper",
+}
+
+
+class _DemoTestCase(django.test.TestCase):
+    """pytest-django's `db`, on the demo's database: one transaction per test, rolled back at its end."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(django.test.TestCase, cls).setUpClass()  # as pytest-django: no class-level transaction
+
+    @classmethod
+    def tearDownClass(cls):
+        super(django.test.TestCase, cls).tearDownClass()
+
+
+@pytest.fixture
+def demo(request, demo_images, django_db_blocker, settings, tmp_path, archive_dir):
+    """The reference case (what `build()` returns), restored for this test; see the module's docstring."""
+    mixed = sorted(EMPTY_DATABASE_FIXTURES.intersection(request.fixturenames))
+    if request.node.get_closest_marker("django_db"):
+        mixed.append("a django_db mark")
+    if mixed:
+        pytest.fail(
+            f"{request.node.nodeid} asks for the demo and for the empty test database ({', '.join(mixed)}): "
+            "they are two databases, and a test gets one",
+            pytrace=False,
+        )
+    marker = request.node.get_closest_marker("demo")
+    image = demo_images.get(**(marker.kwargs if marker else {}))
+
+    data_dir = tmp_path / "demo-data"
+    shutil.copytree(image.data_dir, data_dir, ignore=shutil.ignore_patterns("archive"))
+    if (image.data_dir / "archive").exists():
+        shutil.copytree(image.data_dir / "archive", archive_dir)
+    files = _data_files(data_dir) | {"SECRETARIAT_ARCHIVE_DIR": archive_dir}
+    for name, value in files.items():
+        setattr(settings, name, value)
+    settings.PASSWORD_HASHERS = FAST_HASHER
+
+    with django_db_blocker.unblock(), _default_database(image.database):
+        _DemoTestCase.setUpClass()
+        case = _DemoTestCase(methodName="__init__")
+        case._pre_setup()
+        try:
+            yield image.fresh()
+        finally:
+            case._post_teardown()
+            _DemoTestCase.tearDownClass()
+            _DemoTestCase.doClassCleanups()
+
+
+@pytest.fixture(scope="session")
+def _demo_data_dir_image(tmp_path_factory):
+    """`secretariat demo --no-serve` run once in this process, into a data dir of its own."""
+    data_dir = tmp_path_factory.mktemp("demo-data-dir")
+    result = run(data_dir, "demo", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    return data_dir
+
+
+@pytest.fixture
+def demo_data_dir(_demo_data_dir_image, tmp_path):
+    """The test's tmp_path, holding a copy of a data dir `secretariat demo --no-serve` built."""
+    shutil.copytree(_demo_data_dir_image, tmp_path, symlinks=True, dirs_exist_ok=True)
+    return tmp_path

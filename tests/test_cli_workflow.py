@@ -14,7 +14,6 @@ import pytest
 from django.core.management import call_command
 
 from secretariat.cables.models import Cable
-from secretariat.demo.build import build
 from secretariat.kernel import clock
 from tests.cli import run
 
@@ -190,13 +189,6 @@ def cli(*args: str, when: str | None = None) -> tuple[int, str, str]:
         except SystemExit as exc:
             return exc.code, out.getvalue(), err.getvalue()
     return 0, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def demo(db, settings):
-    """The reference case; its logins' passwords hashed cheaply (argon2 is slow by design)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 def test_the_control_desk_lists_escalates_and_cancels(demo, tmp_path):

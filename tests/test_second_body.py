@@ -28,7 +28,7 @@ from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from secretariat.releases import services as releases
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 CONFIDENTIAL = Classification.parse("CONFIDENTIAL")

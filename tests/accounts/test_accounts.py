@@ -11,7 +11,7 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import selectors
 from secretariat.registry import services as registry
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 def test_passwords_are_hashed_with_argon2id(admin):

@@ -1,17 +1,10 @@
-"""The demo, built in-process, and a client that calls the API with a demo user's token."""
+"""A client that calls the API with a token of one of the demo's people (`demo`: tests/conftest.py)."""
 
 import pytest
 from django.test import Client
 
 from secretariat.accounts import services as tokens
-from secretariat.demo.build import build
 from secretariat.kernel.principals import principal_by_username
-
-
-@pytest.fixture
-def demo(settings, db):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 class Api:

@@ -3,7 +3,6 @@
 import hashlib
 import io
 import json
-import re
 
 import pytest
 from django.core.management import call_command
@@ -22,32 +21,9 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import services as releases
 from secretariat.releases.models import Channel
-
-pytestmark = pytest.mark.django_db
+from tests.api.phrases import leaks
 
 PROBLEM = "application/problem+json"
-
-
-def secret_phrases() -> list[str]:
-    """Sentences of the classified texts of the demo: the extracts' decisions, the cable's parts
-    and guidance, their titles, the open control's task."""
-    texts = [
-        ref.decision(),
-        ref.title(),
-        ref.cable_subject(),
-        ref.cable_first(),
-        ref.cable_guidance(),
-        ref.cable_first_continued(),
-        ref.SECOND_CASE["decision"],
-        ref.SECOND_CASE["title"],
-        ref.SECOND_CASE["task"],
-    ]
-    sentences = [s.strip() for text in texts for s in re.split(r"[.\n:;]", text)]
-    return [s for s in sentences if len(s) >= 25]
-
-
-def leaks(body: str) -> list[str]:
-    return [phrase for phrase in secret_phrases() if phrase in body]
 
 
 def events(action: str) -> int:

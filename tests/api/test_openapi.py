@@ -7,9 +7,7 @@ from django.test import Client
 
 from secretariat.accounts import services as tokens
 from secretariat.kernel.principals import principal_by_username
-from tests.api.test_api import leaks
-
-pytestmark = pytest.mark.django_db
+from tests.api.phrases import leaks
 
 BUILT = {
     ("get", "/api/documents"),

@@ -16,21 +16,17 @@ from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
-from tests.archive.test_transfer import archivist, demo, transfer  # noqa: F401 (fixtures)
+from tests.archive.steps import EXTRACT, event_review, sweep, transfer
 
-EXTRACT = "TsKhSD/89/25/44"
+pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, not yet transferred
+
 CABLE = "TsKhSD/89/25/45"
 
 
 @pytest.fixture
-def archive(archivist):  # noqa: F811
+def archive(archivist):
     transfer(archivist)
     return archivist
-
-
-def sweep(on: str):
-    with clock.frozen(f"{on}T06:00:00+00:00"):
-        return services.sweep_reviews()
 
 
 def test_an_item_due_by_date_alone_declassifies_itself_a_restricted_one_waits_for_a_reviewer(archive):
@@ -59,16 +55,6 @@ def test_a_caveat_as_marked_is_a_restricted_category(archive):
     swept = sweep("2007-03-01")
     assert EXTRACT in [selectors.reference(r.item) for r in swept.opened]
     assert EXTRACT not in [selectors.reference(i) for i in swept.declassified]
-
-
-def event_review(archive, reference=EXTRACT):
-    with clock.frozen("1993-01-01T10:00:00+00:00"):
-        services.set_instruction(archive, reference, kind="event", event="the dissolution of the CC CPSU")
-        assert sweep("1993-01-01").opened == []
-        services.record_event(archive, reference, dt.date(1991, 11, 6))
-    (review,) = sweep("1994-03-01").opened
-    assert review.due_on == dt.date(1991, 11, 6)
-    return review
 
 
 def test_a_review_with_one_redaction_publishes_the_text_with_a_marked_blank(archive):

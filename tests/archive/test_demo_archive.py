@@ -12,16 +12,9 @@ from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from secretariat.demo import reference as ref
-from secretariat.demo.build import build
 from secretariat.kernel import clock
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import principal_by_username
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 def command(capsys, *args) -> dict | list:

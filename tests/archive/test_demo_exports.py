@@ -7,9 +7,7 @@ import pytest
 from django.test import Client
 
 from secretariat.demo import reference as ref
-from tests.archive.test_demo_archive import demo  # noqa: F401 (a fixture)
-from tests.archive.test_export import assert_valid, dc_collection_schema, ead3_rng, schema
-from tests.archive.test_oai import oai_schema
+from tests.archive.xml_schemas import assert_valid, dc_collection_schema, ead3_rng, oai_schema, schema
 
 UNPUBLISHED = "informed him, as instructed"  # the report, transferred as item 46, not published
 OAI = "oai:testserver:tskhsd-89-25-44"
@@ -22,7 +20,7 @@ def fetch(path: str) -> bytes:
     return response.content
 
 
-def test_the_finding_aids_of_fond_89_validate(demo):  # noqa: F811
+def test_the_finding_aids_of_fond_89_validate(demo):
     ead = fetch("/reading-room/ead3/TsKhSD/89.xml")
     assert_valid(schema("ead3.xsd"), ead)
     assert_valid(ead3_rng(), ead)
@@ -49,13 +47,13 @@ def test_the_finding_aids_of_fond_89_validate(demo):  # noqa: F811
         ("verb=Nonsense", "badVerb"),
     ],
 )
-def test_every_oai_pmh_answer_validates(demo, query, error):  # noqa: F811
+def test_every_oai_pmh_answer_validates(demo, query, error):
     document = assert_valid(oai_schema(), fetch(f"/oai?{query}"))
     found = document.find(".//{http://www.openarchives.org/OAI/2.0/}error")
     assert (found.get("code") if found is not None else None) == error
 
 
-def test_oai_pmh_takes_post_too(demo):  # noqa: F811
+def test_oai_pmh_takes_post_too(demo):
     response = Client().post("/oai", {"verb": "ListIdentifiers", "metadataPrefix": "ead"})
     document = assert_valid(oai_schema(), response.content)
     headers = document.findall(".//{http://www.openarchives.org/OAI/2.0/}header")

@@ -1,6 +1,6 @@
 """EAD3, EAD 2002 and Dublin Core exports: valid against the official schemas, faithful, and leak-free.
 
-The reference case (TsKhSD, f. 89, op. 25, d. 44) is built here as records.py would give it: the
+The reference case (TsKhSD, f. 89, op. 25, d. 44) is built in reference_records.py as records.py would give it: the
 guidance naming an embassy officer is withheld, a Redacted segment standing where the name was.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from functools import cache
-from pathlib import Path
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -18,164 +16,28 @@ from lxml import etree
 from secretariat.archive import selectors
 from secretariat.archive.export import clean, dublin_core, ead3, ead2002
 from secretariat.archive.models import Redaction
-from secretariat.archive.records import Annotation, PublishedItem, Redacted, Reference, Repository, Text, Unit
+from secretariat.archive.records import PublishedItem, Reference, Text, Unit
 from secretariat.archive.services import Span
+from tests.archive.reference_records import (
+    FOND_89,
+    GUIDANCE,
+    OPIS_25,
+    OPIS_31,
+    PRIVACY,
+    REFERENCE_ITEM,
+    RUSSIAN_ITEM,
+    SECOND_ITEM,
+    SECRET,
+    TITLE,
+    TSKHSD,
+)
+from tests.archive.xml_schemas import all_text, assert_valid, dc_collection_schema, ead3_rng, schema
 
-SCHEMAS = Path(__file__).parent / "schemas"
-# Where the vendored schemas import each other from; the resolver answers with the local copy.
-_LOCAL = {
-    "http://www.loc.gov/standards/xlink/xlink.xsd": "xlink.xsd",
-    "http://dublincore.org/schemas/xmls/simpledc20021212.xsd": "simpledc20021212.xsd",
-    "http://www.w3.org/2001/03/xml.xsd": "xml.xsd",
-}
 EAD3 = "{http://ead3.archivists.org/schema/}"
 EAD2002 = "{urn:isbn:1-931666-22-9}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 UTC = datetime.UTC
 CREATED = datetime.datetime(2025, 1, 15, 10, 0, tzinfo=UTC)
-
-
-class _Offline(etree.Resolver):
-    def resolve(self, url, pubid, context):
-        if url in _LOCAL:
-            return self.resolve_filename(str(SCHEMAS / _LOCAL[url]), context)
-        return None
-
-
-def parser() -> etree.XMLParser:
-    offline = etree.XMLParser(no_network=True)
-    offline.resolvers.add(_Offline())
-    return offline
-
-
-@cache
-def schema(name: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / name), parser()))
-
-
-@cache
-def ead3_rng() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(SCHEMAS / "ead3.rng")))
-
-
-@cache
-def dc_collection_schema() -> etree.XMLSchema:
-    """<records> holding oai_dc:dc elements, each checked strictly against oai_dc.xsd."""
-    xs = "http://www.w3.org/2001/XMLSchema"
-    root = etree.Element(f"{{{xs}}}schema", nsmap={"xs": xs})
-    etree.SubElement(
-        root, f"{{{xs}}}import", namespace=dublin_core.OAI_DC, schemaLocation=(SCHEMAS / "oai_dc.xsd").as_uri()
-    )
-    records = etree.SubElement(root, f"{{{xs}}}element", name="records")
-    sequence = etree.SubElement(etree.SubElement(records, f"{{{xs}}}complexType"), f"{{{xs}}}sequence")
-    etree.SubElement(
-        sequence,
-        f"{{{xs}}}any",
-        namespace=dublin_core.OAI_DC,
-        processContents="strict",
-        minOccurs="0",
-        maxOccurs="unbounded",
-    )
-    return etree.XMLSchema(etree.fromstring(etree.tostring(root), parser()))
-
-
-def assert_valid(validator, document: bytes | etree._Element) -> etree._Element:
-    root = etree.fromstring(document) if isinstance(document, bytes) else document
-    assert validator.validate(root), validator.error_log
-    return root
-
-
-def all_text(document: bytes | etree._Element) -> str:
-    """Every character a reader of the document could get at: text and attribute values."""
-    root = etree.fromstring(document) if isinstance(document, bytes) else document
-    return "".join(root.itertext()) + "\n".join(
-        ["", *(value for element in root.iter() for value in element.attrib.values())]
-    )
-
-
-# -- the reference case, as the archive's selector would hand it to the exporters --------------
-
-TSKHSD = Repository(code="TsKhSD", name="Central Archive of Contemporary Documents (TsKhSD)", country_code="RU")
-GUIDANCE = (
-    "(For the Soviet Ambassador: If the interlocutor asks who exactly we are talking about, "
-    "you could name the First secretary Pressel (sic))"
-)
-SECRET = "the First secretary Pressel (sic)"
-PRIVACY = Redacted("PRIVACY", "names a member of a foreign embassy's staff")
-TITLE = 'About the instructions to the Soviet Ambassador in Washington for his conversation with Vance on the question of "human rights".'
-DECISION = (
-    "The draft of the instructions to the Soviet Ambassador in Washington this question is to be approved. "
-    "(The draft is attached.)"
-)
-before, after = GUIDANCE.split(SECRET)
-REFERENCE_ITEM = PublishedItem(
-    identifier="tskhsd-89-25-44",
-    title=TITLE,
-    creator="CC CPSU Politburo",
-    date=datetime.date(1977, 2, 18),
-    date_as_written="February 18, 1977",
-    number="P46/X",
-    classification_as_marked="TOP SECRET",
-    caveats=(),
-    reference=Reference(
-        repository="TsKhSD",
-        fond="89",
-        opis="25",
-        document="44",
-        sheet_count=7,
-        as_written="Fond 89 Opis list 25 Document 44 Pages 7",
-    ),
-    segments=(Text(f"{DECISION}\n\n{before}"), PRIVACY, Text(f"{after}\n\nWire when you have done it.")),
-    annotations=(
-        Annotation("margin", "Must be returned within 7 days to the CC CPSU (General Department, 1st sector)"),
-        Annotation(
-            "stamp",
-            "TsKhSD(Central Archive of Contemporary Documents) Fond 89 Opis list 25 Document 44 Pages 7 Copy No. 03.31.94",
-        ),
-    ),
-    language="en",
-    published_at=datetime.datetime(2024, 11, 7, 9, 30, tzinfo=UTC),
-    declassified_on=datetime.date(1994, 3, 31),
-)
-# Illustrative companions (not transcriptions): a second item in the same opis, and a Russian one.
-SECOND_ITEM = PublishedItem(
-    identifier="tskhsd-89-25-45",
-    title="Extract from protocol No 47 of the meeting of CC CPSU Politburo (illustrative)",
-    creator="CC CPSU Politburo",
-    date=datetime.date(1977, 3, 4),
-    date_as_written="March 4, 1977",
-    number="P47/5",
-    classification_as_marked="SECRET",
-    caveats=(),
-    reference=Reference(repository="TsKhSD", fond="89", opis="25", document="45", sheets="1-2"),
-    segments=(Text("An illustrative decision text, published whole.\n"),),
-    annotations=(),
-    language="en",
-    published_at=datetime.datetime(2024, 11, 8, 12, 0, tzinfo=UTC),
-)
-RUSSIAN_ITEM = PublishedItem(
-    identifier="tskhsd-89-31-29",
-    title="Выписка из протокола № 106 заседания Политбюро ЦК КПСС (иллюстрация)",
-    creator="Политбюро ЦК КПСС",
-    date=datetime.date(1980, 1, 29),
-    date_as_written="29.1.1980",
-    number="П106/12",
-    classification_as_marked="Совершенно секретно",
-    caveats=("Особая папка",),
-    reference=Reference(repository="TsKhSD", fond="89", opis="31", document="29", sheets="1", sheet_count=1),
-    segments=(
-        Text("Согласиться с предложением, изложенным в записке "),
-        Redacted("SOURCES", "раскрывает источник"),
-        Text("."),
-    ),
-    annotations=(Annotation("editorial", "Перевод не публиковался."),),
-    language="ru",
-    published_at=datetime.datetime(2024, 12, 2, 8, 0, tzinfo=UTC),
-    declassified_on=datetime.date(1992, 6, 1),
-)
-OPIS_25 = Unit("series", "25", "Opis 25", Reference("TsKhSD", "89", "25"), children=(REFERENCE_ITEM, SECOND_ITEM))
-OPIS_31 = Unit("series", "31", "Opis 31", Reference("TsKhSD", "89", "31"), children=(RUSSIAN_ITEM,))
-FOND_89 = Unit("fonds", "89", "Fond 89: CPSU on trial", Reference("TsKhSD", "89"), children=(OPIS_25, OPIS_31))
 
 
 def every_export(items_and_paths, fonds: list[Unit]) -> dict[str, bytes]:

@@ -12,7 +12,8 @@ from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from secretariat.kernel import clock
 from secretariat.kernel.principals import principal_by_username
-from tests.archive.test_transfer import archivist, demo  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, nothing in the archive yet
 
 REFERENCE = (
     Path(__file__).resolve().parents[2] / "src/secretariat/demo/reference/politburo-1977-protocol-46-point-x.txt"
@@ -65,7 +66,7 @@ def test_the_reference_file_as_the_issue_asks(db, capsys):
     assert Item.objects.count() == 0  # a dry run imports nothing
 
 
-def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist, capsys):  # noqa: F811
+def test_importing_the_reference_file_makes_an_item_in_fond_89_opis_25(archivist, capsys):
     found = run_json(capsys, str(REFERENCE), "--as", "archivist")
     assert found["archive_item"] == "TsKhSD/89/25/44"
     item = selectors.item(principal_by_username("archivist"), "TsKhSD/89/25/44")
@@ -116,7 +117,7 @@ def write(tmp_path, name: str, text: str) -> str:
     return str(path)
 
 
-def test_a_marking_that_cannot_be_read_is_refused_not_taken_for_unclassified(archivist, tmp_path, capsys):  # noqa: F811
+def test_a_marking_that_cannot_be_read_is_refused_not_taken_for_unclassified(archivist, tmp_path, capsys):
     head = AuditEvent.objects.count()
     for name, text in [
         ("special.txt", "Особая папка\n№ 12\nPay the informant.\n"),
@@ -136,7 +137,7 @@ def test_a_marking_that_cannot_be_read_is_refused_not_taken_for_unclassified(arc
     assert item.level == 0 and item.declassified_at is not None  # said so, in so many words
 
 
-def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewer(archivist, tmp_path, capsys):  # noqa: F811
+def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewer(archivist, tmp_path, capsys):
     admin = principal_by_username("admin")
     path = write(tmp_path, "special.txt", "Top secret\nSpecial file\nNo P12/3\nPay the informant.\n")
     with pytest.raises(SystemExit):  # no such compartment in this registry yet
@@ -156,7 +157,7 @@ def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewe
     assert swept.declassified == [] and [r.item for r in swept.opened] == [item]
 
 
-def test_the_reading_room_finds_russian_words_whatever_their_case(archivist, tmp_path, capsys):  # noqa: F811
+def test_the_reading_room_finds_russian_words_whatever_their_case(archivist, tmp_path, capsys):
     text = "Выписка из протокола № 5 заседания Политбюро\nПостановили: Утвердить проект.\n"
     args = ("--as", "archivist", "--into", "TsKhSD/89/42", "--item", "1", "--classification", "UNCLASSIFIED")
     call_command("import-transcription", write(tmp_path, "ru.txt", text), *args)

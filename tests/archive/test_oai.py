@@ -19,19 +19,8 @@ from secretariat.archive import selectors
 from secretariat.archive.export import dublin_core, ead3, oai
 from secretariat.archive.records import PublishedItem, Reference, Unit
 from secretariat.archive.services import Span
-from tests.archive.test_export import (
-    FOND_89,
-    OPIS_25,
-    PRIVACY,
-    REFERENCE_ITEM,
-    SCHEMAS,
-    SECOND_ITEM,
-    TSKHSD,
-    all_text,
-    assert_valid,
-    ead3_rng,
-    parser,
-)
+from tests.archive.reference_records import FOND_89, OPIS_25, PRIVACY, REFERENCE_ITEM, SECOND_ITEM, TSKHSD
+from tests.archive.xml_schemas import all_text, assert_valid, ead3_rng, oai_schema
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 BASE_URL = "https://archive.example.org/oai"
@@ -39,20 +28,6 @@ NOW = datetime.datetime(2025, 2, 1, 12, 0, tzinfo=datetime.UTC)
 SECRET_KEY = b"test secret, not the real one"
 SOURCE = oai.TreeSource(TSKHSD, [FOND_89], ["archivist@archive.example.org"])
 REFERENCE_ID = "oai:archive.example.org:tskhsd-89-25-44"
-
-
-@cache
-def oai_schema() -> etree.XMLSchema:
-    """OAI-PMH.xsd with the two metadata schemas it must check records against (processContents strict)."""
-    xs = "http://www.w3.org/2001/XMLSchema"
-    driver = etree.Element(f"{{{xs}}}schema", nsmap={"xs": xs})
-    for namespace, name in (
-        (oai.NAMESPACE, "OAI-PMH.xsd"),
-        (dublin_core.OAI_DC, "oai_dc.xsd"),
-        (ead3.NAMESPACE, "ead3.xsd"),
-    ):
-        etree.SubElement(driver, f"{{{xs}}}import", namespace=namespace, schemaLocation=(SCHEMAS / name).as_uri())
-    return etree.XMLSchema(etree.fromstring(etree.tostring(driver), parser()))
 
 
 def ask(params, source=SOURCE, **options) -> etree._Element:

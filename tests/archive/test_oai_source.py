@@ -12,7 +12,6 @@ from secretariat.archive.services import Span
 from secretariat.kernel import clock
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
-from tests.archive.test_demo_archive import demo  # noqa: F401 (a fixture)
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 SECRET = b"oai test key"
@@ -20,7 +19,7 @@ BASE = "https://archive.example.org/oai"
 
 
 @pytest.fixture
-def published(demo):  # noqa: F811
+def published(demo):
     """The demo, and the other three items of CASE-1 declassified on their date and published
     on three different days; a second series with an imported item."""
     archivist = principal_by_username("archivist")

@@ -10,8 +10,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from secretariat.archive import services
 from secretariat.kernel import clock
 from secretariat.kernel.principals import principal_by_username
-from tests.archive.test_declassification import EXTRACT, event_review
-from tests.archive.test_transfer import archivist, demo, transfer  # noqa: F401 (fixtures)
+from tests.archive.steps import EXTRACT, event_review
+
+pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, not yet transferred
 
 WITHHELD = "Kosygin"
 UNPUBLISHED = "informed him, as instructed"  # the report, item 46: transferred, not published
@@ -34,12 +35,12 @@ def text(response, status=200) -> str:
 
 
 @pytest.fixture
-def desk(archivist):  # noqa: F811
+def desk(archivist):
     services.add_repository(archivist, "TsKhSD", "Central Archive of Contemporary Documents")
     return signed_in("archivist")
 
 
-def test_the_archivist_transfers_reviews_redacts_and_publishes_from_the_desk(desk, archivist):  # noqa: F811
+def test_the_archivist_transfers_reviews_redacts_and_publishes_from_the_desk(desk, archivist):
     page = text(desk.get("/archive/"))
     assert "CASE-1" in page and "Transfer CASE-1" in page and "CASE-2" not in page  # CASE-2 is still open
     with clock.frozen("1992-06-01T10:00:00+03:00"):
@@ -85,7 +86,7 @@ def test_the_archivist_transfers_reviews_redacts_and_publishes_from_the_desk(des
         assert "REDACTED" in body and WITHHELD not in body and UNPUBLISHED not in body, path
 
 
-def test_the_archive_desk_is_for_archivists_only(demo):  # noqa: F811
+def test_the_archive_desk_is_for_archivists_only(demo):
     for username in ("registrar", "gromyko", "auditor"):
         assert "Not found" in text(signed_in(username).get("/archive/"), 404)
     assert text(Client().get("/archive/"), 302) == ""

@@ -9,29 +9,12 @@ from secretariat.accounts import services as accounts
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item, Transfer
 from secretariat.audit.models import AuditEvent
-from secretariat.demo.build import build
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.kernel.principals import principal_by_username
+from tests.archive.steps import TRANSFER_DAY, transfer
 
-TRANSFER_DAY = "1992-06-01T10:00:00+03:00"
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build(archive=False)
-
-
-@pytest.fixture
-def archivist(demo):
-    return principal_by_username("archivist")
-
-
-def transfer(archivist, case="CASE-1"):
-    with clock.frozen(TRANSFER_DAY):
-        services.add_repository(archivist, "TsKhSD", "Central Archive of Contemporary Documents")
-        return services.transfer_case(archivist, case, repository="TsKhSD", fond="89", opis="25", first_item=44)
+pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, not yet transferred
 
 
 def test_the_reference_case_becomes_items_44_on_of_fond_89_opis_25_with_a_valid_bag(archivist, archive_dir):

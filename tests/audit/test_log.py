@@ -86,6 +86,17 @@ def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(lo
     assert report.ok and report.size == size and report.checkpoints_checked >= 1
 
 
+def test_a_committed_checkpoint_is_appended_to_the_checkpoint_file(
+    log, make_principal, checkpoint_file, django_capture_on_commit_callbacks
+):
+    auditor = make_principal("auditor", roles=("auditor",))
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint = services.sign_checkpoint(auditor)
+    assert [json.loads(line) for line in checkpoint_file.read_text().splitlines()] == [{"note": checkpoint.note}]
+    report = verify_log()
+    assert report.ok and report.size == checkpoint.tree_size and report.checkpoints_checked >= 1
+
+
 def test_a_note_signed_by_another_key_is_rejected(log, make_principal):
     checkpoint = services.sign_checkpoint(make_principal("auditor", roles=("auditor",)))
     body = checkpoint.note.partition("\n\n")[0] + "\n"

@@ -15,7 +15,7 @@ from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from secretariat.releases import services as releases
 from tests import workflow as wf
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 @pytest.fixture

@@ -1,19 +1,10 @@
 """The control desk: who sees a control, and who may read its task (content, not metadata)."""
 
-import pytest
-
 from secretariat.audit.models import AuditEvent
 from secretariat.cables import presenters, selectors
-from secretariat.demo.build import build
 from secretariat.demo.reference import SECOND_CASE
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import selectors as releases
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 def _desk(username):

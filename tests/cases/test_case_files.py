@@ -12,7 +12,7 @@ from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.registry import services as registry
 from tests import workflow as wf
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from tests import workflow as wf
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 @pytest.fixture

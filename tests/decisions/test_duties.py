@@ -9,7 +9,7 @@ from secretariat.decisions import services as decisions
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from tests import workflow as wf
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 @pytest.fixture

@@ -2,9 +2,14 @@
 
 pytest-django's live_server needs transactional_db, which the audit log's triggers refuse; so the demo runs as
 a user runs it, in a subprocess over a data dir of its own, and the browser logs in with the demo's logins.
+
+Under pytest-xdist (--dist loadfile) a module runs whole on one worker: its demo server, on a port of its own
+and over a data dir of its own, and its browser are started once. Screenshots go to a folder per process
+(screenshots-gw0, ...); tests/conftest.py names the folders at the end of the run.
 """
 
 import base64
+import os
 import re
 import signal
 import socket
@@ -19,6 +24,7 @@ from django_otp.oath import hotp
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.cli import SECRETARIAT, env_for
+from tests.conftest import SCREENSHOTS, SCREENSHOTS_OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
 TOTP_STEP = 30  # seconds: django-otp's TOTPDevice default
@@ -64,33 +70,46 @@ class Demo:
     authenticator: Authenticator
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """`secretariat demo --port PORT` serving the reference case until the module's tests are done."""
-    data_dir = tmp_path_factory.mktemp("demo")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    # Files, not pipes (gunicorn's access log would fill a pipe nobody reads and stall the server), beside
-    # the data dir: the demo builds only into an empty one.
-    out, err = (data_dir.parent / f"{data_dir.name}.{name}" for name in ("stdout", "stderr"))
-    with out.open("w") as stdout, err.open("w") as stderr:
-        server = subprocess.Popen(
-            [SECRETARIAT, "demo", "--port", str(port)],
-            env=env_for(data_dir),
-            cwd=data_dir,
-            stdout=stdout,
-            stderr=stderr,
-        )
-    try:
+def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """`secretariat demo --port PORT` on a free port, once it answers; another port if this one was taken
+    meanwhile (another worker's server may bind the port between our probe and the demo's bind)."""
+    for attempt in range(3):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        # Files, not pipes (gunicorn's access log would fill a pipe nobody reads and stall the server), beside
+        # the data dir: the demo builds only into an empty one.
+        out, err = (data_dir.parent / f"{data_dir.name}.{attempt}.{name}" for name in ("stdout", "stderr"))
+        with out.open("w") as stdout, err.open("w") as stderr:
+            server = subprocess.Popen(
+                [SECRETARIAT, "demo", "--port", str(port)],
+                env=env_for(data_dir),
+                cwd=data_dir,
+                stdout=stdout,
+                stderr=stderr,
+            )
         deadline = time.monotonic() + 90
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/login/", timeout=5):
-                    break
+                    return server, url
             except OSError:
-                assert server.poll() is None, err.read_text()
-                assert time.monotonic() < deadline, "the demo did not serve within 90 s"
+                if server.poll() is not None:
+                    if "Connection in use" in err.read_text() and attempt < 2:  # gunicorn's words
+                        break
+                    raise AssertionError(err.read_text()) from None
+                if time.monotonic() > deadline:
+                    server.kill()
+                    raise AssertionError("the demo did not serve within 90 s") from None
                 time.sleep(0.2)
+    raise AssertionError("no free port for the demo")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`secretariat demo --port PORT` serving the reference case until the module's tests are done."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    server, url = _serve(data_dir)
+    try:
         logins = {}
         for line in (data_dir / "demo-logins.txt").read_text().splitlines():
             username, password, _who = line.split("\t")
@@ -109,13 +128,13 @@ def chromium():
         browser.close()
 
 
-SCREENSHOTS = pytest.StashKey[Path]()
-
-
 @pytest.fixture(scope="session")
 def screenshots_root(tmp_path_factory, pytestconfig):
-    folder = tmp_path_factory.mktemp("screenshots", numbered=False)
-    pytestconfig.stash[SCREENSHOTS] = folder
+    """This process's screenshot folder (each xdist worker has its own), for the end-of-run summary."""
+    folder = tmp_path_factory.mktemp(f"screenshots-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}", numbered=False)
+    pytestconfig.stash[SCREENSHOTS] = [str(folder)]
+    if hasattr(pytestconfig, "workeroutput"):  # an xdist worker: the controller prints the summary
+        pytestconfig.workeroutput[SCREENSHOTS_OUTPUT] = str(folder)
     return folder
 
 
@@ -200,9 +219,3 @@ def tab_factory(demo, chromium, screenshots_root, request):
 @pytest.fixture
 def tab(tab_factory) -> Tab:
     return tab_factory(viewport={"width": 1280, "height": 800})
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    """Say where the screenshots are, as the issue asks, without -s."""
-    if SCREENSHOTS in config.stash:
-        terminalreporter.write_line(f"Browser screenshots: {config.stash[SCREENSHOTS]}")

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 
@@ -19,15 +18,7 @@ from secretariat.registry import selectors
 from secretariat.registry import services as registry
 from secretariat.registry.models import Copy, Document
 from tests.conftest import ISSUE_DAY
-
-
-def snapshot() -> dict:
-    """Every row of every project table, and the audit head: a refusal must leave all equal."""
-    rows = {}
-    for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "audit", "decisions", "registry", "cables", "releases"}:
-            rows[model._meta.label] = sorted(map(repr, model.objects.values()))
-    return rows
+from tests.refusals import refused_without_change, snapshot
 
 
 @pytest.fixture
@@ -41,14 +32,6 @@ def issued(register, registrar, members):
     register(to=members)
     with clock.frozen(ISSUE_DAY):
         return registry.issue_copies(registrar, "P46/X")
-
-
-def refused_without_change(error, call):
-    before = snapshot()
-    with pytest.raises(error) as excinfo:
-        call()
-    assert snapshot() == before
-    return str(excinfo.value)
 
 
 def test_copies_are_numbered_k_of_n_and_due_after_the_default_period(issued, members):

@@ -24,7 +24,7 @@ from secretariat.registry.models import Document
 from secretariat.releases import selectors
 from secretariat.releases import services as releases
 from tests import workflow as wf
-from tests.registry.test_services import refused_without_change
+from tests.refusals import refused_without_change
 
 
 @pytest.fixture

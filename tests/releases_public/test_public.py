@@ -14,7 +14,6 @@ from secretariat.accounts.models import Principal, Unit
 from secretariat.cables import services as cables
 from secretariat.cables.services import Part
 from secretariat.demo import reference as ref
-from secretariat.demo.build import build
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.releases import selectors
@@ -38,9 +37,8 @@ NOT_FOUND_URLS = [
 
 
 @pytest.fixture
-def public(db):
+def public(demo):
     """The demo, with a second announcement prepared in a new cable and left unreleased."""
-    build()
     gromyko = Principal.objects.get(username="gromyko")
     with clock.frozen(dt.datetime(1977, 3, 1, 12, 0, tzinfo=ref.MOSCOW)):
         cable = cables.draft_cable(

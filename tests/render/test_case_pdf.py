@@ -12,14 +12,13 @@ from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Document
 from secretariat.render.pdf import render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
-from tests.render.test_pdf import demo  # noqa: F401 (a fixture)
 
 
 def case_pdf(username: str, number: str = "CASE-1") -> bytes:
     return render_case_pdf(*read_case_for_rendering(principal_by_username(username), number))
 
 
-def test_the_closed_reference_case_is_one_pdf_a_with_every_paper_and_the_guidance(demo):  # noqa: F811
+def test_the_closed_reference_case_is_one_pdf_a_with_every_paper_and_the_guidance(demo):
     head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     data = case_pdf("archivist")
     reader = PdfReader(io.BytesIO(data))
@@ -37,7 +36,7 @@ def test_the_closed_reference_case_is_one_pdf_a_with_every_paper_and_the_guidanc
     assert case_pdf("archivist") == data  # deterministic
 
 
-def test_only_an_archivist_cleared_for_every_paper_gets_a_closed_case(demo):  # noqa: F811
+def test_only_an_archivist_cleared_for_every_paper_gets_a_closed_case(demo):
     for username in ("gromyko", "registrar", "visitor", "auditor"):
         with pytest.raises(NotFound):
             case_pdf(username)
@@ -47,7 +46,7 @@ def test_only_an_archivist_cleared_for_every_paper_gets_a_closed_case(demo):  # 
         case_pdf("archivist", "CASE-2")
 
 
-def test_the_render_command_writes_the_case_pdf(demo, tmp_path, capsys):  # noqa: F811
+def test_the_render_command_writes_the_case_pdf(demo, tmp_path, capsys):
     out = tmp_path / "case-1.pdf"
     call_command("render", "CASE-1", "--case", "--format", "pdf", "--output", str(out), "--as", "archivist")
     assert out.read_bytes() == case_pdf("archivist")

@@ -11,7 +11,6 @@ from pypdf import PdfReader, PdfWriter
 
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable
-from secretariat.demo.build import build
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.kernel.formats import day
@@ -23,13 +22,6 @@ from secretariat.render import trace
 from secretariat.render.pdf import render_pdf
 from secretariat.render.selectors import read_for_rendering
 from tests.cli import run
-
-
-@pytest.fixture
-def demo(db, settings):
-    """The reference case; the demo's passwords hashed fast (argon2 is slow by design, and not what is tested)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 def pdf(username: str, number: str, copy: int | None = None) -> bytes:
@@ -261,8 +253,7 @@ def test_a_pdf_without_a_place_to_go_is_refused_before_the_read(demo, capsys):
 
 
 @pytest.mark.slow
-def test_render_and_trace_on_a_demo_data_dir(tmp_path):
-    assert run(tmp_path, "demo", "--no-serve").returncode == 0
+def test_render_and_trace_on_a_demo_data_dir(tmp_path, demo_data_dir):  # tmp_path: a demo data dir
     out = tmp_path / "copy5.pdf"
     rendered = run(
         tmp_path, "render", "P46/X", "--as", "gromyko", "--copy", "5", "--format", "pdf", "--output", str(out)

@@ -15,7 +15,6 @@ from secretariat.cables.models import Cable
 from secretariat.cables.selectors import cables as cables_for
 from secretariat.cables.selectors import read_cable
 from secretariat.cables.services import Part
-from secretariat.demo.build import build
 from secretariat.demo.reference import source_text
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import NotFound
@@ -66,13 +65,6 @@ def refusal(username: str, number: str, copy: int | None = None) -> tuple[type, 
     with pytest.raises(NotFound) as caught:
         read_for_rendering(principal_by_username(username), number, copy)
     return type(caught.value), caught.value.message.replace(number, "N")
-
-
-@pytest.fixture
-def demo(db, settings):
-    """The reference case; the demo's passwords hashed fast (argon2 is slow by design, and not what is tested)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
 
 
 # 1. The acceptance test of the issue.
@@ -315,8 +307,7 @@ def test_the_command_refuses_a_copy_that_is_not_the_readers(demo, capsys):
 
 
 @pytest.mark.slow
-def test_the_render_command_on_a_demo_data_dir(tmp_path):
-    assert run(tmp_path, "demo").returncode == 0
+def test_the_render_command_on_a_demo_data_dir(tmp_path, demo_data_dir):  # tmp_path: a demo data dir
     text = run(tmp_path, "render", "P46/X", "--as", "gromyko")
     assert text.returncode == 0, text.stderr
     assert "No P46/X" in text.stdout.splitlines()

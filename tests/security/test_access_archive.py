@@ -37,6 +37,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, event, example, given, settings
@@ -50,7 +51,6 @@ from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart
 from secretariat.cases import services as case_services
 from secretariat.cases.models import CaseFile
-from secretariat.demo.build import build as build_demo
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.principals import Role, principal_by_username
@@ -765,10 +765,10 @@ def test_each_condition_alone_decides_a_row(db):
 # --- the reference case, built through the services --------------------------------------
 
 
-def test_archivist_reads_the_closed_reference_case_whole(db):
+@pytest.mark.demo(archive=False)
+def test_archivist_reads_the_closed_reference_case_whole(demo):
     """The demo (CASE-1 closed, CASE-2 open): the archivist reads CASE-1 and the cable's guidance;
     the same clearance without the role, or the role deactivated, reads neither."""
-    demo = build_demo(archive=False)
     closed, still_open = demo.cases
     assert closed.is_closed and not still_open.is_closed
     admin = principal_by_username("admin")

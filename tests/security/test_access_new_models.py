@@ -64,7 +64,6 @@ from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.cases.models import CaseEntry, CaseFile
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Body, Meeting, Point, PointAttachment
-from secretariat.demo.build import build as build_demo
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.principals import principal_by_username
@@ -822,9 +821,8 @@ def test_restrict_agrees_with_the_oracle_on_every_model(db, plan):
 # --- the reference case, built through the services --------------------------------------
 
 
-def test_reference_case_as_the_rule_says(db):
+def test_reference_case_as_the_rule_says(demo):
     """The demo's world (services only) against the rule's plain consequences."""
-    build_demo()
     who = principal_by_username
     instruction = Cable.objects.get(in_reply_to__isnull=True)
 

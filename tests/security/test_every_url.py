@@ -14,7 +14,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from secretariat.accounts import services as accounts
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.demo import reference as ref
-from secretariat.demo.build import build
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
 
@@ -71,24 +70,23 @@ def _client(username: str | None) -> Client:
     return client
 
 
+pytestmark = pytest.mark.demo(archive=False)  # the papers as they stood in 1977: nothing declassified yet
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(demo):
     """The reference case, and a TOP SECRET principal with no duty at all (the demo's archivist
     has one: the archive's custody of closed cases)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    built = build(archive=False)  # the papers as they stood in 1977: nothing declassified yet
     accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
-    return built
+    return demo
 
 
 @pytest.fixture
-def archived(db, settings):
+def archived(request, demo):
     """The whole demo: the extract (with its draft) declassified and published in 1994, one
     name withheld; the cable, the report and the second case still classified."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    built = build()
-    accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
-    return built
+    assert request.node.get_closest_marker("demo").kwargs == {"archive": True}, "mark the test demo(archive=True)"
+    return demo
 
 
 def _responses(client, samples):
@@ -145,6 +143,7 @@ STILL_WITHHELD = [
 ]
 
 
+@pytest.mark.demo(archive=True)
 @pytest.mark.parametrize("who", [None, "visitor", "bystander"])
 def test_after_publication_no_route_gives_what_is_still_withheld(archived, who):
     """The reading room, its exports and OAI-PMH now show the extract: never its redacted name,

@@ -3,9 +3,7 @@
 from secretariat.audit.models import AuditCheckpoint
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.verification import Problem, Report
-from tests.web.test_registry_desk import HTMX, P46_TEXT, P46_TITLE, demo, login, no_traceback
-
-__all__ = ["demo", "login"]  # fixtures
+from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
 
 def rows(html: str) -> list[str]:

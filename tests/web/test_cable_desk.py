@@ -7,7 +7,7 @@ from secretariat.cables.models import Cable, Control
 from secretariat.decisions.models import Meeting
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import Release, ReleaseTemplate
-from tests.web.test_secretary_desk import demo, events, page, sign_in  # noqa: F401 (demo is a fixture)
+from tests.web.pages import events, page, sign_in
 
 FIRST = "Meet the Secretary of State & say <this>."
 GUIDANCE = "For the Ambassador alone: be brief."

@@ -5,9 +5,7 @@ import re
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
 from secretariat.registry.models import Copy
-from tests.web.test_registry_desk import HTMX, P46_TEXT, P46_TITLE, demo, login, no_traceback
-
-__all__ = ["demo", "login"]  # fixtures
+from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
 
 def without_csrf(content: bytes) -> bytes:

@@ -11,7 +11,7 @@ from secretariat.kernel.principals import principal_by_username
 from secretariat.releases import services as releases
 from secretariat.releases.models import Release
 from secretariat.releases.selectors import channel
-from tests.web.test_secretary_desk import demo, events, page, sign_in  # noqa: F401 (demo is a fixture)
+from tests.web.pages import events, page, sign_in
 
 SECRET = Classification.parse("SECRET")
 ANNOUNCEMENT = "On March {{day}} the Soviet Ambassador met the Secretary of State."

@@ -1,49 +1,12 @@
 """The registry desk: the register, overdue copies, a document's copies and the registrar's actions."""
 
-import pytest
 from django.test import Client
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
 from secretariat.audit.selectors import tree_size
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Copy, Document
-
-P46_TITLE = "his conversation with Vance on the question of"  # a part of the title with nothing to escape
-P46_TEXT = "The draft of the instructions to the Soviet Ambassador"
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from secretariat.demo.build import build
-
-    return build()
-
-
-@pytest.fixture
-def login():
-    """A test client logged in as `username`, past the second factor when their clearance needs one."""
-
-    def log_in(username: str) -> Client:
-        client = Client()
-        principal = principal_by_username(username)
-        client.force_login(principal)
-        if principal.clearance >= 2:  # SECRET and up: a real TOTP code, as the login page takes it
-            device, _ = TOTPDevice.objects.get_or_create(user=principal, name="test", defaults={"confirmed": True})
-            device.last_t = -1
-            device.save()
-            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-            assert client.post("/login/second-factor/", {"token": code, "next": "/in-tray/"}).status_code == 302
-        return client
-
-    return log_in
-
-
-def no_traceback(response) -> bool:
-    return b"Traceback" not in response.content and b"Exception" not in response.content
+from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
 
 def test_the_desk_pages_are_the_registrars_and_show_metadata_only(demo, login):

@@ -3,45 +3,10 @@
 import re
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat.audit.models import AuditEvent
 from secretariat.decisions.models import Meeting, Point
-from secretariat.demo.build import build
-from secretariat.kernel.desks import needs_second_factor
-from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Document
-
-
-@pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build()
-
-
-def sign_in(client, username):
-    """Log in as `username`, past the second factor where the clearance calls for one."""
-    principal = principal_by_username(username)
-    client.force_login(principal)
-    if needs_second_factor(principal):
-        device, _ = TOTPDevice.objects.get_or_create(user=principal, name="test", defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
-
-
-def page(response, status=200):
-    """The response's text, after checking its status and that no traceback leaked into it."""
-    text = response.content.decode()
-    assert response.status_code == status, text[:2000]
-    assert "Traceback" not in text and 'File "' not in text
-    return text
-
-
-def events(**filters) -> int:
-    return AuditEvent.objects.filter(**filters).count()
+from tests.web.pages import events, page, sign_in
 
 
 @pytest.mark.parametrize("username", ["brezhnev", "visitor", "tass", "dobrynin", "registrar", "auditor", "admin"])

@@ -40,6 +40,8 @@ import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import fcntl
+import os
 import shutil
 import sqlite3
 import sys
@@ -337,10 +339,20 @@ def demo(request, demo_images, django_db_blocker, settings, tmp_path, archive_di
 
 @pytest.fixture(scope="session")
 def _demo_data_dir_image(tmp_path_factory):
-    """`secretariat demo --no-serve` run once in this process, into a data dir of its own."""
-    data_dir = tmp_path_factory.mktemp("demo-data-dir")
-    result = run(data_dir, "demo", "--no-serve")
-    assert result.returncode == 0, result.stderr
+    """`secretariat demo --no-serve` run once per run, into a data dir of its own that tests only copy: the
+    first xdist worker to need it builds it in the run's base temp dir, under a lock the others wait on."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # each worker's base temp dir is in the run's
+    data_dir, built = root / "demo-data-dir", root / "demo-data-dir.built"
+    with (root / "demo-data-dir.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(data_dir, ignore_errors=True)  # what a failed attempt left
+            data_dir.mkdir()
+            result = run(data_dir, "demo", "--no-serve")
+            assert result.returncode == 0, result.stderr
+            built.touch()
     return data_dir
 
 

@@ -14,13 +14,12 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 
 # Tests that write where the settings point: the audit key (any event), the checkpoint file (a commit's
-# on_commit callback), the demo's files (key, checkpoint file, the transfer's bag), a bag of their own, and the
-# real command over a demo data dir.
+# on_commit callback), the demo's files (built once: key, checkpoint file, the transfer's bag; then copied for
+# the test), and the real command over a demo data dir (`secretariat demo` run once, then copied).
 WRITERS = [
     "tests/audit/test_log.py::test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event",
     "tests/audit/test_log.py::test_a_committed_checkpoint_is_appended_to_the_checkpoint_file",
     "tests/web/test_audit_desk.py::test_verify_now_answers_in_place_and_appends_nothing",
-    "tests/archive/test_transfer.py::test_the_reference_case_becomes_items_44_on_of_fond_89_opis_25_with_a_valid_bag",
     "tests/render/test_render.py::test_the_render_command_on_a_demo_data_dir",
 ]
 

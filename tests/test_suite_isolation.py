@@ -57,3 +57,39 @@ def test_a_configured_data_dir_is_untouched_by_a_run_of_the_tests(tmp_path):
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
     assert f"{len(WRITERS)} passed" in result.stdout
     assert contents(configured) == before
+
+
+MIXED = """
+import pytest
+
+
+def test_the_demo_and_a_fixture_that_needs_the_empty_database(demo, admin):
+    pass
+
+
+@pytest.mark.django_db
+def test_the_demo_and_a_django_db_mark(demo):
+    pass
+"""
+
+
+def test_a_test_asking_for_the_demo_and_the_empty_database_fails_at_set_up(tmp_path):
+    """`demo` is a database of its own: a test cannot get it and the empty test database at once."""
+    (tmp_path / "conftest.py").write_text("from tests.conftest import *  # noqa: F403\n")
+    (tmp_path / "test_mixed.py").write_text(MIXED)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env |= {"PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rE", "test_mixed.py"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "2 errors" in result.stdout and "passed" not in result.stdout, result.stdout[-5000:] + result.stderr[-3000:]
+    for name, asked in [
+        ("test_the_demo_and_a_fixture_that_needs_the_empty_database", "(_django_db_helper, db)"),
+        ("test_the_demo_and_a_django_db_mark", "(_django_db_helper, a django_db mark)"),
+    ]:
+        assert f"test_mixed.py::{name} asks for the demo and for the empty test database {asked}" in result.stdout

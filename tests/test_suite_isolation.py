@@ -36,8 +36,9 @@ def test_a_configured_data_dir_is_untouched_by_a_run_of_the_tests(tmp_path):
     (configured / "audit-checkpoints.log").write_text('{"note": "a person\'s checkpoint"}\n')
     (configured / "secretariat.sqlite3").write_bytes(b"a person's registry")
     before = contents(configured)
-    # What a person may have exported; SECRETARIAT_DATABASE_URL is left out: it names a server, not a data dir,
-    # and this run's own test database must not be the one this run's PostgreSQL pass is using.
+    # What a person may have exported. SECRETARIAT_DATABASE_URL is left out: it names a server, not a data dir,
+    # and a second run on this pass's PostgreSQL server could take this run's test database name (test_secretariat
+    # with -n 0).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECRETARIAT_", "PYTEST_"))}
     env |= {
         "SECRETARIAT_DATA_DIR": str(configured),
@@ -77,7 +78,8 @@ def test_a_test_asking_for_the_demo_and_the_empty_database_fails_at_set_up(tmp_p
     """`demo` is a database of its own: a test cannot get it and the empty test database at once."""
     (tmp_path / "conftest.py").write_text("from tests.conftest import *  # noqa: F403\n")
     (tmp_path / "test_mixed.py").write_text(MIXED)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    # On SQLite: a second run on this pass's PostgreSQL server could take this run's test database name.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SECRETARIAT_"))}
     env |= {"PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "tests.settings"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rE", "test_mixed.py"],

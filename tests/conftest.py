@@ -32,8 +32,9 @@ more. So each test process builds it once per variant, and each test gets it res
   the test runs with the MD5 hasher, as when each test built its own demo.
 
 `demo_data_dir` is the same idea for tests that run the real `secretariat` command over a demo's data dir:
-`secretariat demo --no-serve` runs once per process, and each test gets a copy of the data dir in its tmp_path.
-Tests whose point is running `secretariat demo` itself (tests/test_demo.py, the browser tests) still run it.
+`secretariat demo --no-serve` runs once per run (`golden_demo_data_dir`, built by the first xdist worker that
+needs it), and each test gets a copy of the data dir in its tmp_path; each browser test module serves a copy.
+Tests whose point is running `secretariat demo` itself (tests/test_demo.py) still run it.
 """
 
 import contextlib
@@ -338,7 +339,7 @@ def demo(request, demo_images, django_db_blocker, settings, tmp_path, archive_di
 
 
 @pytest.fixture(scope="session")
-def _demo_data_dir_image(tmp_path_factory):
+def golden_demo_data_dir(tmp_path_factory):
     """`secretariat demo --no-serve` run once per run, into a data dir of its own that tests only copy: the
     first xdist worker to need it builds it in the run's base temp dir, under a lock the others wait on."""
     root = tmp_path_factory.getbasetemp()
@@ -357,7 +358,7 @@ def _demo_data_dir_image(tmp_path_factory):
 
 
 @pytest.fixture
-def demo_data_dir(_demo_data_dir_image, tmp_path):
+def demo_data_dir(golden_demo_data_dir, tmp_path):
     """The test's tmp_path, holding a copy of a data dir `secretariat demo --no-serve` built."""
-    shutil.copytree(_demo_data_dir_image, tmp_path, symlinks=True, dirs_exist_ok=True)
+    shutil.copytree(golden_demo_data_dir, tmp_path, symlinks=True, dirs_exist_ok=True)
     return tmp_path

@@ -14,6 +14,8 @@ more. So each test process builds it once per variant, and each test gets it res
   Django's connections to it are closed; SQLite: a copy of the test database's file, by SQLite's backup API). The
   demo is built into it for real (committed, so its on_commit callbacks run and the checkpoint reaches its file),
   with the data files pointed at a directory of the image's own: audit key, checkpoint file, bags, uploads.
+  (pytest-django makes the test database only if a collected test asks for `db`; when none does, `demo_images`
+  makes it, and it refuses to build into the database the settings name.)
 * Per test, `demo` copies those files (they are small) to the test's tmp_path (the bags into `archive_dir`) and
   points the settings at the copy, so that what a test appends or tampers with never reaches another test, and
   the empty database's tests never see the demo's checkpoint file. It then points Django's default connection at

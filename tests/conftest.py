@@ -95,6 +95,17 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"Browser screenshots: {folder}")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: the files holding slow tests first (in their order), then the others. With --dist
+    loadfile and no reordering by test count, the controller hands out files in this order, so the run ends on
+    quick files, not on one worker finishing a long one alone. A run in one process keeps pytest's order."""
+    if not hasattr(config, "workerinput"):
+        return
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable
+
+
 @pytest.fixture(autouse=True)
 def archive_dir(settings, tmp_path):
     """Each test's transfers write their bags apart (a rolled-back test leaves no bag in another's way)."""

@@ -14,6 +14,8 @@ more. So each test process builds it once per variant, and each test gets it res
   Django's connections to it are closed; SQLite: a copy of the test database's file, by SQLite's backup API). The
   demo is built into it for real (committed, so its on_commit callbacks run and the checkpoint reaches its file),
   with the data files pointed at a directory of the image's own: audit key, checkpoint file, bags, uploads.
+  (pytest-django makes the test database only if a collected test asks for `db`; when none does, `demo_images`
+  makes it, and it refuses to build into the database the settings name.)
 * Per test, `demo` copies those files (they are small) to the test's tmp_path (the bags into `archive_dir`) and
   points the settings at the copy, so that what a test appends or tampers with never reaches another test, and
   the empty database's tests never see the demo's checkpoint file. It then points Django's default connection at
@@ -32,14 +34,17 @@ more. So each test process builds it once per variant, and each test gets it res
   the test runs with the MD5 hasher, as when each test built its own demo.
 
 `demo_data_dir` is the same idea for tests that run the real `secretariat` command over a demo's data dir:
-`secretariat demo --no-serve` runs once per process, and each test gets a copy of the data dir in its tmp_path.
-Tests whose point is running `secretariat demo` itself (tests/test_demo.py, the browser tests) still run it.
+`secretariat demo --no-serve` runs once per run (`golden_demo_data_dir`, built by the first xdist worker that
+needs it), and each test gets a copy of the data dir in its tmp_path; each browser test module serves a copy.
+Tests whose point is running `secretariat demo` itself (tests/test_demo.py) still run it.
 """
 
 import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import fcntl
+import os
 import shutil
 import sqlite3
 import sys
@@ -88,6 +93,17 @@ def pytest_terminal_summary(terminalreporter, config):
     """Say where the screenshots are, as the issue asks, without -s."""
     for folder in sorted(config.stash.get(SCREENSHOTS, [])):
         terminalreporter.write_line(f"Browser screenshots: {folder}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """On an xdist worker: the files holding slow tests first (in their order), then the others. With --dist
+    loadfile and no reordering by test count, the controller hands out files in this order, so the run ends on
+    quick files, not on one worker finishing a long one alone. A run in one process keeps pytest's order."""
+    if not hasattr(config, "workerinput"):
+        return
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable
 
 
 @pytest.fixture(autouse=True)
@@ -336,16 +352,26 @@ def demo(request, demo_images, django_db_blocker, settings, tmp_path, archive_di
 
 
 @pytest.fixture(scope="session")
-def _demo_data_dir_image(tmp_path_factory):
-    """`secretariat demo --no-serve` run once in this process, into a data dir of its own."""
-    data_dir = tmp_path_factory.mktemp("demo-data-dir")
-    result = run(data_dir, "demo", "--no-serve")
-    assert result.returncode == 0, result.stderr
+def golden_demo_data_dir(tmp_path_factory):
+    """`secretariat demo --no-serve` run once per run, into a data dir of its own that tests only copy: the
+    first xdist worker to need it builds it in the run's base temp dir, under a lock the others wait on."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # each worker's base temp dir is in the run's
+    data_dir, built = root / "demo-data-dir", root / "demo-data-dir.built"
+    with (root / "demo-data-dir.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(data_dir, ignore_errors=True)  # what a failed attempt left
+            data_dir.mkdir()
+            result = run(data_dir, "demo", "--no-serve")
+            assert result.returncode == 0, result.stderr
+            built.touch()
     return data_dir
 
 
 @pytest.fixture
-def demo_data_dir(_demo_data_dir_image, tmp_path):
+def demo_data_dir(golden_demo_data_dir, tmp_path):
     """The test's tmp_path, holding a copy of a data dir `secretariat demo --no-serve` built."""
-    shutil.copytree(_demo_data_dir_image, tmp_path, symlinks=True, dirs_exist_ok=True)
+    shutil.copytree(golden_demo_data_dir, tmp_path, symlinks=True, dirs_exist_ok=True)
     return tmp_path

@@ -522,6 +522,7 @@ def check(viewer: Person | None, principal, papers, holders, turn: int):
     assert set(ids(restrict(DistributionEntry.objects.all(), principal, "view"))) == entries
 
 
+@pytest.mark.slow  # a deep property search: sent to an xdist worker early
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -96,8 +96,7 @@ def test_the_demo_logins_work_with_their_printed_passwords(demo_dir):
     assert check.stdout.strip().splitlines()[-1] == "True"
 
 
-def test_running_the_demo_again_starts_fresh(tmp_path):
-    assert run(tmp_path, "demo").returncode == 0
+def test_running_the_demo_again_starts_fresh(tmp_path, demo_data_dir):  # tmp_path: a data dir the demo built
     run(tmp_path, "copy", "return", "--as", "registrar", "P47/5", "2")
     again = run(tmp_path, "demo", "--json")
     assert again.returncode == 0

@@ -1,16 +1,20 @@
-"""Browser tests: a real `secretariat demo` served on a free port, driven by Playwright on Debian's Chromium.
+"""Browser tests: a real demo data dir served on a free port, driven by Playwright on Debian's Chromium.
 
-pytest-django's live_server needs transactional_db, which the audit log's triggers refuse; so the demo runs as
-a user runs it, in a subprocess over a data dir of its own, and the browser logs in with the demo's logins.
+pytest-django's live_server needs transactional_db, which the audit log's triggers refuse; so the demo is
+served as a user serves it, in a subprocess over a data dir of its own, and the browser logs in with the demo's
+logins. The data dir is a copy of one `secretariat demo --no-serve` built once per run (tests/conftest.py),
+served by `secretariat serve` with the development settings `secretariat demo --port` serves with (one
+process, four threads, plain HTTP); tests/test_demo.py runs `secretariat demo --port` itself.
 
-Under pytest-xdist (--dist loadfile) a module runs whole on one worker: its demo server, on a port of its own
-and over a data dir of its own, and its browser are started once. Screenshots go to a folder per process
+Under pytest-xdist (--dist loadfile) a module runs whole on one worker: its server, on a port of its own and
+over a data dir of its own, and its browser are started once. Screenshots go to a folder per process
 (screenshots-gw0, ...); tests/conftest.py names the folders at the end of the run.
 """
 
 import base64
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -71,18 +75,18 @@ class Demo:
 
 
 def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    """`secretariat demo --port PORT` on a free port, once it answers; another port if this one was taken
-    meanwhile (another worker's server may bind the port between our probe and the demo's bind)."""
+    """The demo data dir served on a free port, once it answers; another port if this one was taken meanwhile
+    (another worker's server may bind the port between our probe and the server's bind)."""
     for attempt in range(3):
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         # Files, not pipes (gunicorn's access log would fill a pipe nobody reads and stall the server), beside
-        # the data dir: the demo builds only into an empty one.
+        # the data dir.
         out, err = (data_dir.parent / f"{data_dir.name}.{attempt}.{name}" for name in ("stdout", "stderr"))
         with out.open("w") as stdout, err.open("w") as stderr:
             server = subprocess.Popen(
-                [SECRETARIAT, "demo", "--port", str(port)],
-                env=env_for(data_dir),
+                [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
+                env=env_for(data_dir) | {"SECRETARIAT_DEVELOPMENT": "1"},  # as `secretariat demo` serves
                 cwd=data_dir,
                 stdout=stdout,
                 stderr=stderr,
@@ -105,9 +109,10 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """`secretariat demo --port PORT` serving the reference case until the module's tests are done."""
+def demo(tmp_path_factory, golden_demo_data_dir):
+    """A copy of the demo's data dir, served until the module's tests are done."""
     data_dir = tmp_path_factory.mktemp("demo")
+    shutil.copytree(golden_demo_data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
     server, url = _serve(data_dir)
     try:
         logins = {}

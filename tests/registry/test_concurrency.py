@@ -173,13 +173,15 @@ def site(tmp_path):
     import psycopg
 
     name = f"secretariat_conc_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
     parts = urlsplit(PG_URL)
+    # The server's maintenance database, as Django's test runner uses: the configured database is never touched.
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
     try:
         yield Site("postgresql", data_dir, urlunsplit(parts._replace(path="/" + name)))
     finally:
-        _drop(PG_URL, name)
+        _drop(maintenance, name)
 
 
 def _drop(url: str, name: str) -> None:

@@ -657,6 +657,7 @@ def check(world: World, p: Person | None, principal) -> None:
     agrees(MODELS, expected, world, p, principal, who)
 
 
+@pytest.mark.slow  # a deep property search: sent to an xdist worker early
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

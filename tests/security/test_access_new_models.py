@@ -50,6 +50,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, event, example, given, settings
@@ -798,6 +799,7 @@ def check(world: World, p: Person | None, principal) -> None:
     agrees(MODELS, expected, world, p, principal, who)
 
 
+@pytest.mark.slow  # a deep property search: sent to an xdist worker early
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

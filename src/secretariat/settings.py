@@ -13,6 +13,11 @@ SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
 SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
 SECRETARIAT_EMAIL_BACKEND Django email backend for overdue notices (console)
 SECRETARIAT_ARCHIVE_DIR  where the archive keeps transferred BagIt bags (DATA_DIR/archive)
+SECRETARIAT_AUDIT_CHECKPOINT_EVERY sign a checkpoint of the audit log every this many events (100)
+SECRETARIAT_AUDIT_WITNESSES comma-separated places outside the data dir that keep every signed
+                         checkpoint: absolute directory paths and http(s) URLs of log collectors
+SECRETARIAT_AUDIT_KEY_FINGERPRINT the audit key's fingerprint (`secretariat audit key`): verify
+                         fails if the log is signed by any other key
 """
 
 import os
@@ -178,6 +183,9 @@ SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
 SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")
+SECRETARIAT_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SECRETARIAT_AUDIT_CHECKPOINT_EVERY", "100"))
+SECRETARIAT_AUDIT_WITNESSES = [w.strip() for w in os.environ.get("SECRETARIAT_AUDIT_WITNESSES", "").split(",") if w.strip()]
+SECRETARIAT_AUDIT_KEY_FINGERPRINT = os.environ.get("SECRETARIAT_AUDIT_KEY_FINGERPRINT", "")
 SECRETARIAT_ARCHIVE_DIR = Path(os.environ.get("SECRETARIAT_ARCHIVE_DIR", DATA_DIR / "archive")).resolve()
 
 # Notifications (overdue controls): printed to the console unless an SMTP backend is configured.

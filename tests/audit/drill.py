@@ -24,6 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 TIMEOUT = 120  # seconds for any one CLI call
 DB_NAME = "secretariat.sqlite3"
 CHECKPOINT_FILE = "audit-checkpoints.log"
@@ -55,23 +58,27 @@ def secretariat_bin() -> str:
     return found
 
 
-def cli_env(data_dir: Path) -> dict[str, str]:
-    """The environment of a CLI call: this data dir, SQLite, the project's own settings."""
+def cli_env(data_dir: Path, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a CLI call: this data dir, SQLite, the project's own settings, and
+    any SECRETARIAT_* `settings` the drill gives (a witness, a pinned key)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SECRETARIAT_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env["DJANGO_SETTINGS_MODULE"] = "secretariat.settings"
     env["SECRETARIAT_DATA_DIR"] = str(data_dir)
+    env.update(settings or {})
     return env
 
 
-def cli(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def cli(
+    data_dir: Path, *args: str, stdin: str | None = None, check: bool = True, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run `secretariat ARGS` over `data_dir`; with `check`, fail loudly unless it exits 0."""
     proc = subprocess.run(
         [secretariat_bin(), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=cli_env(data_dir),
+        env=cli_env(data_dir, settings),
         timeout=TIMEOUT,
     )
     if check and proc.returncode != 0:
@@ -81,8 +88,8 @@ def cli(data_dir: Path, *args: str, stdin: str | None = None, check: bool = True
     return proc
 
 
-def cli_json(data_dir: Path, *args: str):
-    return json.loads(cli(data_dir, *args, "--json").stdout)
+def cli_json(data_dir: Path, *args: str, settings: dict[str, str] | None = None):
+    return json.loads(cli(data_dir, *args, "--json", settings=settings).stdout)
 
 
 # --- verify ---------------------------------------------------------------------------------
@@ -114,13 +121,13 @@ class Verdict:
         return f"exit {self.exit_code}\n{self.text}\n{json.dumps(self.report, indent=2)}"
 
 
-def verify(data_dir: Path) -> Verdict:
+def verify(data_dir: Path, *args: str, settings: dict[str, str] | None = None) -> Verdict:
     """Run `audit verify --json`: the report on stdout, and on failure the human text on stderr."""
     run = subprocess.run(
-        [secretariat_bin(), "audit", "verify", "--json"],
+        [secretariat_bin(), "audit", "verify", "--json", *args],
         capture_output=True,
         text=True,
-        env=cli_env(data_dir),
+        env=cli_env(data_dir, settings),
         timeout=TIMEOUT,
     )
     try:
@@ -325,6 +332,33 @@ def note_key_id(note: str) -> bytes:
     """The 4-byte key hash on a note's first signature line."""
     signature_line = note.partition("\n\n")[2].splitlines()[0]
     return base64.b64decode(signature_line.split(" ")[2])[:4]
+
+
+EVENT_CONTEXT = b"secretariat audit event v1\n"  # what an event's Ed25519 signature covers, before the leaf
+KEY_FILE = Path("keys") / "audit-ed25519.pem"
+
+
+def swap_key(data_dir: Path, conn: sqlite3.Connection, size: int) -> None:
+    """Put a new audit key in the data dir and re-sign the whole log with it: every event's
+    signature, every head (database and file) and one more over all `size` events."""
+    key = Ed25519PrivateKey.generate()
+    (data_dir / KEY_FILE).write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    leaves = []
+    for row in events(conn):
+        leaf = bytes.fromhex(row["leaf_hash"])
+        leaves.append(leaf)
+        update_event(conn, row["seq"], signature=key.sign(EVENT_CONTEXT + leaf).hex())
+    sizes = [row[0] for row in conn.execute("SELECT tree_size FROM audit_auditcheckpoint ORDER BY tree_size")]
+    notes = [signed_note(ORIGIN, n, merkle_root(leaves[:n]), key) for n in [*sizes, size]]
+    conn.execute("DELETE FROM audit_auditcheckpoint")
+    for n, note in zip([*sizes, size], notes, strict=True):
+        conn.execute(
+            "INSERT INTO audit_auditcheckpoint (tree_size, root_hash, signed_at, note) VALUES (?, ?, ?, ?)",
+            (n, merkle_root(leaves[:n]).hex(), "1977-02-18 08:00:00", note),
+        )
+    (data_dir / CHECKPOINT_FILE).write_text("".join(json.dumps({"note": n}) + "\n" for n in notes), encoding="utf-8")
 
 
 def checkpoint_notes(data_dir: Path) -> list[str]:

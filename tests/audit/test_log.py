@@ -73,11 +73,14 @@ def test_proofs_are_for_auditors_and_inside_the_tree(log, auditor):
         selectors.consistency(member, 1)
 
 
-def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(log, make_principal):
+def test_a_checkpoint_is_a_signed_note_over_the_head_and_covers_its_own_event(
+    log, make_principal, django_capture_on_commit_callbacks
+):
     auditor = make_principal("auditor", roles=("auditor",))
     with pytest.raises(Refused):
         services.sign_checkpoint(make_principal("gromyko"))
-    checkpoint = services.sign_checkpoint(auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        checkpoint = services.sign_checkpoint(auditor)
     origin, size, root = signing.open_note(checkpoint.note, signing.public_key())
     assert (origin, size) == (settings.SECRETARIAT_AUDIT_ORIGIN, len(log) + 3)
     assert AuditEvent.objects.get(seq=size).action == "audit.checkpoint"

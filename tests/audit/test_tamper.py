@@ -206,17 +206,83 @@ def test_truncation_under_a_signed_checkpoint_is_named(data, k, head_fixed):
     assert_detected(data, signed - k + 1, because="truncated")
 
 
-def test_truncation_beyond_the_last_signed_head_needs_a_newer_checkpoint(base, data):
+def test_truncation_beyond_the_last_signed_head_is_reported_as_the_unwitnessed_tail(base, data):
     """Limit of the design, kept visible: deleting the last event after the latest signed
     checkpoint and lowering the head counter leaves a shorter but self-consistent log that
-    nothing signed contradicts. Only checkpoints protect against truncation (which is why
-    they are also kept outside the database); everything they cover stays protected."""
+    nothing signed contradicts. Verify passes, but says how many events no head held outside
+    the database covers yet: that tail (fewer than SECRETARIAT_AUDIT_CHECKPOINT_EVERY events,
+    as the log signs its own head that often) is what a cut could take unseen."""
     assert base.size > base.checkpoint_size
     with tampered(data) as conn:
         drill.delete_event(conn, base.size)
         drill.set_head(conn, base.size - 1)
     verdict = assert_clean(data)
     assert verdict.report["size"] == base.size - 1
+    assert verdict.report["witnessed_size"] == base.checkpoint_size
+    assert verdict.report["unwitnessed_events"] == base.size - 1 - base.checkpoint_size
+
+
+def test_heads_deleted_everywhere_are_named_by_their_checkpoint_event(base, data):
+    """Attack: cut the tail after the checkpoint's own event, lower the head counter, and delete
+    every signed head, in the database and the checkpoint file, so no head limits a later cut.
+    The event that records the signing is still in the log, and the head it signed is nowhere:
+    named at that event."""
+    with tampered(data) as conn:
+        for seq in range(base.size, base.checkpoint_size, -1):
+            drill.delete_event(conn, seq)
+        drill.set_head(conn, base.checkpoint_size)
+        conn.execute("DELETE FROM audit_auditcheckpoint")
+    (data / drill.CHECKPOINT_FILE).unlink()
+    verdict = assert_detected(data, base.checkpoint_size, because="deleted")
+    assert verdict.report["size"] == base.checkpoint_size
+
+
+def test_a_removed_checkpoint_file_is_named(data):
+    """Attack: delete the checkpoint file outside the database (to hide a later rollback).
+    Verify fails, naming the file and how many heads the database holds."""
+    (data / drill.CHECKPOINT_FILE).unlink()
+    verdict = drill.verify(data)
+    assert verdict.exit_code == 1, str(verdict)
+    assert "is missing; the database holds 1 signed head(s)" in verdict.text, str(verdict)
+
+
+def test_a_cut_below_every_local_head_is_caught_by_a_witness(base, data, tmp_path):
+    """Attack: the log's heads are also witnessed in a directory outside the data dir. Cut the
+    log below its first checkpoint event, delete every head in the database and the checkpoint
+    file: nothing left in the data dir contradicts the shorter log, so verify passes there, but
+    with the witness configured it fails: the witness holds a head of more events than remain."""
+    witness = {"SECRETARIAT_AUDIT_WITNESSES": str(tmp_path / "witness")}
+    drill.cli(data, "audit", "checkpoint", "--as", "auditor", settings=witness)
+    signed = base.size + 1
+    assert len(list((tmp_path / "witness").glob("*.checkpoints"))) == 1
+    with tampered(data) as conn:
+        for seq in range(signed, base.checkpoint_size - 1, -1):
+            drill.delete_event(conn, seq)
+        drill.set_head(conn, base.checkpoint_size - 1)
+        conn.execute("DELETE FROM audit_auditcheckpoint")
+    (data / drill.CHECKPOINT_FILE).unlink()
+    assert_clean(data)
+    verdict = drill.verify(data, settings=witness)
+    assert verdict.exit_code == 1 and verdict.first_bad_event == base.checkpoint_size, str(verdict)
+    assert any(f"signed a tree of {signed} events" in p["message"] for p in verdict.report["problems"]), str(verdict)
+
+
+def test_a_swapped_key_that_re_signed_the_log_fails_against_the_pinned_fingerprint(base, data):
+    """Attack: whoever can write the data dir puts in a key of their own and re-signs every
+    event and head with it. Everything is consistent again; only a pinned fingerprint (the
+    `--key-fingerprint` option or SECRETARIAT_AUDIT_KEY_FINGERPRINT, noted when the log began)
+    tells the keys apart."""
+    pinned = drill.cli_json(data, "audit", "key")["fingerprint"]
+    assert drill.verify(data, "--key-fingerprint", pinned).exit_code == 0
+    with tampered(data) as conn:
+        drill.swap_key(data, conn, base.size)
+    assert_clean(data)
+    for verdict in (
+        drill.verify(data, "--key-fingerprint", pinned),
+        drill.verify(data, settings={"SECRETARIAT_AUDIT_KEY_FINGERPRINT": pinned}),
+    ):
+        assert verdict.exit_code == 1, str(verdict)
+        assert f"not by the pinned {pinned}" in verdict.text, str(verdict)
 
 
 # --- 7. rollback of the database file ---------------------------------------------------------------

@@ -23,7 +23,7 @@ from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction,
 from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
-from secretariat.audit.services import record, tree_root
+from secretariat.audit.services import record, sign_checkpoint_as_system, tree_root
 from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.decisions.selectors import body_of
@@ -545,6 +545,7 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
         review = Review.objects.create(item=item, due_on=due_on, opened_at=now, level_before=item.level)
         record(by, "archive.review_due", item, {"review": review.pk, "due_on": due_on.isoformat()})
         opened.append(review)
+    sign_checkpoint_as_system("archive sweep")
     return Sweep(opened, declassified)
 
 

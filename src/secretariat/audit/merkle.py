@@ -55,6 +55,19 @@ class CompactRange:
         self._hashes.append(node)
         self._size += 1
 
+    @classmethod
+    def resume(cls, size: int, hashes: Sequence[bytes]) -> "CompactRange":
+        """The builder as `state()` left it after `size` leaves, to go on appending from there."""
+        if len(hashes) != size.bit_count():
+            raise ValueError(f"a tree of {size} leaves has {size.bit_count()} subtree roots, not {len(hashes)}")
+        tree = cls()
+        tree._size, tree._hashes = size, list(hashes)
+        return tree
+
+    def state(self) -> tuple[int, list[bytes]]:
+        """The size and the subtree roots: all it takes to resume appending later (O(log n))."""
+        return self._size, list(self._hashes)
+
     def root(self) -> bytes:
         """Return MTH of the leaves appended so far.
 

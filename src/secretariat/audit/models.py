@@ -56,12 +56,15 @@ class AuditHead(models.Model):
 
 
 class AuditCheckpoint(models.Model):
-    """A signed tree head (C2SP signed-note checkpoint); also appended to a file outside the DB."""
+    """A signed tree head (C2SP signed-note checkpoint); also written to a file and to the witnesses outside the DB."""
 
     tree_size = models.BigIntegerField()
     root_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
     note = models.TextField()
+    # The tree's subtree roots at this size (hex, largest first): the next head's root is then
+    # computed from the events after this one only. Empty on heads signed before it was kept.
+    frontier = models.TextField(null=True, blank=True)
 
     class Meta:
         ordering = ["tree_size", "id"]

@@ -22,6 +22,11 @@ def latest_checkpoint() -> AuditCheckpoint | None:
     return AuditCheckpoint.objects.order_by("tree_size", "id").last()
 
 
+def checkpoint_notes():
+    """Every signed head's note, oldest first, streamed: public (they carry no content)."""
+    return AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True).iterator()
+
+
 def tree_size() -> int:
     return AuditHead.objects.get(pk=1).size
 

@@ -1,13 +1,12 @@
 """Appending to the audit log and signing its head. Called by every other app's services."""
 
-import json
-import os
+import contextlib
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from secretariat.audit import merkle, signing
+from secretariat.audit import merkle, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from secretariat.kernel import clock
 
@@ -41,37 +40,84 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
     event.leaf_hash = leaf.hex()
     event.signature = signing.sign_leaf(leaf).hex()
     event.save(force_insert=True)
+    every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
+    if every and seq % every == 0:
+        _checkpoint(None, {"trigger": f"every {every} events"})
     return event
 
 
 def tree_root(size: int) -> bytes:
-    """The Merkle root of the first `size` events, from their stored leaf hashes."""
+    """The Merkle root of the first `size` events."""
+    return _tree(size).root()
+
+
+def _tree(size: int) -> merkle.CompactRange:
+    """The compact range of the first `size` events, resumed from the latest head at or below
+    `size` that kept its frontier, so only the events after that head are read."""
     tree = merkle.CompactRange()
-    for leaf in AuditEvent.objects.filter(seq__lte=size).values_list("leaf_hash", flat=True).iterator():
+    start = AuditCheckpoint.objects.filter(tree_size__lte=size, frontier__isnull=False).order_by("-tree_size").first()
+    if start is not None:
+        tree = merkle.CompactRange.resume(start.tree_size, [bytes.fromhex(h) for h in start.frontier.split()])
+    leaves = AuditEvent.objects.filter(seq__gt=tree.state()[0], seq__lte=size).order_by("seq")
+    for leaf in leaves.values_list("leaf_hash", flat=True).iterator():
         tree.append(bytes.fromhex(leaf))
-    return tree.root()
+    return tree
 
 
 @transaction.atomic
 def sign_checkpoint(actor) -> AuditCheckpoint:
-    """Sign the tree head, store it, and append it to the checkpoint file outside the database.
+    """An auditor signs the tree head now (`audit checkpoint`, from cron or by hand)."""
+    actor.require_role("auditor", "sign the log's head")
+    return _checkpoint(actor, {})
+
+
+def sign_checkpoint_as_system(trigger: str) -> AuditCheckpoint:
+    """The log signs its own head, named by what triggered it (the end of a demo or of a sweep)."""
+    with transaction.atomic():
+        return _checkpoint(None, {"trigger": trigger})
+
+
+def _checkpoint(actor, data: dict) -> AuditCheckpoint:
+    """Sign the tree head, store it, and hand it to the stores outside the database on commit.
 
     The checkpoint's own event is appended first, so the signed head covers it.
     """
-    actor.require_role("auditor", "sign the log's head")
-    record(actor, "audit.checkpoint")
-    size = AuditHead.objects.get(pk=1).size
-    root = tree_root(size)
-    note = signing.sign_note(signing.checkpoint_body(settings.SECRETARIAT_AUDIT_ORIGIN, size, root))
-    checkpoint = AuditCheckpoint.objects.create(tree_size=size, root_hash=root.hex(), signed_at=clock.now(), note=note)
-    transaction.on_commit(lambda: _append_to_file(note))
+    event = record(actor, "audit.checkpoint", data=data)
+    tree = _tree(event.seq)
+    note = signing.sign_note(signing.checkpoint_body(settings.SECRETARIAT_AUDIT_ORIGIN, event.seq, tree.root()))
+    checkpoint = AuditCheckpoint.objects.create(
+        tree_size=event.seq,
+        root_hash=tree.root().hex(),
+        signed_at=event.at,
+        note=note,
+        frontier=" ".join(h.hex() for h in tree.state()[1]),
+    )
+    # After the commit (a head of a rolled-back transaction must never leave the database), and
+    # robust: the change has committed, so a witness that is down must not turn it into an
+    # error. What did not get out shows in `audit verify`; `publish_checkpoints` retries it.
+    transaction.on_commit(_publish_quietly, robust=True)
     return checkpoint
 
 
-def _append_to_file(note: str) -> None:
-    """One JSON line per signed note: a record of the head that a database restore cannot undo."""
+def publish_checkpoints() -> dict[str, int]:
+    """Write every head the database holds to the checkpoint file and to each witness that
+    lacks it; return how many each store took. Raises OSError naming a store that fails."""
+    notes = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True))
     path = Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS)
-    with path.open("a", encoding="utf-8") as f:
-        f.write(json.dumps({"note": note}) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    added = {str(path): _store(str(path), lambda: witnesses.write_file(path, notes))}
+    for location in witnesses.witness_locations():
+        added[location] = _store(location, lambda location=location: witnesses.write_witness(location, notes))
+    return added
+
+
+def _store(where: str, write) -> int:
+    try:
+        return write()
+    except OSError as exc:
+        raise OSError(f"could not write the signed heads to {where}: {exc.strerror or exc}") from exc
+
+
+def _publish_quietly() -> None:
+    """Publish to every store that answers; the ones that fail are retried at the next head."""
+    with contextlib.suppress(OSError):
+        publish_checkpoints()

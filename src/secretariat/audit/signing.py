@@ -78,6 +78,19 @@ def leaf_signature_ok(leaf: bytes, signature: bytes, key: Ed25519PublicKey) -> b
     return True
 
 
+def fingerprint(key: Ed25519PublicKey) -> str:
+    """SHA256:… of the raw public key, as OpenSSH writes it: what an auditor pins and compares."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+
+
+def verifier_key(name: str, key: Ed25519PublicKey) -> str:
+    """The C2SP signed-note verifier key (name+hash+base64(0x01 || key)), for tools outside."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    encoded = base64.b64encode(b"\x01" + raw).decode()
+    return f"{name}+{key_hash(name, key).hex()}+{encoded}"
+
+
 def key_hash(name: str, key: Ed25519PublicKey) -> bytes:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]

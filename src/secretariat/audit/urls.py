@@ -8,4 +8,6 @@ app_name = "audit"
 urlpatterns = [
     path("", views.audit_desk, name="desk"),
     path("verify/", views.verify, name="verify"),
+    path("checkpoints", views.checkpoints, name="checkpoints"),
+    path("checkpoint", views.latest_checkpoint, name="checkpoint"),
 ]

@@ -8,6 +8,7 @@ events an auditor sees is the access rule's to say (through audit.selectors).
 import datetime as dt
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -69,6 +70,24 @@ def audit_desk(request):
         "error": error,
     }
     return render(request, "audit/desk.html", context, status=status)
+
+
+@require_safe
+def checkpoints(request):
+    """Every signed tree head, oldest first, as C2SP signed notes one after another: public and
+    unauthenticated, so anyone may keep them and later catch a log that was cut or rewritten.
+    A head says how many events there are and their Merkle root, nothing of what they say."""
+    notes = selectors.checkpoint_notes()
+    return StreamingHttpResponse(notes, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def latest_checkpoint(request):
+    """The newest signed tree head alone (what a witness polls); 404 before the first."""
+    latest = selectors.latest_checkpoint()
+    if latest is None:
+        return HttpResponse("no checkpoint signed yet\n", status=404, content_type="text/plain; charset=utf-8")
+    return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
 
 
 @auditor_desk

@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from secretariat.accounts.models import Principal, Unit
-from secretariat.audit.services import record
+from secretariat.audit.services import record, sign_checkpoint_as_system
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.decisions import services as decisions
 from secretariat.decisions.models import Point
@@ -498,4 +498,5 @@ def escalate_overdue(by: Principal | None = None) -> list[Control]:
             transaction.on_commit(
                 lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
             )
+    sign_checkpoint_as_system("control escalate")
     return late

@@ -1,4 +1,6 @@
-from secretariat.audit import selectors, services
+from django.conf import settings
+
+from secretariat.audit import selectors, services, signing
 from secretariat.audit.verification import verify_log
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.errors import Refused
@@ -10,10 +12,21 @@ class Command(SecretariatCommand):
 
     def add_arguments(self, parser):
         sub = subcommands(parser)
-        subcommand(
-            sub, "verify", help="recompute the Merkle tree, check every checkpoint; exit 1 naming the first bad event"
+        verify = subcommand(
+            sub,
+            "verify",
+            help="recompute the Merkle tree, check every checkpoint and witness; exit 1 naming the first bad event",
         )
-        cp = subcommand(sub, "checkpoint", help="sign and store the current tree head")
+        verify.add_argument(
+            "--key-fingerprint",
+            default="",
+            metavar="FP",
+            help="fail unless the log is signed by this key (SHA256:…, as `audit key` prints it)",
+        )
+        subcommand(sub, "key", help="the audit key's fingerprint and public key, to pin and to give to witnesses")
+        cp = subcommand(
+            sub, "checkpoint", help="sign the current tree head; write every head to the file and the witnesses"
+        )
         add_actor(cp)
         log = subcommand(
             sub, "log", help="list the events you may see (auditors: all but papers above their clearance)"
@@ -33,12 +46,20 @@ class Command(SecretariatCommand):
     def handle(self, *args, action, **o):
         if action == "verify":
             try:
-                report = verify_log()
+                report = verify_log(o["key_fingerprint"])
             except (OSError, ValueError) as exc:
                 raise Refused(f"cannot verify: {exc}") from None
             first = report.first_bad
+            tail = (
+                f"; {report.unwitnessed} event(s) after the last head held outside the database "
+                f"(at {report.witnessed_size}) are not yet witnessed"
+                if report.unwitnessed
+                else ""
+            )
+            notes = "".join(f"\nwarning: {w}" for w in report.warnings)
             text = (
-                f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed checkpoint(s) match"
+                f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed "
+                f"checkpoint(s) match, key {report.key_fingerprint}{tail}{notes}"
                 if report.ok
                 else (f"FAILED: first bad event #{first.seq}: " if first.seq is not None else "FAILED: ")
                 + first.message
@@ -50,8 +71,20 @@ class Command(SecretariatCommand):
                 self.emit(report.as_json(), "")
             self.stderr.write(text)  # with --json too: the JSON is for machines, this line for people
             raise SystemExit(1)
+        if action == "key":
+            key = signing.public_key()
+            fingerprint = signing.fingerprint(key)
+            verifier = signing.verifier_key(settings.SECRETARIAT_AUDIT_ORIGIN, key)
+            return self.emit({"fingerprint": fingerprint, "verifier_key": verifier}, f"{fingerprint}\n{verifier}")
         if action == "checkpoint":
             checkpoint = services.sign_checkpoint(principal_by_username(o["actor"]))
+            try:
+                services.publish_checkpoints()
+            except OSError as exc:
+                raise Refused(
+                    f"the head of {checkpoint.tree_size} events is signed and kept in the database, but {exc}; "
+                    "once that is put right, run `secretariat audit checkpoint` again: it writes every head a store lacks"
+                ) from None
             return self.emit(
                 {"tree_size": checkpoint.tree_size, "root": checkpoint.root_hash, "note": checkpoint.note},
                 checkpoint.note,

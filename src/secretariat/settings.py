@@ -184,7 +184,9 @@ SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
 SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")
 SECRETARIAT_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SECRETARIAT_AUDIT_CHECKPOINT_EVERY", "100"))
-SECRETARIAT_AUDIT_WITNESSES = [w.strip() for w in os.environ.get("SECRETARIAT_AUDIT_WITNESSES", "").split(",") if w.strip()]
+SECRETARIAT_AUDIT_WITNESSES = [
+    w.strip() for w in os.environ.get("SECRETARIAT_AUDIT_WITNESSES", "").split(",") if w.strip()
+]
 SECRETARIAT_AUDIT_KEY_FINGERPRINT = os.environ.get("SECRETARIAT_AUDIT_KEY_FINGERPRINT", "")
 SECRETARIAT_ARCHIVE_DIR = Path(os.environ.get("SECRETARIAT_ARCHIVE_DIR", DATA_DIR / "archive")).resolve()
 

@@ -62,9 +62,9 @@ class AuditCheckpoint(models.Model):
     root_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
     note = models.TextField()
-    # The tree's subtree roots at this size (hex, largest first): the next head's root is then
-    # computed from the events after this one only. Empty on heads signed before it was kept.
-    frontier = models.TextField(null=True, blank=True)
+    # The tree's subtree roots at this size (a list of hex, largest first): the next head's root
+    # is then computed from the events after this one only. Null on heads signed before it was kept.
+    frontier = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["tree_size", "id"]

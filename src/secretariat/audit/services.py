@@ -57,7 +57,7 @@ def _tree(size: int) -> merkle.CompactRange:
     tree = merkle.CompactRange()
     start = AuditCheckpoint.objects.filter(tree_size__lte=size, frontier__isnull=False).order_by("-tree_size").first()
     if start is not None:
-        tree = merkle.CompactRange.resume(start.tree_size, [bytes.fromhex(h) for h in start.frontier.split()])
+        tree = merkle.CompactRange.resume(start.tree_size, [bytes.fromhex(h) for h in start.frontier])
     leaves = AuditEvent.objects.filter(seq__gt=tree.state()[0], seq__lte=size).order_by("seq")
     for leaf in leaves.values_list("leaf_hash", flat=True).iterator():
         tree.append(bytes.fromhex(leaf))
@@ -90,7 +90,7 @@ def _checkpoint(actor, data: dict) -> AuditCheckpoint:
         root_hash=tree.root().hex(),
         signed_at=event.at,
         note=note,
-        frontier=" ".join(h.hex() for h in tree.state()[1]),
+        frontier=[h.hex() for h in tree.state()[1]],
     )
     # After the commit (a head of a rolled-back transaction must never leave the database), and
     # robust: the change has committed, so a witness that is down must not turn it into an

@@ -96,7 +96,11 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
         checkpoints += [(f"checkpoint {i} in {held.where}", note) for i, note in enumerate(held.notes, start=1)]
     heads: list[tuple[str, int, bytes]] = []
     outside_sizes: list[int] = []  # sizes of the heads held outside the database
-    held_outside = {note for held in (witnessed if settings.SECRETARIAT_AUDIT_WITNESSES else [checkpoint_file]) for note in held.notes}
+    held_outside = {
+        note
+        for held in (witnessed if settings.SECRETARIAT_AUDIT_WITNESSES else [checkpoint_file])
+        for note in held.notes
+    }
     seen: set[str] = set()
     valid: set[str] = set()
     for where, note in checkpoints:
@@ -205,7 +209,9 @@ def _compare_stores(report: Report, database: list[str], checkpoint_file, witnes
         )
     for held in [checkpoint_file, *witnessed]:
         for number in held.bad_lines:
-            report.problems.append(Problem(None, f"line {number} of {held.where}: not a JSON line holding a signed note"))
+            report.problems.append(
+                Problem(None, f"line {number} of {held.where}: not a JSON line holding a signed note")
+            )
         if held.fragment:
             report.warnings.append(
                 f"the last line of {held.where} is an unfinished write ({held.fragment} bytes, no newline): "

@@ -10,5 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [("audit", "0003_append_only_replace_and_head")]
     operations = [
-        migrations.AddField(model_name="auditcheckpoint", name="frontier", field=models.TextField(blank=True, null=True)),
+        migrations.AddField(
+            model_name="auditcheckpoint", name="frontier", field=models.JSONField(blank=True, null=True)
+        ),
     ]

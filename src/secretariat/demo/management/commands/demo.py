@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Command(SecretariatCommand):
         data_dir = Path(settings.DATA_DIR)
         if connection.vendor == "sqlite":
             _prepare(data_dir)
+        self._witness_beside(data_dir)
         call_command("migrate", verbosity=0, interactive=False)
         if connection.vendor != "sqlite" and tree_size() > 0:
             raise Refused("the database already holds a registry; the demo builds only into an empty one")
@@ -76,6 +78,21 @@ class Command(SecretariatCommand):
             )
             self.stdout.flush()
             server.serve("127.0.0.1", port, workers=1, threads=4)
+
+    def _witness_beside(self, data_dir: Path) -> None:
+        """Unless witnesses are configured, the demo's signed heads are witnessed in a directory
+        beside the data dir (outside it, as a witness must be), for this process and the server."""
+        if settings.SECRETARIAT_AUDIT_WITNESSES:
+            return
+        witness = data_dir.parent / f"{data_dir.name}-witness"
+        if (witness / MARKER).exists():
+            shutil.rmtree(witness)  # the heads of the demo this run replaces
+        elif witness.exists() and any(witness.iterdir()):
+            raise Refused(f"{witness} holds something else; the demo witnesses its log there only when it is new")
+        witness.mkdir(parents=True, exist_ok=True)
+        (witness / MARKER).write_text("the signed heads of the demo beside it; the next demo run deletes them\n")
+        settings.SECRETARIAT_AUDIT_WITNESSES = [str(witness)]
+        os.environ["SECRETARIAT_AUDIT_WITNESSES"] = str(witness)
 
     def _write_logins(self, data_dir: Path, demo) -> None:
         path = data_dir / "demo-logins.txt"
@@ -104,7 +121,13 @@ class Command(SecretariatCommand):
             "copies": [presenters.copy_json(c, as_of) for c in copies],
             "balance": balance.as_json(),
             "cases": cases,
-            "audit": {"events": verified.size, "ok": verified.ok},
+            "audit": {
+                "events": verified.size,
+                "ok": verified.ok,
+                "witnesses": settings.SECRETARIAT_AUDIT_WITNESSES,
+                "witnessed_size": verified.witnessed_size,
+                "key_fingerprint": verified.key_fingerprint,
+            },
             "logins": [login.__dict__ for login in demo.logins],
         }
         lines = [
@@ -125,7 +148,10 @@ class Command(SecretariatCommand):
                 for c in cases
             ),
             "",
-            f"Audit log: {verified.size} events, " + ("verified" if verified.ok else "DOES NOT VERIFY"),
+            f"Audit log: {verified.size} events, "
+            + ("verified" if verified.ok else "DOES NOT VERIFY")
+            + f"; signed by key {verified.key_fingerprint}; heads witnessed up to {verified.witnessed_size} events "
+            + f"in {', '.join(settings.SECRETARIAT_AUDIT_WITNESSES)}",
             "",
             "Logins (also in demo-logins.txt in the data dir):",
             *(f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}" for login in demo.logins),
@@ -160,4 +186,8 @@ def _next_steps(number: str) -> list[tuple[str, str]]:
         ("secretariat import-transcription FILE --dry-run", "read an old paper's transcription, field by field"),
         ("secretariat audit log --as auditor", "the journal of every step"),
         ("secretariat audit verify", "recompute the Merkle tree, check every signature"),
+        (
+            f"SECRETARIAT_AUDIT_WITNESSES={','.join(settings.SECRETARIAT_AUDIT_WITNESSES)} secretariat audit verify",
+            "the same, and against the heads its witness keeps outside the data dir",
+        ),
     ]

@@ -17,6 +17,15 @@ def main() -> None:
         # A setting that cannot work (a witness inside the data dir, say): one line, not a traceback.
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(2)
+    except Exception as exc:
+        # Django's own commands (migrate, …) meeting a fault of the machine: one line too.
+        from secretariat.kernel import faults
+
+        cause = faults.describe(exc)
+        if cause is None:
+            raise
+        sys.stderr.write(f"error: {cause}\n")
+        sys.exit(faults.EXIT_CODE)
 
 
 if __name__ == "__main__":

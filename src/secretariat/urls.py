@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("secretariat.archive.urls")),  # /reading-room/, /oai, the /archive/ desk
     path("api/", include("secretariat.api.urls")),
 ]
+
+handler500 = "secretariat.web.views.server_error"

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
+from secretariat.kernel.faults import AuditKeyUnavailable
+
 EVENT_CONTEXT = b"secretariat audit event v1\n"
 SIGNATURE_DASH = "\u2014"
 
@@ -46,14 +48,23 @@ def create_key() -> None:
 
 @functools.cache
 def _load(path: Path) -> Ed25519PrivateKey:
-    if not path.exists():
-        raise FileNotFoundError(
-            f"no audit key at {path}: the log was signed with it; restore it from a backup "
-            "(a new key would make every event look forged)"
-        )
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        pem = path.read_bytes()
+    except FileNotFoundError:
+        raise AuditKeyUnavailable(
+            f"no audit key at {path}: every change is signed with it, so none can be made; restore it from "
+            "its backup (a new key would make every event signed so far look forged)"
+        ) from None
+    except OSError as exc:
+        raise AuditKeyUnavailable(f"cannot read the audit key {path}: {exc.strerror}") from None
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise AuditKeyUnavailable(
+            f"{path} does not hold the audit key (an unencrypted PEM private key): {exc}"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path} does not hold an Ed25519 private key")
+        raise AuditKeyUnavailable(f"{path} does not hold an Ed25519 private key")
     return key
 
 

@@ -1,7 +1,8 @@
 """What every `secretariat` command shares: `--as USER`, `--json`, and clear refusals.
 
 A command parses its arguments, calls one service or selector, and prints the result as text
-or as JSON. A ServiceError becomes a one-line message (or a JSON error object) and exit code 2.
+or as JSON. A ServiceError becomes a one-line message (or a JSON error object) and exit code 2;
+a fault of the machine (kernel.faults: a damaged database, a missing key, a full disk) one line and 3.
 """
 
 import argparse
@@ -10,9 +11,8 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import OperationalError, ProgrammingError
 
-from secretariat.kernel import clock
+from secretariat.kernel import clock, faults
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, ServiceError
 
@@ -29,17 +29,18 @@ class SecretariatCommand(BaseCommand):
         self.as_json = options.get("json", False)
         try:
             return super().execute(*args, **options)
-        except (OperationalError, ProgrammingError) as exc:
-            if "no such table" not in str(exc) and "does not exist" not in str(exc):
-                raise
-            self.stderr.write("error: this data dir has no registry yet: run `secretariat migrate` first")
-            sys.exit(2)
         except ServiceError as exc:
             if self.as_json:
                 self.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}))
             else:
                 self.stderr.write(f"{exc.code.replace('_', ' ')}: {exc.message}")
             sys.exit(2)
+        except Exception as exc:
+            cause = faults.describe(exc)
+            if cause is None:
+                raise
+            self.stderr.write(f"error: {cause}")
+            sys.exit(faults.EXIT_CODE)
 
     def emit(self, data, text: str) -> None:
         """Print `data` as JSON with --json, else the human text."""

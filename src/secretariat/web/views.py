@@ -1,10 +1,16 @@
 """The desks. The in-tray is every principal's: what I hold, what I owe, what came for my post."""
 
+import json
+import logging
+import sys
+
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.http import require_safe
 
 from secretariat.cables import selectors as cables
-from secretariat.kernel import clock
+from secretariat.kernel import clock, faults
 from secretariat.kernel.desks import login_required
 from secretariat.registry import selectors as registry
 
@@ -25,3 +31,32 @@ def in_tray(request):
         "cables": list(cables.cables_for_post(principal)),
     }
     return render(request, "web/in_tray.html", context)
+
+
+logger = logging.getLogger("secretariat")
+
+
+def server_error(request):
+    """Every uncaught error (Django's handler500, called while the exception is being handled).
+
+    A fault of the machine (kernel.faults: the database damaged or down, the audit key gone, the
+    disk full) is a 503 that says so and asks to try later, with the one-line cause in the log
+    for the operator, not on the page; anything else is the plain 500 page. Neither renders
+    through the base template, which may itself need the database.
+    """
+    cause = faults.describe(sys.exc_info()[1]) if sys.exc_info()[1] is not None else None
+    status = 503 if cause else 500
+    if cause:
+        logger.error("registry unavailable: %s", cause)
+    if request.path.startswith("/api/"):
+        title = "The registry is unavailable" if cause else "Internal server error"
+        body = {
+            "type": f"urn:secretariat:problem:{'unavailable' if cause else 'server-error'}",
+            "title": title,
+            "status": status,
+        }
+        return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
+    response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if cause:
+        response["Retry-After"] = "60"
+    return response

@@ -4,6 +4,7 @@ from secretariat.audit import selectors, services, signing
 from secretariat.audit.verification import verify_log
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.errors import Refused
+from secretariat.kernel.faults import AuditKeyUnavailable
 from secretariat.kernel.principals import principal_by_username
 
 
@@ -47,7 +48,7 @@ class Command(SecretariatCommand):
         if action == "verify":
             try:
                 report = verify_log(o["key_fingerprint"])
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, AuditKeyUnavailable) as exc:
                 raise Refused(f"cannot verify: {exc}") from None
             first = report.first_bad
             tail = (

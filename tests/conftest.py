@@ -95,11 +95,40 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(f"Browser screenshots: {folder}")
 
 
+# What a test needs to use the configured database (its test database): an `embedded` test asks for none of them.
+ENGINE_FIXTURES = {"django_db_setup", "_django_db_helper", "db", "transactional_db", "live_server"}
+
+
+def deselect_embedded_on_postgresql(config, items):
+    """`embedded` tests run on a data dir of their own, always on embedded SQLite: on PostgreSQL they would only
+    run again what the SQLite pass ran, so they are deselected there. A test marked `embedded` that asks for the
+    configured database (a fixture in ENGINE_FIXTURES, or a django_db mark) is a collection error on either
+    engine: it would run on SQLite, and be left out on PostgreSQL without ever having run there."""
+    embedded = [item for item in items if item.get_closest_marker("embedded")]
+    mismarked = []
+    for item in embedded:
+        asked = sorted(ENGINE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        if item.get_closest_marker("django_db"):
+            asked.append("a django_db mark")
+        if asked:
+            mismarked.append(f"{item.nodeid} is marked embedded but uses the configured database ({', '.join(asked)})")
+    if mismarked:
+        message = "\n".join([*mismarked, "Drop the `embedded` mark, or what uses the database."])
+        if hasattr(config, "workerinput"):  # an xdist worker: its UsageError would reach the controller unsaid
+            items[0].session.shouldstop = message  # the controller stops the run with it
+        raise pytest.UsageError(message)
+    if embedded and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        config.hook.pytest_deselected(items=embedded)
+        items[:] = [item for item in items if not item.get_closest_marker("embedded")]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """On an xdist worker: the files holding slow tests first (in their order), then the others. With --dist
-    loadfile and no reordering by test count, the controller hands out files in this order, so the run ends on
-    quick files, not on one worker finishing a long one alone. A run in one process keeps pytest's order."""
+    """`embedded` tests are deselected on PostgreSQL (above). Then, on an xdist worker: the files holding slow
+    tests first (in their order), then the others. With --dist loadfile and no reordering by test count, the
+    controller hands out files in this order, so the run ends on quick files, not on one worker finishing a long
+    one alone. A run in one process keeps pytest's order."""
+    deselect_embedded_on_postgresql(config, items)
     if not hasattr(config, "workerinput"):
         return
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}

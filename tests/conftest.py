@@ -81,18 +81,29 @@ SCREENSHOTS = pytest.StashKey[list[str]]()
 SCREENSHOTS_OUTPUT = "screenshots"  # the key of an xdist worker's output to the controller
 
 
+# How many `embedded` tests the PostgreSQL pass left out (each xdist worker reports it: the controller collects none).
+EMBEDDED_DESELECTED = pytest.StashKey[int]()
+EMBEDDED_DESELECTED_OUTPUT = "embedded_deselected"
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests."""
-    folder = getattr(node, "workeroutput", {}).get(SCREENSHOTS_OUTPUT)
-    if folder:
+    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests, and how many
+    embedded tests it deselected (every worker collects the same tests)."""
+    output = getattr(node, "workeroutput", {})
+    if folder := output.get(SCREENSHOTS_OUTPUT):
         node.config.stash.setdefault(SCREENSHOTS, []).append(folder)
+    if deselected := output.get(EMBEDDED_DESELECTED_OUTPUT):
+        node.config.stash[EMBEDDED_DESELECTED] = deselected
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Say where the screenshots are, as the issue asks, without -s."""
+    """Say where the screenshots are, as the issue asks, without -s; and what the PostgreSQL pass left out (under
+    xdist pytest's own count of deselected tests does not reach the controller)."""
     for folder in sorted(config.stash.get(SCREENSHOTS, [])):
         terminalreporter.write_line(f"Browser screenshots: {folder}")
+    if deselected := config.stash.get(EMBEDDED_DESELECTED, 0):
+        terminalreporter.write_line(f"Embedded tests deselected on PostgreSQL: {deselected} (they run on SQLite)")
 
 
 # What a test needs to use the configured database (its test database): an `embedded` test asks for none of them.
@@ -120,6 +131,9 @@ def deselect_embedded_on_postgresql(config, items):
     if embedded and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         config.hook.pytest_deselected(items=embedded)
         items[:] = [item for item in items if not item.get_closest_marker("embedded")]
+        config.stash[EMBEDDED_DESELECTED] = len(embedded)
+        if hasattr(config, "workerinput"):
+            config.workeroutput[EMBEDDED_DESELECTED_OUTPUT] = len(embedded)
 
 
 @pytest.hookimpl(trylast=True)

@@ -184,5 +184,6 @@ def test_embedded_tests_are_deselected_on_postgresql_only(tmp_path):
     on_postgresql = inner_pytest(tmp_path, "--collect-only", database_url="postgres://nobody@127.0.0.1:9/nothing")
     assert on_postgresql.returncode == 0, on_postgresql.stdout[-5000:] + on_postgresql.stderr[-3000:]
     assert "1/2 tests collected (1 deselected)" in on_postgresql.stdout
+    assert "Embedded tests deselected on PostgreSQL: 1 (they run on SQLite)" in on_postgresql.stdout
     assert "test_embedded.py::test_on_the_test_database" in on_postgresql.stdout
     assert "test_on_a_data_dir_of_its_own" not in on_postgresql.stdout

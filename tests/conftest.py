@@ -81,25 +81,68 @@ SCREENSHOTS = pytest.StashKey[list[str]]()
 SCREENSHOTS_OUTPUT = "screenshots"  # the key of an xdist worker's output to the controller
 
 
+# How many `embedded` tests the PostgreSQL pass left out (each xdist worker reports it: the controller collects none).
+EMBEDDED_DESELECTED = pytest.StashKey[int]()
+EMBEDDED_DESELECTED_OUTPUT = "embedded_deselected"
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests."""
-    folder = getattr(node, "workeroutput", {}).get(SCREENSHOTS_OUTPUT)
-    if folder:
+    """An xdist worker is done: keep the screenshot folder it reports, if it ran browser tests, and how many
+    embedded tests it deselected (every worker collects the same tests)."""
+    output = getattr(node, "workeroutput", {})
+    if folder := output.get(SCREENSHOTS_OUTPUT):
         node.config.stash.setdefault(SCREENSHOTS, []).append(folder)
+    if deselected := output.get(EMBEDDED_DESELECTED_OUTPUT):
+        node.config.stash[EMBEDDED_DESELECTED] = deselected
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Say where the screenshots are, as the issue asks, without -s."""
+    """Say where the screenshots are, as the issue asks, without -s; and what the PostgreSQL pass left out (under
+    xdist pytest's own count of deselected tests does not reach the controller)."""
     for folder in sorted(config.stash.get(SCREENSHOTS, [])):
         terminalreporter.write_line(f"Browser screenshots: {folder}")
+    if deselected := config.stash.get(EMBEDDED_DESELECTED, 0):
+        terminalreporter.write_line(f"Embedded tests deselected on PostgreSQL: {deselected} (they run on SQLite)")
+
+
+# What a test needs to use the configured database (its test database): an `embedded` test asks for none of them.
+ENGINE_FIXTURES = {"django_db_setup", "_django_db_helper", "db", "transactional_db", "live_server"}
+
+
+def deselect_embedded_on_postgresql(config, items):
+    """`embedded` tests run on a data dir of their own, always on embedded SQLite: on PostgreSQL they would only
+    run again what the SQLite pass ran, so they are deselected there. A test marked `embedded` that asks for the
+    configured database (a fixture in ENGINE_FIXTURES, or a django_db mark) is a collection error on either
+    engine: it would run on SQLite, and be left out on PostgreSQL without ever having run there."""
+    embedded = [item for item in items if item.get_closest_marker("embedded")]
+    mismarked = []
+    for item in embedded:
+        asked = sorted(ENGINE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+        if item.get_closest_marker("django_db"):
+            asked.append("a django_db mark")
+        if asked:
+            mismarked.append(f"{item.nodeid} is marked embedded but uses the configured database ({', '.join(asked)})")
+    if mismarked:
+        message = "\n".join([*mismarked, "Drop the `embedded` mark, or what uses the database."])
+        if hasattr(config, "workerinput"):  # an xdist worker: its UsageError would reach the controller unsaid
+            items[0].session.shouldstop = message  # the controller stops the run with it
+        raise pytest.UsageError(message)
+    if embedded and connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        config.hook.pytest_deselected(items=embedded)
+        items[:] = [item for item in items if not item.get_closest_marker("embedded")]
+        config.stash[EMBEDDED_DESELECTED] = len(embedded)
+        if hasattr(config, "workerinput"):
+            config.workeroutput[EMBEDDED_DESELECTED_OUTPUT] = len(embedded)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """On an xdist worker: the files holding slow tests first (in their order), then the others. With --dist
-    loadfile and no reordering by test count, the controller hands out files in this order, so the run ends on
-    quick files, not on one worker finishing a long one alone. A run in one process keeps pytest's order."""
+    """`embedded` tests are deselected on PostgreSQL (above). Then, on an xdist worker: the files holding slow
+    tests first (in their order), then the others. With --dist loadfile and no reordering by test count, the
+    controller hands out files in this order, so the run ends on quick files, not on one worker finishing a long
+    one alone. A run in one process keeps pytest's order."""
+    deselect_embedded_on_postgresql(config, items)
     if not hasattr(config, "workerinput"):
         return
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}

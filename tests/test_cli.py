@@ -6,7 +6,7 @@ import pytest
 
 from tests.cli import run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # `secretariat` on a data dir of its own
 
 
 @pytest.fixture(scope="module")

@@ -89,6 +89,7 @@ def office(tmp_path):
     return tmp_path
 
 
+@pytest.mark.embedded
 def test_a_case_walks_from_the_meeting_to_the_closed_case_file(office):
     body = ok_json(
         office, SET_UP, "body", "add", "CC CPSU Politburo", "--prefix", "P", "--return-days", "7",

@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli import SECRETARIAT, env_for, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # `secretariat` on data dirs of its own
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # inner runs of pytest, on SQLite
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,3 +95,95 @@ def test_a_test_asking_for_the_demo_and_the_empty_database_fails_at_set_up(tmp_p
         ("test_the_demo_and_a_django_db_mark", "(_django_db_helper, a django_db mark)"),
     ]:
         assert f"test_mixed.py::{name} asks for the demo and for the empty test database {asked}" in result.stdout
+
+
+EMBEDDED = """
+import pytest
+
+
+@pytest.mark.embedded
+def test_on_a_data_dir_of_its_own(tmp_path):
+    pass
+
+
+def test_on_the_test_database(db):
+    pass
+"""
+
+MISMARKED = """
+import pytest
+
+pytestmark = pytest.mark.embedded
+
+
+def test_asking_for_the_test_database(db):
+    pass
+
+
+@pytest.mark.django_db
+def test_with_a_django_db_mark():
+    pass
+
+
+def test_asking_for_a_fixture_that_needs_the_test_database(admin):
+    pass
+"""
+
+
+def inner_pytest(folder: Path, *args: str, database_url: str | None = None) -> subprocess.CompletedProcess:
+    """pytest in a subprocess over `folder`, with the suite's conftest and its `embedded` mark, on SQLite unless
+    a database URL is given."""
+    (folder / "conftest.py").write_text(
+        "from tests.conftest import *  # noqa: F403\n\n\n"
+        "def pytest_configure(config):\n"
+        '    config.addinivalue_line("markers", "embedded: on a data dir of its own")\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "SECRETARIAT_"))}
+    env |= {"PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    if database_url:
+        env["SECRETARIAT_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--strict-markers", "-q", *args],
+        env=env,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_an_embedded_test_that_uses_the_configured_database_is_a_collection_error(tmp_path, workers):
+    """On either engine, before any test runs (on PostgreSQL it would be deselected, never having run there); in
+    one process a usage error, under xdist the run stopped with the same words."""
+    (tmp_path / "test_embedded.py").write_text(EMBEDDED)
+    (tmp_path / "test_mismarked.py").write_text(MISMARKED)
+    result = inner_pytest(tmp_path, "-n", workers)
+    output = result.stdout + result.stderr
+    expected = pytest.ExitCode.USAGE_ERROR if workers == "0" else pytest.ExitCode.INTERRUPTED
+    assert result.returncode == expected, output[-8000:]
+    assert "passed" not in output and "test_on_a_data_dir_of_its_own" not in output
+    assert "INTERNALERROR" not in output
+    said = [line for line in output.splitlines() if "is marked embedded but uses the configured database" in line]
+    assert [line.split("test_mismarked.py::", 1)[1] for line in said] == [
+        "test_asking_for_the_test_database is marked embedded but uses the configured database "
+        "(_django_db_helper, db, django_db_setup)",
+        "test_with_a_django_db_mark is marked embedded but uses the configured database (a django_db mark)",
+        "test_asking_for_a_fixture_that_needs_the_test_database is marked embedded but uses the configured database "
+        "(_django_db_helper, db, django_db_setup)",
+    ], output[-8000:]
+
+
+def test_embedded_tests_are_deselected_on_postgresql_only(tmp_path):
+    """Collected on SQLite; on PostgreSQL (a URL naming no server: collecting connects to none) deselected, the
+    others kept."""
+    (tmp_path / "test_embedded.py").write_text(EMBEDDED)
+    on_sqlite = inner_pytest(tmp_path, "--collect-only")
+    assert on_sqlite.returncode == 0, on_sqlite.stdout[-5000:] + on_sqlite.stderr[-3000:]
+    assert "2 tests collected" in on_sqlite.stdout and "deselected" not in on_sqlite.stdout
+    on_postgresql = inner_pytest(tmp_path, "--collect-only", database_url="postgres://nobody@127.0.0.1:9/nothing")
+    assert on_postgresql.returncode == 0, on_postgresql.stdout[-5000:] + on_postgresql.stderr[-3000:]
+    assert "1/2 tests collected (1 deselected)" in on_postgresql.stdout
+    assert "Embedded tests deselected on PostgreSQL: 1 (they run on SQLite)" in on_postgresql.stdout
+    assert "test_embedded.py::test_on_the_test_database" in on_postgresql.stdout
+    assert "test_on_a_data_dir_of_its_own" not in on_postgresql.stdout

@@ -97,6 +97,7 @@ def test_an_open_redirect_is_not_followed(client, people):
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_production_settings_pass_check_deploy(tmp_path):
     result = run(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.audit import drill
 from tests.audit.drill import assert_clean, assert_detected, tampered
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # always SQLite, in both CI passes
 
 # Where in the base log a drill strikes: under the signed checkpoint, or after it.
 UNDER, AFTER = "under-checkpoint", "after-checkpoint"

@@ -62,6 +62,7 @@ def test_a_body_paper_keeps_a_period_of_its_own_and_only_a_registrar_registers_o
     assert (BodyPaper.objects.count(), AuditEvent.objects.count()) == before
 
 
+@pytest.mark.embedded
 def test_body_register_on_the_command_line(tmp_path):
     (tmp_path / "memo.txt").write_text("On the visit.\n")
     steps = [

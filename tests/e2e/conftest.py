@@ -20,18 +20,20 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.cli import SECRETARIAT, env_for
 from tests.conftest import SCREENSHOTS, SCREENSHOTS_OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
-TOTP_STEP = 30  # seconds: django-otp's TOTPDevice default
+TOTP_STEP = TOTPDevice._meta.get_field("step").default  # 30 s: the accounts service enrols with the defaults
 
 
 def _free_port() -> int:
@@ -42,28 +44,46 @@ def _free_port() -> int:
 
 @dataclass
 class Authenticator:
-    """The authenticator app of every demo principal enrolled in this module: key and last code's window.
+    """The authenticator app of every demo principal enrolled in this module, with what it knows of the server's
+    device since: a code is always one the server takes at once, never a wait for the next 30-second window.
 
-    A code is accepted once: a second login in the same 30-second window waits for the next one.
+    A device (the accounts service enrols one with django-otp's defaults) takes a code of a step after the last one
+    it took (`last_t`), and up to `tolerance` (1) steps from its clock's step plus its `drift`; the drift then
+    becomes how far ahead the code taken was (django-otp's OTP_TOTP_SYNC, on unless settings say otherwise). So a
+    second login in the window of the first sends the next step's code (t+1), and the device's drift follows.
+    Which step the server's clock read is known to within the window the clock may have turned to while the
+    request ran, so the drift is kept as a range of one or two values, and each code is one the server takes
+    whichever it is and whichever window its clock is in (this one or the next). tests/e2e/test_authenticator.py
+    plays this against django-otp's own check, on a stood clock.
     """
 
+    clock: Callable[[], float] = time.time
     keys: dict[str, bytes] = field(default_factory=dict)
-    last_window: dict[str, int] = field(default_factory=dict)
+    last_step: dict[str, int] = field(default_factory=dict)  # the step of the last code the server took
+    drift: dict[str, tuple[int, int]] = field(default_factory=dict)  # the device's drift, within these two
+    sent: dict[str, tuple[int, int]] = field(default_factory=dict)  # the step of the code sent, the window then
 
     def enrol(self, username: str, base32_key: str) -> None:
         self.keys[username] = base64.b32decode(base32_key + "=" * (-len(base32_key) % 8))
+        self.last_step[username], self.drift[username] = -1, (0, 0)  # a new device's
+
+    def _window(self) -> int:
+        return int(self.clock()) // TOTP_STEP
 
     def code(self, username: str) -> str:
-        """The code of the current window, once the window of the last code used has passed."""
-        window = int(time.time()) // TOTP_STEP
-        if window <= self.last_window.get(username, -1):
-            time.sleep((window + 1) * TOTP_STEP - time.time() + 0.1)  # the only sleep: the next window
-            window = int(time.time()) // TOTP_STEP
-        return f"{hotp(self.keys[username], window):06d}"
+        """The code of the window the device's clock is in by its drift, or, if a code of that step was taken
+        already, of the step after the one taken last."""
+        low, high = self.drift[username]
+        assert high - low <= 1, f"{username}'s last code took more than a window to go through: its drift is lost"
+        now = self._window()
+        step = max(now + high, self.last_step[username] + 1)
+        self.sent[username] = (step, now)
+        return f"{hotp(self.keys[username], step):06d}"
 
     def spent(self, username: str) -> None:
-        """The server took a code: no other before the window after its clock's (read now, an upper bound)."""
-        self.last_window[username] = int(time.time()) // TOTP_STEP
+        """The server took the code just sent, at a step of its clock between the window then and now."""
+        step, then = self.sent.pop(username)
+        self.last_step[username], self.drift[username] = step, (step - self._window(), step - then)
 
 
 @dataclass

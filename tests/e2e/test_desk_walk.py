@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.embedded]  # a served copy of a demo data dir
 
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 REPORT_DUE = "Wire when you have done it."

@@ -253,6 +253,7 @@ def test_a_pdf_without_a_place_to_go_is_refused_before_the_read(demo, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_render_and_trace_on_a_demo_data_dir(tmp_path, demo_data_dir):  # tmp_path: a demo data dir
     out = tmp_path / "copy5.pdf"
     rendered = run(

@@ -307,6 +307,7 @@ def test_the_command_refuses_a_copy_that_is_not_the_readers(demo, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.embedded
 def test_the_render_command_on_a_demo_data_dir(tmp_path, demo_data_dir):  # tmp_path: a demo data dir
     text = run(tmp_path, "render", "P46/X", "--as", "gromyko")
     assert text.returncode == 0, text.stderr

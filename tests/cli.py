@@ -1,5 +1,6 @@
 """Run the real `secretariat` command in a subprocess, against a data dir of its own."""
 
+import json
 import os
 import subprocess
 import sys
@@ -32,3 +33,28 @@ def run(data_dir: Path, *args: str, stdin: str | None = None, cwd: Path | None =
         cwd=cwd or data_dir,
         timeout=120,
     )
+
+
+# Installation and grants of access on the command line, as an office does them: two officers.
+OFFICER_PASSWORD = "the security officer's own pass phrase"
+
+
+def _ok(result: subprocess.CompletedProcess, what) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, (what, result.stdout, result.stderr)
+    return result
+
+
+def install(data_dir: Path, admin: str = "admin", officer: str = "security") -> None:
+    """`principal bootstrap ADMIN OFFICER`; the security officer then activates their account
+    with the code it printed (their password: OFFICER_PASSWORD)."""
+    made = json.loads(_ok(run(data_dir, "principal", "bootstrap", admin, officer, "--json"), "bootstrap").stdout)
+    code = next(row["activation_code"] for row in made if row["username"] == officer)
+    _ok(run(data_dir, "principal", "activate", officer, stdin=f"{code}\n{OFFICER_PASSWORD}\n"), "activate")
+
+
+def granted(data_dir: Path, *args: str, officer: str = "security") -> subprocess.CompletedProcess:
+    """`principal ARGS` (add, roles or a raised clearance, asked `--as` an administrator), then the
+    security officer's approval, proved with their password; the approval's run is returned."""
+    asked = json.loads(_ok(run(data_dir, "principal", *args, "--json"), args).stdout)
+    approval = ("principal", "approve", str(asked["id"]), "--as", officer, "--secret-stdin")
+    return _ok(run(data_dir, *approval, stdin=OFFICER_PASSWORD + "\n"), approval)

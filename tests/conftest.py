@@ -58,10 +58,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.test.utils import override_settings, setup_databases, teardown_databases
 
-from secretariat.accounts import services as accounts
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.registry import services as registry
+from tests import grants
 from tests.cli import run
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
@@ -171,17 +171,36 @@ def at():
 
 
 @pytest.fixture
-def admin(db):
-    return accounts.bootstrap_admin("admin", clearance="TOP SECRET")
+def officers(db):
+    """The installation ceremony: the first administrator and the first security officer."""
+    return grants.install("admin", "security", clearance="TOP SECRET")
 
 
 @pytest.fixture
-def make_principal(admin):
-    """Add a principal through the service (no password: argon2 is slow by design)."""
+def admin(officers):
+    return officers[0]
+
+
+@pytest.fixture
+def security_officer(officers):
+    return officers[1]
+
+
+@pytest.fixture
+def make_principal(admin, security_officer):
+    """Add a principal as the registry does: the administrator asks, the security officer approves
+    (no password: the person would set it with the activation code, and argon2 is slow by design)."""
 
     def make(username, clearance="TOP SECRET", roles=("member",), compartments=(), unit=None, **names):
-        return accounts.add_principal(
-            admin, username, clearance=clearance, roles=roles, compartments=compartments, unit=unit, **names
+        return grants.add_principal(
+            admin,
+            username,
+            security_officer=security_officer,
+            clearance=clearance,
+            roles=roles,
+            compartments=compartments,
+            unit=unit,
+            **names,
         )
 
     return make

@@ -57,6 +57,7 @@ from secretariat.registry.models import (
     Incident,
 )
 from secretariat.releases.models import Channel
+from tests import grants
 
 UTC = dt.UTC
 ISSUED_AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=UTC)
@@ -166,7 +167,13 @@ def reason(p: Person | None, d: Paper) -> str:
 
 
 # Events about these carry no paper's metadata; auditors see them (access.py docstring).
-ADMINISTRATION = {"accounts.principal", "accounts.unit", "accounts.compartment", "decisions.body"}
+ADMINISTRATION = {
+    "accounts.principal",
+    "accounts.unit",
+    "accounts.compartment",
+    "accounts.accessrequest",
+    "decisions.body",
+}
 
 
 def may_see_event(p: Person | None, object_type: str, paper: "Paper | None") -> bool:
@@ -256,11 +263,11 @@ def build(plan):
     """Build the planned world through the services; return the oracle's model of it."""
     compartments = plan["compartments"]
     with clock.frozen(ISSUED_AT):
-        admin = accounts.bootstrap_admin("admin", clearance="TOP SECRET")
+        admin = grants.install("admin", clearance="TOP SECRET")[0]
         for code in compartments:
             accounts.add_compartment(admin, code)  # granted to its creator, the admin
         units = {code: accounts.add_unit(admin, code, name, post=post) for code, name, post in (*UNITS, POST)}
-        registrar = accounts.add_principal(
+        registrar = grants.add_principal(
             admin, "registrar", clearance="TOP SECRET", compartments=compartments, roles=["registrar"]
         )
         everyone = {
@@ -272,7 +279,7 @@ def build(plan):
         rows = {"admin": admin, "registrar": registrar}
         for i, spec in enumerate(plan["people"]):
             username = f"p{i}"
-            rows[i] = accounts.add_principal(
+            rows[i] = grants.add_principal(
                 admin,
                 username,
                 clearance=Level(spec["clearance"]).label,

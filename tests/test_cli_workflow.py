@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from secretariat.cables.models import Cable
 from secretariat.kernel import clock
-from tests.cli import run
+from tests.cli import granted, install, run
 
 pytestmark = pytest.mark.slow
 
@@ -73,7 +73,7 @@ def office(tmp_path):
     for name, text in FILES.items():
         (tmp_path / name).write_text(text)
     ok(tmp_path, SET_UP, "migrate", "-v0")
-    ok(tmp_path, SET_UP, "principal", "bootstrap", "admin")
+    install(tmp_path)
     for unit in (("gd-1", "General Department, 1st sector"), ("mfa", "Ministry of Foreign Affairs")):
         ok(tmp_path, SET_UP, "unit", "add", "--as", "admin", *unit)
     ok(tmp_path, SET_UP, "unit", "add", "--as", "admin", "washington", "WASHINGTON", "--post")
@@ -85,7 +85,7 @@ def office(tmp_path):
         ("tass", "S", "press_officer", None),
     ]:
         unit_args = ("--unit", unit) if unit else ()
-        ok(tmp_path, SET_UP, "principal", "add", "--as", "admin", username, "--clearance", clearance, "--roles", role, *unit_args)  # fmt: skip
+        granted(tmp_path, "add", "--as", "admin", username, "--clearance", clearance, "--roles", role, *unit_args)
     return tmp_path
 
 

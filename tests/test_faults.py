@@ -2,7 +2,8 @@
 (web, API), never in a traceback, and leave nothing half-written.
 
 The CLI drills run `secretariat` in a subprocess over a small data dir of their own (embedded
-SQLite, as the audit drills do), built once for the module and copied for each drill.
+SQLite, as the audit drills do), built once for the module and copied for each drill. The web's
+503 is in tests/web/test_unavailable.py.
 """
 
 import resource
@@ -12,19 +13,20 @@ import sqlite3
 
 import pytest
 from django.db import OperationalError
-from django.test import Client
 
 from secretariat.kernel import faults
 from tests.audit import drill
 
+pytestmark = pytest.mark.embedded
+
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    """A migrated data dir with an administrator (so the audit key exists) and one unit."""
+    """A migrated data dir with its two officers (so the audit key exists) and one unit."""
     data = tmp_path_factory.mktemp("faults") / "data"
     data.mkdir()
     drill.cli(data, "migrate", "-v0")
-    drill.cli(data, "principal", "bootstrap", "admin", "--clearance", "TOP SECRET")
+    drill.install(data)
     drill.cli(data, "unit", "add", "--as", "admin", "gd1", "General Department")
     return data
 
@@ -125,21 +127,6 @@ def test_a_full_disk_refuses_the_change_and_corrupts_nothing(data):
     drill.cli(data, "unit", "add", "--as", "admin", "gd2", "Second Department")
     assert units(data) == ["gd1", "gd2"]
     drill.assert_clean(data)
-
-
-@pytest.mark.django_db
-def test_the_web_answers_503_when_the_database_fails(make_principal, monkeypatch, settings):
-    settings.DEBUG = False
-    client = Client(raise_request_exception=False)
-    client.force_login(make_principal("clerk", clearance="CONFIDENTIAL"))  # no second factor needed
-
-    def damaged(*args, **kwargs):
-        raise OperationalError("database disk image is malformed")
-
-    monkeypatch.setattr("secretariat.web.views.registry.holder_inventory", damaged)
-    page = client.get("/in-tray/")
-    assert page.status_code == 503 and page["Retry-After"] == "60"
-    assert "The registry is unavailable" in page.content.decode() and "malformed" not in page.content.decode()
 
 
 def test_a_fault_is_described_and_a_bug_is_not():

@@ -28,6 +28,7 @@ from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from secretariat.releases import services as releases
+from tests import grants
 from tests.refusals import refused_without_change
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
@@ -47,13 +48,13 @@ def at(day: int, hour: int) -> dt.datetime:
 @pytest.fixture
 def company(db):
     with clock.frozen(at(2, 9)):
-        admin = accounts.bootstrap_admin("it-admin", clearance="TOP SECRET")
+        admin = grants.install("it-admin", clearance="TOP SECRET")[0]
         secretariat = accounts.add_unit(admin, "co-sec", "Company Secretariat, Northwind Engineering plc")
         accounts.add_unit(admin, "group-ops", "Group Operations")
         lyon = accounts.add_unit(admin, "lyon", "Lyon branch", post=True)
 
         def person(username, roles=(), clearance="CONFIDENTIAL", unit=None):
-            return accounts.add_principal(
+            return grants.add_principal(
                 admin, username, clearance=clearance, roles=roles, unit=unit, email=f"{username}@northwind.example"
             )
 

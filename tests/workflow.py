@@ -19,6 +19,7 @@ from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.releases import services as releases
 from secretariat.releases.models import Channel, ReleaseTemplate
+from tests import grants
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 
@@ -75,7 +76,7 @@ class World:
 
 def build_world() -> World:
     with clock.frozen(SET_UP_AT):
-        admin = accounts.bootstrap_admin("admin", clearance="TOP SECRET")
+        admin = grants.install("admin", clearance="TOP SECRET")[0]
         registry_unit = accounts.add_unit(admin, "cc-gd-1", "CC CPSU (General Department, 1st sector)")
         ministry = accounts.add_unit(admin, "mfa", "USSR Ministry of Foreign Affairs")
         post = accounts.add_unit(admin, "washington", "WASHINGTON", post=True)
@@ -83,7 +84,7 @@ def build_world() -> World:
         other_post = accounts.add_unit(admin, "ottawa", "OTTAWA", post=True)
 
         def person(username, clearance="TOP SECRET", roles=("member",), unit=None):
-            return accounts.add_principal(
+            return grants.add_principal(
                 admin, username, clearance=clearance, roles=roles, unit=unit, email=f"{username}@secretariat.local"
             )
 

@@ -86,6 +86,7 @@ AUDITED_ADMINISTRATION = [
     "accounts.principal",
     "accounts.unit",
     "accounts.compartment",
+    "accounts.accessrequest",
     "decisions.body",
     "releases.channel",
     *ApiToken.AUDIT_TYPES,

@@ -12,11 +12,18 @@ from tests.cli import run
 PASSWORD = "a long enough pass phrase"
 
 
+def approved(admin, security_officer, username, clearance):
+    """A new principal, two officers later: the activation code to hand over."""
+    request = accounts.request_principal(admin, username, clearance=clearance)
+    return accounts.approve(security_officer, request.pk).activation.code
+
+
 @pytest.fixture
-def people(admin, settings):
+def people(admin, security_officer, settings):
+    """A clerk and a minister, each activated with their code (the minister's authenticator not yet enrolled)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    clerk = accounts.add_principal(admin, "clerk", clearance="CONFIDENTIAL", password=PASSWORD)
-    gromyko = accounts.add_principal(admin, "gromyko", clearance="TOP SECRET", password=PASSWORD)
+    clerk = accounts.activate("clerk", approved(admin, security_officer, "clerk", "CONFIDENTIAL"), PASSWORD)
+    gromyko = accounts.activate("gromyko", approved(admin, security_officer, "gromyko", "TOP SECRET"), PASSWORD)
     return clerk, gromyko
 
 
@@ -44,10 +51,20 @@ def test_a_wrong_password_is_one_clear_message_and_no_session(client, people):
     assert client.get("/in-tray/")["Location"] == "/login/?next=/in-tray/"
 
 
-def test_secret_and_above_enrol_an_authenticator_then_need_its_code(client, people):
-    _, gromyko = people
-    response = log_in(client, "gromyko")
-    assert response["Location"] == "/login/second-factor/?next=/in-tray/"
+def test_secret_and_above_enrol_an_authenticator_at_activation_then_need_its_code(
+    client, admin, security_officer, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    activation = approved(admin, security_officer, "gromyko", "TOP SECRET")
+    form = client.get("/activate/")
+    assert form.status_code == 200 and b"Activate your account" in form.content
+    mismatch = {"username": "gromyko", "code": activation, "password": PASSWORD, "password2": PASSWORD + "!"}
+    assert b"The two passwords differ" in client.post("/activate/", mismatch).content
+    wrong = client.post("/activate/", {**mismatch, "code": "AAAAA-AAAAA-AAAAA-AAAAA", "password2": PASSWORD})
+    assert wrong.status_code == 422 and b"wrong, used or expired" in wrong.content
+    response = client.post("/activate/", {**mismatch, "password2": PASSWORD})
+    assert response["Location"] == "/login/second-factor/"
+    gromyko = accounts.Principal.objects.get(username="gromyko")
     assert client.get("/in-tray/")["Location"] == "/login/second-factor/?next=/in-tray/"
     page = client.get("/login/second-factor/")
     assert b"<svg" in page.content and b"Set up your authenticator" in page.content
@@ -60,7 +77,12 @@ def test_secret_and_above_enrol_an_authenticator_then_need_its_code(client, peop
     assert client.post("/login/second-factor/", {"token": code(device), "next": "/in-tray/"})["Location"] == "/in-tray/"
     assert client.get("/in-tray/").status_code == 200
     actions = list(AuditEvent.objects.filter(actor=gromyko).values_list("action", flat=True))
-    assert actions == ["principal.logged_in", "principal.totp_enrolment_started", "principal.totp_confirmed"]
+    assert actions == [
+        "principal.activated",
+        "principal.logged_in",
+        "principal.totp_enrolment_started",
+        "principal.totp_confirmed",
+    ]
 
     again = Client()
     log_in(again, "gromyko")
@@ -72,7 +94,17 @@ def test_secret_and_above_enrol_an_authenticator_then_need_its_code(client, peop
     assert again.post("/login/second-factor/", {"token": code(device)})["Location"] == "/in-tray/"
     again.post("/logout/")
     actions = list(AuditEvent.objects.filter(actor=gromyko).values_list("action", flat=True))
-    assert actions[3:] == ["principal.logged_in", "principal.second_factor_passed", "principal.logged_out"]
+    assert actions[4:] == ["principal.logged_in", "principal.second_factor_passed", "principal.logged_out"]
+
+
+def test_a_password_alone_enrols_no_authenticator(client, people):
+    """Whoever knows a password but was not there at the activation meets no enrolment page."""
+    _, gromyko = people
+    with accounts.clock.frozen(accounts.clock.now() + accounts.ENROLMENT_WINDOW * 2):
+        log_in(client, "gromyko")
+        page = client.get("/login/second-factor/")
+    assert page.status_code == 403 and b"No authenticator for this account" in page.content
+    assert b"<svg" not in page.content and not TOTPDevice.objects.filter(user=gromyko).exists()
 
 
 def test_five_failures_lock_the_username_out_even_with_the_right_password(client, people):

@@ -16,6 +16,7 @@ from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
+from tests import grants
 from tests.archive.steps import EXTRACT, event_review, sweep, transfer
 
 pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, not yet transferred
@@ -121,7 +122,7 @@ def test_downgrade_and_keep_set_the_next_review(archive):
 def test_only_a_cleared_archivist_reviews(archive, admin=None):
     event_review(archive)
     admin_ = principal_by_username("admin")
-    junior = accounts.add_principal(admin_, "junior-archivist", clearance="SECRET", roles=["archivist"])
+    junior = grants.add_principal(admin_, "junior-archivist", clearance="SECRET", roles=["archivist"])
     for who in (junior, principal_by_username("gromyko"), principal_by_username("auditor")):
         with pytest.raises((NotFound, Refused)):
             services.decide_review(who, EXTRACT, "declassify")

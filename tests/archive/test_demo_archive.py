@@ -7,7 +7,6 @@ import json
 import pytest
 from django.core.management import call_command
 
-from secretariat.accounts import services as accounts
 from secretariat.archive import selectors, services
 from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
@@ -15,6 +14,7 @@ from secretariat.demo import reference as ref
 from secretariat.kernel import clock
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import principal_by_username
+from tests import grants
 
 
 def command(capsys, *args) -> dict | list:
@@ -51,7 +51,7 @@ def test_what_a_review_withheld_stays_at_the_marked_classification(demo, capsys)
     """After declassification the archive's own text still holds the withheld name: an archivist
     cleared below the paper's marking gets the same 'no archive item' as for a missing one, and
     an archivist who reads it leaves an audit event."""
-    accounts.add_principal(principal_by_username("admin"), "junior", clearance="SECRET", roles=["archivist"])
+    grants.add_principal(principal_by_username("admin"), "junior", clearance="SECRET", roles=["archivist"])
     with pytest.raises(SystemExit):
         call_command("archive", "show", "TsKhSD/89/25/44", "--as", "junior")
     assert "no archive item TsKhSD/89/25/44" in capsys.readouterr().err

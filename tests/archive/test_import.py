@@ -12,6 +12,7 @@ from secretariat.archive.models import Item
 from secretariat.audit.models import AuditEvent
 from secretariat.kernel import clock
 from secretariat.kernel.principals import principal_by_username
+from tests import grants
 
 pytestmark = pytest.mark.demo(archive=False)  # CASE-1 closed, nothing in the archive yet
 
@@ -147,7 +148,7 @@ def test_a_caveat_becomes_a_compartment_and_an_undated_paper_waits_for_a_reviewe
     with pytest.raises(SystemExit):  # the archivist does not hold it
         call_command("import-transcription", path, "--as", "archivist", "--into", "TsKhSD/89/41")
     assert "cannot mark a paper TOP SECRET//SPECIAL FILE" in capsys.readouterr().err
-    accounts.change_clearance(admin, principal_by_username("archivist"), compartments=["SPECIAL FILE"])
+    grants.change_clearance(admin, principal_by_username("archivist"), compartments=["SPECIAL FILE"])
     call_command("import-transcription", path, "--as", "archivist", "--into", "TsKhSD/89/41", "--json")
     item = Item.objects.get()
     assert {c.code for c in item.compartments.all()} == {"SPECIAL FILE"} == item.marked_classification.compartments

@@ -423,7 +423,8 @@ class Base:
 def build_base(data_dir: Path) -> Base:
     """The reference case in miniature, through the real CLI, with a checkpoint in the middle:
 
-    bootstrap admin; a unit; a registrar and a member; register P46/X to the member; issue
+    install the two officers; a unit; a registrar, a member and an auditor, each asked for and
+    approved; register P46/X to the member; issue
     copy 1; the member confirms receipt; **sign a checkpoint**; then, not yet covered by any
     signed head, the member reads the document and the registry takes the copy back.
     """
@@ -431,20 +432,10 @@ def build_base(data_dir: Path) -> Base:
     text_file = data_dir.parent / f"{data_dir.name}-text.txt"
     text_file.write_text(TEXT, encoding="utf-8")
     cli(data_dir, "migrate", "-v0")
-    cli(
-        data_dir,
-        "principal",
-        "bootstrap",
-        "admin",
-        "--clearance",
-        "TOP SECRET",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    install(data_dir)
     cli(data_dir, "unit", "add", "--as", "admin", "gd1", "General Department")
-    cli(data_dir, "principal", "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar")
-    cli(data_dir, "principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member")
-    cli(data_dir, "principal", "add", "--as", "admin", "auditor", "--clearance", "TOP SECRET", "--roles", "auditor")
+    for username, role in (("reg", "registrar"), ("gromyko", "member"), ("auditor", "auditor")):
+        granted(data_dir, "add", "--as", "admin", username, "--clearance", "TOP SECRET", "--roles", role)
     cli(
         data_dir,
         "document", "register", "--as", "reg", "--number", "P46/X", "--title", "On the statement",
@@ -459,6 +450,20 @@ def build_base(data_dir: Path) -> Base:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         logged = events(conn)  # all of them, as stored (`audit log` shows only what its reader may see)
     return Base(path=data_dir, events=tuple(logged), checkpoint_size=checkpoint["tree_size"])
+
+
+def install(data_dir: Path) -> None:
+    """`principal bootstrap admin security`; the security officer activates their account with
+    its code, setting PASSWORD, with which they approve what the administrator asks."""
+    made = cli_json(data_dir, "principal", "bootstrap", "admin", "security")
+    code = next(row["activation_code"] for row in made if row["username"] == "security")
+    cli(data_dir, "principal", "activate", "security", stdin=f"{code}\n{PASSWORD}\n")
+
+
+def granted(data_dir: Path, *args: str) -> None:
+    """`principal ARGS` asked as the administrator, approved by the security officer."""
+    asked = cli_json(data_dir, "principal", *args)
+    cli(data_dir, "principal", "approve", str(asked["id"]), "--as", "security", "--secret-stdin", stdin=PASSWORD + "\n")
 
 
 def fresh_copy(base: Base, into: Path) -> Path:

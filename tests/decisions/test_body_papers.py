@@ -14,7 +14,7 @@ from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from tests import workflow as wf
-from tests.cli import run
+from tests.cli import granted, install, run
 
 
 @pytest.fixture
@@ -65,11 +65,11 @@ def test_a_body_paper_keeps_a_period_of_its_own_and_only_a_registrar_registers_o
 @pytest.mark.embedded
 def test_body_register_on_the_command_line(tmp_path):
     (tmp_path / "memo.txt").write_text("On the visit.\n")
+    assert run(tmp_path, "migrate", "-v0").returncode == 0
+    install(tmp_path)
+    granted(tmp_path, "add", "--as", "admin", "registrar", "--clearance", "SECRET", "--roles", "registrar")
     steps = [
-        ("migrate", "-v0"),
-        ("principal", "bootstrap", "admin"),
         ("unit", "add", "--as", "admin", "gd-1", "General Department, 1st sector"),
-        ("principal", "add", "--as", "admin", "registrar", "--clearance", "SECRET", "--roles", "registrar"),
         ("body", "add", "--as", "admin", "Politburo", "--prefix", "P", "--return-days", "5", "--registry-unit", "gd-1"),
     ]
     for args in steps:

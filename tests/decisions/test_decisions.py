@@ -12,6 +12,7 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
+from tests import grants
 from tests import workflow as wf
 from tests.refusals import refused_without_change
 
@@ -40,7 +41,7 @@ def test_meetings_are_numbered_per_body(w):
 
 
 def test_only_the_bodys_secretary_records_signs_and_makes_extracts(w):
-    rival = accounts.add_principal(w.admin, "rival", clearance="TOP SECRET", roles=["secretary"])
+    rival = grants.add_principal(w.admin, "rival", clearance="TOP SECRET", roles=["secretary"])
     board = decisions.add_body(w.admin, "Council of Ministers", "CM")
     decisions.appoint_secretary(w.admin, board, rival)
     wf.record_point(w, 46, "X", sign=False)
@@ -136,7 +137,7 @@ def test_an_extract_is_numbered_addressed_and_classified_from_its_point(w):
 def test_an_extract_is_never_marked_below_what_it_carries(w):
     accounts.add_compartment(w.admin, "SPECIAL FILE")
     for person in (w.secretary, *w.members):
-        accounts.change_clearance(w.admin, person, compartments=["SPECIAL FILE"])
+        grants.change_clearance(w.admin, person, compartments=["SPECIAL FILE"])
     carried = Classification.parse("SECRET//SPECIAL FILE")
     wf.record_point(w, 46, "X", classification=carried, sign=False)
     wf.record_point(w, 46, "XI", classification=carried)
@@ -190,7 +191,7 @@ def test_a_point_names_each_addressee_once(w):
 
 
 def test_an_addressee_must_be_cleared_for_the_point(w):
-    junior = accounts.add_principal(w.admin, "junior", clearance="CONFIDENTIAL")
+    junior = grants.add_principal(w.admin, "junior", clearance="CONFIDENTIAL")
     with clock.frozen(wf.MEETING_AT):
         decisions.record_meeting(w.secretary, w.body, 46, wf.MEETING_DAY)
         message = refused_without_change(

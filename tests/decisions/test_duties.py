@@ -2,12 +2,12 @@
 
 import pytest
 
-from secretariat.accounts import services as accounts
 from secretariat.cables import services as cables
 from secretariat.decisions import selectors
 from secretariat.decisions import services as decisions
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from tests import grants
 from tests import workflow as wf
 from tests.refusals import refused_without_change
 
@@ -18,7 +18,7 @@ def w(db):
 
 
 def test_keepers_of_the_registry_hold_no_duty_on_a_body(w):
-    auditor = accounts.add_principal(w.admin, "auditor", clearance="TOP SECRET", roles=["auditor"])
+    auditor = grants.add_principal(w.admin, "auditor", clearance="TOP SECRET", roles=["auditor"])
     for keeper in (w.registrar, auditor):
         message = refused_without_change(Refused, lambda k=keeper: decisions.add_members(w.admin, w.body, [k]))
         assert message.endswith(f"a keeper of the registry may not be a member of {w.body}")
@@ -57,7 +57,7 @@ def test_a_point_identifier_or_title_longer_than_its_column_is_refused_clearly(w
 
 def test_a_cable_cites_only_a_decision_its_drafter_may_read(w):
     hidden = wf.record_point(w, identifier="Y", addressees=[w.members[0]])  # gromyko is a member: make one he isn't
-    outsider = accounts.add_principal(w.admin, "clerk", clearance="TOP SECRET", unit="mfa")
+    outsider = grants.add_principal(w.admin, "clerk", clearance="TOP SECRET", unit="mfa")
     known = selectors.point_by_reference(w.drafter, w.body, 46, "Y")
     assert known == hidden  # a member reads it
     missing = refused_without_change(NotFound, lambda: selectors.point_by_reference(outsider, w.body, 46, "Z"))

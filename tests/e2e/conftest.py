@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -63,9 +64,10 @@ class Authenticator:
     drift: dict[str, tuple[int, int]] = field(default_factory=dict)  # the device's drift, within these two
     sent: dict[str, tuple[int, int]] = field(default_factory=dict)  # the step of the code sent, the window then
 
-    def enrol(self, username: str, base32_key: str) -> None:
+    def enrol(self, username: str, base32_key: str, last_step: int = -1, drift: int = 0) -> None:
+        """Add a device's key: a new one's (nothing taken yet), or one in use since (its last step and drift)."""
         self.keys[username] = base64.b32decode(base32_key + "=" * (-len(base32_key) % 8))
-        self.last_step[username], self.drift[username] = -1, (0, 0)  # a new device's
+        self.last_step[username], self.drift[username] = last_step, (drift, drift)
 
     def _window(self) -> int:
         return int(self.clock()) // TOTP_STEP
@@ -135,11 +137,23 @@ def demo(tmp_path_factory, golden_demo_data_dir):
     shutil.copytree(golden_demo_data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
     server, url = _serve(data_dir)
     try:
-        logins = {}
+        logins, authenticator = {}, Authenticator()
+        with sqlite3.connect(data_dir / "secretariat.sqlite3") as db:  # what the server's devices took last
+            taken = dict(
+                (
+                    (name, (last_t, drift))
+                    for name, last_t, drift in db.execute(
+                        "SELECT p.username, d.last_t, d.drift FROM otp_totp_totpdevice d "
+                        "JOIN accounts_principal p ON p.id = d.user_id WHERE d.confirmed"
+                    )
+                )
+            )
         for line in (data_dir / "demo-logins.txt").read_text().splitlines():
-            username, password, _who = line.split("\t")
+            username, password, _who, key = line.split("\t")
             logins[username] = password
-        yield Demo(url, data_dir, logins, Authenticator())
+            if key:  # the demo enrolled this login's authenticator; its key is printed for the person
+                authenticator.enrol(username, key, *taken[username])
+        yield Demo(url, data_dir, logins, authenticator)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
@@ -194,24 +208,17 @@ class Tab:
         self.page.wait_for_load_state()
         self.snap()
 
-    def pass_second_factor(self, username: str) -> str:
-        """Enrol the authenticator (first login) or type its code; 'enrolled' or 'verified'."""
+    def pass_second_factor(self, username: str) -> None:
+        """Type the code of the login's authenticator (the demo enrolled it at activation)."""
         expect(self.page).to_have_url(re.compile(r"/login/second-factor/"))
-        heading = self.page.get_by_role("heading", level=1)
+        expect(self.page.get_by_role("heading", level=1)).to_have_text("Second factor")
         authenticator = self.demo.authenticator
-        if heading.inner_text() == "Set up your authenticator":
-            authenticator.enrol(username, self.page.locator("main code").inner_text().strip())
-            how, button = "enrolled", "Confirm"
-        else:
-            expect(heading).to_have_text("Second factor")
-            how, button = "verified", "Verify"
         self.page.get_by_label("Six-digit code").fill(authenticator.code(username))
         self.snap()
-        self.page.get_by_role("button", name=button).click()
+        self.page.get_by_role("button", name="Verify").click()
         expect(self.page).not_to_have_url(re.compile(r"/login/second-factor/"))
         authenticator.spent(username)
         self.snap()
-        return how
 
     def log_in(self, username: str) -> None:
         """Log in from /login/ to the in-tray, with the second factor where the clearance calls for it."""

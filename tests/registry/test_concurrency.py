@@ -32,6 +32,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.cli import OFFICER_PASSWORD
+
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
@@ -114,23 +116,49 @@ class Site:
             env["SECRETARIAT_DATABASE_URL"] = database_url
         self.env = env
 
-    def popen(self, args: list[str]) -> subprocess.Popen:
-        return subprocess.Popen(
-            args, env=self.env, cwd=self.data_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    def popen(self, args: list[str], stdin: str | None = None) -> subprocess.Popen:
+        process = subprocess.Popen(
+            args,
+            env=self.env,
+            cwd=self.data_dir,
+            stdin=subprocess.PIPE if stdin is not None else None,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        if stdin is not None:  # a line or two: fits the pipe; `finish` (communicate) closes it
+            process.stdin.write(stdin)
+            process.stdin.flush()
+        return process
 
-    def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+    def run(self, *args: str, ok: tuple[int, ...] = (0,), stdin: str | None = None) -> subprocess.CompletedProcess:
         done = subprocess.run(
-            [SECRETARIAT, *args], env=self.env, cwd=self.data_dir, capture_output=True, text=True, timeout=TIMEOUT
+            [SECRETARIAT, *args],
+            env=self.env,
+            cwd=self.data_dir,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
         )
         assert done.returncode in ok, f"secretariat {' '.join(args)} -> {done.returncode}\n{done.stdout}\n{done.stderr}"
         return done
 
-    def json(self, *args: str, ok: tuple[int, ...] = (0,)):
-        return json.loads(self.run(*args, "--json", ok=ok).stdout)
+    def json(self, *args: str, ok: tuple[int, ...] = (0,), stdin: str | None = None):
+        return json.loads(self.run(*args, "--json", ok=ok, stdin=stdin).stdout)
 
-    def cli(self, *args: str) -> subprocess.Popen:
-        return self.popen([SECRETARIAT, *args])
+    def cli(self, *args: str, stdin: str | None = None) -> subprocess.Popen:
+        return self.popen([SECRETARIAT, *args], stdin)
+
+    def install(self) -> None:
+        """The two officers; the security officer activates their account (password OFFICER_PASSWORD)."""
+        made = self.json("principal", "bootstrap", "admin", "security")
+        code = next(row["activation_code"] for row in made if row["username"] == "security")
+        self.run("principal", "activate", "security", stdin=f"{code}\n{OFFICER_PASSWORD}\n")
+
+    def approve(self, request: dict) -> subprocess.Popen:
+        approval = ("principal", "approve", str(request["id"]), "--as", "security", "--secret-stdin")
+        return self.cli(*approval, stdin=OFFICER_PASSWORD + "\n")
 
     def driver(self, spec: dict) -> subprocess.Popen:
         return self.popen([sys.executable, "-c", DRIVER, json.dumps(spec)])
@@ -201,19 +229,23 @@ def _drop(url: str, name: str) -> None:
 
 
 def set_up(site: Site, documents: tuple[str, ...] = (), holders: bool = True) -> None:
-    """Migrate, an admin, a registrar, eight holders (added concurrently), and the documents."""
+    """Migrate, the two officers, a registrar, eight holders (asked for and approved concurrently), and the documents."""
     site.run("migrate", "-v0")
-    site.json("principal", "bootstrap", "admin")
-    site.json("principal", "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar")
-    site.json("principal", "add", "--as", "admin", "auditor", "--clearance", "TOP SECRET", "--roles", "auditor")
+    site.install()
+    staff = [
+        site.json("principal", "add", "--as", "admin", name, "--clearance", "TOP SECRET", "--roles", role)
+        for name, role in (("reg", "registrar"), ("auditor", "auditor"))
+    ]
+    finish([site.approve(request) for request in staff])
     if not holders:
         return
-    finish(
+    asked = finish(
         [
-            site.cli("principal", "add", "--as", "admin", h, "--clearance", "TOP SECRET", "--roles", "member")
+            site.cli("principal", "add", "--as", "admin", h, "--clearance", "TOP SECRET", "--roles", "member", "--json")
             for h in HOLDERS
         ]
     )
+    finish([site.approve(json.loads(out)) for out in asked])
     text = site.data_dir / "text.txt"
     text.write_text("The draft is to be approved.\n", encoding="utf-8")
     for number in documents:
@@ -296,10 +328,14 @@ def test_processes_issuing_at_once_get_unique_gap_free_copy_numbers(site, tmp_pa
 
     # The audit log: verifies; one copy.issued event per copy; in copy-number order per document.
     events, report = audit_events(site)
-    assert report["checkpoints_checked"] == 2
+    signed = [e for e in events if e["action"] == "audit.checkpoint"]  # the auditor's two, and the log's own
+    assert report["checkpoints_checked"] == len(signed)
     assert sorted(json.loads(out)["tree_size"] for out in outputs[-2:]) == [
-        e["seq"] for e in events if e["action"] == "audit.checkpoint"
+        e["seq"] for e in signed if e["actor"] == "auditor"
     ]
+    assert [e["data"] for e in signed if e["actor"] != "auditor"] == [{"trigger": "every 100 events"}] * (
+        len(events) // 100
+    )
     issued = [e for e in events if e["action"] == "copy.issued"]
     assert len(issued) == sum(expected.values())
     for number, total in expected.items():

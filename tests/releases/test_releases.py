@@ -8,7 +8,6 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secretariat.accounts import services as accounts
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
 from secretariat.cables.services import Part
@@ -23,6 +22,7 @@ from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.releases import selectors
 from secretariat.releases import services as releases
+from tests import grants
 from tests import workflow as wf
 from tests.refusals import refused_without_change
 
@@ -55,7 +55,7 @@ def release(w, template, values=None, by=None):
 
 
 def test_only_an_editor_of_the_channel_releases(w, reported):
-    rival = accounts.add_principal(w.admin, "reuters", clearance="SECRET", roles=["press_officer"])
+    rival = grants.add_principal(w.admin, "reuters", clearance="SECRET", roles=["press_officer"])
     message = refused_without_change(Refused, lambda: release(w, reported, by=w.drafter))  # reads it, edits nothing
     assert message == "only an editor of tass releases through it"
     refused_without_change(NotFound, lambda: release(w, reported, by=rival))  # may not even read it

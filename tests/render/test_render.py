@@ -25,6 +25,7 @@ from secretariat.releases.models import Release
 from secretariat.render.html import render_html
 from secretariat.render.selectors import read_for_rendering
 from secretariat.render.text import render_text
+from tests import grants
 from tests.cli import run
 
 SOURCE = source_text()
@@ -150,8 +151,8 @@ def info_cable(demo, at):
     with at("1977-03-01T10:00:00+03:00"):
         london = accounts.add_unit(admin, "london", "LONDON", post=True)
         accounts.add_unit(admin, "paris", "PARIS", post=True)
-        accounts.add_principal(admin, "london-officer", clearance="SECRET", roles=["post_officer"], unit="london")
-        accounts.add_principal(admin, "paris-officer", clearance="SECRET", roles=["post_officer"], unit="paris")
+        grants.add_principal(admin, "london-officer", clearance="SECRET", roles=["post_officer"], unit="london")
+        grants.add_principal(admin, "paris-officer", clearance="SECRET", roles=["post_officer"], unit="paris")
         point = demo.document.extract.point
         document = cables.draft_cable(
             gromyko,

@@ -57,6 +57,7 @@ from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
+from tests import grants
 from tests.security.oracle import agrees
 
 AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=dt.UTC)
@@ -70,6 +71,7 @@ ADMINISTRATION = {
     "accounts.principal",
     "accounts.unit",
     "accounts.compartment",
+    "accounts.accessrequest",
     "archive.repository",
     "archive.archiveunit",
 }
@@ -460,11 +462,11 @@ class Built:
 
 def build(plan) -> Built:
     """Principals, documents and case files through the services, the archive with the ORM."""
-    admin = accounts.bootstrap_admin(DRAFTER, clearance="TOP SECRET")
+    admin = grants.install(DRAFTER, clearance="TOP SECRET")[0]
     compartments = {code: accounts.add_compartment(admin, code) for code in COMPARTMENTS}
     home = accounts.add_unit(admin, "gd-1", "General Department, 1st sector")
     post = accounts.add_unit(admin, "emb-wash", "Embassy in Washington", post=True)
-    clerk = accounts.add_principal(
+    clerk = grants.add_principal(
         admin, "registrar", clearance="TOP SECRET", compartments=COMPARTMENTS, roles=["registrar"]
     )
     world = World(
@@ -480,7 +482,7 @@ def build(plan) -> Built:
     }
     rows = {}
     for key, spec in [*((f"p{i}", spec) for i, spec in enumerate(plan["people"])), *fixed.items()]:
-        rows[key] = accounts.add_principal(
+        rows[key] = grants.add_principal(
             admin,
             key,
             clearance=Level(spec["clearance"]).label,
@@ -773,7 +775,7 @@ def test_archivist_reads_the_closed_reference_case_whole(demo):
     closed, still_open = demo.cases
     assert closed.is_closed and not still_open.is_closed
     admin = principal_by_username("admin")
-    second = accounts.add_principal(admin, "archivist2", clearance="TOP SECRET", roles=[Role.ARCHIVIST])
+    second = grants.add_principal(admin, "archivist2", clearance="TOP SECRET", roles=[Role.ARCHIVIST])
     accounts.deactivate(admin, second, "retired")
     archivist, auditor, retired = (principal_by_username(u) for u in ("archivist", "auditor", "archivist2"))
     assert archivist.clearance == auditor.clearance == Level.TOP_SECRET

@@ -72,6 +72,7 @@ from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
+from tests import grants
 from tests.security.oracle import agrees
 
 AT = dt.datetime(1977, 2, 18, 8, 0, tzinfo=dt.UTC)
@@ -84,7 +85,14 @@ POST_CODES = [code for code, _ in POSTS]
 ROLES = ["registrar", "secretary", "member", "post_officer", "press_officer", "auditor"]
 SENT = {Cable.State.SENT, Cable.State.RECEIVED, Cable.State.REPORTED}
 # Events about these name no paper: active auditors see them.
-ADMINISTRATION = {"accounts.principal", "accounts.unit", "accounts.compartment", "decisions.body", "releases.channel"}
+ADMINISTRATION = {
+    "accounts.principal",
+    "accounts.unit",
+    "accounts.compartment",
+    "accounts.accessrequest",
+    "decisions.body",
+    "releases.channel",
+}
 RETIRED = "retired"  # deactivated, though cleared for everything and holding every duty the plan gives
 JUNIOR = "junior"  # a registrar and auditor cleared CONFIDENTIAL only: sees case files and events withheld
 # Each example checks ~10 principals x 15 models x 2 actions; raise this for a deeper run.
@@ -534,11 +542,11 @@ def classification(level: int, compartments) -> Classification:
 def build(plan) -> World:
     """Principals and documents through the services, the rest with the ORM; returns the oracle's model."""
     compartments = plan["compartments"]
-    admin = accounts.bootstrap_admin("admin", clearance="TOP SECRET")
+    admin = grants.install("admin", clearance="TOP SECRET")[0]
     marks = {code: accounts.add_compartment(admin, code) for code in compartments}
     units = {code: accounts.add_unit(admin, code, name) for code, name in HOME}
     units |= {code: accounts.add_unit(admin, code, name, post=True) for code, name in POSTS}
-    clerk = accounts.add_principal(
+    clerk = grants.add_principal(
         admin, "registrar", clearance="TOP SECRET", compartments=compartments, roles=["registrar"]
     )
     world = World(
@@ -554,7 +562,7 @@ def build(plan) -> World:
     }
     for key, spec in [*enumerate(plan["people"]), *fixed.items()]:
         username = key if key in fixed else f"p{key}"
-        rows[key] = accounts.add_principal(
+        rows[key] = grants.add_principal(
             admin,
             username,
             clearance=Level(spec["clearance"]).label,

@@ -12,10 +12,12 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
+from secretariat.accounts.models import AccessRequest
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.demo import reference as ref
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
+from tests import grants
 
 # Words of the demo's classified papers (the extract, the draft, the cable, the second case's
 # decision and control): none may appear in any response to these principals.
@@ -77,7 +79,9 @@ pytestmark = pytest.mark.demo(archive=False)  # the papers as they stood in 1977
 def demo(demo):
     """The reference case, and a TOP SECRET principal with no duty at all (the demo's archivist
     has one: the archive's custody of closed cases)."""
-    accounts.add_principal(principal_by_username("admin"), "bystander", clearance="TOP SECRET", roles=[])
+    admin = principal_by_username("admin")
+    grants.add_principal(admin, "bystander", clearance="TOP SECRET", roles=[])
+    accounts.request_principal(admin, "spy2", clearance="TOP SECRET", roles=["member"])  # awaits a second officer
     return demo
 
 
@@ -112,6 +116,7 @@ def _samples() -> dict[str, list[str]]:
         "fond": ["89"],
         "identifier": ["tskhsd-89-25-44", "tskhsd-89-25-45"],
         "reference": ["TsKhSD/89/25/44", "TsKhSD/89/25/45"],
+        "request_id": [str(r.pk) for r in AccessRequest.objects.order_by("pk")][-2:],  # one approved, one pending
     }
 
 

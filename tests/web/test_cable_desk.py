@@ -7,6 +7,7 @@ from secretariat.cables.models import Cable, Control
 from secretariat.decisions.models import Meeting
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import Release, ReleaseTemplate
+from tests import grants
 from tests.web.pages import events, page, sign_in
 
 FIRST = "Meet the Secretary of State & say <this>."
@@ -47,7 +48,7 @@ def draft(client, **changes) -> str:
 def other_post_officer(demo):  # noqa: F811
     admin = principal_by_username("admin")
     accounts.add_unit(admin, "ottawa", "OTTAWA", post=True)
-    return accounts.add_principal(admin, "ottawa-officer", clearance="SECRET", roles=["post_officer"], unit="ottawa")
+    return grants.add_principal(admin, "ottawa-officer", clearance="SECRET", roles=["post_officer"], unit="ottawa")
 
 
 @pytest.mark.parametrize("username", ["visitor", "secretary", "tass", "brezhnev", "auditor"])

@@ -2,10 +2,10 @@
 
 from django.test import Client
 
-from secretariat.accounts import services as accounts
 from secretariat.audit.selectors import tree_size
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Copy, Document
+from tests import grants
 from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
 
@@ -66,7 +66,7 @@ def test_an_htmx_return_answers_with_the_row_and_appends_one_event(demo, login):
 
 
 def test_destruction_takes_two_registrars(demo, login):
-    accounts.add_principal(principal_by_username("admin"), "clerk", clearance="TOP SECRET", roles=("registrar",))
+    grants.add_principal(principal_by_username("admin"), "clerk", clearance="TOP SECRET", roles=("registrar",))
     first, second = login("registrar"), login("clerk")
     response = first.post("/registry/P47/5/copies/2/destroy/", {"certificate": "act 12/77"})
     assert response.status_code == 302 and response["Location"] == "/registry/P47/5/#copy-2"

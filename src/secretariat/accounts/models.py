@@ -126,3 +126,59 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class AccessRequest(models.Model):
+    """A grant of access asked for by one officer and put into effect only when a second one
+    approves it: a new principal, a raised clearance or a new compartment, roles, or a fresh
+    activation (a reset of password and authenticator). What it asks is kept as it was asked."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "new principal"
+        CLEARANCE = "clearance", "raise clearance"
+        ROLES = "roles", "grant roles"
+        RESET = "reset", "reset password and authenticator"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "awaiting a second officer"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    username = models.CharField(max_length=150)
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    change = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"request {self.pk}: {self.get_kind_display()} for {self.username}"
+
+
+class Activation(models.Model):
+    """A one-time code with which a person sets their own password and enrols their
+    authenticator. Shown once, to the officer who approved it, for hand-over; only its SHA-256
+    is kept. Single use, and it expires."""
+
+    principal = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activations")
+    code_hash = models.CharField("SHA-256 of the code", max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"activation {self.pk} of {self.principal.username}"

@@ -4,10 +4,10 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from secretariat.accounts.models import ApiToken, Compartment, Principal, Unit
+from secretariat.accounts.models import AccessRequest, ApiToken, Compartment, Principal, Unit
 from secretariat.kernel.classification import normalise_compartment
-from secretariat.kernel.errors import InvalidInput
-from secretariat.kernel.principals import principal_by_username
+from secretariat.kernel.errors import InvalidInput, Refused
+from secretariat.kernel.principals import OFFICERS, principal_by_username
 from secretariat.kernel.restriction import Action
 
 
@@ -52,3 +52,14 @@ def tokens(principal) -> QuerySet[ApiToken]:
     return (
         ApiToken.objects.select_related("principal").restrict(principal, Action.REGISTER).order_by("created_at", "id")
     )
+
+
+def access_requests(principal, *, pending_only: bool = True) -> QuerySet[AccessRequest]:
+    """Requests for access, oldest first: for administrators and security officers only, as
+    they name who is to be cleared for what."""
+    if not principal.is_active or not any(principal.has_role(role) for role in OFFICERS):
+        raise Refused(f"{principal.username} is not an administrator or a security officer")
+    rows = AccessRequest.objects.select_related("requested_by", "decided_by", "principal")
+    if pending_only:
+        rows = rows.filter(state=AccessRequest.State.PENDING)
+    return rows.order_by("requested_at", "id")

@@ -15,14 +15,14 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat.accounts.models import ApiToken, Compartment, Principal, RoleGrant, Unit
+from secretariat.accounts.models import AccessRequest, Activation, ApiToken, Compartment, Principal, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, tokens, unit_by_code
 from secretariat.audit.models import AuditHead
 from secretariat.audit.services import record
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level, normalise_compartment
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
-from secretariat.kernel.principals import Role
+from secretariat.kernel.principals import OFFICERS, Role
 
 
 def _check_grant(by: Principal, wanted: Classification) -> None:
@@ -32,8 +32,14 @@ def _check_grant(by: Principal, wanted: Classification) -> None:
 
 
 # Whoever manages accounts must not also keep the register or watch the log: an admin who
-# could make themselves a registrar could put themselves on a distribution and read.
-SEPARATED_DUTIES = [{Role.ADMIN, Role.REGISTRAR}, {Role.ADMIN, Role.AUDITOR}]
+# could make themselves a registrar could put themselves on a distribution and read. The
+# security officer, who approves what an admin asks, is a second person, never the admin.
+SEPARATED_DUTIES = [
+    {Role.ADMIN, Role.REGISTRAR},
+    {Role.ADMIN, Role.AUDITOR},
+    {Role.ADMIN, Role.SECURITY_OFFICER},
+    {Role.SECURITY_OFFICER, Role.REGISTRAR},
+]
 
 
 def _roles(roles: Iterable[str], held: Iterable[str] = ()) -> list[str]:
@@ -55,53 +61,96 @@ def _level(level) -> Level:
         raise InvalidInput(str(exc)) from None
 
 
-def _create(username, *, first_name, last_name, email, clearance, compartments, roles, unit, password) -> Principal:
+def _username(username: str) -> str:
     username = (username or "").strip()
     try:
         Principal.username_validator(username)
     except ValidationError:
         raise InvalidInput(f"malformed username {username!r}: letters, digits and @.+-_ only") from None
+    if not 1 <= len(username) <= 150:
+        raise InvalidInput("a username has 1 to 150 characters")
+    return username
+
+
+def _grant(principal: Principal, roles: Iterable[str]) -> None:
+    for role in roles:  # one by one, as every text is checked on save
+        RoleGrant.objects.create(principal=principal, role=role)
+
+
+def _create(username, *, first_name, last_name, email, clearance, compartments, roles, unit) -> Principal:
+    """A principal without a usable password: they set their own with an activation code."""
     principal = Principal(
-        username=username, first_name=first_name, last_name=last_name, email=email, clearance=clearance, unit=unit
+        username=_username(username),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        clearance=clearance,
+        unit=unit,
     )
-    if password is None:
-        principal.set_unusable_password()
-    else:
-        try:
-            validate_password(password, principal)
-        except ValidationError as exc:
-            raise InvalidInput("password refused: " + " ".join(exc.messages)) from None
-        principal.set_password(password)
-    with unique_or_refused(f"a principal named {username!r} exists already"):
+    principal.set_unusable_password()
+    with unique_or_refused(f"a principal named {principal.username!r} exists already"):
         principal.save()
     principal.compartments.set(compartments)
-    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
+    _grant(principal, roles)
     return principal
 
 
+@dataclass(frozen=True)
+class Activated:
+    """A principal and the activation code to hand over to them (shown once, never kept)."""
+
+    principal: Principal
+    code: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Ceremony:
+    admin: Activated
+    security_officer: Activated
+
+
 @transaction.atomic
-def bootstrap_admin(username: str, *, clearance="TOP SECRET", password: str | None = None, **names) -> Principal:
-    """The first admin, made when nobody can grant yet. Refused once any admin exists."""
+def bootstrap(admin: str, security_officer: str, *, clearance="TOP SECRET") -> Ceremony:
+    """Installation: the first administrator and the first security officer, made together, each
+    with an activation code. From then on no grant of access takes effect without two officers
+    (one asks, another approves). Refused once any officer exists."""
     AuditHead.objects.select_for_update().get(pk=1)  # serialises bootstraps on PostgreSQL too
-    if RoleGrant.objects.filter(role=Role.ADMIN).exists():
-        raise Refused("an admin exists already; ask them to add principals")
-    principal = _create(
-        username,
-        first_name=names.get("first_name", ""),
-        last_name=names.get("last_name", ""),
-        email=names.get("email", ""),
-        clearance=_level(clearance),
-        compartments=[],
-        roles=[Role.ADMIN],
-        unit=None,
-        password=password,
+    if RoleGrant.objects.filter(role__in=OFFICERS).exists():
+        raise Refused("the registry is installed already: its officers add principals")
+    level = _level(clearance)
+    if _username(admin) == _username(security_officer):
+        raise InvalidInput("the administrator and the security officer are two people, with two usernames")
+    made = []
+    for username, role in ((admin, Role.ADMIN), (security_officer, Role.SECURITY_OFFICER)):
+        principal = _create(
+            username, first_name="", last_name="", email="", clearance=level, compartments=[], roles=[role], unit=None
+        )
+        record(None, "principal.bootstrapped", principal, principal.summary())
+        made.append(_issue_activation(None, principal))
+    return Ceremony(*made)
+
+
+# Grants of access: one officer asks, a second approves (the two-person rule). Taking access
+# away (lowering a clearance, deactivating) needs one officer only.
+
+
+def _wanted_classification(change: dict) -> Classification:
+    return Classification(Level(change["clearance"]), frozenset(change.get("compartments", [])))
+
+
+def _asked(by: Principal, kind: str, username: str, principal: Principal | None, change: dict) -> AccessRequest:
+    if AccessRequest.objects.filter(state=AccessRequest.State.PENDING, kind=kind, username=username).exists():
+        raise Refused(f"a request of this kind for {username} awaits approval already")
+    request = AccessRequest.objects.create(
+        kind=kind, username=username, principal=principal, change=change, requested_by=by, requested_at=clock.now()
     )
-    record(None, "principal.bootstrapped", principal, principal.summary())
-    return principal
+    record(by, "access.requested", request, {"kind": kind, "username": username, "change": change})
+    return request
 
 
 @transaction.atomic
-def add_principal(
+def request_principal(
     by: Principal,
     username: str,
     *,
@@ -112,33 +161,32 @@ def add_principal(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
-    password: str | None = None,
-) -> Principal:
+) -> AccessRequest:
+    """An administrator asks for a new principal; it exists once a second officer approves."""
     by.require_role(Role.ADMIN, "manage accounts")
+    username = _username(username)
+    if Principal.objects.filter(username=username).exists():
+        raise Refused(f"a principal named {username!r} exists already")
     level = _level(clearance)
     held = compartments_by_code(compartments)
     _check_grant(by, Classification(level, frozenset(c.code for c in held)))
-    roles = _roles(roles)
-    principal = _create(
-        username,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        clearance=level,
-        compartments=held,
-        roles=roles,
-        unit=unit_by_code(unit) if unit else None,
-        password=password,
-    )
-    record(by, "principal.added", principal, principal.summary())
-    return principal
+    change = {
+        "clearance": int(level),
+        "compartments": sorted(c.code for c in held),
+        "roles": _roles(roles),
+        "unit": unit_by_code(unit).code if unit else None,
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+    }
+    return _asked(by, AccessRequest.Kind.ADD, username, None, change)
 
 
 @transaction.atomic
 def change_clearance(
     by: Principal, principal: Principal, *, clearance=None, compartments: Iterable[str] | None = None
-) -> Principal:
-    """Raise or lower a clearance; what is granted must stay within the granter's own."""
+) -> Principal | AccessRequest:
+    """Lower a clearance at once; a raise, or a compartment added, is a request for a second officer."""
     by.require_role(Role.ADMIN, "manage accounts")
     if principal.pk == by.pk:
         raise Refused("nobody changes their own clearance")
@@ -147,7 +195,17 @@ def change_clearance(
     held = compartments_by_code(compartments) if compartments is not None else list(principal.compartments.all())
     after = Classification(level, frozenset(c.code for c in held))
     _check_grant(by, after)
-    principal.clearance = level
+    if after == before:
+        raise Refused(f"{principal.username} holds {before} already")
+    if not before.dominates(after):
+        change = {"clearance": int(after.level), "compartments": sorted(after.compartments)}
+        return _asked(by, AccessRequest.Kind.CLEARANCE, principal.username, principal, change)
+    return _set_clearance(by, principal, after, held)
+
+
+def _set_clearance(by, principal: Principal, after: Classification, held) -> Principal:
+    before = principal.classification
+    principal.clearance = after.level
     principal.save(update_fields=["clearance"])
     principal.compartments.set(held)
     record(by, "principal.clearance_changed", principal, {"before": before.as_json(), "after": after.as_json()})
@@ -171,16 +229,187 @@ def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
 
 
 @transaction.atomic
-def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Principal:
+def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> AccessRequest:
+    """Roles are asked for by an administrator and take effect when a second officer approves."""
     by.require_role(Role.ADMIN, "manage accounts")
     if principal.pk == by.pk:
         raise Refused("nobody grants roles to themselves")
     roles = [r for r in _roles(roles, principal.role_codes) if r not in principal.role_codes]
     if not roles:
         raise Refused(f"{principal.username} holds these roles already")
-    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
-    record(by, "principal.roles_granted", principal, {"roles": roles})
-    return Principal.objects.prefetch_related("compartments", "role_grants").get(pk=principal.pk)
+    return _asked(by, AccessRequest.Kind.ROLES, principal.username, principal, {"roles": roles})
+
+
+@transaction.atomic
+def request_reset(by: Principal, principal: Principal) -> AccessRequest:
+    """A new activation for someone who lost their authenticator or password; approved, it
+    voids both, and they set a password and enrol an authenticator again with the code."""
+    by.require_role(Role.ADMIN, "manage accounts")
+    if principal.pk == by.pk:
+        raise Refused("nobody resets their own account: ask another officer")
+    return _asked(by, AccessRequest.Kind.RESET, principal.username, principal, {})
+
+
+def _pending(request_id: int) -> AccessRequest:
+    try:
+        request = AccessRequest.objects.select_for_update().get(pk=request_id)
+    except AccessRequest.DoesNotExist:
+        raise NotFound(f"no access request {request_id}") from None
+    if request.state != AccessRequest.State.PENDING:
+        raise Refused(f"request {request_id} is {request.get_state_display()} already")
+    return request
+
+
+def _officer(by: Principal, to: str) -> None:
+    if not by.is_active or not any(by.has_role(role) for role in OFFICERS):
+        raise Refused(f"{by.username} is not an administrator or a security officer: only they may {to}")
+
+
+@dataclass(frozen=True)
+class Approved:
+    request: AccessRequest
+    principal: Principal
+    activation: Activated | None  # for a new principal or a reset: the code to hand over
+
+
+@transaction.atomic
+def approve(by: Principal, request_id: int) -> Approved:
+    """A second officer puts a request into effect: never the one who asked, never for
+    themselves. What the requester could grant was checked when they asked; the rest is checked
+    again now, as the world may have moved since (a username taken, a role that now clashes)."""
+    _officer(by, "approve grants of access")
+    request = _pending(request_id)
+    if request.requested_by_id == by.pk:
+        raise Refused("a grant of access needs a second officer: nobody approves their own request")
+    if request.principal_id == by.pk:
+        raise Refused("nobody approves a grant to themselves")
+    change, activation = request.change, None
+    if request.kind == AccessRequest.Kind.ADD:
+        principal = _create(
+            request.username,
+            first_name=change["first_name"],
+            last_name=change["last_name"],
+            email=change["email"],
+            clearance=Level(change["clearance"]),
+            compartments=compartments_by_code(change["compartments"]),
+            roles=_roles(change["roles"]),
+            unit=unit_by_code(change["unit"]) if change["unit"] else None,
+        )
+        request.principal = principal
+        record(by, "principal.added", principal, {**principal.summary(), "requested_by": request.requested_by.username})
+        activation = _issue_activation(by, principal)
+    else:
+        principal = Principal.objects.ready_to_act().get(pk=request.principal_id)
+        if request.kind == AccessRequest.Kind.CLEARANCE:
+            wanted = _wanted_classification(change)
+            _set_clearance(by, principal, wanted, compartments_by_code(change["compartments"]))
+        elif request.kind == AccessRequest.Kind.ROLES:
+            roles = [r for r in _roles(change["roles"], principal.role_codes) if r not in principal.role_codes]
+            _grant(principal, roles)
+            record(
+                by,
+                "principal.roles_granted",
+                principal,
+                {"roles": roles, "requested_by": request.requested_by.username},
+            )
+        else:
+            principal.set_unusable_password()
+            principal.save(update_fields=["password"])
+            devices = list(TOTPDevice.objects.filter(user=principal).values_list("pk", flat=True))
+            TOTPDevice.objects.filter(user=principal).delete()
+            record(by, "principal.reset", principal, {"devices_removed": devices})
+            activation = _issue_activation(by, principal)
+    request.state, request.decided_by, request.decided_at = AccessRequest.State.APPROVED, by, clock.now()
+    request.save(update_fields=["principal", "state", "decided_by", "decided_at"])
+    record(by, "access.approved", request, {"kind": request.kind, "username": request.username})
+    return Approved(request, Principal.objects.ready_to_act().get(pk=principal.pk), activation)
+
+
+@transaction.atomic
+def reject(by: Principal, request_id: int, reason: str) -> AccessRequest:
+    """An officer turns a request down (the one who asked may withdraw it); nothing takes effect."""
+    _officer(by, "decide on grants of access")
+    request = _pending(request_id)
+    request.reason = bounded(reason, "the reason", 500)
+    request.state, request.decided_by, request.decided_at = AccessRequest.State.REJECTED, by, clock.now()
+    request.save(update_fields=["reason", "state", "decided_by", "decided_at"])
+    record(
+        by, "access.rejected", request, {"kind": request.kind, "username": request.username, "reason": request.reason}
+    )
+    return request
+
+
+# Activation: the person, not an officer, sets their password and enrols their authenticator.
+
+ACTIVATION_LIFETIME = dt.timedelta(days=3)
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(re.sub(r"[\s-]", "", code).upper().encode()).hexdigest()
+
+
+def _issue_activation(by: Principal | None, principal: Principal) -> Activated:
+    """A fresh code for `principal` (100 bits); any earlier unused one stops working."""
+    now = clock.now()
+    Activation.objects.filter(principal=principal, used_at__isnull=True).update(expires_at=now)
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(20))
+    code = "-".join(raw[i : i + 5] for i in range(0, 20, 5))
+    activation = Activation.objects.create(
+        principal=principal, code_hash=_code_hash(code), issued_at=now, expires_at=now + ACTIVATION_LIFETIME
+    )
+    record(
+        by,
+        "principal.activation_issued",
+        principal,
+        {"activation": activation.pk, "expires_at": activation.expires_at.isoformat()},
+    )
+    return Activated(principal, code, activation.expires_at)
+
+
+def _activation(username: str, code: str) -> Activation:
+    found = (
+        Activation.objects.select_for_update()
+        .select_related("principal")
+        .filter(principal__username=username, code_hash=_code_hash(code), used_at__isnull=True)
+        .first()
+    )
+    if found is None or found.expires_at <= clock.now() or not found.principal.is_active:
+        raise Refused("that activation code is not valid for this username: wrong, used or expired")
+    return found
+
+
+@transaction.atomic
+def activate(username: str, code: str, password: str) -> Principal:
+    """Redeem an activation code: the person sets their own password (once per code). Whoever
+    needs a second factor enrols their authenticator next, in the same session (`enrol_totp`,
+    then `confirm_totp`); nowhere else can one be enrolled."""
+    activation = _activation(username, code)
+    principal = activation.principal
+    try:
+        validate_password(password, principal)
+    except ValidationError as exc:
+        raise InvalidInput("password refused: " + " ".join(exc.messages)) from None
+    principal.set_password(password)
+    principal.save(update_fields=["password"])
+    activation.used_at = clock.now()
+    activation.save(update_fields=["used_at"])
+    record(principal, "principal.activated", principal, {"activation": activation.pk})
+    activated = Principal.objects.ready_to_act().get(pk=principal.pk)
+    activated.backend = "django.contrib.auth.backends.ModelBackend"  # authenticated: by the code and the new password
+    return activated
+
+
+def prove_identity(principal: Principal, secret: str) -> None:
+    """Refused unless `secret` is this principal's password or one of their live API tokens:
+    how the command line, where `--as` names anyone, makes an approver prove who they are."""
+    if principal.check_password(secret):
+        return
+    holder = principal_for_token(secret) if secret.startswith(f"{SCHEME}_") else None
+    if holder is None or holder.pk != principal.pk:
+        raise Refused(
+            f"that is not {principal.username}'s password or API token: an approval needs the approver's own secret"
+        )
 
 
 @transaction.atomic
@@ -212,9 +441,23 @@ def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
     return compartment
 
 
+ENROLMENT_WINDOW = dt.timedelta(hours=1)
+
+
 @transaction.atomic
 def enrol_totp(principal: Principal) -> TOTPDevice:
-    """The principal's authenticator awaiting confirmation: the one shown before, else a new one."""
+    """The principal's authenticator awaiting confirmation: the one shown before, else a new one.
+
+    Only right after an activation with a code (within ENROLMENT_WINDOW) and while no
+    authenticator is confirmed: a password alone never enrols one, so whoever learns a
+    password first cannot take the second factor (no trust on first use)."""
+    if TOTPDevice.objects.filter(user=principal, confirmed=True).exists():
+        raise Refused(f"{principal.username} has an authenticator already; a security officer can reset it")
+    if not Activation.objects.filter(principal=principal, used_at__gte=clock.now() - ENROLMENT_WINDOW).exists():
+        raise Refused(
+            f"{principal.username} has no authenticator, and one is enrolled only right after activation with a "
+            "code: ask an administrator for a reset, which a second officer approves"
+        )
     if pending := TOTPDevice.objects.filter(user=principal, confirmed=False).first():
         return pending
     device = TOTPDevice.objects.create(user=principal, name="authenticator", confirmed=False)
@@ -223,16 +466,17 @@ def enrol_totp(principal: Principal) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp(request, principal: Principal, device: TOTPDevice, token: str) -> bool:
-    """Confirm the authenticator with a first code from it and verify the session with it; False
-    (nothing changed) if the code is wrong."""
+def confirm_totp(principal: Principal, device: TOTPDevice, token: str, request=None) -> bool:
+    """Confirm the authenticator with a first code from it, and verify the `request`'s session
+    with it when there is one; False (nothing changed) if the code is wrong."""
     if device.user_id != principal.pk or device.confirmed:
         raise Refused("no authenticator awaiting confirmation")
     if not device.verify_token(token):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    otp_login(request, device)
+    if request is not None:
+        otp_login(request, device)
     record(principal, "principal.totp_confirmed", principal, {"device": device.pk})
     return True
 

@@ -5,6 +5,7 @@ the log reads as the registry's journal of February 1977. Steps the reference fi
 date are marked ILLUSTRATIVE in `reference`.
 """
 
+import base64
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_otp.oath import totp
 
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
@@ -26,6 +28,7 @@ from secretariat.decisions import services as decisions
 from secretariat.demo import reference as ref
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.desks import needs_second_factor
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
@@ -42,6 +45,7 @@ class Login:
     password: str
     who: str
     sees: str
+    authenticator_key: str = ""  # base32, for an authenticator app; empty when no second factor is needed
 
 
 @dataclass
@@ -75,18 +79,45 @@ class _Builder:
     def __init__(self):
         self.logins: list[Login] = []
         self.steps: list[Step] = []
+        self.security_officer = None  # who approves what the administrator asks, once installed
 
     def step(self, what: str) -> None:
         self.steps.append(Step(clock.now(), what))
 
-    def person(self, admin, username, clearance, roles, *, first_name="", last_name="", unit=None, who="", sees=""):
-        names = {"first_name": first_name, "last_name": last_name, "email": f"{username}@secretariat.local"}
+    def activate(self, activated: accounts.Activated, who: str, sees: str, **names) -> Principal:
+        """The person redeems their activation code, sets their own password and, when their
+        clearance calls for it, enrols an authenticator (password and key printed: it is a demo)."""
+        username = activated.principal.username
         password = _password(username, **names)
-        principal = accounts.add_principal(
-            admin, username, clearance=clearance, roles=roles, unit=unit, password=password, **names
-        )
-        self.logins.append(Login(username, password, who, sees))
+        principal = accounts.activate(username, activated.code, password)
+        key = ""
+        if needs_second_factor(principal):  # enrolled as its holder would, right after activation
+            device = accounts.enrol_totp(principal)
+            code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+            accounts.confirm_totp(principal, device, f"{code:0{device.digits}d}")
+            key = base64.b32encode(device.bin_key).decode().rstrip("=")
+        self.logins.append(Login(username, password, who, sees, key))
         return principal
+
+    def install(self) -> Principal:
+        """The ceremony: the first administrator and security officer, each activated by code."""
+        ceremony = accounts.bootstrap("admin", "security", clearance=Level.TOP_SECRET)
+        admin = self.activate(
+            ceremony.admin, "administrator of accounts", "asks for grants of access; no classified content"
+        )
+        self.security_officer = self.activate(
+            ceremony.security_officer, "security officer", "approves the grants of access the administrator asks for"
+        )
+        self.step("installation: the administrator and the security officer, each activated with a one-time code")
+        return admin
+
+    def person(self, admin, username, clearance, roles, *, first_name="", last_name="", unit=None, who="", sees=""):
+        """A two-person grant: the administrator asks, the security officer approves, and the
+        person activates their account with the code the approval gives."""
+        names = {"first_name": first_name, "last_name": last_name, "email": f"{username}@secretariat.local"}
+        request = accounts.request_principal(admin, username, clearance=clearance, roles=roles, unit=unit, **names)
+        approved = accounts.approve(self.security_officer, request.pk)
+        return self.activate(approved.activation, who, sees, **names)
 
 
 @transaction.atomic
@@ -98,9 +129,7 @@ def build(*, archive: bool = True) -> Demo:
     """
     b = _Builder()
     with clock.frozen(ref.SET_UP_AT):
-        password = _password("admin")
-        admin = accounts.bootstrap_admin("admin", clearance=Level.TOP_SECRET, password=password)
-        b.logins.append(Login("admin", password, "administrator of accounts", "accounts only; no classified content"))
+        admin = b.install()
         registry_unit = accounts.add_unit(admin, *ref.REGISTRY_UNIT)
         accounts.add_unit(admin, *ref.MFA)
         post = accounts.add_unit(admin, *ref.POST, post=True)
@@ -192,7 +221,10 @@ def build(*, archive: bool = True) -> Demo:
         decisions.add_members(admin, body, [people[u] for u in ref.MEMBERS])
         decisions.appoint_secretary(admin, body, secretary)
         channel = releases.add_channel(admin, *ref.CHANNEL[:2], series=ref.CHANNEL[2], editors=[tass])
-        b.step("accounts, the Politburo (prefix P, 7 days), the Washington post and the TASS channel set up")
+        b.step(
+            "accounts (each asked for by the administrator, approved by the security officer and activated by its "
+            "holder's code), the Politburo (prefix P, 7 days), the Washington post and the TASS channel set up"
+        )
 
     addressees = [people[p.username] for p in ref.ADDRESSEES]
     with clock.frozen(ref.MEETING_AT):

@@ -33,14 +33,14 @@ def login_required(view):
     return wrapped
 
 
-def desk(role: str):
-    """A desk for holders of `role` (logged in, past the second factor); others get the 404 page."""
+def desk(*roles: str):
+    """A desk for holders of any of `roles` (logged in, past the second factor); others get the 404 page."""
 
     def decorate(view):
         @functools.wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if not request.user.has_role(role):
+            if not any(request.user.has_role(role) for role in roles):
                 raise Http404("no such page")
             return view(request, *args, **kwargs)
 

@@ -21,6 +21,11 @@ class Role(models.TextChoices):
     ARCHIVIST = "archivist", "archivist"
     AUDITOR = "auditor", "auditor"
     ADMIN = "admin", "admin"
+    SECURITY_OFFICER = "security_officer", "security officer"
+
+
+# Who may approve a request for access made by another (accounts' two-person rule).
+OFFICERS = (Role.ADMIN, Role.SECURITY_OFFICER)
 
 
 def principal_by_username(username: str):

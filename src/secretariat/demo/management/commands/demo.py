@@ -71,7 +71,8 @@ class Command(SecretariatCommand):
         if not no_serve and not self.as_json:
             self.stdout.write(
                 f"\nServing it on http://127.0.0.1:{port}/ : log in with a login above (each role gets its desks); "
-                "logins cleared SECRET or above set up an authenticator app (TOTP) at their first login. No login "
+                "logins cleared SECRET or above also need a code from an authenticator app (TOTP): add the key "
+                "printed after their password to one (or run `oathtool --totp -b KEY`). No login "
                 f"is needed for the public TASS page http://127.0.0.1:{port}/channels/tass/ and the reading room "
                 f"http://127.0.0.1:{port}/reading-room/ (OAI-PMH at /oai). "
                 "Development settings (plain HTTP): not for real papers. Ctrl-C stops it."
@@ -96,7 +97,11 @@ class Command(SecretariatCommand):
 
     def _write_logins(self, data_dir: Path, demo) -> None:
         path = data_dir / "demo-logins.txt"
-        path.write_text("".join(f"{login.username}\t{login.password}\t{login.who}\n" for login in demo.logins))
+        path.write_text(
+            "".join(
+                f"{login.username}\t{login.password}\t{login.who}\t{login.authenticator_key}\n" for login in demo.logins
+            )
+        )
         path.chmod(0o600)
 
     def _report(self, demo) -> None:
@@ -154,7 +159,11 @@ class Command(SecretariatCommand):
             + f"in {', '.join(settings.SECRETARIAT_AUDIT_WITNESSES)}",
             "",
             "Logins (also in demo-logins.txt in the data dir):",
-            *(f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}" for login in demo.logins),
+            *(
+                f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}"
+                + (f"\n  {'':<11} authenticator key {login.authenticator_key}" if login.authenticator_key else "")
+                for login in demo.logins
+            ),
             "",
             "Look further (the same data dir is the default for every command):",
             *(f"  {command:<62} {why}" for command, why in _next_steps(document.number)),

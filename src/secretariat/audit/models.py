@@ -61,7 +61,7 @@ class AuditCheckpoint(models.Model):
     tree_size = models.BigIntegerField()
     root_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
-    note = models.TextField()
+    note = models.TextField(max_length=10_000)
 
     class Meta:
         ordering = ["tree_size", "id"]

@@ -75,7 +75,8 @@ def _create(username, *, first_name, last_name, email, clearance, compartments, 
     with unique_or_refused(f"a principal named {username!r} exists already"):
         principal.save()
     principal.compartments.set(compartments)
-    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
+    for role in roles:  # one by one, as every text is checked on save (kernel/texts.py)
+        RoleGrant.objects.create(principal=principal, role=role)
     return principal
 
 
@@ -178,7 +179,8 @@ def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Pr
     roles = [r for r in _roles(roles, principal.role_codes) if r not in principal.role_codes]
     if not roles:
         raise Refused(f"{principal.username} holds these roles already")
-    RoleGrant.objects.bulk_create([RoleGrant(principal=principal, role=r) for r in roles])
+    for role in roles:  # one by one, as every text is checked on save (kernel/texts.py)
+        RoleGrant.objects.create(principal=principal, role=role)
     record(by, "principal.roles_granted", principal, {"roles": roles})
     return Principal.objects.prefetch_related("compartments", "role_grants").get(pk=principal.pk)
 

@@ -361,10 +361,8 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
     )
     item.compartments.set(document.compartments.all())
     item.marked_compartments.set(compartments_by_code(document.initial_compartments))
-    Annotation.objects.bulk_create(
-        Annotation(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
-        for i, text in enumerate(paper.annotations, 1)
-    )
+    for i, text in enumerate(paper.annotations, 1):  # one by one, as every text is checked on save (kernel/texts.py)
+        Annotation.objects.create(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
     record(by, "archive.item_received", item, {"document": document.number, "reference": selectors.reference(item)})
     return item
 
@@ -630,10 +628,10 @@ def decide_review(
             item.instruction = Item.Instruction.DATE
         item.save(update_fields=["level", "review_on", "instruction"])
     review.save(update_fields=["decided_at", "reviewer", "outcome", "note", "level_after"])
-    Redaction.objects.bulk_create(
-        Redaction(review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason)
-        for s in spans
-    )
+    for s in spans:  # one by one, as every text is checked on save (kernel/texts.py)
+        Redaction.objects.create(
+            review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason
+        )
     record(
         by,
         "archive.reviewed",
@@ -800,9 +798,8 @@ def import_transcription(
     )
     item.compartments.set(compartments)
     item.marked_compartments.set(compartments)
-    Annotation.objects.bulk_create(
-        Annotation(item=item, position=i, kind=a["kind"], text=a["text"]) for i, a in enumerate(found["annotations"], 1)
-    )
+    for i, a in enumerate(found["annotations"], 1):  # one by one, as every text is checked on save (kernel/texts.py)
+        Annotation.objects.create(item=item, position=i, kind=a["kind"], text=a["text"])
     record(
         by,
         "archive.imported",

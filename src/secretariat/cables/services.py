@@ -149,10 +149,10 @@ def draft_cable(
         drafted_by=by,
     )
     cable.info_posts.set(info_posts)
-    CablePart.objects.bulk_create(
-        CablePart(cable=cable, position=i, label=p.label.strip().upper(), text=p.text.strip(), guidance=p.guidance)
-        for i, p in enumerate(parts, start=1)
-    )
+    for i, p in enumerate(parts, start=1):  # one by one, as every text is checked on save (kernel/texts.py)
+        CablePart.objects.create(
+            cable=cable, position=i, label=p.label.strip().upper(), text=p.text.strip(), guidance=p.guidance
+        )
     record(
         by,
         "cable.drafted",

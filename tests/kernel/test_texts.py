@@ -1,9 +1,10 @@
 """The one rule for text (kernel/texts.py): what a line, a body and data may hold; that every save of every
-model of the project keeps it, before the database; that every limit is declared; and, as a
+model of the project keeps it, before the database; that every limit is declared and documented; and, as a
 property, that a paper is registered if and only if its texts fit."""
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -21,6 +22,7 @@ from secretariat.registry.models import Document, DocumentVersion
 from tests.conftest import ISSUE_DAY
 from tests.refusals import refused_without_change
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "texts.md"
 CONTROLS = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cc"]  # C0, DEL and C1: 65
 
 
@@ -175,6 +177,44 @@ def test_every_text_field_declares_its_limit():
         if texts.kind_of(field) != texts.DATA and field.max_length is None
     ]
     assert undeclared == []
+
+
+def documented() -> tuple[dict[str, int], dict[str, int], set[str]]:
+    """The three tables of docs/texts.md: bodies, lines (per model) and data."""
+    bodies, lines, data = {}, {}, set()
+    section = None
+    for row in DOCS.read_text().splitlines():
+        if row.startswith("## "):
+            section = row[3:].split()[0].lower()
+        match = re.match(r"\| `([\w.]+)` \| (.*?) \|", row)
+        if not match:
+            continue
+        name, cell = match.groups()
+        if section == "bodies":
+            bodies[name] = int(cell.replace(",", ""))
+        elif section == "lines":
+            for entry in cell.split(", "):
+                field, limit = entry.rsplit(" ", 1)
+                lines[f"{name}.{field}"] = int(limit.replace(",", ""))
+        elif section == "data":
+            data.add(name)
+    return bodies, lines, data
+
+
+def test_the_limits_are_documented_as_they_are():
+    bodies, lines, data = documented()
+    actual = {texts.BODY: {}, texts.LINE: {}, texts.DATA: set()}
+    for model in project_models():
+        for field in text_fields(model):
+            name = f"{model._meta.label}.{field.name}"
+            kind = texts.kind_of(field)
+            if kind == texts.DATA:
+                actual[kind].add(name)
+            else:
+                actual[kind][name] = field.max_length
+    assert bodies == actual[texts.BODY]
+    assert lines == actual[texts.LINE]
+    assert data == actual[texts.DATA]
 
 
 def test_the_migrations_hold_the_limits(db):

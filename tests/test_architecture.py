@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db.models import Model
 
 from secretariat import access
+from secretariat.kernel import texts
 from secretariat.kernel.restriction import Action, RestrictedQuerySet
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "secretariat"
@@ -34,11 +36,9 @@ def _front_doors() -> list[Path]:
     return sorted({*views, *commands, SRC / "api" / "api.py"})
 
 
-def _ruled_queries(path: Path) -> list[str]:
-    """`X.objects`, `X._default_manager` or `X._base_manager` where X is a model the access rule rules,
-    however it was imported or named."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    names = {}  # local name -> the object it was imported as
+def _imported(tree: ast.Module) -> dict:
+    """Local name -> the object it was imported as (`from m import X as Y`, `import m as n`)."""
+    names = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
@@ -50,6 +50,14 @@ def _ruled_queries(path: Path) -> list[str]:
             for alias in node.names:
                 if alias.asname:
                     names[alias.asname] = importlib.import_module(alias.name)
+    return names
+
+
+def _ruled_queries(path: Path) -> list[str]:
+    """`X.objects`, `X._default_manager` or `X._base_manager` where X is a model the access rule rules,
+    however it was imported or named."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = _imported(tree)
     ruled = set(access.RULES)
     found = []
     for node in ast.walk(tree):
@@ -99,6 +107,63 @@ def test_the_check_sees_a_view_that_queries_a_ruled_model(tmp_path):
         "registry_models.Copy.objects",
         "C._default_manager",
     ]
+
+
+MANAGERS = ("objects", "_default_manager", "_base_manager")
+
+
+def _writes_past_the_text_check(path: Path) -> list[str]:
+    """`X.objects….bulk_create(…)` or `….bulk_update(…)` of a model that holds text, and `X.objects….update(f=…)`
+    of a text field f: these send no pre_save, so they would skip the kernel's check of texts (kernel/texts.py).
+    (X named as an imported model, as services name them.)"""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = _imported(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in ("bulk_create", "bulk_update", "update"):
+            continue
+        target, through_manager = node.func.value, False
+        while isinstance(target, ast.Call | ast.Attribute):
+            if isinstance(target, ast.Attribute) and target.attr in MANAGERS:
+                through_manager = True
+            target = target.func if isinstance(target, ast.Call) else target.value
+        model = names.get(target.id) if isinstance(target, ast.Name) else None
+        if not (through_manager and isinstance(model, type) and issubclass(model, Model) and texts.is_checked(model)):
+            continue
+        text_fields = {f.name for f in model._meta.concrete_fields if texts.kind_of(f)}
+        if node.func.attr == "update":
+            written = {k.arg for k in node.keywords} & text_fields
+        else:
+            written = text_fields
+        if written:
+            found.append(
+                f"{path}:{node.lineno}: {node.func.attr} of {model.__name__} writes {', '.join(sorted(written))}"
+            )
+    return found
+
+
+def test_no_text_is_written_past_the_kernels_check():
+    modules = [p for p in SRC.rglob("*.py") if "migrations" not in p.parts]
+    offences = [offence for path in modules for offence in _writes_past_the_text_check(path)]
+    assert offences == [], "save these one by one (the kernel checks texts on save):\n" + "\n".join(offences)
+
+
+def test_the_check_sees_a_bulk_write_of_text(tmp_path):
+    service = tmp_path / "services.py"
+    service.write_text(
+        "from secretariat.registry.models import Document, DocumentVersion\n"
+        "from secretariat.cases.models import CaseEntry\n\n"
+        "def act(rows):\n"
+        "    DocumentVersion.objects.bulk_create(rows)\n"
+        "    Document.objects.filter(pk=1).update(title='x', is_public=True)\n"
+        "    Document.objects.filter(pk=1).update(is_public=True)  # no text: allowed\n"
+        "    CaseEntry.objects.bulk_create(rows)  # no text: allowed\n"
+        "    {}.update(title='x')  # not a model: allowed\n"
+    )
+    found = [line.split(": ", 1)[1] for line in _writes_past_the_text_check(service)]
+    assert found == ["bulk_create of DocumentVersion writes note, text", "update of Document writes title"]
 
 
 def test_every_ruled_model_restricts_through_its_manager():

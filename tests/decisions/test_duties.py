@@ -52,7 +52,7 @@ def test_a_point_identifier_or_title_longer_than_its_column_is_refused_clearly(w
             InvalidInput,
             lambda: record(w.secretary, w.body, 46, "X", title="T" * 501, decision="D", classification=wf.SECRET),
         )
-    assert message == "the title is 501 characters long; at most 500"
+    assert message == "the title is 501 characters long; at most 500 are allowed"
 
 
 def test_a_cable_cites_only_a_decision_its_drafter_may_read(w):

@@ -135,7 +135,9 @@ class Item(Classified):
     date = models.DateField(null=True, blank=True)
     date_as_written = models.CharField(max_length=100, blank=True)
     language = models.CharField(max_length=8, default="en")
-    text = models.TextField(help_text="the archival text; never edited, redactions are spans over it")
+    text = models.TextField(
+        max_length=10_000_000, help_text="the archival text; never edited, redactions are spans over it"
+    )
     transcription = models.JSONField(null=True, blank=True, help_text="what the importer read, field by field")
 
     marked_level = models.SmallIntegerField(choices=Level.choices)
@@ -152,8 +154,11 @@ class Item(Classified):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    published_text = models.TextField(blank=True, help_text="the text as published, each redaction a marked blank")
+    published_text = models.TextField(
+        max_length=20_000_000, blank=True, help_text="the text as published, each redaction a marked blank"
+    )
     search_text = models.TextField(
+        max_length=20_000_000,
         blank=True,
         help_text="what the reading room searches: the published title, number, text and annotations, normalised",
     )
@@ -206,7 +211,7 @@ class Annotation(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="annotations")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    text = models.TextField()
+    text = models.TextField("annotation", max_length=100_000)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -235,7 +240,7 @@ class Review(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     level_before = models.SmallIntegerField(choices=Level.choices)
     level_after = models.SmallIntegerField(choices=Level.choices, null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=2_000, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -27,7 +27,7 @@ from secretariat.audit.services import record, sign_checkpoint_as_system, tree_r
 from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.decisions.selectors import body_of
-from secretariat.kernel import clock
+from secretariat.kernel import clock, texts
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.formats import day
@@ -361,10 +361,8 @@ def _receive(by, transfer: Transfer, paper: _Paper, identifier: str, years: int,
     )
     item.compartments.set(document.compartments.all())
     item.marked_compartments.set(compartments_by_code(document.initial_compartments))
-    Annotation.objects.bulk_create(
-        Annotation(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
-        for i, text in enumerate(paper.annotations, 1)
-    )
+    for i, text in enumerate(paper.annotations, 1):  # one by one, as every text is checked on save (kernel/texts.py)
+        Annotation.objects.create(item=item, position=i, kind=Annotation.Kind.MARGIN, text=text)
     record(by, "archive.item_received", item, {"document": document.number, "reference": selectors.reference(item)})
     return item
 
@@ -631,10 +629,10 @@ def decide_review(
             item.instruction = Item.Instruction.DATE
         item.save(update_fields=["level", "review_on", "instruction"])
     review.save(update_fields=["decided_at", "reviewer", "outcome", "note", "level_after"])
-    Redaction.objects.bulk_create(
-        Redaction(review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason)
-        for s in spans
-    )
+    for s in spans:  # one by one, as every text is checked on save (kernel/texts.py)
+        Redaction.objects.create(
+            review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason
+        )
     record(
         by,
         "archive.reviewed",
@@ -726,6 +724,18 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
 
 
 MAX_TRANSCRIPTION_BYTES = 1024 * 1024
+
+
+def transcription_text(text: str, source: str) -> str:
+    """A transcription's text as the importer reads it (a dry run too): at most 1 MiB, its line
+    breaks made LF (CR LF and a lone CR of Windows files, the form feeds OCR puts between pages),
+    tabs kept, and no NUL or other control character: InvalidInput names the file's line and column.
+    (Saving the item checks its fields again, as every save does: kernel/texts.py.)"""
+    if len(text.encode(errors="surrogatepass")) > MAX_TRANSCRIPTION_BYTES:
+        raise InvalidInput(f"{source} is larger than {MAX_TRANSCRIPTION_BYTES // 1024} KiB: one paper at a time")
+    return texts.body(text, source)
+
+
 UNDATED = "undated: a reviewer decides when it may be declassified"
 
 
@@ -748,8 +758,7 @@ def import_transcription(
     (or `classification`, which wins) and stays classified until a review declassifies it; a
     marking that cannot be read is refused rather than taken for UNCLASSIFIED."""
     _archivist(by)
-    if len(text.encode()) > MAX_TRANSCRIPTION_BYTES:
-        raise InvalidInput(f"{source} is larger than {MAX_TRANSCRIPTION_BYTES // 1024} KiB: one paper at a time")
+    text = transcription_text(text, source)
     parsed = parse(text)
     found = parsed.as_json()
     marking = classification or _marking(found["classification"], source)
@@ -778,16 +787,16 @@ def import_transcription(
     item = Item.objects.create(
         unit=unit,
         identifier=identifier,
-        sheets=bounded(str(sheets), "sheets", 100, required=False),
+        sheets=_read(sheets, "sheets", 100),
         sheet_count=sheet_count(str(sheets), ref.get("as_written") or ""),
-        reference_as_written=bounded(ref.get("as_written") or "", "archival reference", 300, required=False),
+        reference_as_written=_read(ref.get("as_written"), "archival reference", 300),
         source=Item.Source.TRANSCRIPTION,
-        title=bounded(found["title"] or f"Untitled ({source})", "title", 1000),
-        creator=bounded(found["issuing_body"] or "", "issuing body", 300, required=False),
-        document_type=bounded(found["document_type"] or "", "document type", 40, required=False),
-        number=bounded(found["number"] or "", "number", 100, required=False),
+        title=_read(found["title"] or f"Untitled ({source})", "title", 1000, required=True),
+        creator=_read(found["issuing_body"], "issuing body", 300),
+        document_type=_read(found["document_type"], "document type", 40),
+        number=_read(found["number"], "number", 100),
         date=date,
-        date_as_written=bounded(found["date_as_written"] or "", "date", 100, required=False),
+        date_as_written=_read(found["date_as_written"], "date", 100),
         language=language or _language(text),
         text=archival_text(parsed),
         transcription=found | {"source": source},
@@ -801,9 +810,8 @@ def import_transcription(
     )
     item.compartments.set(compartments)
     item.marked_compartments.set(compartments)
-    Annotation.objects.bulk_create(
-        Annotation(item=item, position=i, kind=a["kind"], text=a["text"]) for i, a in enumerate(found["annotations"], 1)
-    )
+    for i, a in enumerate(found["annotations"], 1):  # one by one, as every text is checked on save (kernel/texts.py)
+        Annotation.objects.create(item=item, position=i, kind=a["kind"], text=a["text"])
     record(
         by,
         "archive.imported",
@@ -816,6 +824,12 @@ def import_transcription(
         },
     )
     return item
+
+
+def _read(value, what: str, max_length: int, *, required: bool = False) -> str:
+    """A field read off one line of a transcription, for a one-line column: a tab that laid the
+    line out (a number and a date on one line) is a space there; the transcription keeps it."""
+    return bounded(str(value or "").replace("\t", " "), what, max_length, required=required)
 
 
 def _marking(read: dict, source: str) -> Classification:

@@ -29,6 +29,10 @@ class AuditEvent(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    # Hashed and signed before it is saved: the kernel checks its texts and never changes them
+    # (kernel/texts.py), so the row stored is the row that was hashed.
+    texts_as_given = True
+
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
@@ -61,10 +65,12 @@ class AuditCheckpoint(models.Model):
     tree_size = models.BigIntegerField()
     root_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
-    note = models.TextField()
+    note = models.TextField(max_length=10_000)
     # The tree's subtree roots at this size (a list of hex, largest first): the next head's root
     # is then computed from the events after this one only. Null on heads signed before it was kept.
     frontier = models.JSONField(null=True, blank=True)
+
+    texts_as_given = True  # the note is signed before it is saved: checked, never changed
 
     class Meta:
         ordering = ["tree_size", "id"]

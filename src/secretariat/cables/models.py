@@ -82,7 +82,7 @@ class CablePart(models.Model):
     cable = models.ForeignKey(Cable, on_delete=models.PROTECT, related_name="parts")
     position = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=40, blank=True)
-    text = models.TextField()
+    text = models.TextField(max_length=1_000_000)
     guidance = models.BooleanField(default=False)
 
     objects = RestrictedQuerySet.as_manager()
@@ -115,7 +115,7 @@ class Control(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="controls")
     point = models.ForeignKey(Point, null=True, blank=True, on_delete=models.PROTECT, related_name="controls")
-    task = models.TextField()
+    task = models.TextField(max_length=2_000)
     assignee_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="controls")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="controls"

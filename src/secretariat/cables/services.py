@@ -149,10 +149,10 @@ def draft_cable(
         drafted_by=by,
     )
     cable.info_posts.set(info_posts)
-    CablePart.objects.bulk_create(
-        CablePart(cable=cable, position=i, label=p.label.strip().upper(), text=p.text.strip(), guidance=p.guidance)
-        for i, p in enumerate(parts, start=1)
-    )
+    for i, p in enumerate(parts, start=1):  # one by one, as every text is checked on save (kernel/texts.py)
+        CablePart.objects.create(
+            cable=cable, position=i, label=p.label.strip().upper(), text=p.text.strip(), guidance=p.guidance
+        )
     record(
         by,
         "cable.drafted",
@@ -382,7 +382,8 @@ def file_report(
         raise Refused(f"{cable} is not acknowledged yet: the post acknowledges it before reporting on it")
     title_limit = Document._meta.get_field("title").max_length
     subject = bounded(title, "the report's title", title_limit, required=False)
-    subject = subject or f"Report on No {original.number}: {chosen.task}"[:title_limit]
+    task = " ".join(chosen.task.split())  # a title is one line; the task may run over several
+    subject = subject or f"Report on No {original.number}: {task}"[:title_limit]
     if cable is not None and by.unit is not None and by.unit.kind == Unit.Kind.POST:
         distribution = [cable.sender]
         if cable.approved_by is not None and cable.approved_by.unit_id != cable.sender_id:

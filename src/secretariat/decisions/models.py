@@ -108,7 +108,7 @@ class PointVersion(models.Model):
     point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=1000)
-    decision = models.TextField()
+    decision = models.TextField(max_length=100_000)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -133,7 +133,7 @@ class PointAttachment(Classified):
     point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="attachments")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
-    text = models.TextField()
+    text = models.TextField(max_length=1_000_000)
     page_count = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -55,5 +55,5 @@ def bounded(value: str, what: str, max_length: int, *, required: bool = True) ->
     if required and not value:
         raise InvalidInput(f"{what} is required")
     if len(value) > max_length:
-        raise InvalidInput(f"{what} is {len(value)} characters long; at most {max_length}")
+        raise InvalidInput(f"{what} is {len(value):,} characters long; at most {max_length:,} are allowed")
     return value

@@ -81,7 +81,7 @@ class DocumentVersion(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=1_000_000)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -97,7 +97,7 @@ class Attachment(Classified):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=500)
-    text = models.TextField(blank=True)
+    text = models.TextField(max_length=1_000_000, blank=True)
     file = models.FileField(upload_to="attachments/%Y/", blank=True)
     page_count = models.PositiveIntegerField(default=1)
     added_at = models.DateTimeField()
@@ -215,4 +215,4 @@ class Incident(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reported_at = models.DateTimeField()
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    circumstances = models.TextField()
+    circumstances = models.TextField(max_length=20_000)

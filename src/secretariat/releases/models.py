@@ -31,7 +31,7 @@ class ReleaseTemplate(Classified):
     cable = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="release_templates")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="templates")
     title = models.CharField(max_length=500)
-    text = models.TextField()
+    text = models.TextField(max_length=100_000)
     prepared_at = models.DateTimeField()
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

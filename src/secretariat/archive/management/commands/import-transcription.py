@@ -58,7 +58,7 @@ class Command(SecretariatCommand):
     def handle(self, *args, file, dry_run, actor, into, item, classification, **o):
         text = read_text(file)
         if dry_run:
-            found = parse(text).as_json()
+            found = parse(services.transcription_text(text, str(file))).as_json()
             return self.emit(found, summary(found))
         if actor is None:
             raise InvalidInput("importing is an archivist's act: give --as USER (or --dry-run to only read the file)")

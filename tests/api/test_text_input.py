@@ -1,0 +1,100 @@
+"""Text the API is given (docs/texts.md): what does not fit is a 422 problem naming the field, nothing
+changed; a report's CR LF and form feeds are filed as LF."""
+
+import json
+
+import pytest
+
+from secretariat.cables import services as cables
+from secretariat.cables.services import Part
+from secretariat.decisions.models import Point
+from secretariat.demo import reference as ref
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.principals import principal_by_username
+from secretariat.registry.models import Document
+from secretariat.releases import services as releases
+from secretariat.releases.models import Channel
+from tests.refusals import snapshot
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def received_cable(demo):
+    """A cable instructing Washington that carries an announcement, sent and acknowledged: Dobrynin's to report
+    on; its number, and the announcement's id."""
+    gromyko, secretary = principal_by_username("gromyko"), principal_by_username("secretary")
+    point = Point.objects.get(meeting__number=ref.MEETING, identifier=ref.POINT)
+    cable = cables.draft_cable(
+        gromyko,
+        subject="Follow-up",
+        classification=Classification.parse("SECRET"),
+        action_post=principal_by_username("dobrynin").unit,
+        parts=[Part("FIRST", "See Vance again.")],
+        point=point,
+        report_requirement="Wire when you have done it.",
+        report_days=3,
+    )
+    template = releases.prepare_release(
+        gromyko, cable.number, channel=Channel.objects.get(code="tass"), title="Again", text="On {{day}} again."
+    )
+    cables.approve_cable(secretary, cable.number, point)
+    cables.send_cable(gromyko, cable.number)
+    cables.acknowledge_cable(principal_by_username("dobrynin"), cable.number)
+    return cable.number, template.pk
+
+
+@pytest.mark.parametrize(
+    "report, message",
+    [
+        (
+            {"text": "Done.", "title": "Done\x00"},
+            r"title holds a NUL character (\x00) at character 5, which no text may hold",
+        ),
+        ({"text": "Seen Vance.\nDone\x00.", "title": "Done"}, r"text holds a NUL character (\x00) on line 2, column 5"),
+        (
+            {"text": "Done.", "title": "Done\nat once"},
+            r"title holds a line break (\n) at character 5; it must be one line",
+        ),
+        ({"text": "Done\ud800.", "title": "Done"}, r"text holds a lone surrogate (\ud800) on line 1, column 5"),
+        ({"text": "x" * 1_000_001}, "the report's text is 1,000,001 characters long; at most 1,000,000 are allowed"),
+    ],
+    ids=["NUL in title", "NUL in text", "two-line title", "lone surrogate", "long text"],
+)
+def test_a_report_whose_texts_do_not_fit_is_a_422_problem(api_as, received_cable, report, message):
+    dobrynin = api_as("dobrynin")
+    assert dobrynin.get("/tokens").status_code == 200  # its first use is recorded on the token: before the snapshot
+    before = snapshot()
+    # JSON as a client writes it: \u0000 and a lone \ud800 are valid JSON escapes
+    number, _ = received_cable
+    response = dobrynin.post(f"/cables/{number}/report", raw=json.dumps(report))
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+    problem = response.json()
+    assert problem["type"] == "urn:secretariat:problem:invalid-input"
+    assert problem["detail"].startswith(message)
+    assert snapshot() == before
+
+
+def test_a_release_filled_with_a_control_character_is_a_422_problem(api_as, received_cable):
+    """A blank's value goes into the announcement's text, which is checked as every text is."""
+    number, template = received_cable
+    cables.file_report(principal_by_username("dobrynin"), number, text="Done.")
+    tass = api_as("tass")
+    assert tass.get("/tokens").status_code == 200  # its first use is recorded on the token: before the snapshot
+    before = snapshot()
+    response = tass.post(f"/releases/{template}/publish", raw='{"values": {"day": "1\\u0000 March"}}')
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+    assert response.json()["detail"] == r"text holds a NUL character (\x00) on line 1, column 5, which no text may hold"
+    assert snapshot() == before
+    assert tass.post(f"/releases/{template}/publish", {"values": {"day": "1 March"}}).status_code == 201
+
+
+def test_a_reports_line_breaks_are_filed_as_lf(api_as, received_cable):
+    number, _ = received_cable
+    response = api_as("dobrynin").post(
+        f"/cables/{number}/report", {"text": "Seen Vance.\r\n\tHe listened.\fDone.", "title": "Done"}
+    )
+    assert response.status_code == 201
+    report = Document.objects.get(number=response.json()["number"])
+    assert report.versions.get().text == "Seen Vance.\n\tHe listened.\nDone."
+    assert report.cable.parts.get().text == "Seen Vance.\n\tHe listened.\nDone."

@@ -1,15 +1,38 @@
 """The shapes the API reads and writes: the presenters' JSON, typed for the OpenAPI schema."""
 
+from typing import Literal
+
 from ninja import Field, Schema
+
+PROBLEM_TYPE = Literal[
+    "urn:secretariat:problem:malformed-request",
+    "urn:secretariat:problem:unauthenticated",
+    "urn:secretariat:problem:not-found",
+    "urn:secretariat:problem:refused",
+    "urn:secretariat:problem:invalid-input",
+    "urn:secretariat:problem:invalid-request",
+    "about:blank",
+]
+
+
+class FieldError(Schema):
+    """What is wrong with one part of the request: where (`["body", "payload", "name"]`) and what."""
+
+    loc: list[str]
+    msg: str
 
 
 class Problem(Schema):
-    """RFC 9457 problem details: `detail` is the message meant for the person who asked."""
+    """RFC 9457 problem details, the one shape of every error (`application/problem+json`): `detail` is
+    the message meant for the person who asked; `errors`, only in an invalid-request problem, says what
+    is wrong with each field."""
 
-    type: str
+    type: PROBLEM_TYPE = Field(description="the kind of problem; its status and title follow from it")
     title: str
     status: int
     detail: str
+    instance: str = Field(description="the path of the request that met the problem")
+    errors: list[FieldError] = Field(default_factory=list, description="invalid-request only: each field's fault")
 
 
 class DocumentOut(Schema):

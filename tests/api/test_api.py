@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from secretariat.accounts import services as accounts
 from secretariat.accounts import services as tokens
@@ -272,3 +273,19 @@ def test_bad_requests_are_problems_too(api_as):
     assert nowhere.status_code == 404 and nowhere["Content-Type"] == PROBLEM
     bad_class = client.post("/cables/TEL-1/report", {"text": "x", "classification": "VERY SECRET"})
     assert bad_class.status_code in (409, 422) and bad_class["Content-Type"] == PROBLEM
+
+
+def test_a_post_to_no_operation_or_a_method_an_address_does_not_take_is_a_problem_too(api_as):
+    """Over a real server the CSRF check runs (Django's test client turns it off): an address that names no
+    operation answers its 404, not Django's 403 page; a wrong method its 405, not django-ninja's plain text."""
+    client = api_as("gromyko")
+    client.client = Client(enforce_csrf_checks=True)
+    for path in ("/no/such/thing", "/documents/not-a-number/copies", "/tokens/x/revoke"):
+        nowhere = client.post(path, {})
+        assert nowhere.status_code == 404 and nowhere["Content-Type"] == PROBLEM, path
+        assert nowhere.json()["instance"] == f"/api{path}"
+    assert client.post("/tokens", {"name": "csrf"}).status_code == 201  # the operations were exempt already
+    wrong = client.client.delete("/api/tokens", headers=client.headers)
+    assert wrong.status_code == 405 and wrong["Content-Type"] == PROBLEM
+    assert set(wrong["Allow"].split(", ")) == {"GET", "POST"} and wrong.json()["title"] == "Method Not Allowed"
+    assert client.client.put("/api/cases/CASE-1", headers=client.headers)["Allow"] == "GET"

@@ -25,6 +25,7 @@ statuses it may answer, every error among them (see `api/problems.py`):
   422 urn:secretariat:problem:invalid-input  the document allows it, but a service found it
                                              inconsistent with the registry (an unknown holder,
                                              a blank the announcement does not have)
+  405 about:blank                            a method the address does not take (with Allow)
   500 about:blank                            a failure of ours
 There is no rate limit on the API (no 429). Nothing is changed when an error is returned.
 """
@@ -33,6 +34,7 @@ import http
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -152,6 +154,7 @@ def server_error(request, exc):
     return problem(request, 500, "", "Internal Server Error", "the request failed; nothing was changed")
 
 
+@csrf_exempt  # as django-ninja's own views: no cookie authenticates here, so a POST is answered, not refused
 def no_such_operation(request, *args, **kwargs) -> JsonResponse:
     """Any address under /api/ that names no operation: a problem, not an HTML page."""
     return problem(request, 404, "not-found", "Not found", "no API operation at this address")

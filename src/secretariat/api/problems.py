@@ -5,7 +5,8 @@ Every error answer is made by `problem()`, through the Problem schema, so what i
 
 `ProblemAPI.get_openapi_schema` writes each operation's error statuses into the document (as django-ninja's
 maintainers advise for what its decorators cannot say: override `get_openapi_schema`), each as
-`application/problem+json` with the one Problem schema. An operation's statuses are the union of
+`application/problem+json` with the one Problem schema; and answers a method an address does not take
+(405, with `Allow`) with a problem too, not django-ninja's plain text. An operation's statuses are the union of
 - those its handler declares in its `response={...}` dict with `problems(...)`: what its services may raise
   (404 NotFound, 409 Refused, 422 InvalidInput), and
 - those the framework gives any operation of its shape: 401 when it needs a token; 400 (not JSON) and 422
@@ -13,6 +14,8 @@ maintainers advise for what its decorators cannot say: override `get_openapi_sch
   a string in the path); 404 when its path has a parameter (a value the path's converter refuses names no
   operation: `no_such_operation`).
 """
+
+import functools
 
 from django.http import HttpRequest, JsonResponse
 from django.utils.encoding import escape_uri_path
@@ -99,8 +102,30 @@ def problem_response(status: int) -> dict:
     return response
 
 
+def _wrong_method_as_problem(view):
+    @functools.wraps(view)  # keeps django-ninja's csrf_exempt
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405:
+            return response
+        allowed = response["Allow"]
+        wrong = problem(request, 405, "", "Method Not Allowed", f"this address takes {allowed}, not {request.method}")
+        wrong["Allow"] = allowed
+        return wrong
+
+    return answer
+
+
 class ProblemAPI(NinjaAPI):
-    """A NinjaAPI whose OpenAPI document lists every error status of every operation as a problem."""
+    """A NinjaAPI whose errors are all problems, and whose OpenAPI document lists every error status of
+    every operation as one."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = _wrong_method_as_problem(pattern.callback)
+        return patterns, app_name, namespace
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)

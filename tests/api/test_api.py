@@ -1,5 +1,6 @@
 """The REST API over the demo: tokens, each operation's happy path, the access rule, problems."""
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -186,8 +187,17 @@ def test_controls_show_the_task_to_the_assignee_and_the_read_is_audited(api_as):
     assert events("control.read") == before + 1
     registrar = api_as("registrar").get("/controls").json()
     assert {c["document"] for c in registrar} == {"TEL-1", "P47/5"} and all(c["task"] is None for c in registrar)
-    both = api_as("gromyko").get("/controls", mine="true", overdue="true")
-    assert both.status_code == 422 and both["Content-Type"] == PROBLEM
+
+
+def test_mine_and_overdue_together_are_my_controls_past_due(api_as, at):
+    gromyko, registrar = api_as("gromyko"), api_as("registrar")
+    both = gromyko.get("/controls", mine="true", overdue="true")
+    assert both.status_code == 200 and [c["document"] for c in both.json()] == ["P47/5"]  # due 10 March 1977
+    assert registrar.get("/controls", mine="true", overdue="true").json() == []  # none is on the registrar
+    assert {c["document"] for c in registrar.get("/controls", overdue="true").json()} == {"P47/5"}
+    with at(dt.datetime(1977, 3, 1, tzinfo=dt.UTC)):
+        assert gromyko.get("/controls", mine="true", overdue="true").json() == []
+        assert [c["document"] for c in gromyko.get("/controls", mine="true").json()] == ["P47/5"]
 
 
 def test_a_new_cable_is_acknowledged_reported_and_its_announcement_published(api_as):

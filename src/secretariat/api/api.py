@@ -301,12 +301,12 @@ def file_report(request, number: str, payload: ReportIn):
 
 @api.get("/controls", response=list[ControlOut], operation_id="list_controls", tags=["controls"])
 def list_controls(request, mine: bool = False, overdue: bool = False):
-    """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due). Tasks you
-    may read are content, so listing them is an audited read."""
+    """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due; both: those of
+    yours that are past due). Tasks you may read are content, so listing them is an audited read."""
     by, now = request.auth, clock.now()
     if mine and overdue:
-        raise InvalidInput("ask for mine or overdue controls, not both")
-    if mine:
+        rows = cable_selectors.overdue_controls_on(by, now)
+    elif mine:
         rows = cable_selectors.controls_on(by)
     elif overdue:
         rows = cable_selectors.overdue_controls(by, now)

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -96,6 +97,28 @@ def test_only_the_holder_or_an_admin_revokes_a_token(demo, api_as):
     assert admin.post(f"/tokens/{token.pk}/revoke").json()["revoked_at"] is not None
     again = admin.post(f"/tokens/{token.pk}/revoke")
     assert again.status_code == 409 and "revoked already" in again.json()["detail"]
+
+
+def test_a_token_needs_a_name_and_the_document_says_so(api_as):
+    """An empty name is refused with a 422 that says why, as the document says it will be: the schema gives
+    the name a pattern (a character other than white space) and a length, so a client knows before asking."""
+    client = api_as("andropov")
+    name = client.client.get("/api/openapi.json").json()["components"]["schemas"]["TokenIn"]["properties"]["name"]
+    assert name["type"] == "string" and name["maxLength"] == 100
+    for blank in ("", "   ", "\t\n", "\x1c\u3000"):
+        assert not re.search(name["pattern"], blank)
+        response = client.post("/tokens", {"name": blank})
+        assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+        problem = response.json()
+        assert problem["type"] == "urn:secretariat:problem:invalid-request" and problem["instance"] == "/api/tokens"
+        assert problem["errors"] == [
+            {"loc": ["body", "payload", "name"], "msg": "must not be blank (nor hold a NUL character)"}
+        ]
+        assert problem["detail"] == "body.payload.name: must not be blank (nor hold a NUL character)"
+    assert client.post("/tokens", {"name": "x" * 101}).status_code == 422
+    assert re.search(name["pattern"], " laptop ")
+    issued = client.post("/tokens", {"name": " laptop "})
+    assert issued.status_code == 201 and issued.json()["name"] == "laptop"
 
 
 def test_a_principal_issues_and_lists_tokens_through_the_api(api_as):
@@ -269,6 +292,29 @@ def test_a_case_closes_once_nothing_is_missing(api_as):
 
 
 # Problems
+
+
+def test_text_with_a_nul_or_a_lone_surrogate_is_refused_alike_on_both_engines(api_as):
+    """PostgreSQL's text cannot hold NUL (SQLite's can), and no UTF-8 text holds a lone surrogate: both
+    were a 500 when stored. The document says no NUL (422, field by field); a lone surrogate is no JSON
+    text (400). Nothing changes."""
+    client = api_as("dobrynin")
+    size = AuditHead.objects.get(pk=1).size
+    for path, body, loc in [
+        ("/tokens", {"name": "a\x00b"}, ["body", "payload", "name"]),
+        ("/cables/TEL-1/report", {"text": "Done.\x00"}, ["body", "payload", "text"]),
+        ("/cables/TEL-1/report", {"text": "Done.", "title": "\x00"}, ["body", "payload", "title"]),
+        ("/documents/P46/X/copies", {"holders": ["gro\x00myko"]}, ["body", "payload", "holders", "0"]),
+        ("/releases/1/publish", {"values": {"day": "2\x001"}}, ["body", "payload", "values", "day"]),
+    ]:
+        response = client.post(path, body)
+        assert response.status_code == 422 and response["Content-Type"] == PROBLEM, path
+        assert [e["loc"] for e in response.json()["errors"]] == [loc]
+    nul_channel = api_as(None).get("/releases", channel="tass\x00")
+    assert nul_channel.status_code == 422 and nul_channel.json()["errors"][0]["msg"] == "must not hold a NUL character"
+    surrogate = client.post("/tokens", raw='{"name": "laptop \\ud800"}')
+    assert surrogate.status_code == 400 and surrogate.json()["type"] == "urn:secretariat:problem:malformed-request"
+    assert AuditHead.objects.get(pk=1).size == size
 
 
 def test_bad_requests_are_problems_too(api_as):

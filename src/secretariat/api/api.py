@@ -15,7 +15,7 @@ Errors are problem details (RFC 9457, `application/problem+json`, one Problem sc
 `title`, `status`, `detail` (the message meant for the person who asked), `instance` (the path
 asked) and, in an invalid-request problem, `errors` (each field's fault). Each operation lists the
 statuses it may answer, every error among them (see `api/problems.py`):
-  400 urn:secretariat:problem:malformed-request the body is not JSON
+  400 urn:secretariat:problem:malformed-request the body is not JSON (or holds a lone surrogate)
   401 urn:secretariat:problem:unauthenticated no valid token (with WWW-Authenticate: Bearer)
   404 urn:secretariat:problem:not-found      missing, or not yours to see: the two look the same
   409 urn:secretariat:problem:refused        well-formed, but the rules or the state refuse it
@@ -31,12 +31,14 @@ There is no rate limit on the API (no 429). Nothing is changed when an error is 
 """
 
 import http
+import json
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from secretariat.accounts import presenters as token_presenters
@@ -44,6 +46,7 @@ from secretariat.accounts import selectors as token_selectors
 from secretariat.accounts import services as token_services
 from secretariat.api.problems import ProblemAPI, problem, problems
 from secretariat.api.schemas import (
+    PATTERN_MEANING,
     CableOut,
     CaseDetailOut,
     CaseOut,
@@ -58,6 +61,7 @@ from secretariat.api.schemas import (
     ReportIn,
     ReportOut,
     TemplateOut,
+    Text,
     TokenIn,
     TokenIssuedOut,
     TokenOut,
@@ -101,12 +105,23 @@ class BearerToken(HttpBearer):
         return token_services.principal_for_token(token)
 
 
+class TextJSON(Parser):
+    """JSON bodies as text: an escaped lone surrogate ("\\ud800") is no character and no database keeps it,
+    so a body holding one is malformed (400), as one that is not JSON at all."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError on a lone surrogate
+        return data
+
+
 api = ProblemAPI(
     title="Secretariat",
     version="1",
     description=__doc__,
     urls_namespace="api",
     auth=BearerToken(),
+    parser=TextJSON(),
 )
 
 
@@ -131,9 +146,15 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
-    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors]
+    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": _message(e)} for e in exc.errors]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "the request does not match the schema"
     return problem(request, 422, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+def _message(error: dict) -> str:
+    """pydantic's message, but a pattern of ours said as what it means rather than as a regular expression."""
+    pattern = (error.get("ctx") or {}).get("pattern") if error.get("type") == "string_pattern_mismatch" else None
+    return PATTERN_MEANING.get(pattern) or str(error.get("msg", ""))
 
 
 @api.exception_handler(HttpError)
@@ -325,7 +346,7 @@ def list_controls(request, mine: bool = False, overdue: bool = False):
     operation_id="list_releases",
     tags=["releases"],
 )
-def list_releases(request, channel: str | None = None):
+def list_releases(request, channel: Text | None = None):
     """What went out through the public channels, newest first. Public: no token needed."""
     rows = release_selectors.releases(release_selectors.channel(channel) if channel else None)
     return [release_presenters.release_json(r) for r in rows]

@@ -1,8 +1,19 @@
 """The shapes the API reads and writes: the presenters' JSON, typed for the OpenAPI schema."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+# What the API takes as text: no NUL character, which PostgreSQL's text cannot hold (SQLite's can: the
+# document says the same on both engines).
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, Field(pattern=NO_NUL)]
+# Text that is not blank: a character other than white space (as Python's str.strip() sees it, so the
+# class lists what it strips beyond `\s`) and no NUL. The services strip what they are given and refuse it
+# empty; here the document says so first.
+FILLED = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+# What a value that does not match one of these patterns is told.
+PATTERN_MEANING = {NO_NUL: "must not hold a NUL character", FILLED: "must not be blank (nor hold a NUL character)"}
 
 PROBLEM_TYPE = Literal[
     "urn:secretariat:problem:malformed-request",
@@ -90,7 +101,9 @@ class CopyOut(Schema):
 
 
 class IssueIn(Schema):
-    holders: list[str] | None = None
+    """To whom to issue copies (usernames); without it, everyone on the distribution without one."""
+
+    holders: list[Text] | None = Field(None, min_length=1, json_schema_extra={"uniqueItems": True})
 
 
 class ControlOut(Schema):
@@ -140,10 +153,12 @@ class CableOut(Schema):
 
 
 class ReportIn(Schema):
-    text: str
-    control: int | None = None
-    title: str = ""
-    classification: str | None = None
+    text: str = Field(pattern=FILLED, max_length=1_000_000)
+    control: int | None = Field(None, description="the control the report closes; needed when several are open")
+    title: Text = Field("", max_length=500, description="by default: Report on No <number>: <the task>")
+    classification: Text | None = Field(
+        None, description="e.g. SECRET or TOP SECRET//SPECIAL FILE; by default the paper's own"
+    )
 
 
 class ReportOut(DocumentOut):
@@ -166,7 +181,9 @@ class PublishedOut(ReleaseOut):
 
 
 class PublishIn(Schema):
-    values: dict[str, str] = {}
+    """The announcement's blanks filled: each `{{name}}` of its text with one line of 1 to 200 characters."""
+
+    values: dict[str, Text] = {}
 
 
 class CaseDocumentOut(DocumentOut):
@@ -204,7 +221,7 @@ class TokenIssuedOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(pattern=FILLED, max_length=100, description="what the token is for, to tell it apart")
 
 
 class TemplateOut(Schema):

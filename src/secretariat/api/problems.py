@@ -10,9 +10,9 @@ maintainers advise for what its decorators cannot say: override `get_openapi_sch
 - those its handler declares in its `response={...}` dict with `problems(...)`: what its services may raise
   (404 NotFound, 409 Refused, 422 InvalidInput), and
 - those the framework gives any operation of its shape: 401 when it needs a token; 400 (not JSON) and 422
-  (not the schema) when it takes a body; 422 when it takes a parameter that can fail validation (anything but
-  a string in the path); 404 when its path has a parameter (a value the path's converter refuses names no
-  operation: `no_such_operation`).
+  (not the schema) when it takes a body; 422 when it takes a query parameter; 404 when its path has a
+  parameter. A path parameter never fails validation: its converter (`regno`, `int`) takes it whole, or the
+  address names no operation (`no_such_operation`, 404).
 """
 
 import functools
@@ -63,12 +63,6 @@ def problems(*statuses: int) -> dict[int, type[Problem]]:
     return dict.fromkeys(statuses, Problem)
 
 
-def _validated(parameter: dict) -> bool:
-    """Whether a parameter's value can fail validation (422): any but a plain string in the path, which
-    the path's converter has taken whole."""
-    return not (parameter["in"] == "path" and parameter["schema"].get("type") == "string")
-
-
 def error_statuses(path: str, operation: dict) -> set[int]:
     """The error statuses of one operation of the document: its declared problems and its shape's."""
     declared = {
@@ -81,7 +75,7 @@ def error_statuses(path: str, operation: dict) -> set[int]:
         given.add(401)
     if "requestBody" in operation:
         given |= {400, 422}
-    if any(_validated(p) for p in operation.get("parameters", [])):
+    if any(p["in"] != "path" for p in operation.get("parameters", [])):
         given.add(422)
     if "{" in path:
         given.add(404)

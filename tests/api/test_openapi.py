@@ -4,9 +4,15 @@ import re
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from secretariat.accounts import services as tokens
+from secretariat.api import schemas
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import bounded
 from secretariat.kernel.principals import principal_by_username
+from secretariat.releases.services import FIELD_VALUE
 from tests.api.phrases import leaks
 
 BUILT = {
@@ -113,6 +119,19 @@ def test_every_operation_lists_its_statuses_and_every_error_is_the_one_problem(d
     assert "urn:secretariat:problem:invalid-request" in problem["properties"]["type"]["enum"]
     text = Client().get("/api/openapi.json").content.decode()
     assert '"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}' not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    marking=st.from_regex(schemas.CLASSIFICATION, fullmatch=True),
+    value=st.from_regex(schemas.BLANK_VALUE, fullmatch=True).filter(lambda v: len(v) <= 200),
+    filled=st.from_regex(schemas.FILLED, fullmatch=True),
+)
+def test_what_the_document_allows_the_services_take(marking, value, filled):
+    """The document's patterns are no wider than the services' checks: what matches one is taken."""
+    Classification.parse(marking)
+    assert FIELD_VALUE.fullmatch(value.strip())
+    assert bounded(filled, "a name", 10**6) == filled.strip()
 
 
 def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):

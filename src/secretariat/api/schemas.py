@@ -12,8 +12,24 @@ Text = Annotated[str, Field(pattern=NO_NUL)]
 # class lists what it strips beyond `\s`) and no NUL. The services strip what they are given and refuse it
 # empty; here the document says so first.
 FILLED = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+# The next three patterns are the document's alone: what to send. The services check what they are given (a
+# 422 invalid-input that says what is wrong) and take a little more: a marking written "ts" or "top_secret", a
+# blank's value with a line break at either end, which they strip.
+# A marking as the registry writes it: a level, then any compartments, each after //.
+CLASSIFICATION = r"^(UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|U|C|S|TS)(//[A-Z][A-Z0-9 -]{0,39})*$"
+# An announcement's blank is named as in its text ({{day}}) and filled with one line of text, neither blank
+# nor holding a brace (releases.services.FIELD_VALUE, on the value stripped), at most 200 characters.
+BLANK_NAME = r"^[a-z][a-z0-9_]*$"
+BLANK_VALUE = (
+    r"^[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*"
+    r"[^\s{}\x00\x1c-\x1f\x85]"
+    r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*$"
+)
 # What a value that does not match one of these patterns is told.
-PATTERN_MEANING = {NO_NUL: "must not hold a NUL character", FILLED: "must not be blank (nor hold a NUL character)"}
+PATTERN_MEANING = {
+    NO_NUL: "must not hold a NUL character",
+    FILLED: "must not be blank (nor hold a NUL character)",
+}
 
 PROBLEM_TYPE = Literal[
     "urn:secretariat:problem:malformed-request",
@@ -157,7 +173,9 @@ class ReportIn(Schema):
     control: int | None = Field(None, description="the control the report closes; needed when several are open")
     title: Text = Field("", max_length=500, description="by default: Report on No <number>: <the task>")
     classification: Text | None = Field(
-        None, description="e.g. SECRET or TOP SECRET//SPECIAL FILE; by default the paper's own"
+        None,
+        description="e.g. SECRET or TOP SECRET//SPECIAL FILE; by default the paper's own",
+        json_schema_extra={"pattern": CLASSIFICATION},
     )
 
 
@@ -183,7 +201,13 @@ class PublishedOut(ReleaseOut):
 class PublishIn(Schema):
     """The announcement's blanks filled: each `{{name}}` of its text with one line of 1 to 200 characters."""
 
-    values: dict[str, Text] = {}
+    values: dict[str, Text] = Field(
+        {},
+        json_schema_extra={
+            "patternProperties": {BLANK_NAME: {"type": "string", "pattern": BLANK_VALUE, "maxLength": 200}},
+            "additionalProperties": False,
+        },
+    )
 
 
 class CaseDocumentOut(DocumentOut):

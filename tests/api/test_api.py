@@ -1,11 +1,14 @@
 """The REST API over the demo: tokens, each operation's happy path, the access rule, problems."""
 
+import datetime as dt
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from secretariat.accounts import services as accounts
 from secretariat.accounts import services as tokens
@@ -94,6 +97,28 @@ def test_only_the_holder_or_an_admin_revokes_a_token(demo, api_as):
     assert admin.post(f"/tokens/{token.pk}/revoke").json()["revoked_at"] is not None
     again = admin.post(f"/tokens/{token.pk}/revoke")
     assert again.status_code == 409 and "revoked already" in again.json()["detail"]
+
+
+def test_a_token_needs_a_name_and_the_document_says_so(api_as):
+    """An empty name is refused with a 422 that says why, as the document says it will be: the schema gives
+    the name a pattern (a character other than white space) and a length, so a client knows before asking."""
+    client = api_as("andropov")
+    name = client.client.get("/api/openapi.json").json()["components"]["schemas"]["TokenIn"]["properties"]["name"]
+    assert name["type"] == "string" and name["maxLength"] == 100
+    for blank in ("", "   ", "\t\n", "\x1c\u3000"):
+        assert not re.search(name["pattern"], blank)
+        response = client.post("/tokens", {"name": blank})
+        assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+        problem = response.json()
+        assert problem["type"] == "urn:secretariat:problem:invalid-request" and problem["instance"] == "/api/tokens"
+        assert problem["errors"] == [
+            {"loc": ["body", "payload", "name"], "msg": "must not be blank (nor hold a NUL character)"}
+        ]
+        assert problem["detail"] == "body.payload.name: must not be blank (nor hold a NUL character)"
+    assert client.post("/tokens", {"name": "x" * 101}).status_code == 422
+    assert re.search(name["pattern"], " laptop ")
+    issued = client.post("/tokens", {"name": " laptop "})
+    assert issued.status_code == 201 and issued.json()["name"] == "laptop"
 
 
 def test_a_principal_issues_and_lists_tokens_through_the_api(api_as):
@@ -185,8 +210,17 @@ def test_controls_show_the_task_to_the_assignee_and_the_read_is_audited(api_as):
     assert events("control.read") == before + 1
     registrar = api_as("registrar").get("/controls").json()
     assert {c["document"] for c in registrar} == {"TEL-1", "P47/5"} and all(c["task"] is None for c in registrar)
-    both = api_as("gromyko").get("/controls", mine="true", overdue="true")
-    assert both.status_code == 422 and both["Content-Type"] == PROBLEM
+
+
+def test_mine_and_overdue_together_are_my_controls_past_due(api_as, at):
+    gromyko, registrar = api_as("gromyko"), api_as("registrar")
+    both = gromyko.get("/controls", mine="true", overdue="true")
+    assert both.status_code == 200 and [c["document"] for c in both.json()] == ["P47/5"]  # due 10 March 1977
+    assert registrar.get("/controls", mine="true", overdue="true").json() == []  # none is on the registrar
+    assert {c["document"] for c in registrar.get("/controls", overdue="true").json()} == {"P47/5"}
+    with at(dt.datetime(1977, 3, 1, tzinfo=dt.UTC)):
+        assert gromyko.get("/controls", mine="true", overdue="true").json() == []
+        assert [c["document"] for c in gromyko.get("/controls", mine="true").json()] == ["P47/5"]
 
 
 def test_a_new_cable_is_acknowledged_reported_and_its_announcement_published(api_as):
@@ -260,6 +294,29 @@ def test_a_case_closes_once_nothing_is_missing(api_as):
 # Problems
 
 
+def test_text_with_a_nul_or_a_lone_surrogate_is_refused_alike_on_both_engines(api_as):
+    """PostgreSQL's text cannot hold NUL (SQLite's can), and no UTF-8 text holds a lone surrogate: both
+    were a 500 when stored. The document says no NUL (422, field by field); a lone surrogate is no JSON
+    text (400). Nothing changes."""
+    client = api_as("dobrynin")
+    size = AuditHead.objects.get(pk=1).size
+    for path, body, loc in [
+        ("/tokens", {"name": "a\x00b"}, ["body", "payload", "name"]),
+        ("/cables/TEL-1/report", {"text": "Done.\x00"}, ["body", "payload", "text"]),
+        ("/cables/TEL-1/report", {"text": "Done.", "title": "\x00"}, ["body", "payload", "title"]),
+        ("/documents/P46/X/copies", {"holders": ["gro\x00myko"]}, ["body", "payload", "holders", "0"]),
+        ("/releases/1/publish", {"values": {"day": "2\x001"}}, ["body", "payload", "values", "day"]),
+    ]:
+        response = client.post(path, body)
+        assert response.status_code == 422 and response["Content-Type"] == PROBLEM, path
+        assert [e["loc"] for e in response.json()["errors"]] == [loc]
+    nul_channel = api_as(None).get("/releases", channel="tass\x00")
+    assert nul_channel.status_code == 422 and nul_channel.json()["errors"][0]["msg"] == "must not hold a NUL character"
+    surrogate = client.post("/tokens", raw='{"name": "laptop \\ud800"}')
+    assert surrogate.status_code == 400 and surrogate.json()["type"] == "urn:secretariat:problem:malformed-request"
+    assert AuditHead.objects.get(pk=1).size == size
+
+
 def test_bad_requests_are_problems_too(api_as):
     client = api_as("dobrynin")
     malformed = client.post("/cables/TEL-1/report", raw="{not json")
@@ -272,3 +329,19 @@ def test_bad_requests_are_problems_too(api_as):
     assert nowhere.status_code == 404 and nowhere["Content-Type"] == PROBLEM
     bad_class = client.post("/cables/TEL-1/report", {"text": "x", "classification": "VERY SECRET"})
     assert bad_class.status_code in (409, 422) and bad_class["Content-Type"] == PROBLEM
+
+
+def test_a_post_to_no_operation_or_a_method_an_address_does_not_take_is_a_problem_too(api_as):
+    """Over a real server the CSRF check runs (Django's test client turns it off): an address that names no
+    operation answers its 404, not Django's 403 page; a wrong method its 405, not django-ninja's plain text."""
+    client = api_as("gromyko")
+    client.client = Client(enforce_csrf_checks=True)
+    for path in ("/no/such/thing", "/documents/not-a-number/copies", "/tokens/x/revoke"):
+        nowhere = client.post(path, {})
+        assert nowhere.status_code == 404 and nowhere["Content-Type"] == PROBLEM, path
+        assert nowhere.json()["instance"] == f"/api{path}"
+    assert client.post("/tokens", {"name": "csrf"}).status_code == 201  # the operations were exempt already
+    wrong = client.client.delete("/api/tokens", headers=client.headers)
+    assert wrong.status_code == 405 and wrong["Content-Type"] == PROBLEM
+    assert set(wrong["Allow"].split(", ")) == {"GET", "POST"} and wrong.json()["title"] == "Method Not Allowed"
+    assert client.client.put("/api/cases/CASE-1", headers=client.headers)["Allow"] == "GET"

@@ -4,9 +4,15 @@ import re
 
 import pytest
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from secretariat.accounts import services as tokens
+from secretariat.api import schemas
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.errors import bounded
 from secretariat.kernel.principals import principal_by_username
+from secretariat.releases.services import FIELD_VALUE
 from tests.api.phrases import leaks
 
 BUILT = {
@@ -59,6 +65,75 @@ def test_the_schema_is_openapi_3_with_every_operation_once(db):
     assert spec["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
 
 
+# Each operation's statuses: 2xx as it answers; 401 when it needs a token; 404 when it takes a number or an id
+# (or a channel); 409 where its service may refuse; 400 and 422 where it takes a body, 422 a query parameter.
+# No operation answers 403 (409 instead: a 403 would say "it exists") or 429 (no rate limit).
+STATUSES = {
+    "list_documents": {200, 401, 422},
+    "read_document": {200, 401, 404},
+    "list_copies": {200, 401, 404},
+    "issue_copies": {201, 400, 401, 404, 409, 422},
+    "confirm_receipt": {200, 401, 404, 409},
+    "return_copy": {200, 401, 404, 409},
+    "list_cables": {200, 401, 422},
+    "show_cable": {200, 401, 404},
+    "acknowledge_cable": {200, 401, 404, 409},
+    "file_report": {201, 400, 401, 404, 409, 422},
+    "list_controls": {200, 401, 422},
+    "list_releases": {200, 404, 422},
+    "list_pending_releases": {200, 401},
+    "publish_release": {201, 400, 401, 404, 409, 422},
+    "list_cases": {200, 401},
+    "show_case": {200, 401, 404},
+    "close_case": {200, 401, 404, 409},
+    "list_tokens": {200, 401},
+    "issue_token": {201, 400, 401, 409, 422},
+    "revoke_token": {200, 401, 404, 409},
+}
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def test_every_operation_lists_its_statuses_and_every_error_is_the_one_problem(db):
+    spec = schema()
+    found = {op["operationId"]: (path, op) for _, path, op in operations(spec)}
+    assert {op_id: {int(s) for s in op["responses"]} for op_id, (_, op) in found.items()} == STATUSES
+    for op_id, (path, op) in found.items():
+        responses = {int(status): response for status, response in op["responses"].items()}
+        takes_input = "requestBody" in op or any(p["in"] != "path" for p in op["parameters"])
+        assert (401 in responses) == ("security" in op), op_id
+        assert (404 in responses) >= ("{" in path), op_id  # a number or an id in the path
+        assert (422 in responses) == takes_input, op_id
+        assert (400 in responses) == ("requestBody" in op), op_id
+        for status, response in responses.items():
+            if status >= 400:
+                assert response["content"] == PROBLEM_CONTENT, (op_id, status)
+                assert response["description"], (op_id, status)
+            else:
+                assert list(response["content"]) == ["application/json"], (op_id, status)
+        if 401 in responses:
+            assert responses[401]["headers"]["WWW-Authenticate"]["required"] is True
+    problem = spec["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "instance"}
+    assert set(problem["properties"]) == {"type", "title", "status", "detail", "instance", "errors"}
+    assert problem["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/FieldError"}
+    assert "urn:secretariat:problem:invalid-request" in problem["properties"]["type"]["enum"]
+    text = Client().get("/api/openapi.json").content.decode()
+    assert '"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}' not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    marking=st.from_regex(schemas.CLASSIFICATION, fullmatch=True),
+    value=st.from_regex(schemas.BLANK_VALUE, fullmatch=True).filter(lambda v: len(v) <= 200),
+    filled=st.from_regex(schemas.FILLED, fullmatch=True),
+)
+def test_what_the_document_allows_the_services_take(marking, value, filled):
+    """The document's patterns are no wider than the services' checks: what matches one is taken."""
+    Classification.parse(marking)
+    assert FIELD_VALUE.fullmatch(value.strip())
+    assert bounded(filled, "a name", 10**6) == filled.strip()
+
+
 def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
     page = Client().get("/api/docs")
     assert page.status_code == 200
@@ -101,6 +176,7 @@ def test_no_operation_gives_the_uncleared_or_the_not_addressed_anything_classifi
         else:
             response = client.post(url, BODIES.get(op["operationId"], {}), content_type="application/json")
         answered[op["operationId"]] = response.status_code
+        assert str(response.status_code) in op["responses"], (username, url, response.status_code)
         if op["operationId"] in PUBLIC:
             continue
         assert not leaks(response.content.decode()), (username, url)
@@ -108,6 +184,7 @@ def test_no_operation_gives_the_uncleared_or_the_not_addressed_anything_classifi
             assert response.status_code in (404, 409), (username, url, response.status_code)
         if response.status_code >= 400:
             assert response["Content-Type"] == "application/problem+json"
+            assert response.json()["instance"] == url
     assert len(answered) == len(BUILT)
     assert answered["read_document"] == answered["list_copies"] == 404
     assert answered["revoke_token"] == 404 and answered["close_case"] == 409

@@ -11,30 +11,42 @@ Public releases (GET /api/releases) need no token.
 Every handler calls one selector or service, so the access rule, the audited reads (reading
 content appends document.read) and the refusals are those of the desks and the CLI.
 
-Errors are problem details (RFC 9457, `application/problem+json`) with `type`, `title`,
-`status` and `detail` (the message meant for the person who asked):
+Errors are problem details (RFC 9457, `application/problem+json`, one Problem schema) with `type`,
+`title`, `status`, `detail` (the message meant for the person who asked), `instance` (the path
+asked) and, in an invalid-request problem, `errors` (each field's fault). Each operation lists the
+statuses it may answer, every error among them (see `api/problems.py`):
+  400 urn:secretariat:problem:malformed-request the body is not JSON (or holds a lone surrogate)
+  401 urn:secretariat:problem:unauthenticated no valid token (with WWW-Authenticate: Bearer)
   404 urn:secretariat:problem:not-found      missing, or not yours to see: the two look the same
   409 urn:secretariat:problem:refused        well-formed, but the rules or the state refuse it
-                                             (409 rather than 403: 403 would say "it exists")
-  422 urn:secretariat:problem:invalid-input  the input is inconsistent (a service said so)
-  422 urn:secretariat:problem:invalid-request the request does not match the schema
-  400 urn:secretariat:problem:malformed-request the body is not JSON
-  401 urn:secretariat:problem:unauthenticated no valid token (with WWW-Authenticate: Bearer)
-Nothing is changed when an error is returned.
+                                             (409 rather than 403: 403 would say "it exists",
+                                             so no operation answers 403)
+  422 urn:secretariat:problem:invalid-request the request does not match this document
+  422 urn:secretariat:problem:invalid-input  the document allows it, but a service found it
+                                             inconsistent with the registry (an unknown holder,
+                                             a blank the announcement does not have)
+  405 about:blank                            a method the address does not take (with Allow)
+  500 about:blank                            a failure of ours
+There is no rate limit on the API (no 429). Nothing is changed when an error is returned.
 """
 
 import http
+import json
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
-from ninja import NinjaAPI, Query, Status
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from secretariat.accounts import presenters as token_presenters
 from secretariat.accounts import selectors as token_selectors
 from secretariat.accounts import services as token_services
+from secretariat.api.problems import ProblemAPI, problem, problems
 from secretariat.api.schemas import (
+    PATTERN_MEANING,
     CableOut,
     CaseDetailOut,
     CaseOut,
@@ -42,7 +54,6 @@ from secretariat.api.schemas import (
     CopyOut,
     DocumentOut,
     IssueIn,
-    Problem,
     PublishedOut,
     PublishIn,
     ReadingOut,
@@ -50,6 +61,7 @@ from secretariat.api.schemas import (
     ReportIn,
     ReportOut,
     TemplateOut,
+    Text,
     TokenIn,
     TokenIssuedOut,
     TokenOut,
@@ -78,29 +90,12 @@ logger = logging.getLogger(__name__)
 
 # Registration numbers contain '/' (P46/X): the path takes them whole, and only them.
 
-PROBLEM = "urn:secretariat:problem:"
 SERVICE_PROBLEMS = [  # most specific first
     (NotFound, 404, "not-found", "Not found"),
     (InvalidInput, 422, "invalid-input", "Invalid input"),
     (Refused, 409, "refused", "Refused"),
     (ServiceError, 409, "refused", "Refused"),
 ]
-ERRORS = {404: Problem, 409: Problem, 422: Problem}
-
-
-def problem(status: int, kind: str, title: str, detail: str, **extra) -> JsonResponse:
-    return JsonResponse(
-        {
-            "type": PROBLEM + kind if kind else "about:blank",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            **extra,
-        },
-        status=status,
-        content_type="application/problem+json",
-        json_dumps_params={"ensure_ascii": False},
-    )
 
 
 class BearerToken(HttpBearer):
@@ -110,12 +105,23 @@ class BearerToken(HttpBearer):
         return token_services.principal_for_token(token)
 
 
-api = NinjaAPI(
+class TextJSON(Parser):
+    """JSON bodies as text: an escaped lone surrogate ("\\ud800") is no character and no database keeps it,
+    so a body holding one is malformed (400), as one that is not JSON at all."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode()  # UnicodeEncodeError on a lone surrogate
+        return data
+
+
+api = ProblemAPI(
     title="Secretariat",
     version="1",
     description=__doc__,
     urls_namespace="api",
     auth=BearerToken(),
+    parser=TextJSON(),
 )
 
 
@@ -123,13 +129,13 @@ api = NinjaAPI(
 def service_error(request, exc: ServiceError):
     for cls, status, kind, title in SERVICE_PROBLEMS:
         if isinstance(exc, cls):
-            return problem(status, kind, title, exc.message)
+            return problem(request, status, kind, title, exc.message)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     response = problem(
-        401, "unauthenticated", "Unauthenticated", "send a valid API token: Authorization: Bearer <token>"
+        request, 401, "unauthenticated", "Unauthenticated", "send a valid API token: Authorization: Bearer <token>"
     )
     challenge = 'Bearer realm="secretariat"'
     if request.headers.get("Authorization"):
@@ -140,16 +146,22 @@ def unauthenticated(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
-    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors]
+    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": _message(e)} for e in exc.errors]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "the request does not match the schema"
-    return problem(422, "invalid-request", "Invalid request", detail, errors=errors)
+    return problem(request, 422, "invalid-request", "Invalid request", detail, errors=errors)
+
+
+def _message(error: dict) -> str:
+    """pydantic's message, but a pattern of ours said as what it means rather than as a regular expression."""
+    pattern = (error.get("ctx") or {}).get("pattern") if error.get("type") == "string_pattern_mismatch" else None
+    return PATTERN_MEANING.get(pattern) or str(error.get("msg", ""))
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     if exc.status_code == 400:
-        return problem(400, "malformed-request", "Malformed request", "the request body is not valid JSON")
-    return problem(exc.status_code, "", http.HTTPStatus(exc.status_code).phrase, str(exc))
+        return problem(request, 400, "malformed-request", "Malformed request", "the request body is not valid JSON")
+    return problem(request, exc.status_code, "", http.HTTPStatus(exc.status_code).phrase, str(exc))
 
 
 @api.exception_handler(Http404)
@@ -160,12 +172,13 @@ def not_found(request, exc):
 @api.exception_handler(Exception)
 def server_error(request, exc):
     logger.exception("API request failed: %s %s", request.method, request.path)
-    return problem(500, "", "Internal Server Error", "the request failed; nothing was changed")
+    return problem(request, 500, "", "Internal Server Error", "the request failed; nothing was changed")
 
 
+@csrf_exempt  # as django-ninja's own views: no cookie authenticates here, so a POST is answered, not refused
 def no_such_operation(request, *args, **kwargs) -> JsonResponse:
     """Any address under /api/ that names no operation: a problem, not an HTML page."""
-    return problem(404, "not-found", "Not found", "no API operation at this address")
+    return problem(request, 404, "not-found", "Not found", "no API operation at this address")
 
 
 def _classification(value: str | None) -> Classification | None:
@@ -189,7 +202,7 @@ def list_documents(request, in_register: bool = Query(False, alias="register")):
 
 @api.get(
     "/documents/{regno:number}",
-    response={200: ReadingOut, **ERRORS},
+    response={200: ReadingOut, **problems(404)},
     operation_id="read_document",
     tags=["documents"],
 )
@@ -205,7 +218,7 @@ def read_document(request, number: str):
 
 @api.get(
     "/documents/{regno:number}/copies",
-    response={200: list[CopyOut], **ERRORS},
+    response={200: list[CopyOut], **problems(404)},
     operation_id="list_copies",
     tags=["copies"],
     by_alias=True,
@@ -219,7 +232,7 @@ def list_copies(request, number: str):
 
 @api.post(
     "/documents/{regno:number}/copies",
-    response={201: list[CopyOut], **ERRORS},
+    response={201: list[CopyOut], **problems(404, 409, 422)},
     operation_id="issue_copies",
     tags=["copies"],
     by_alias=True,
@@ -235,7 +248,7 @@ def issue_copies(request, number: str, payload: IssueIn | None = None):
 
 @api.post(
     "/documents/{regno:number}/copies/{int:copy_number}/receipt",
-    response={200: CopyOut, **ERRORS},
+    response={200: CopyOut, **problems(404, 409)},
     operation_id="confirm_receipt",
     tags=["copies"],
     by_alias=True,
@@ -248,7 +261,7 @@ def confirm_receipt(request, number: str, copy_number: int):
 
 @api.post(
     "/documents/{regno:number}/copies/{int:copy_number}/return",
-    response={200: CopyOut, **ERRORS},
+    response={200: CopyOut, **problems(404, 409)},
     operation_id="return_copy",
     tags=["copies"],
     by_alias=True,
@@ -269,7 +282,9 @@ def list_cables(request, in_register: bool = Query(False, alias="register")):
     return [cable_presenters.cable_json(c) for c in rows]
 
 
-@api.get("/cables/{regno:number}", response={200: CableOut, **ERRORS}, operation_id="show_cable", tags=["cables"])
+@api.get(
+    "/cables/{regno:number}", response={200: CableOut, **problems(404)}, operation_id="show_cable", tags=["cables"]
+)
 def show_cable(request, number: str):
     """A cable's register side (state, date-time group, addressees, dates); its text is GET /documents/{number}."""
     return cable_presenters.cable_json(cable_selectors.cable_entry(request.auth, number))
@@ -277,7 +292,7 @@ def show_cable(request, number: str):
 
 @api.post(
     "/cables/{regno:number}/acknowledge",
-    response={200: CableOut, **ERRORS},
+    response={200: CableOut, **problems(404, 409)},
     operation_id="acknowledge_cable",
     tags=["cables"],
 )
@@ -288,7 +303,7 @@ def acknowledge_cable(request, number: str):
 
 @api.post(
     "/cables/{regno:number}/report",
-    response={201: ReportOut, **ERRORS},
+    response={201: ReportOut, **problems(404, 409, 422)},
     operation_id="file_report",
     tags=["cables"],
 )
@@ -305,14 +320,14 @@ def file_report(request, number: str, payload: ReportIn):
     return Status(201, {**registry_presenters.document_json(report), "references": number})
 
 
-@api.get("/controls", response={200: list[ControlOut], **ERRORS}, operation_id="list_controls", tags=["controls"])
+@api.get("/controls", response=list[ControlOut], operation_id="list_controls", tags=["controls"])
 def list_controls(request, mine: bool = False, overdue: bool = False):
-    """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due). Tasks you
-    may read are content, so listing them is an audited read."""
+    """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due; both: those of
+    yours that are past due). Tasks you may read are content, so listing them is an audited read."""
     by, now = request.auth, clock.now()
     if mine and overdue:
-        raise InvalidInput("ask for mine or overdue controls, not both")
-    if mine:
+        rows = cable_selectors.overdue_controls_on(by, now)
+    elif mine:
         rows = cable_selectors.controls_on(by)
     elif overdue:
         rows = cable_selectors.overdue_controls(by, now)
@@ -325,9 +340,13 @@ def list_controls(request, mine: bool = False, overdue: bool = False):
 
 
 @api.get(
-    "/releases", auth=None, response={200: list[ReleaseOut], **ERRORS}, operation_id="list_releases", tags=["releases"]
+    "/releases",
+    auth=None,
+    response={200: list[ReleaseOut], **problems(404)},
+    operation_id="list_releases",
+    tags=["releases"],
 )
-def list_releases(request, channel: str | None = None):
+def list_releases(request, channel: Text | None = None):
     """What went out through the public channels, newest first. Public: no token needed."""
     rows = release_selectors.releases(release_selectors.channel(channel) if channel else None)
     return [release_presenters.release_json(r) for r in rows]
@@ -341,7 +360,7 @@ def list_pending_releases(request):
 
 @api.post(
     "/releases/{int:template_id}/publish",
-    response={201: PublishedOut, **ERRORS},
+    response={201: PublishedOut, **problems(404, 409, 422)},
     operation_id="publish_release",
     tags=["releases"],
 )
@@ -360,7 +379,9 @@ def list_cases(request):
     return [case_presenters.case_json(c, []) for c in case_selectors.case_files(request.auth)]
 
 
-@api.get("/cases/{regno:number}", response={200: CaseDetailOut, **ERRORS}, operation_id="show_case", tags=["cases"])
+@api.get(
+    "/cases/{regno:number}", response={200: CaseDetailOut, **problems(404)}, operation_id="show_case", tags=["cases"]
+)
 def show_case(request, number: str):
     """A case file's papers and, while it is open, what keeps it open."""
     case = case_selectors.case_file(request.auth, number)
@@ -368,7 +389,10 @@ def show_case(request, number: str):
 
 
 @api.post(
-    "/cases/{regno:number}/close", response={200: CaseDetailOut, **ERRORS}, operation_id="close_case", tags=["cases"]
+    "/cases/{regno:number}/close",
+    response={200: CaseDetailOut, **problems(404, 409)},
+    operation_id="close_case",
+    tags=["cases"],
 )
 def close_case(request, number: str):
     """Close a case file; refused, naming what is missing, while a control is open or a copy out."""
@@ -384,7 +408,7 @@ def list_tokens(request):
     return [token_presenters.token_json(t) for t in token_selectors.tokens(request.auth)]
 
 
-@api.post("/tokens", response={201: TokenIssuedOut, **ERRORS}, operation_id="issue_token", tags=["tokens"])
+@api.post("/tokens", response={201: TokenIssuedOut, **problems(409, 422)}, operation_id="issue_token", tags=["tokens"])
 def issue_token(request, payload: TokenIn):
     """Issue yourself a new token; its secret is in this response and nowhere else."""
     issued = token_services.issue_token(request.auth, payload.name)
@@ -392,7 +416,10 @@ def issue_token(request, payload: TokenIn):
 
 
 @api.post(
-    "/tokens/{int:token_id}/revoke", response={200: TokenOut, **ERRORS}, operation_id="revoke_token", tags=["tokens"]
+    "/tokens/{int:token_id}/revoke",
+    response={200: TokenOut, **problems(404, 409)},
+    operation_id="revoke_token",
+    tags=["tokens"],
 )
 def revoke_token(request, token_id: int):
     """Revoke one of your tokens (an admin: anyone's); it stops working at once."""

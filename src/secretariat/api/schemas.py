@@ -1,15 +1,65 @@
 """The shapes the API reads and writes: the presenters' JSON, typed for the OpenAPI schema."""
 
+from typing import Annotated, Literal
+
 from ninja import Field, Schema
+
+# What the API takes as text: no NUL character, which PostgreSQL's text cannot hold (SQLite's can: the
+# document says the same on both engines).
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, Field(pattern=NO_NUL)]
+# Text that is not blank: a character other than white space (as Python's str.strip() sees it, so the
+# class lists what it strips beyond `\s`) and no NUL. The services strip what they are given and refuse it
+# empty; here the document says so first.
+FILLED = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+# The next three patterns are the document's alone: what to send. The services check what they are given (a
+# 422 invalid-input that says what is wrong) and take a little more: a marking written "ts" or "top_secret", a
+# blank's value with a line break at either end, which they strip.
+# A marking as the registry writes it: a level, then any compartments, each after //.
+CLASSIFICATION = r"^(UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|U|C|S|TS)(//[A-Z][A-Z0-9 -]{0,39})*$"
+# An announcement's blank is named as in its text ({{day}}) and filled with one line of text, neither blank
+# nor holding a brace (releases.services.FIELD_VALUE, on the value stripped), at most 200 characters.
+BLANK_NAME = r"^[a-z][a-z0-9_]*$"
+BLANK_VALUE = (
+    r"^[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*"
+    r"[^\s{}\x00\x1c-\x1f\x85]"
+    r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*$"
+)
+# What a value that does not match one of these patterns is told.
+PATTERN_MEANING = {
+    NO_NUL: "must not hold a NUL character",
+    FILLED: "must not be blank (nor hold a NUL character)",
+}
+
+PROBLEM_TYPE = Literal[
+    "urn:secretariat:problem:malformed-request",
+    "urn:secretariat:problem:unauthenticated",
+    "urn:secretariat:problem:not-found",
+    "urn:secretariat:problem:refused",
+    "urn:secretariat:problem:invalid-input",
+    "urn:secretariat:problem:invalid-request",
+    "about:blank",
+]
+
+
+class FieldError(Schema):
+    """What is wrong with one part of the request: where (`["body", "payload", "name"]`) and what."""
+
+    loc: list[str]
+    msg: str
 
 
 class Problem(Schema):
-    """RFC 9457 problem details: `detail` is the message meant for the person who asked."""
+    """RFC 9457 problem details, the one shape of every error (`application/problem+json`): `detail` is
+    the message meant for the person who asked; `errors`, only in an invalid-request problem, says what
+    is wrong with each field."""
 
-    type: str
+    type: PROBLEM_TYPE = Field(description="the kind of problem; its status and title follow from it")
     title: str
     status: int
     detail: str
+    instance: str = Field(description="the path of the request that met the problem")
+    errors: list[FieldError] = Field(default_factory=list, description="invalid-request only: each field's fault")
 
 
 class DocumentOut(Schema):
@@ -67,7 +117,9 @@ class CopyOut(Schema):
 
 
 class IssueIn(Schema):
-    holders: list[str] | None = None
+    """To whom to issue copies (usernames); without it, everyone on the distribution without one."""
+
+    holders: list[Text] | None = Field(None, min_length=1, json_schema_extra={"uniqueItems": True})
 
 
 class ControlOut(Schema):
@@ -117,10 +169,14 @@ class CableOut(Schema):
 
 
 class ReportIn(Schema):
-    text: str
-    control: int | None = None
-    title: str = ""
-    classification: str | None = None
+    text: str = Field(pattern=FILLED, max_length=1_000_000)
+    control: int | None = Field(None, description="the control the report closes; needed when several are open")
+    title: Text = Field("", max_length=500, description="by default: Report on No <number>: <the task>")
+    classification: Text | None = Field(
+        None,
+        description="e.g. SECRET or TOP SECRET//SPECIAL FILE; by default the paper's own",
+        json_schema_extra={"pattern": CLASSIFICATION},
+    )
 
 
 class ReportOut(DocumentOut):
@@ -143,7 +199,15 @@ class PublishedOut(ReleaseOut):
 
 
 class PublishIn(Schema):
-    values: dict[str, str] = {}
+    """The announcement's blanks filled: each `{{name}}` of its text with one line of 1 to 200 characters."""
+
+    values: dict[str, Text] = Field(
+        {},
+        json_schema_extra={
+            "patternProperties": {BLANK_NAME: {"type": "string", "pattern": BLANK_VALUE, "maxLength": 200}},
+            "additionalProperties": False,
+        },
+    )
 
 
 class CaseDocumentOut(DocumentOut):
@@ -181,7 +245,7 @@ class TokenIssuedOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str
+    name: str = Field(pattern=FILLED, max_length=100, description="what the token is for, to tell it apart")
 
 
 class TemplateOut(Schema):

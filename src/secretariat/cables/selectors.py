@@ -103,6 +103,11 @@ def overdue_controls(principal, as_of: dt.datetime) -> QuerySet[Control]:
     return controls(principal).overdue(as_of).order_by("due_at")
 
 
+def overdue_controls_on(principal: Principal, as_of: dt.datetime) -> QuerySet[Control]:
+    """The controls the principal (or their unit or post) must answer that are past due, oldest first."""
+    return controls_on(principal).overdue(as_of).order_by("due_at")
+
+
 def control(principal, control_id: int) -> Control:
     found = controls(principal).filter(pk=control_id).first()
     if found is None:

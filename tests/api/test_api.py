@@ -57,8 +57,13 @@ def call_json(*args):
     return json.loads(out.getvalue())
 
 
-def test_the_token_command_creates_lists_and_revokes(demo):
-    created = call_json("token", "create", "--as", "tass", "--name", "feed robot")
+def test_the_token_command_creates_lists_and_revokes(demo, monkeypatch):
+    password = next(login.password for login in demo.logins if login.username == "tass")
+    monkeypatch.setattr("sys.stdin", io.StringIO("not tass's password\n"))
+    with pytest.raises(SystemExit):  # `--as` alone proves nothing: a token would approve grants as tass
+        call_json("token", "create", "--as", "tass", "--name", "feed robot", "--secret-stdin")
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    created = call_json("token", "create", "--as", "tass", "--name", "feed robot", "--secret-stdin")
     assert created["principal"] == "tass" and created["token"].startswith(created["prefix"])
     assert tokens.principal_for_token(created["token"]) == principal_by_username("tass")
     assert [t["name"] for t in call_json("token", "list", "--as", "tass")] == ["feed robot"]
@@ -112,9 +117,9 @@ def test_a_token_needs_a_name_and_the_document_says_so(api_as):
         problem = response.json()
         assert problem["type"] == "urn:secretariat:problem:invalid-request" and problem["instance"] == "/api/tokens"
         assert problem["errors"] == [
-            {"loc": ["body", "payload", "name"], "msg": "must not be blank (nor hold a NUL character)"}
+            {"loc": ["body", "payload", "name"], "msg": "must not be blank, and be one line without control characters"}
         ]
-        assert problem["detail"] == "body.payload.name: must not be blank (nor hold a NUL character)"
+        assert problem["detail"] == "body.payload.name: must not be blank, and be one line without control characters"
     assert client.post("/tokens", {"name": "x" * 101}).status_code == 422
     assert re.search(name["pattern"], " laptop ")
     issued = client.post("/tokens", {"name": " laptop "})
@@ -311,7 +316,7 @@ def test_text_with_a_nul_or_a_lone_surrogate_is_refused_alike_on_both_engines(ap
         assert response.status_code == 422 and response["Content-Type"] == PROBLEM, path
         assert [e["loc"] for e in response.json()["errors"]] == [loc]
     nul_channel = api_as(None).get("/releases", channel="tass\x00")
-    assert nul_channel.status_code == 422 and nul_channel.json()["errors"][0]["msg"] == "must not hold a NUL character"
+    assert nul_channel.status_code == 422 and nul_channel.json()["errors"][0]["msg"] == "must be one line, without control characters"
     surrogate = client.post("/tokens", raw='{"name": "laptop \\ud800"}')
     assert surrogate.status_code == 400 and surrogate.json()["type"] == "urn:secretariat:problem:malformed-request"
     assert AuditHead.objects.get(pk=1).size == size

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from secretariat.accounts import services as tokens
 from secretariat.api import schemas
+from secretariat.kernel import texts
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import bounded
 from secretariat.kernel.principals import principal_by_username
@@ -36,6 +37,10 @@ BUILT = {
     ("get", "/api/tokens"),
     ("post", "/api/tokens"),
     ("post", "/api/tokens/{token_id}/revoke"),
+    ("get", "/api/access-requests"),
+    ("post", "/api/access-requests"),
+    ("post", "/api/access-requests/{request_id}/approve"),
+    ("post", "/api/access-requests/{request_id}/reject"),
 }
 
 
@@ -89,6 +94,10 @@ STATUSES = {
     "list_tokens": {200, 401},
     "issue_token": {201, 400, 401, 409, 422},
     "revoke_token": {200, 401, 404, 409},
+    "list_access_requests": {200, 401, 409, 422},
+    "request_principal": {201, 400, 401, 409, 422},
+    "approve_access_request": {200, 401, 404, 409},
+    "reject_access_request": {200, 400, 401, 404, 409, 422},
 }
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
@@ -125,13 +134,18 @@ def test_every_operation_lists_its_statuses_and_every_error_is_the_one_problem(d
 @given(
     marking=st.from_regex(schemas.CLASSIFICATION, fullmatch=True),
     value=st.from_regex(schemas.BLANK_VALUE, fullmatch=True).filter(lambda v: len(v) <= 200),
-    filled=st.from_regex(schemas.FILLED, fullmatch=True),
+    line=st.from_regex(schemas.LINE_FILLED, fullmatch=True),
+    body=st.from_regex(schemas.BODY_FILLED, fullmatch=True),
 )
-def test_what_the_document_allows_the_services_take(marking, value, filled):
-    """The document's patterns are no wider than the services' checks: what matches one is taken."""
+def test_what_the_document_allows_the_services_take(marking, value, line, body):
+    """The document's patterns are no wider than the services' checks, the text rule's included: what
+    matches one is taken."""
     Classification.parse(marking)
     assert FIELD_VALUE.fullmatch(value.strip())
-    assert bounded(filled, "a name", 10**6) == filled.strip()
+    assert bounded(line, "a name", 10**6) == line.strip()
+    assert texts.line(line, "a name") == line
+    texts.body(body, "a text")
+    assert bounded(body, "a text", 10**6)
 
 
 def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
@@ -146,13 +160,15 @@ def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
 
 
 # Plausible values from the demo for every path parameter, and bodies for the writes.
-PARAMETERS = {"copy_number": "1", "template_id": "1", "token_id": "1"}
+PARAMETERS = {"copy_number": "1", "template_id": "1", "token_id": "1", "request_id": "1"}
 NUMBER_BY_PREFIX = {"/api/documents": "P46/X", "/api/cables": "TEL-1", "/api/cases": "CASE-2"}
 BODIES = {
     "issue_copies": {"holders": ["gromyko"]},
     "file_report": {"text": "Done."},
     "publish_release": {"values": {"day": "21"}},
     "issue_token": {"name": "probe"},
+    "request_principal": {"username": "probe", "clearance": "TOP SECRET", "roles": ["member"]},
+    "reject_access_request": {"reason": "probe"},
 }
 PUBLIC = {"list_releases"}
 

@@ -60,6 +60,7 @@ KNOWN = {
     "copy_number": [1, 2, 3, 9],
     "template_id": [1, 2],
     "token_id": [1, 2, 3, 4, 5],
+    "request_id": [1, 2, 17],
 }
 
 

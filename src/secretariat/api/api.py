@@ -27,6 +27,7 @@ statuses it may answer, every error among them (see `api/problems.py`):
                                              a blank the announcement does not have)
   405 about:blank                            a method the address does not take (with Allow)
   500 about:blank                            a failure of ours
+  503 urn:secretariat:problem:unavailable    the database or the audit key cannot be reached (Retry-After)
 There is no rate limit on the API (no 429). Nothing is changed when an error is returned.
 """
 
@@ -47,6 +48,8 @@ from secretariat.accounts import services as token_services
 from secretariat.api.problems import ProblemAPI, problem, problems
 from secretariat.api.schemas import (
     PATTERN_MEANING,
+    AccessRequestOut,
+    ApprovedOut,
     CableOut,
     CaseDetailOut,
     CaseOut,
@@ -54,9 +57,11 @@ from secretariat.api.schemas import (
     CopyOut,
     DocumentOut,
     IssueIn,
+    PrincipalRequestIn,
     PublishedOut,
     PublishIn,
     ReadingOut,
+    RejectIn,
     ReleaseOut,
     ReportIn,
     ReportOut,
@@ -73,7 +78,7 @@ from secretariat.cables.selectors import CableReading
 from secretariat.cases import presenters as case_presenters
 from secretariat.cases import selectors as case_selectors
 from secretariat.cases import services as case_services
-from secretariat.kernel import clock
+from secretariat.kernel import clock, faults
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
 from secretariat.kernel.principals import principal_by_username
@@ -171,6 +176,18 @@ def not_found(request, exc):
 
 @api.exception_handler(Exception)
 def server_error(request, exc):
+    cause = faults.describe(exc)
+    if cause is not None:  # a fault of the machine: say so, and to try later; the cause is for the log
+        logger.error("API unavailable: %s", cause)
+        response = problem(
+            request,
+            503,
+            "unavailable",
+            "Unavailable",
+            "the registry cannot reach its database or keys; nothing was changed",
+        )
+        response["Retry-After"] = "60"
+        return response
     logger.exception("API request failed: %s %s", request.method, request.path)
     return problem(request, 500, "", "Internal Server Error", "the request failed; nothing was changed")
 
@@ -424,3 +441,53 @@ def issue_token(request, payload: TokenIn):
 def revoke_token(request, token_id: int):
     """Revoke one of your tokens (an admin: anyone's); it stops working at once."""
     return token_presenters.token_json(token_services.revoke_token(request.auth, token_id))
+
+
+# Access: requests for grants, decided by a second officer. The token is the approver's proof
+# of who they are (a token is issued only to its holder, on the command line with their password).
+
+
+@api.get(
+    "/access-requests",
+    response={200: list[AccessRequestOut], **problems(409)},
+    operation_id="list_access_requests",
+    tags=["access"],
+)
+def list_access_requests(request, pending: bool = True):
+    """Requests for access, oldest first (administrators and security officers)."""
+    rows = token_selectors.access_requests(request.auth, pending_only=pending)
+    return [token_presenters.request_json(r) for r in rows]
+
+
+@api.post(
+    "/access-requests",
+    response={201: AccessRequestOut, **problems(409, 422)},
+    operation_id="request_principal",
+    tags=["access"],
+)
+def request_principal(request, payload: PrincipalRequestIn):
+    """Ask for a new principal (administrators); it exists once another officer approves."""
+    asked = token_services.request_principal(request.auth, **payload.dict())
+    return Status(201, token_presenters.request_json(asked))
+
+
+@api.post(
+    "/access-requests/{int:request_id}/approve",
+    response={200: ApprovedOut, **problems(404, 409)},
+    operation_id="approve_access_request",
+    tags=["access"],
+)
+def approve_access_request(request, request_id: int):
+    """Approve another officer's request; a new principal or a reset comes with its activation code, once."""
+    return token_presenters.approved_json(token_services.approve(request.auth, request_id))
+
+
+@api.post(
+    "/access-requests/{int:request_id}/reject",
+    response={200: AccessRequestOut, **problems(404, 409, 422)},
+    operation_id="reject_access_request",
+    tags=["access"],
+)
+def reject_access_request(request, request_id: int, payload: RejectIn):
+    """Turn a request down (or withdraw your own), saying why."""
+    return token_presenters.request_json(token_services.reject(request.auth, request_id, payload.reason))

@@ -4,14 +4,19 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-# What the API takes as text: no NUL character, which PostgreSQL's text cannot hold (SQLite's can: the
-# document says the same on both engines).
-NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, Field(pattern=NO_NUL)]
+# What the API takes as text, as kernel/texts.py (docs/texts.md) checks every text saved, on both engines: a
+# one-line field holds no control character, tab or line break; a body (a report's text) keeps tabs and
+# line breaks (CR and FF are filed as LF) and holds no other control character. Neither holds NUL, which
+# PostgreSQL's text cannot hold. A lone surrogate is not valid JSON here (400).
+_LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]"
+_BODY_CHAR = r"[^\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
+ONE_LINE = rf"^{_LINE_CHAR}*$"
+Text = Annotated[str, Field(pattern=ONE_LINE)]
 # Text that is not blank: a character other than white space (as Python's str.strip() sees it, so the
-# class lists what it strips beyond `\s`) and no NUL. The services strip what they are given and refuse it
-# empty; here the document says so first.
-FILLED = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+# class lists what it strips beyond `\s`). The services strip what they are given and refuse it empty; here
+# the document says so first.
+LINE_FILLED = rf"^{_LINE_CHAR}*[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]{_LINE_CHAR}*$"
+BODY_FILLED = rf"^{_BODY_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_BODY_CHAR}*$"
 # The next three patterns are the document's alone: what to send. The services check what they are given (a
 # 422 invalid-input that says what is wrong) and take a little more: a marking written "ts" or "top_secret", a
 # blank's value with a line break at either end, which they strip.
@@ -27,8 +32,9 @@ BLANK_VALUE = (
 )
 # What a value that does not match one of these patterns is told.
 PATTERN_MEANING = {
-    NO_NUL: "must not hold a NUL character",
-    FILLED: "must not be blank (nor hold a NUL character)",
+    ONE_LINE: "must be one line, without control characters",
+    LINE_FILLED: "must not be blank, and be one line without control characters",
+    BODY_FILLED: "must not be blank, nor hold control characters other than tabs and line breaks",
 }
 
 PROBLEM_TYPE = Literal[
@@ -169,7 +175,7 @@ class CableOut(Schema):
 
 
 class ReportIn(Schema):
-    text: str = Field(pattern=FILLED, max_length=1_000_000)
+    text: str = Field(pattern=BODY_FILLED, max_length=1_000_000)
     control: int | None = Field(None, description="the control the report closes; needed when several are open")
     title: Text = Field("", max_length=500, description="by default: Report on No <number>: <the task>")
     classification: Text | None = Field(
@@ -245,7 +251,7 @@ class TokenIssuedOut(TokenOut):
 
 
 class TokenIn(Schema):
-    name: str = Field(pattern=FILLED, max_length=100, description="what the token is for, to tell it apart")
+    name: str = Field(pattern=LINE_FILLED, max_length=100, description="what the token is for, to tell it apart")
 
 
 class TemplateOut(Schema):
@@ -261,3 +267,60 @@ class TemplateOut(Schema):
     prepared_at: str
     prepared_by: str
     released: str | None
+
+
+class AccessRequestOut(Schema):
+    """A request for access: asked by an administrator, in effect once a second officer approves."""
+
+    id: int
+    kind: str = Field(description="add, clearance, roles or reset")
+    what: str
+    username: str
+    change: dict = Field(description="what is asked: clearance, compartments, roles, unit, names")
+    state: str = Field(description="pending, approved or rejected")
+    requested_by: str
+    requested_at: str
+    decided_by: str | None
+    decided_at: str | None
+    reason: str
+
+
+class PrincipalRequestIn(Schema):
+    username: str = Field(pattern=r"^[\w.@+-]+$", max_length=150)
+    clearance: str = Field(
+        default="UNCLASSIFIED", max_length=40, description="UNCLASSIFIED, CONFIDENTIAL, SECRET or TOP SECRET"
+    )
+    compartments: list[Text] = Field(default=[], max_length=20)
+    roles: list[Text] = Field(default=[], max_length=20)
+    unit: Text | None = Field(default=None, max_length=60)
+    first_name: Text = Field(default="", max_length=150)
+    last_name: Text = Field(default="", max_length=150)
+    email: Text = Field(default="", max_length=254)
+
+
+class RejectIn(Schema):
+    reason: str = Field(pattern=LINE_FILLED, max_length=500)
+
+
+class ActivationOut(Schema):
+    """The one-time code for the person, shown in this response only: hand it over in person."""
+
+    username: str
+    roles: list[str]
+    activation_code: str
+    expires_at: str
+
+
+class PrincipalOut(Schema):
+    username: str
+    name: str
+    clearance: str
+    roles: list[str]
+    unit: str | None
+    active: bool
+
+
+class ApprovedOut(Schema):
+    request: AccessRequestOut
+    principal: PrincipalOut
+    activation: ActivationOut | None

@@ -1,5 +1,8 @@
+import sys
+
 from secretariat.accounts import presenters, selectors, services
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
+from secretariat.kernel.errors import InvalidInput
 from secretariat.kernel.principals import principal_by_username
 
 
@@ -8,9 +11,20 @@ class Command(SecretariatCommand):
 
     def add_arguments(self, parser):
         sub = subcommands(parser)
-        create = subcommand(sub, "create", help="issue yourself a token for the REST API; it is printed once")
+        create = subcommand(
+            sub,
+            "create",
+            help="issue yourself a token for the REST API (printed once); your password on stdin proves it is you",
+        )
         add_actor(create)
         create.add_argument("--name", required=True, help="what the token is for, e.g. 'reporting script'")
+        create.add_argument(
+            "--secret-stdin",
+            action="store_true",
+            required=True,
+            help="read your password (or a token of yours) from standard input: `--as` alone proves nothing, "
+            "and a token approves grants of access over the API",
+        )
         add_actor(subcommand(sub, "list", help="your tokens (an admin: everyone's), without their secrets"))
         revoke = subcommand(sub, "revoke", help="revoke a token (yours; an admin: anyone's)")
         add_actor(revoke)
@@ -19,6 +33,10 @@ class Command(SecretariatCommand):
     def handle(self, *args, action, actor, **o):
         by = principal_by_username(actor)
         if action == "create":
+            secret = sys.stdin.readline().rstrip("\n")
+            if not secret:
+                raise InvalidInput("give your password or API token on standard input, one line")
+            services.prove_identity(by, secret)
             issued = services.issue_token(by, o["name"])
             data = {**presenters.token_json(issued.token), "token": issued.secret}
             return self.emit(

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "secretariat.render",
     "secretariat.api",
     "secretariat.web",
+    "secretariat.backup",
     "secretariat.demo",
     "ninja",
     "django_otp",

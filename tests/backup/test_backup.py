@@ -181,3 +181,17 @@ def test_a_backup_that_fails_leaves_nothing_behind(demo_data_dir, outside):
     (data / "archive" / "bags" / "link").symlink_to("/etc/hostname")
     refused(drill.cli(data, "backup", str(outside / "new.tar.gz"), check=False), "is not a regular file")
     assert sorted(p.name for p in outside.iterdir()) == ["taken.tar.gz"]  # no half file, no temporary left
+
+
+def test_a_restore_that_fails_half_way_takes_back_what_it_wrote(demo_data_dir, outside, empty):
+    """The bags and the checkpoint file are written, then the key cannot be (where its directory
+    should be there is a file): one line, and the data dir is as it was, no database in it."""
+    backup = outside / "b.tar.gz"
+    drill.cli(demo_data_dir, "backup", str(backup), "--passphrase-stdin", stdin=passphrase())
+    (empty / "keys").write_text("not a directory")
+    drill.cli(empty, "help")
+    untouched = entries(empty)
+    proc = drill.cli(empty, "restore", str(backup), "--passphrase-stdin", stdin=passphrase(), check=False)
+    refused(proc, f"restore could not write {empty / 'keys'}", "taken back")
+    assert entries(empty) == untouched
+    assert not (empty / drill.DB_NAME).exists()

@@ -33,7 +33,7 @@ from secretariat.audit import signing, witnesses
 from secretariat.audit.models import AuditCheckpoint
 from secretariat.audit.verification import Report, verify_log
 from secretariat.backup import databases, tarball
-from secretariat.kernel import clock
+from secretariat.kernel import clock, faults
 from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.kernel.faults import AuditKeyUnavailable
 
@@ -270,9 +270,10 @@ def _take_back(written: list[Path]) -> None:
     for root in roots:
         if not root.is_dir():
             continue
-        for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        directories = [p for p in root.rglob("*") if p.is_dir()]
+        for directory in [*sorted(directories, key=lambda p: len(p.parts), reverse=True), root]:
             with contextlib.suppress(OSError):
-                directory.rmdir()
+                directory.rmdir()  # only if empty: the restore wrote into empty places only
 
 
 def _pending_migrations() -> list[str]:
@@ -314,8 +315,13 @@ def restore(path: Path, *, passphrase: str | None = None) -> Restored:
             if pem is not None:
                 _write_key(pem, written)
             databases.put_in_place(Path(staging) / "database")
-        except BaseException:
+        except BaseException as exc:
             _take_back(written)
+            if isinstance(exc, OSError) and faults.describe(exc) is None:  # a full disk keeps its own line
+                raise Refused(
+                    f"restore could not write {exc.filename or data_dir}: {exc.strerror or exc}; "
+                    "what it had written is taken back"
+                ) from None
             raise
     tarball.sync_directory(data_dir)
     notes = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True))

@@ -16,6 +16,7 @@ import shutil
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.audit import drill
 from tests.backup.drills import (
@@ -165,6 +166,17 @@ def test_the_encrypted_key_restores_only_with_the_right_passphrase(demo_data_dir
     wrong = passphrase("not the plan of the plenum")
     proc = drill.cli(empty, "restore", str(backup), "--passphrase-stdin", stdin=wrong, check=False)
     refused(proc, "the passphrase does not open the audit key", "nothing was written")
+    assert entries(empty) == untouched
+    # Another key already where the key goes (not the one the log is signed by): refused too.
+    (empty / "keys").mkdir()
+    other = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (empty / drill.KEY_FILE).write_bytes(other)
+    proc = drill.cli(empty, "restore", str(backup), "--passphrase-stdin", stdin=passphrase(), check=False)
+    refused(proc, "the backup's log is signed by", "nothing was written")
+    assert (empty / drill.KEY_FILE).read_bytes() == other
+    shutil.rmtree(empty / "keys")
     assert entries(empty) == untouched
     drill.cli(empty, "restore", str(backup), "--passphrase-stdin", stdin=passphrase())
     assert key_fingerprint(empty) == key_fingerprint(data)

@@ -158,8 +158,7 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
     """
     auditor.require_role("auditor", "accept a rollback of the log")
     named = bounded(backup, "the backup (its file name or SHA-256)", 300)
-    AuditHead.objects.select_for_update().get(pk=1)  # no event is appended while the heads are read
-    size = AuditHead.objects.get(pk=1).size
+    size = AuditHead.objects.select_for_update().get(pk=1).size  # no event is appended while the heads are read
     restored_from = restore_record()
     if restored_from is not None:
         restored = restored_from.get("backup") or {}

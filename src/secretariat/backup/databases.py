@@ -234,7 +234,7 @@ def _pg_arguments() -> list[str]:
 
 def _pg_environment() -> dict[str, str]:
     database = settings.DATABASES["default"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env = dict(os.environ)  # PGHOST and its kin reach Django's connection through libpq too: the same server
     if database.get("PASSWORD"):
         env["PGPASSWORD"] = str(database["PASSWORD"])
     options = database.get("OPTIONS") or {}

@@ -164,6 +164,13 @@ def checkpoint_file(settings, tmp_path):
     return settings.SECRETARIAT_AUDIT_CHECKPOINTS
 
 
+@pytest.fixture(autouse=True)
+def restore_record(settings, tmp_path):
+    """Each test's record of a restore (what `audit accept-rollback` reads) is its own."""
+    settings.SECRETARIAT_RESTORE_RECORD = tmp_path / "restored-from.json"
+    return settings.SECRETARIAT_RESTORE_RECORD
+
+
 @pytest.fixture
 def at():
     """Stand the clock at a given instant: `with at(when): ...`."""

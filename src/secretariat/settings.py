@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "secretariat.render",
     "secretariat.api",
     "secretariat.web",
+    "secretariat.backup",
     "secretariat.demo",
     "ninja",
     "django_otp",
@@ -182,6 +183,8 @@ SECRETARIAT_MAX_ATTACHMENT_BYTES = int(os.environ.get("SECRETARIAT_MAX_ATTACHMEN
 SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"
+# What `secretariat restore` restored (the backup's name, SHA-256 and audit head), for `audit accept-rollback`.
+SECRETARIAT_RESTORE_RECORD = DATA_DIR / "restored-from.json"
 SECRETARIAT_AUDIT_ORIGIN = os.environ.get("SECRETARIAT_AUDIT_ORIGIN", "secretariat.local/audit")
 SECRETARIAT_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SECRETARIAT_AUDIT_CHECKPOINT_EVERY", "100"))
 SECRETARIAT_AUDIT_WITNESSES = [

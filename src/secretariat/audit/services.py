@@ -1,14 +1,17 @@
 """Appending to the audit log and signing its head. Called by every other app's services."""
 
 import contextlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from secretariat.audit import merkle, signing, witnesses
+from secretariat.audit import merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 from secretariat.kernel import clock
+from secretariat.kernel.errors import Refused, bounded
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
@@ -121,3 +124,106 @@ def _publish_quietly() -> None:
     """Publish to every store that answers; the ones that fail are retried at the next head."""
     with contextlib.suppress(OSError):
         publish_checkpoints()
+
+
+@dataclass(frozen=True)
+class AcceptedRollback:
+    event: AuditEvent  # the audit.rollback_accepted event
+    checkpoint: AuditCheckpoint  # the head signed right after it, which carries it to the witnesses
+
+
+def restore_record() -> dict | None:
+    """What `secretariat restore` wrote into the data dir about the backup it restored; None if none."""
+    try:
+        record = json.loads(Path(settings.SECRETARIAT_RESTORE_RECORD).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise Refused(f"cannot read the restore record {settings.SECRETARIAT_RESTORE_RECORD}: {exc}") from None
+    return record if isinstance(record, dict) else None
+
+
+@transaction.atomic
+def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
+    """An auditor records that the log was rolled back by a restore, naming the backup.
+
+    The event names the prefix the log kept (its size and root), the events lost and every
+    signed head of the lost history that a store still holds (size and root): `audit verify`
+    excuses those heads, and only those, from then on. A head signed right after carries the
+    event to the witnesses, so the acceptance is as evident as what it accepts.
+
+    Refused unless there is a rollback to accept: heads larger than the kept prefix that the
+    log does not match. A head at or below the prefix that does not match is a rewrite, which
+    no rollback explains: refused, for `audit verify` to name.
+    """
+    auditor.require_role("auditor", "accept a rollback of the log")
+    named = bounded(backup, "the backup (its file name or SHA-256)", 300)
+    size = AuditHead.objects.select_for_update().get(pk=1).size  # no event is appended while the heads are read
+    restored_from = restore_record()
+    if restored_from is not None:
+        restored = restored_from.get("backup") or {}
+        audit = restored_from.get("audit") or {}
+        if named not in {restored.get("name"), restored.get("sha256"), restored.get("path")}:
+            raise Refused(
+                f"the data dir was restored from {restored.get('name')!r} (SHA-256 {restored.get('sha256')}), "
+                f"not {named!r}: name that backup"
+            )
+        kept = int(audit.get("size", -1))
+        if not 0 <= kept <= size or tree_root(kept).hex() != audit.get("root"):
+            raise Refused(
+                f"the log's first {kept} events are not the ones the backup {named} held: "
+                "it has not been restored from it (`audit verify` says what is wrong)"
+            )
+        backup_data = {
+            "name": restored.get("name"),
+            "sha256": restored.get("sha256"),
+            "created_at": restored_from.get("created_at"),
+            "restored_at": restored_from.get("restored_at"),
+        }
+    else:
+        kept = size
+        backup_data = {"named": named, "restored": False}
+    key = signing.public_key()
+    heads = verification.signed_heads(key)
+    already = {
+        head
+        for data in AuditEvent.objects.filter(action=verification.ROLLBACK_ACCEPTED).values_list("data", flat=True)
+        if isinstance(data, dict)
+        for head in verification.lost_heads_named(data)
+    }
+    lost: dict[tuple[int, bytes], verification.Head] = {}
+    for head in heads:
+        if (head.size, head.root) in already:
+            continue
+        matches = head.size <= size and tree_root(head.size) == head.root
+        if head.size <= kept and not matches:
+            raise Refused(
+                f"{head.where} does not match the log at {head.size} events, within the {kept} the rollback kept: "
+                "an event under it changed, which no rollback explains (`audit verify` names it)"
+            )
+        if head.size > kept and not matches:
+            lost.setdefault((head.size, head.root), head)
+    if not lost:
+        raise Refused(
+            f"nothing to accept: no signed head held anywhere goes beyond the log's {kept} kept events "
+            "without matching it"
+        )
+    last_kept = AuditEvent.objects.filter(seq=kept).values_list("at", flat=True).first()
+    to_seq = max(size for size, _ in lost)
+    data = {
+        "backup": backup_data,
+        "kept": {"size": kept, "root": tree_root(kept).hex()},
+        "lost": {
+            "from_seq": kept + 1,
+            "to_seq": to_seq,
+            "events": to_seq - kept,
+            "after": last_kept.isoformat() if last_kept else None,
+        },
+        "lost_heads": [
+            {"size": size, "root": root.hex(), "held_by": head.where}
+            for (size, root), head in sorted(lost.items(), key=lambda item: item[0])
+        ],
+    }
+    event = record(auditor, verification.ROLLBACK_ACCEPTED, data=data)
+    checkpoint = _checkpoint(auditor, {"trigger": f"rollback accepted at event #{event.seq}"})
+    return AcceptedRollback(event, checkpoint)

@@ -13,8 +13,15 @@ The checks and what each catches, in the order of the log:
                                                   (a log cut after its last local head)
 - the key is the pinned one, when one is pinned  (a swapped key that re-signed everything)
 What no store outside the database holds yet (the unwitnessed tail) is reported, not hidden.
+
+A log restored from an older backup is shorter than the heads the witnesses hold: verify
+reports it as a rollback (how many events, after which time) and fails, until an auditor
+records it with `audit accept-rollback`: a signed event (`audit.rollback_accepted`) that names
+the backup, the prefix kept and the exact heads lost. Those heads, and only those, are then
+reported as lost in that rollback rather than as problems; any other head still fails.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +37,65 @@ class Problem:
     message: str
 
 
+ROLLBACK_ACCEPTED = "audit.rollback_accepted"
+
+
+@dataclass(frozen=True)
+class Head:
+    """A signed tree head that verifies under the audit key, and where it was found."""
+
+    where: str
+    size: int
+    root: bytes
+    note: str
+    outside: bool  # held outside the database (by the witnesses, or the checkpoint file if there are none)
+
+
+@dataclass(frozen=True)
+class LostHead:
+    """A head of a history that a restore took away, named by the signed event that accepted it."""
+
+    where: str
+    size: int
+    root: bytes
+    accepted_at: int  # the seq of the audit.rollback_accepted event
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """Signed heads larger than the log that no accepted rollback names: events are gone."""
+
+    log_size: int
+    signed_size: int  # the largest such head
+    last_kept_at: dt.datetime | None  # when the log's last event was appended: the lost ones came after
+    held_by: tuple[str, ...]
+
+    @property
+    def events_lost(self) -> int:
+        return self.signed_size - self.log_size
+
+    def as_json(self) -> dict:
+        return {
+            "events_lost": self.events_lost,
+            "from_seq": self.log_size + 1,
+            "to_seq": self.signed_size,
+            "log_size": self.log_size,
+            "signed_size": self.signed_size,
+            "after": self.last_kept_at.isoformat() if self.last_kept_at else None,
+            "held_by": list(self.held_by),
+        }
+
+    def describe(self) -> str:
+        after = f" (the last at {self.last_kept_at:%Y-%m-%d %H:%M:%S %Z})" if self.last_kept_at else ""
+        return (
+            f"rolled back: the log holds {self.log_size} events{after}, but {', '.join(self.held_by)} "
+            f"signed a tree of {self.signed_size}: {self.events_lost} event(s) (#{self.log_size + 1} to "
+            f"#{self.signed_size}) appended after it are gone, cut or lost to a restore of an older backup; "
+            "if it was a restore, an auditor records it: "
+            "`secretariat audit accept-rollback --as AUDITOR --backup FILE_OR_SHA256`"
+        )
+
+
 @dataclass
 class Report:
     size: int = 0
@@ -39,6 +105,8 @@ class Report:
     witnessed_size: int = 0  # the largest head held outside the database (by the witnesses, if any)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rollback: Rollback | None = None  # heads larger than the log that no accepted rollback names
+    lost_heads: list[LostHead] = field(default_factory=list)  # heads an accepted rollback names
 
     @property
     def unwitnessed(self) -> int:
@@ -66,12 +134,55 @@ class Report:
             "witnessed_size": self.witnessed_size,
             "unwitnessed_events": self.unwitnessed,
             "warnings": self.warnings,
+            "rollback": self.rollback.as_json() if self.rollback else None,
+            "lost_in_accepted_rollbacks": [
+                {"where": h.where, "size": h.size, "root": h.root.hex(), "accepted_at": h.accepted_at}
+                for h in self.lost_heads
+            ],
             "first_bad_event": first.seq if first else None,
             "problems": [
                 {"seq": p.seq, "message": p.message}
                 for p in sorted(self.problems, key=lambda p: (p.seq is None, p.seq or 0))
             ],
         }
+
+
+def signed_heads(key, problems: list[Problem] | None = None) -> list[Head]:
+    """Every distinct signed head the database, the checkpoint file and the witnesses hold that
+    verifies under `key`, in that order; what does not verify goes to `problems`."""
+    return _gather(key, problems if problems is not None else [])[0]
+
+
+def _gather(key, problems: list[Problem]):
+    rows = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("pk", "note"))
+    database = [note for _, note in rows]
+    checkpoint_file = witnesses.read_file(Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS))
+    witnessed = [witnesses.read_witness(location) for location in witnesses.witness_locations()]
+
+    checkpoints: list[tuple[str, str]] = [(f"checkpoint #{pk} in the database", note) for pk, note in rows]
+    for held in [checkpoint_file, *witnessed]:
+        checkpoints += [(f"checkpoint {i} in {held.where}", note) for i, note in enumerate(held.notes, start=1)]
+    held_outside = {
+        note
+        for held in (witnessed if settings.SECRETARIAT_AUDIT_WITNESSES else [checkpoint_file])
+        for note in held.notes
+    }
+    heads: list[Head] = []
+    seen: set[str] = set()
+    for where, note in checkpoints:
+        if note in seen:
+            continue  # the same signed head, kept in more than one place
+        seen.add(note)
+        try:
+            origin, size, root = signing.open_note(note, key)
+        except ValueError as exc:
+            problems.append(Problem(None, f"{where}: {exc}"))
+            continue
+        if origin != settings.SECRETARIAT_AUDIT_ORIGIN:
+            problems.append(Problem(None, f"{where}: signed for another log ({origin})"))
+            continue
+        heads.append(Head(where, size, root, note, note in held_outside))
+    return heads, database, checkpoint_file, witnessed
 
 
 def verify_log(pinned_fingerprint: str = "") -> Report:
@@ -86,44 +197,21 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
                 "a key swapped into the data dir can re-sign a rewritten log",
             )
         )
-    rows = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("pk", "note"))
-    database = [note for _, note in rows]
-    checkpoint_file = witnesses.read_file(Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS))
-    witnessed = [witnesses.read_witness(location) for location in witnesses.witness_locations()]
-
-    checkpoints: list[tuple[str, str]] = [(f"checkpoint #{pk} in the database", note) for pk, note in rows]
-    for held in [checkpoint_file, *witnessed]:
-        checkpoints += [(f"checkpoint {i} in {held.where}", note) for i, note in enumerate(held.notes, start=1)]
-    heads: list[tuple[str, int, bytes]] = []
-    outside_sizes: list[int] = []  # sizes of the heads held outside the database
-    held_outside = {
-        note
-        for held in (witnessed if settings.SECRETARIAT_AUDIT_WITNESSES else [checkpoint_file])
-        for note in held.notes
-    }
-    seen: set[str] = set()
-    valid: set[str] = set()
-    for where, note in checkpoints:
-        if note in seen:
-            continue  # the same signed head, kept in more than one place
-        seen.add(note)
-        try:
-            origin, size, root = signing.open_note(note, key)
-        except ValueError as exc:
-            report.problems.append(Problem(None, f"{where}: {exc}"))
-            continue
-        if origin != settings.SECRETARIAT_AUDIT_ORIGIN:
-            report.problems.append(Problem(None, f"{where}: signed for another log ({origin})"))
-            continue
-        heads.append((where, size, root))
-        valid.add(note)
-        if note in held_outside:
-            outside_sizes.append(size)
+    heads, database, checkpoint_file, witnessed = _gather(key, report.problems)
+    valid = {head.note for head in heads}
     # A forged head in the database is reported above; the file is not to blame for lacking it.
     _compare_stores(report, [note for note in database if note in valid], checkpoint_file, witnessed)
-    roots_wanted = {size for _, size, _ in heads}
+    # The rollbacks the log says were accepted: which prefix each kept (checked below) and which heads it lost.
+    accepts = {
+        seq: data
+        for seq, data in AuditEvent.objects.filter(action=ROLLBACK_ACCEPTED).values_list("seq", "data")
+        if isinstance(data, dict)
+    }
+    roots_wanted = {head.size for head in heads} | {_kept(data)[0] for data in accepts.values()}
     roots_at: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
     signed_at: list[int] = []  # the events that record the signing of a head (its size is theirs)
+    accepted: dict[int, dict] = {}  # the accept events that are what the log signed
+    last_at: dt.datetime | None = None
 
     tree = merkle.CompactRange()
     expected = 1
@@ -145,12 +233,26 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
             )
         elif event.action == "audit.checkpoint":
             signed_at.append(event.seq)
+        elif event.action == ROLLBACK_ACCEPTED and isinstance(event.data, dict):
+            accepted[event.seq] = event.data
         tree.append(leaf)
         if event.seq in roots_wanted:
             roots_at[event.seq] = tree.root()
+        last_at = event.at
         expected += 1
     report.size = expected - 1
     report.root = tree.root()
+    excused = _excused(report, accepted, roots_at)
+    lost = [head for head in heads if (head.size, head.root) in excused]
+    report.lost_heads = [LostHead(h.where, h.size, h.root, excused[(h.size, h.root)]) for h in lost]
+    for seq in sorted({h.accepted_at for h in report.lost_heads}):
+        named = [h for h in report.lost_heads if h.accepted_at == seq]
+        report.warnings.append(
+            f"{len(named)} signed head(s) of {', '.join(str(s) for s in sorted({h.size for h in named}))} events "
+            f"were lost in the rollback accepted at event #{seq} ({_accepted_backup(accepted[seq])})"
+        )
+    heads = [head for head in heads if (head.size, head.root) not in excused]
+    outside_sizes = [head.size for head in heads if head.outside]
     report.witnessed_size = min(max(outside_sizes, default=0), report.size)
     event_problems = [p.seq for p in report.problems if p.seq is not None]
     for seq in signed_at:
@@ -180,24 +282,87 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
                 f"the head counts {recorded_size} events but the log holds {report.size}: added behind the log's back",
             )
         )
-    for where, size, root in heads:
+    beyond = [head for head in heads if head.size > report.size]
+    if beyond:
+        report.rollback = Rollback(
+            log_size=report.size,
+            signed_size=max(head.size for head in beyond),
+            last_kept_at=last_at,
+            held_by=tuple(dict.fromkeys(_store_of(head.where) for head in beyond)),
+        )
+    for head in heads:
         report.checkpoints_checked += 1
-        if size > report.size:
+        if head.size > report.size:
             report.problems.append(
                 Problem(
                     report.size + 1,
-                    f"{where} signed a tree of {size} events; the log holds {report.size}: truncated or rolled back",
+                    f"{head.where} signed a tree of {head.size} events; the log holds {report.size}: "
+                    "truncated or rolled back",
                 )
             )
-        elif roots_at[size] != root:
-            explained = [seq for seq in event_problems if seq <= size]
+        elif roots_at[head.size] != head.root:
+            explained = [seq for seq in event_problems if seq <= head.size]
             report.problems.append(
                 Problem(
-                    min(explained) if explained else _first_after_good(heads, roots_at, size),
-                    f"{where} does not match the log at size {size}: an event under it changed",
+                    min(explained) if explained else _first_after_good(heads, roots_at, head.size),
+                    f"{head.where} does not match the log at size {head.size}: an event under it changed",
                 )
             )
     return report
+
+
+def _kept(data: dict) -> tuple[int, bytes]:
+    """The prefix an accept event says the rollback kept: (size, root); (0, b"") if it names none."""
+    kept = data.get("kept")
+    try:
+        return int(kept["size"]), bytes.fromhex(kept["root"])
+    except (TypeError, KeyError, ValueError):
+        return 0, b""
+
+
+def lost_heads_named(data: dict) -> set[tuple[int, bytes]]:
+    """The heads (size, root) an audit.rollback_accepted event names as lost."""
+    named = set()
+    for head in data.get("lost_heads") or []:
+        try:
+            named.add((int(head["size"]), bytes.fromhex(head["root"])))
+        except (TypeError, KeyError, ValueError):
+            continue
+    return named
+
+
+def _excused(report: Report, accepted: dict[int, dict], roots_at: dict[int, bytes]) -> dict[tuple[int, bytes], int]:
+    """The heads the log's own signed accept events name as lost, each with its event's seq.
+
+    An accept excuses nothing unless the log's first `kept` events are the ones it names (the
+    rollback it accepts is this log's), and only heads larger than that prefix."""
+    excused: dict[tuple[int, bytes], int] = {}
+    for seq, data in sorted(accepted.items()):
+        size, root = _kept(data)
+        if not 0 <= size < seq or roots_at.get(size) != root:
+            report.problems.append(
+                Problem(
+                    seq,
+                    f"event #{seq} accepts a rollback to a log of {size} events that is not this log's first "
+                    f"{size}: it excuses nothing",
+                )
+            )
+            continue
+        for head in lost_heads_named(data):
+            if head[0] > size:
+                excused.setdefault(head, seq)
+    return excused
+
+
+def _accepted_backup(data: dict) -> str:
+    backup = data.get("backup") if isinstance(data.get("backup"), dict) else {}
+    name = backup.get("name") or backup.get("named") or "?"
+    return f"backup {name}" + (f" taken {backup['created_at']}" if backup.get("created_at") else "")
+
+
+def _store_of(where: str) -> str:
+    """'checkpoint 3 in witness /w' -> 'witness /w'; 'checkpoint #4 in the database' -> 'the database'."""
+    return where.partition(" in ")[2] or where
 
 
 def _compare_stores(report: Report, database: list[str], checkpoint_file, witnessed) -> None:
@@ -245,7 +410,7 @@ def _bytes(hex_text: str) -> bytes:
         return b""
 
 
-def _first_after_good(heads, roots_at, size: int) -> int:
+def _first_after_good(heads: list[Head], roots_at, size: int) -> int:
     """Where a divergence must start: just after the largest smaller checkpoint that still matches."""
-    good = [s for _, s, r in heads if s < size and roots_at.get(s) == r]
+    good = [h.size for h in heads if h.size < size and roots_at.get(h.size) == h.root]
     return max(good, default=0) + 1

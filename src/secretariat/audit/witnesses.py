@@ -65,6 +65,11 @@ def _lines(raw: bytes, where: str) -> Held:
     return held
 
 
+def held_in(raw: bytes, where: str) -> Held:
+    """The notes in the bytes of a store file (a copy of one, in a backup)."""
+    return _lines(raw, where)
+
+
 def read_file(path: Path) -> Held:
     """The notes in a store file; a file that is not there is reported as missing, not empty."""
     try:
@@ -122,6 +127,15 @@ def _replace(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def read_bytes_locked(path: Path) -> bytes | None:
+    """The whole store file as it stands between two writes (a backup's copy); None if there is none."""
+    with _locked(path):
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
 
 
 def write_file(path: Path, notes: list[str]) -> int:

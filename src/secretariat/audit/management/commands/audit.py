@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from secretariat.audit import selectors, services, signing
+from secretariat.audit.presenters import verification_text
 from secretariat.audit.verification import verify_log
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.errors import Refused
@@ -9,7 +10,10 @@ from secretariat.kernel.principals import principal_by_username
 
 
 class Command(SecretariatCommand):
-    help = "The audit log: verify it, sign a checkpoint, list events, prove inclusion or consistency."
+    help = (
+        "The audit log: verify it, sign a checkpoint, list events, prove inclusion or consistency, "
+        "accept a rollback after a restore."
+    )
 
     def add_arguments(self, parser):
         sub = subcommands(parser)
@@ -29,6 +33,18 @@ class Command(SecretariatCommand):
             sub, "checkpoint", help="sign the current tree head; write every head to the file and the witnesses"
         )
         add_actor(cp)
+        accept = subcommand(
+            sub,
+            "accept-rollback",
+            help="after a restore of an older backup: record (signed, witnessed) the events and heads it lost (auditors)",
+        )
+        add_actor(accept)
+        accept.add_argument(
+            "--backup",
+            required=True,
+            metavar="NAME_OR_SHA256",
+            help="the backup restored: its file name or SHA-256, as `restore` printed them",
+        )
         log = subcommand(
             sub, "log", help="list the events you may see (auditors: all but papers above their clearance)"
         )
@@ -50,22 +66,7 @@ class Command(SecretariatCommand):
                 report = verify_log(o["key_fingerprint"])
             except (OSError, ValueError, AuditKeyUnavailable) as exc:
                 raise Refused(f"cannot verify: {exc}") from None
-            first = report.first_bad
-            tail = (
-                f"; {report.unwitnessed} event(s) after the last head held outside the database "
-                f"(at {report.witnessed_size}) are not yet witnessed"
-                if report.unwitnessed
-                else ""
-            )
-            notes = "".join(f"\nwarning: {w}" for w in report.warnings)
-            text = (
-                f"OK: {report.size} events, root {report.root.hex()}, {report.checkpoints_checked} signed "
-                f"checkpoint(s) match, key {report.key_fingerprint}{tail}{notes}"
-                if report.ok
-                else (f"FAILED: first bad event #{first.seq}: " if first.seq is not None else "FAILED: ")
-                + first.message
-                + "".join(f"\n  #{p.seq}: {p.message}" for p in report.problems if p is not first)
-            )
+            text = verification_text(report)
             if report.ok:
                 return self.emit(report.as_json(), text)
             if self.as_json:
@@ -89,6 +90,30 @@ class Command(SecretariatCommand):
             return self.emit(
                 {"tree_size": checkpoint.tree_size, "root": checkpoint.root_hash, "note": checkpoint.note},
                 checkpoint.note,
+            )
+        if action == "accept-rollback":
+            accepted = services.accept_rollback(principal_by_username(o["actor"]), backup=o["backup"])
+            data = accepted.event.data
+            lost, heads = data["lost"], data["lost_heads"]
+            try:
+                services.publish_checkpoints()
+            except OSError as exc:
+                raise Refused(
+                    f"the rollback is recorded as event #{accepted.event.seq} and the head of "
+                    f"{accepted.checkpoint.tree_size} events is signed and kept in the database, but {exc}; once that "
+                    "is put right, run `secretariat audit checkpoint`: it writes every head a store lacks"
+                ) from None
+            return self.emit(
+                {
+                    "event": accepted.event.seq,
+                    "tree_size": accepted.checkpoint.tree_size,
+                    "root": accepted.checkpoint.root_hash,
+                    **data,
+                },
+                f"accepted: {lost['events']} event(s) (#{lost['from_seq']} to #{lost['to_seq']}, appended after "
+                f"{lost['after']}) lost to the restore of {o['backup']}; {len(heads)} signed head(s) of the lost "
+                f"history ({', '.join(str(h['size']) for h in heads)} events) named as lost; recorded as event "
+                f"#{accepted.event.seq}, under the signed head of {accepted.checkpoint.tree_size} events",
             )
         if action == "log":
             rows = [

@@ -316,7 +316,10 @@ def test_text_with_a_nul_or_a_lone_surrogate_is_refused_alike_on_both_engines(ap
         assert response.status_code == 422 and response["Content-Type"] == PROBLEM, path
         assert [e["loc"] for e in response.json()["errors"]] == [loc]
     nul_channel = api_as(None).get("/releases", channel="tass\x00")
-    assert nul_channel.status_code == 422 and nul_channel.json()["errors"][0]["msg"] == "must be one line, without control characters"
+    assert (
+        nul_channel.status_code == 422
+        and nul_channel.json()["errors"][0]["msg"] == "must be one line, without control characters"
+    )
     surrogate = client.post("/tokens", raw='{"name": "laptop \\ud800"}')
     assert surrogate.status_code == 400 and surrogate.json()["type"] == "urn:secretariat:problem:malformed-request"
     assert AuditHead.objects.get(pk=1).size == size

@@ -452,18 +452,19 @@ def build_base(data_dir: Path) -> Base:
     return Base(path=data_dir, events=tuple(logged), checkpoint_size=checkpoint["tree_size"])
 
 
-def install(data_dir: Path) -> None:
+def install(data_dir: Path, settings: dict[str, str] | None = None) -> None:
     """`principal bootstrap admin security`; the security officer activates their account with
     its code, setting PASSWORD, with which they approve what the administrator asks."""
-    made = cli_json(data_dir, "principal", "bootstrap", "admin", "security")
+    made = cli_json(data_dir, "principal", "bootstrap", "admin", "security", settings=settings)
     code = next(row["activation_code"] for row in made if row["username"] == "security")
-    cli(data_dir, "principal", "activate", "security", stdin=f"{code}\n{PASSWORD}\n")
+    cli(data_dir, "principal", "activate", "security", stdin=f"{code}\n{PASSWORD}\n", settings=settings)
 
 
-def granted(data_dir: Path, *args: str) -> None:
+def granted(data_dir: Path, *args: str, settings: dict[str, str] | None = None) -> None:
     """`principal ARGS` asked as the administrator, approved by the security officer."""
-    asked = cli_json(data_dir, "principal", *args)
-    cli(data_dir, "principal", "approve", str(asked["id"]), "--as", "security", "--secret-stdin", stdin=PASSWORD + "\n")
+    asked = cli_json(data_dir, "principal", *args, settings=settings)
+    approval = ("principal", "approve", str(asked["id"]), "--as", "security", "--secret-stdin")
+    cli(data_dir, *approval, stdin=PASSWORD + "\n", settings=settings)
 
 
 def fresh_copy(base: Base, into: Path) -> Path:

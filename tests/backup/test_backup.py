@@ -31,7 +31,7 @@ from tests.backup.drills import (
     tree,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # data dirs of their own, on SQLite
 
 
 def test_backup_wipe_restore_verify(demo_data_dir, outside):

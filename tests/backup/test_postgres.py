@@ -18,6 +18,7 @@ from tests.backup.drills import passphrase, refused
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.embedded,  # its own server, whichever the configured database: run once, in the SQLite pass
     pytest.mark.skipif(postgres.unavailable() is not None, reason=postgres.unavailable() or ""),
 ]
 
@@ -33,14 +34,18 @@ def test_backup_wipe_restore_verify_and_a_rollback_on_postgresql(outside):
             return drill.cli(data, *args, settings=on, **kwargs)
 
         cli("migrate", "-v0")
-        cli("principal", "bootstrap", "admin", "--clearance", "TOP SECRET")
-        cli("principal", "add", "--as", "admin", "auditor", "--clearance", "SECRET", "--roles", "auditor")
+        drill.install(data, settings=on)
+        drill.granted(
+            data, "add", "--as", "admin", "auditor", "--clearance", "SECRET", "--roles", "auditor", settings=on
+        )
         cli("audit", "checkpoint", "--as", "auditor")
         older = json.loads(cli("backup", str(outside / "older.tar.gz"), "--json").stdout)  # the key left out
         assert older["manifest"]["engine"] == "postgresql"
         assert older["manifest"]["database"]["member"] == "database/secretariat.pgdump"
         shutil.copy2(data / drill.KEY_FILE, outside / "key.pem")  # backed up on its own
-        cli("principal", "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member")
+        drill.granted(
+            data, "add", "--as", "admin", "gromyko", "--clearance", "TOP SECRET", "--roles", "member", settings=on
+        )
         signed = drill.cli_json(data, "audit", "checkpoint", "--as", "auditor", settings=on)["tree_size"]
         newer = json.loads(
             cli("backup", str(outside / "newer.tar.gz"), "--passphrase-stdin", "--json", stdin=passphrase()).stdout

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from tests.audit import drill
 from tests.backup.drills import passphrase, refused
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # data dirs of their own, on SQLite
 
 
 def test_a_restore_of_an_older_backup_is_a_rollback_until_an_auditor_accepts_it(demo_data_dir, outside, empty):

@@ -14,9 +14,11 @@ import pwd
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +66,37 @@ class Server:
     port: int
     password: str
     bin: Path
+    options: str = ""
+
+    def start(self) -> None:
+        """Start (or, after a crash, recover and start) the server; retried while the dead
+        postmaster's backends still hold its shared memory."""
+        data = str(self.root / "data")
+        for attempt in range(60):
+            try:
+                self.run(
+                    "pg_ctl",
+                    "-D",
+                    data,
+                    "-l",
+                    str(self.root / "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                    "-o",
+                    self.options,
+                )
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 59:
+                    raise
+                time.sleep(0.5)
+
+    def kill(self) -> None:
+        """SIGKILL the postmaster, as a crash would; its backends notice and end too."""
+        pid = int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGKILL)
 
     @property
     def url(self) -> str:
@@ -92,27 +125,28 @@ def _as_server_user(command: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_server() -> Iterator[Server]:
+def throwaway_server(*, durable: bool = False) -> Iterator[Server]:
     binaries = server_binaries()
     assert binaries is not None, unavailable()
     # Under /tmp, so the server user can reach it and the socket path stays short.
     root = Path(tempfile.mkdtemp(prefix="secretariat-backup-pg-", dir="/tmp"))
     if os.getuid() == 0:
         shutil.chown(root, "postgres")
-    server = Server(root, _free_port(), secrets.token_hex(16), binaries)
+    port = _free_port()
+    # Durability off, as the server is thrown away, unless a drill kills it: then a commit must
+    # reach the kernel before it returns (the page cache outlives the killed processes; fsync
+    # only matters to a machine that loses power).
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    if not durable:
+        options += " -c synchronous_commit=off"
+    server = Server(root, port, secrets.token_hex(16), binaries, options)
     started = False
     try:
         server.run(
             "initdb", "-D", str(root / "data"), "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8",
             "--auth-local=trust", "--auth-host=scram-sha-256",
         )  # fmt: skip
-        options = (
-            f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        server.run(
-            "pg_ctl", "-D", str(root / "data"), "-l", str(root / "server.log"), "-w", "-t", "60", "start", "-o", options
-        )
+        server.start()
         started = True
         server.sql(
             f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{server.password}'",

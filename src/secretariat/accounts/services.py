@@ -368,6 +368,8 @@ def _issue_activation(by: Principal | None, principal: Principal) -> Activated:
 
 
 def _activation(username: str, code: str) -> Activation:
+    if "\x00" in username:  # no username holds one, and PostgreSQL would refuse the lookup
+        raise Refused("that activation code is not valid for this username: wrong, used or expired")
     found = (
         Activation.objects.select_for_update()
         .select_related("principal")

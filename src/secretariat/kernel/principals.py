@@ -31,6 +31,8 @@ OFFICERS = (Role.ADMIN, Role.SECURITY_OFFICER)
 def principal_by_username(username: str):
     """The CLI, the desks, the demo and services name principals by username; InvalidInput if none."""
     model = get_user_model()
+    if "\x00" in username:  # no username holds one, and PostgreSQL would refuse the lookup
+        raise InvalidInput(f"unknown principal {username!r}")
     try:
         return model.objects.ready_to_act().get(username=username)
     except model.DoesNotExist:

@@ -1,7 +1,8 @@
-"""What every request must be before any view reads it: no NUL character in its address, query or
-form, so no lookup ever hands one to the database (PostgreSQL refuses NUL in text outright; on
-SQLite it would simply find nothing). Saved text is checked by kernel/texts.py; this is the other
-half: what is looked up."""
+"""What every page request must be before any view reads it: no NUL character in its address or
+query, which name what is looked up, so no lookup ever hands one to the database (PostgreSQL
+refuses NUL in text outright; on SQLite it would simply find nothing). A form's fields are the
+form's to refuse, next to the field (kernel/texts.py for what is saved; the lookups a form makes,
+by username, refuse NUL themselves)."""
 
 from django.http import HttpResponse
 
@@ -9,14 +10,14 @@ from django.http import HttpResponse
 def _holds_nul(request) -> str | None:
     if "\x00" in request.path:
         return "the address"
-    for where, values in (("the query", request.GET), ("the form", request.POST)):
-        if any("\x00" in key or any("\x00" in value for value in values.getlist(key)) for key in values):
-            return where
+    if any("\x00" in key or any("\x00" in value for value in request.GET.getlist(key)) for key in request.GET):
+        return "the query"
     return None
 
 
 def refuse_nul(get_response):
-    """Middleware: a page request holding NUL is a 400 that says where, before any view or session.
+    """Middleware: a page request whose address or query holds NUL is a 400 that says where, before
+    any view or session.
 
     Not under /api/: the API's document forbids NUL in every parameter it takes, and refuses one
     with its own documented problem (a 422 naming the parameter; an address holding one names no

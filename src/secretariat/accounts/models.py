@@ -165,6 +165,18 @@ class AccessRequest(models.Model):
     def __str__(self) -> str:
         return f"request {self.pk}: {self.get_kind_display()} for {self.username}"
 
+    @property
+    def asked(self) -> str:
+        """What is asked, in words: 'TOP SECRET//SPECIAL FILE; roles member, archivist; unit mfa'."""
+        change, parts = self.change, []
+        if "clearance" in change:
+            parts.append(str(Classification(Level(change["clearance"]), frozenset(change.get("compartments", [])))))
+        if change.get("roles"):
+            parts.append("roles " + ", ".join(change["roles"]))
+        if change.get("unit"):
+            parts.append(f"unit {change['unit']}")
+        return "; ".join(parts) or "a new activation code"
+
 
 class Activation(models.Model):
     """A one-time code with which a person sets their own password and enrols their

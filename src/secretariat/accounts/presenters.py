@@ -34,6 +34,7 @@ def request_json(request: AccessRequest) -> dict:
         "what": request.get_kind_display(),
         "username": request.username,
         "change": change,
+        "asked": request.asked,
         "state": request.state,
         "requested_by": request.requested_by.username,
         "requested_at": iso(request.requested_at),
@@ -43,20 +44,9 @@ def request_json(request: AccessRequest) -> dict:
     }
 
 
-def _change_text(change: dict) -> str:
-    parts = []
-    if change.get("clearance"):
-        parts.append(change["clearance"] + "".join(f"//{c}" for c in change.get("compartments", [])))
-    if change.get("roles"):
-        parts.append("roles " + ",".join(change["roles"]))
-    if change.get("unit"):
-        parts.append(f"unit {change['unit']}")
-    return "; ".join(parts)
-
-
 def request_line(row: dict) -> str:
     return (
-        f"request {row['id']:>4}  {row['what']:<34} {row['username']:<14} {_change_text(row['change']):<40} "
+        f"request {row['id']:>4}  {row['what']:<34} {row['username']:<14} {row['asked']:<40} "
         f"asked by {row['requested_by']}"
     )
 

@@ -147,13 +147,11 @@ class RejectForm(forms.Form):
 @officers_desk
 def access_desk(request):
     principal = request.user
-    pending = [presenters.request_json(r) for r in selectors.access_requests(principal)]
-    decided = [
-        presenters.request_json(r)
-        for r in selectors.access_requests(principal, pending_only=False)
-        .exclude(state="pending")
-        .order_by("-decided_at")[:20]
-    ]
+    pending = selectors.access_requests(principal)
+    decided = (
+        selectors.access_requests(principal, pending_only=False).exclude(state="pending").order_by("-decided_at")[:20]
+    )
+
     context = {
         "pending": pending,
         "decided": decided,
@@ -195,7 +193,8 @@ def approve(request, request_id: int):
     except ServiceError as exc:
         return refusal(request, exc, title="Not approved", back=ACCESS_DESK)
     data = presenters.approved_json(approved)
-    response = render(request, "accounts/approved.html", {"approved": data})
+    expires_at = approved.activation.expires_at if approved.activation else None
+    response = render(request, "accounts/approved.html", {"approved": data, "expires_at": expires_at})
     response["Cache-Control"] = "no-store"  # the code is shown once: no copy in a cache
     return response
 

@@ -277,6 +277,7 @@ class AccessRequestOut(Schema):
     what: str
     username: str
     change: dict = Field(description="what is asked: clearance, compartments, roles, unit, names")
+    asked: str = Field(description="what is asked, in words")
     state: str = Field(description="pending, approved or rejected")
     requested_by: str
     requested_at: str

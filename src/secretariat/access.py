@@ -87,6 +87,7 @@ AUDITED_ADMINISTRATION = [
     "accounts.unit",
     "accounts.compartment",
     "accounts.accessrequest",
+    "audit.witnessedhead",
     "decisions.body",
     "releases.channel",
     *ApiToken.AUDIT_TYPES,

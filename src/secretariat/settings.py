@@ -18,6 +18,8 @@ SECRETARIAT_AUDIT_WITNESSES comma-separated places outside the data dir that kee
                          checkpoint: absolute directory paths and http(s) URLs of log collectors
 SECRETARIAT_AUDIT_KEY_FINGERPRINT the audit key's fingerprint (`secretariat audit key`): verify
                          fails if the log is signed by any other key
+SECRETARIAT_AUDIT_WITNESS_FOR comma-separated verifier keys (`secretariat audit key` of another
+                         registry) whose signed heads /audit/witnessed keeps, as their witness
 """
 
 import os
@@ -192,6 +194,9 @@ SECRETARIAT_AUDIT_WITNESSES = [
     w.strip() for w in os.environ.get("SECRETARIAT_AUDIT_WITNESSES", "").split(",") if w.strip()
 ]
 SECRETARIAT_AUDIT_KEY_FINGERPRINT = os.environ.get("SECRETARIAT_AUDIT_KEY_FINGERPRINT", "")
+SECRETARIAT_AUDIT_WITNESS_FOR = [
+    k.strip() for k in os.environ.get("SECRETARIAT_AUDIT_WITNESS_FOR", "").split(",") if k.strip()
+]
 SECRETARIAT_ARCHIVE_DIR = Path(os.environ.get("SECRETARIAT_ARCHIVE_DIR", DATA_DIR / "archive")).resolve()
 
 # Notifications (overdue controls): printed to the console unless an SMTP backend is configured.

@@ -6,7 +6,9 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        """Refuse to start with a witness the data dir's writer could also rewrite."""
-        from secretariat.audit.witnesses import witness_locations
+        """Refuse to start with a witness the data dir's writer could also rewrite, or with a
+        log to witness whose verifier key is not one."""
+        from secretariat.audit.witnesses import witness_locations, witnessed_keys
 
         witness_locations()
+        witnessed_keys()

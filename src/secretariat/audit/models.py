@@ -77,3 +77,21 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint of {self.tree_size} events"
+
+
+class WitnessedHead(models.Model):
+    """A signed tree head of another registry's log, kept here as its witness (/audit/witnessed).
+    Append-only: a head once witnessed stays, so that log can never be cut below it unseen."""
+
+    origin = models.CharField(max_length=200)
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    note = models.TextField(max_length=10_000)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["origin", "tree_size", "id"]
+        constraints = [models.UniqueConstraint(fields=["origin", "tree_size", "root_hash"], name="one_witnessed_head")]
+
+    def __str__(self) -> str:
+        return f"{self.origin} at {self.tree_size}"

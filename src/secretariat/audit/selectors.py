@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from secretariat.audit import merkle
-from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
 from secretariat.kernel.errors import InvalidInput, NotFound
 from secretariat.kernel.restriction import Action
 
@@ -25,6 +25,14 @@ def latest_checkpoint() -> AuditCheckpoint | None:
 def checkpoint_notes():
     """Every signed head's note, oldest first, streamed: public (they carry no content)."""
     return AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True).iterator()
+
+
+def witnessed_notes(origin: str = ""):
+    """The heads this registry keeps as another log's witness, oldest first (of one log, if named)."""
+    heads = WitnessedHead.objects.order_by("origin", "tree_size", "id")
+    if origin:
+        heads = heads.filter(origin=origin)
+    return heads.values_list("note", flat=True).iterator()
 
 
 def tree_size() -> int:

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from secretariat.audit import merkle, signing, verification, witnesses
-from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
 from secretariat.kernel import clock
-from secretariat.kernel.errors import Refused, bounded
+from secretariat.kernel.errors import InvalidInput, Refused, bounded
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
@@ -227,3 +227,22 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
     event = record(auditor, verification.ROLLBACK_ACCEPTED, data=data)
     checkpoint = _checkpoint(auditor, {"trigger": f"rollback accepted at event #{event.seq}"})
     return AcceptedRollback(event, checkpoint)
+
+
+@transaction.atomic
+def witness_head(note: str) -> tuple[WitnessedHead, bool]:
+    """Keep another registry's signed head as its witness: (the head, whether it is new). Only
+    a head signed by a key this registry is told to witness (SECRETARIAT_AUDIT_WITNESS_FOR), and
+    each only once; a head is never let go, so that log cannot be cut below it unseen."""
+    try:
+        origin, size, root = signing.open_note_of(note, witnesses.witnessed_keys())
+    except ValueError as exc:
+        raise InvalidInput(f"not a head this registry witnesses: {exc}") from None
+    held = WitnessedHead.objects.filter(origin=origin, tree_size=size, root_hash=root.hex()).first()
+    if held is not None:
+        return held, False
+    head = WitnessedHead.objects.create(
+        origin=origin, tree_size=size, root_hash=root.hex(), note=note, received_at=clock.now()
+    )
+    record(None, "audit.head_witnessed", head, {"origin": origin, "tree_size": size, "root": root.hex()})
+    return head, True

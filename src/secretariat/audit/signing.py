@@ -102,6 +102,30 @@ def verifier_key(name: str, key: Ed25519PublicKey) -> str:
     return f"{name}+{key_hash(name, key).hex()}+{encoded}"
 
 
+def parse_verifier_key(vkey: str) -> tuple[str, Ed25519PublicKey]:
+    """(origin, key) of a C2SP verifier key as `verifier_key` writes it; ValueError if it is not one."""
+    name, _, rest = vkey.strip().rpartition("+")
+    name, _, hash_hex = name.rpartition("+")
+    try:
+        raw = base64.b64decode(rest, validate=True)
+    except ValueError:
+        raise ValueError(f"{vkey!r} is not a verifier key (name+hash+base64 key)") from None
+    if not name or len(raw) != 33 or raw[0] != 1:
+        raise ValueError(f"{vkey!r} is not an Ed25519 verifier key (name+hash+base64(0x01 || key))")
+    key = Ed25519PublicKey.from_public_bytes(raw[1:])
+    if key_hash(name, key).hex() != hash_hex:
+        raise ValueError(f"{vkey!r}: its key hash does not match its name and key")
+    return name, key
+
+
+def open_note_of(note: str, keys: dict[str, Ed25519PublicKey]) -> tuple[str, int, bytes]:
+    """Verify a signed checkpoint of any log in `keys` (origin -> key); ValueError if it is none of theirs."""
+    origin = note.split("\n", 1)[0]
+    if origin not in keys:
+        raise ValueError(f"not a log this registry witnesses ({origin!r})")
+    return open_note(note, keys[origin], origin)
+
+
 def key_hash(name: str, key: Ed25519PublicKey) -> bytes:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(name.encode() + b"\n\x01" + raw).digest()[:4]
@@ -119,13 +143,14 @@ def sign_note(body: str) -> str:
     return f"{body}\n{SIGNATURE_DASH} {name} {blob}\n"
 
 
-def open_note(note: str, key: Ed25519PublicKey) -> tuple[str, int, bytes]:
-    """Verify a signed checkpoint note; return (origin, tree size, root). ValueError if bad."""
+def open_note(note: str, key: Ed25519PublicKey, name: str | None = None) -> tuple[str, int, bytes]:
+    """Verify a signed checkpoint note of the log `name` (default: this one's origin); return
+    (origin, tree size, root). ValueError if bad."""
     body, sep, signatures = note.partition("\n\n")
     if not sep:
         raise ValueError("checkpoint note has no signature")
     body += "\n"
-    name = settings.SECRETARIAT_AUDIT_ORIGIN
+    name = name or settings.SECRETARIAT_AUDIT_ORIGIN
     for line in signatures.splitlines():
         parts = line.split(" ")
         if len(parts) != 3 or parts[0] != SIGNATURE_DASH or parts[1] != name:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("checkpoints", views.checkpoints, name="checkpoints"),
     path("checkpoint", views.latest_checkpoint, name="checkpoint"),
+    path("witnessed", views.witnessed, name="witnessed"),
 ]

@@ -10,7 +10,8 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.audit import selectors, services
 from secretariat.audit.verification import verify_log
@@ -88,6 +89,22 @@ def latest_checkpoint(request):
     if latest is None:
         return HttpResponse("no checkpoint signed yet\n", status=404, content_type="text/plain; charset=utf-8")
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt  # no cookie authenticates here: the note carries its own signature
+@require_http_methods(["GET", "HEAD", "POST"])
+def witnessed(request):
+    """This registry as a witness of other logs: POST a signed head (text/plain, a C2SP signed
+    note by a key in SECRETARIAT_AUDIT_WITNESS_FOR) to have it kept; GET the heads kept
+    (`?origin=` one log's). Public, as heads carry no content."""
+    if request.method == "POST":
+        try:
+            _, new = services.witness_head(request.body.decode("utf-8", "replace"))
+        except InvalidInput as exc:
+            return HttpResponse(exc.message + "\n", status=422, content_type="text/plain; charset=utf-8")
+        return HttpResponse(status=201 if new else 200)
+    notes = selectors.witnessed_notes(request.GET.get("origin", ""))
+    return StreamingHttpResponse(notes, content_type="text/plain; charset=utf-8")
 
 
 @auditor_desk

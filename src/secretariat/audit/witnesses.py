@@ -11,7 +11,9 @@ appending, under an exclusive lock so two processes never interleave.
 
 Witness locations come from SECRETARIAT_AUDIT_WITNESSES: directories (absolute paths, never
 inside the data dir, whose writer they are meant to check) and http(s) URLs that accept a note
-by POST and give back every note they hold by GET (a plain log collector).
+by POST and give back every note they hold by GET: a plain log collector, or another Secretariat's
+`/audit/witnessed`, which keeps the heads of the logs whose keys it is given
+(SECRETARIAT_AUDIT_WITNESS_FOR) after checking each signature.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from secretariat.audit import signing
 
 URL_TIMEOUT = 5  # seconds for one witness URL
 
@@ -165,7 +169,8 @@ def _url_read(url: str) -> Held:
             text = response.read().decode()
     except (OSError, urllib.error.URLError, UnicodeDecodeError) as exc:
         return Held(url, missing=True, error=str(exc))
-    return Held(url, notes=split_notes(text))
+    mine = settings.SECRETARIAT_AUDIT_ORIGIN + "\n"  # a witness may keep other logs' heads too
+    return Held(url, notes=[note for note in split_notes(text) if note.startswith(mine)])
 
 
 def _url_write(url: str, notes: list[str]) -> int:
@@ -240,3 +245,15 @@ def write_witness(location: str, notes: list[str]) -> int:
     if location.startswith(("http://", "https://")):
         return _url_write(location, notes)
     return write_file(_witness_file(location), notes)
+
+
+def witnessed_keys() -> dict[str, signing.Ed25519PublicKey]:
+    """The logs this registry witnesses, by origin: SECRETARIAT_AUDIT_WITNESS_FOR's verifier keys."""
+    keys = {}
+    for vkey in settings.SECRETARIAT_AUDIT_WITNESS_FOR:
+        try:
+            origin, key = signing.parse_verifier_key(vkey)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"SECRETARIAT_AUDIT_WITNESS_FOR: {exc}") from None
+        keys[origin] = key
+    return keys

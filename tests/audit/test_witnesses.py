@@ -9,8 +9,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from secretariat.audit import merkle, services, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent
@@ -223,3 +227,16 @@ def test_a_checkpoint_on_a_full_disk_is_not_taken_for_tampering(
     )
     report = verify_log()
     assert report.ok and not report.warnings, (report.problems, report.warnings)
+
+
+@examples(max_examples=200, deadline=None)
+@given(
+    raw=st.binary(min_size=32, max_size=32), name=st.from_regex(r"[a-z][a-z0-9.-]{0,20}(/[a-z]{1,8})?", fullmatch=True)
+)
+def test_a_verifier_key_reads_back_as_its_name_and_key(raw, name):
+    """Whatever '+' and '/' its base64 holds: the name is everything before the first '+'."""
+    key = Ed25519PrivateKey.from_private_bytes(raw).public_key()
+    origin, read = signing.parse_verifier_key(signing.verifier_key(name, key))
+    assert origin == name and signing.fingerprint(read) == signing.fingerprint(key)
+    with pytest.raises(ValueError):
+        signing.parse_verifier_key(signing.verifier_key(name, key).replace("+", "+0", 1))

@@ -104,8 +104,8 @@ def verifier_key(name: str, key: Ed25519PublicKey) -> str:
 
 def parse_verifier_key(vkey: str) -> tuple[str, Ed25519PublicKey]:
     """(origin, key) of a C2SP verifier key as `verifier_key` writes it; ValueError if it is not one."""
-    name, _, rest = vkey.strip().rpartition("+")
-    name, _, hash_hex = name.rpartition("+")
+    name, _, rest = vkey.strip().partition("+")  # a name holds no "+"; the base64 key may
+    hash_hex, _, rest = rest.partition("+")
     try:
         raw = base64.b64decode(rest, validate=True)
     except ValueError:

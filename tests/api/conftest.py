@@ -4,7 +4,14 @@ import pytest
 from django.test import Client
 
 from secretariat.accounts import services as tokens
+from secretariat.cables import services as cables
+from secretariat.cables.services import Part
+from secretariat.decisions.models import Point
+from secretariat.demo import reference as ref
+from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
+from secretariat.releases import services as releases
+from secretariat.releases.models import Channel
 
 
 class Api:
@@ -32,3 +39,27 @@ def api_as(demo):
         return Api(tokens.issue_token(principal_by_username(username), "tests").secret)
 
     return make
+
+
+@pytest.fixture
+def sent_cable(demo):
+    """A new cable on point X instructing Washington, carrying an announcement, approved and sent
+    (not yet acknowledged): the cable and the announcement's template."""
+    gromyko, secretary = principal_by_username("gromyko"), principal_by_username("secretary")
+    point = Point.objects.get(meeting__number=ref.MEETING, identifier=ref.POINT)
+    cable = cables.draft_cable(
+        gromyko,
+        subject="Follow-up",
+        classification=Classification.parse("SECRET"),
+        action_post=principal_by_username("dobrynin").unit,
+        parts=[Part("FIRST", "See Vance again.")],
+        point=point,
+        report_requirement="Wire when you have done it.",
+        report_days=3,
+    )
+    template = releases.prepare_release(
+        gromyko, cable.number, channel=Channel.objects.get(code="tass"), title="Again", text="On {{day}} again."
+    )
+    cables.approve_cable(secretary, cable.number, point)
+    cables.send_cable(gromyko, cable.number)
+    return cable, template

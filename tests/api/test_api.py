@@ -16,14 +16,9 @@ from secretariat.accounts.models import ApiToken
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
-from secretariat.cables.services import Part
 from secretariat.cases.models import CaseFile
-from secretariat.decisions.models import Point
 from secretariat.demo import reference as ref
-from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
-from secretariat.releases import services as releases
-from secretariat.releases.models import Channel
 from tests.api.phrases import leaks
 
 PROBLEM = "application/problem+json"
@@ -228,24 +223,8 @@ def test_mine_and_overdue_together_are_my_controls_past_due(api_as, at):
         assert [c["document"] for c in gromyko.get("/controls", mine="true").json()] == ["P47/5"]
 
 
-def test_a_new_cable_is_acknowledged_reported_and_its_announcement_published(api_as):
-    gromyko, secretary = principal_by_username("gromyko"), principal_by_username("secretary")
-    point = Point.objects.get(meeting__number=ref.MEETING, identifier=ref.POINT)
-    cable = cables.draft_cable(
-        gromyko,
-        subject="Follow-up",
-        classification=Classification.parse("SECRET"),
-        action_post=principal_by_username("dobrynin").unit,
-        parts=[Part("FIRST", "See Vance again.")],
-        point=point,
-        report_requirement="Wire when you have done it.",
-        report_days=3,
-    )
-    template = releases.prepare_release(
-        gromyko, cable.number, channel=Channel.objects.get(code="tass"), title="Again", text="On {{day}} again."
-    )
-    cables.approve_cable(secretary, cable.number, point)
-    cables.send_cable(gromyko, cable.number)
+def test_a_new_cable_is_acknowledged_reported_and_its_announcement_published(api_as, sent_cable):
+    cable, template = sent_cable
     dobrynin, tass = api_as("dobrynin"), api_as("tass")
     early = tass.post(f"/releases/{template.pk}/publish", {"values": {"day": "1 March"}})
     assert early.status_code == 409 and "not done" in early.json()["detail"]

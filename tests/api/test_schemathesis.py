@@ -135,3 +135,7 @@ def test_the_api_answers_as_its_document_says(case, bearer):
         response = case.call(headers=headers)
         transaction.set_rollback(True)
     case.validate_response(response, headers=headers, additional_checks=[refused_only_for_the_registrys_state])
+    assert response.status_code < 500, response.text  # validate_response raised already; said plainly here
+    if response.status_code >= 400:
+        headers = {name.lower(): values for name, values in response.headers.items()}
+        assert headers["content-type"] == ["application/problem+json"], response.headers

@@ -6,40 +6,17 @@ import json
 import pytest
 
 from secretariat.cables import services as cables
-from secretariat.cables.services import Part
-from secretariat.decisions.models import Point
-from secretariat.demo import reference as ref
-from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry.models import Document
-from secretariat.releases import services as releases
-from secretariat.releases.models import Channel
 from tests.refusals import snapshot
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def received_cable(demo):
-    """A cable instructing Washington that carries an announcement, sent and acknowledged: Dobrynin's to report
-    on; its number, and the announcement's id."""
-    gromyko, secretary = principal_by_username("gromyko"), principal_by_username("secretary")
-    point = Point.objects.get(meeting__number=ref.MEETING, identifier=ref.POINT)
-    cable = cables.draft_cable(
-        gromyko,
-        subject="Follow-up",
-        classification=Classification.parse("SECRET"),
-        action_post=principal_by_username("dobrynin").unit,
-        parts=[Part("FIRST", "See Vance again.")],
-        point=point,
-        report_requirement="Wire when you have done it.",
-        report_days=3,
-    )
-    template = releases.prepare_release(
-        gromyko, cable.number, channel=Channel.objects.get(code="tass"), title="Again", text="On {{day}} again."
-    )
-    cables.approve_cable(secretary, cable.number, point)
-    cables.send_cable(gromyko, cable.number)
+def received_cable(sent_cable):
+    """The sent cable, acknowledged at Washington: Dobrynin's to report on; its number, and the announcement's id."""
+    cable, template = sent_cable
     cables.acknowledge_cable(principal_by_username("dobrynin"), cable.number)
     return cable.number, template.pk
 

@@ -1,9 +1,12 @@
 """Run the real `secretariat` command in a subprocess, against a data dir of its own."""
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SECRETARIAT = str(Path(sys.executable).with_name("secretariat"))
@@ -33,6 +36,25 @@ def run(data_dir: Path, *args: str, stdin: str | None = None, cwd: Path | None =
         cwd=cwd or data_dir,
         timeout=120,
     )
+
+
+DB_NAME = "secretariat.sqlite3"
+_migrated_db: Path | None = None
+
+
+def migrated(data_dir: Path) -> None:
+    """`secretariat migrate` on a new SQLite data dir, as set-up (not as what a test tries). The
+    migrations run once per test process, in a data dir of their own; every data dir after that
+    gets a copy of the file they made, which is what they would make again (about 5 s saved)."""
+    global _migrated_db
+    if _migrated_db is None:
+        template = Path(tempfile.mkdtemp(prefix="secretariat-migrated-"))
+        atexit.register(shutil.rmtree, template, True)
+        _ok(run(template, "migrate", "-v0"), "migrate")
+        _migrated_db = template / DB_NAME
+    data_dir.mkdir(parents=True, exist_ok=True)
+    assert not (data_dir / DB_NAME).exists(), f"{data_dir} already holds a database"
+    shutil.copyfile(_migrated_db, data_dir / DB_NAME)
 
 
 # Installation and grants of access on the command line, as an office does them: two officers.

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.cli import granted, install, run
+from tests.cli import granted, install, migrated, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # `secretariat` on a data dir of its own
 
@@ -14,7 +14,7 @@ def office(tmp_path_factory):
     """A data dir with an admin, a registrar, two members and P46/X on the distribution of one."""
     data_dir = tmp_path_factory.mktemp("office")
     (data_dir / "decision.txt").write_text("The draft is to be approved.\n")
-    assert run(data_dir, "migrate", "-v0").returncode == 0
+    migrated(data_dir)
     install(data_dir)
     steps = [
         ("unit", "add", "--as", "admin", "gd-1", "General Department, 1st sector"),

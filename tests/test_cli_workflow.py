@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from secretariat.cables.models import Cable
 from secretariat.kernel import clock
-from tests.cli import granted, install, run
+from tests.cli import granted, install, migrated, run
 
 pytestmark = pytest.mark.slow
 
@@ -72,7 +72,7 @@ def office(tmp_path):
     drafts cables for the ministry, the ambassador at the Washington post, and a TASS editor."""
     for name, text in FILES.items():
         (tmp_path / name).write_text(text)
-    ok(tmp_path, SET_UP, "migrate", "-v0")
+    migrated(tmp_path)
     install(tmp_path)
     for unit in (("gd-1", "General Department, 1st sector"), ("mfa", "Ministry of Foreign Affairs")):
         ok(tmp_path, SET_UP, "unit", "add", "--as", "admin", *unit)

@@ -16,6 +16,7 @@ from django.db import OperationalError
 
 from secretariat.kernel import faults
 from tests.audit import drill
+from tests.cli import migrated
 
 pytestmark = pytest.mark.embedded
 
@@ -25,7 +26,7 @@ def office(tmp_path_factory):
     """A migrated data dir with its two officers (so the audit key exists) and one unit."""
     data = tmp_path_factory.mktemp("faults") / "data"
     data.mkdir()
-    drill.cli(data, "migrate", "-v0")
+    migrated(data)
     drill.install(data)
     drill.cli(data, "unit", "add", "--as", "admin", "gd1", "General Department")
     return data

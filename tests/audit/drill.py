@@ -27,8 +27,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.cli import DB_NAME, migrated
+
 TIMEOUT = 120  # seconds for any one CLI call
-DB_NAME = "secretariat.sqlite3"
 CHECKPOINT_FILE = "audit-checkpoints.log"
 AUDIT_TABLES = ("audit_auditevent", "audit_auditcheckpoint")
 EVENT_COLUMNS = (
@@ -431,7 +432,7 @@ def build_base(data_dir: Path) -> Base:
     data_dir.mkdir(parents=True, exist_ok=True)
     text_file = data_dir.parent / f"{data_dir.name}-text.txt"
     text_file.write_text(TEXT, encoding="utf-8")
-    cli(data_dir, "migrate", "-v0")
+    migrated(data_dir)
     install(data_dir)
     cli(data_dir, "unit", "add", "--as", "admin", "gd1", "General Department")
     for username, role in (("reg", "registrar"), ("gromyko", "member"), ("auditor", "auditor")):

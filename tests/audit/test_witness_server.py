@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 from secretariat.audit import services, signing
 from secretariat.audit.verification import verify_log
 from tests.audit import drill
-from tests.cli import SECRETARIAT
+from tests.cli import SECRETARIAT, migrated
 
 
 def _free_port() -> int:
@@ -33,7 +33,7 @@ def witness_registry(tmp_path):
     signing.create_key()  # this process's log key, made before its first event as the log would
     vkey = signing.verifier_key(django_settings.SECRETARIAT_AUDIT_ORIGIN, signing.public_key())
     env = {"SECRETARIAT_AUDIT_WITNESS_FOR": vkey, "SECRETARIAT_AUDIT_ORIGIN": "witness.example/audit"}
-    drill.cli(data, "migrate", "-v0", settings=env)
+    migrated(data)
     port = _free_port()
     server = subprocess.Popen(
         [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],

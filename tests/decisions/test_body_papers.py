@@ -14,7 +14,7 @@ from secretariat.kernel.errors import NotFound, Refused
 from secretariat.registry import selectors as registry_selectors
 from secretariat.registry import services as registry
 from tests import workflow as wf
-from tests.cli import granted, install, run
+from tests.cli import granted, install, migrated, run
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_a_body_paper_keeps_a_period_of_its_own_and_only_a_registrar_registers_o
 @pytest.mark.embedded
 def test_body_register_on_the_command_line(tmp_path):
     (tmp_path / "memo.txt").write_text("On the visit.\n")
-    assert run(tmp_path, "migrate", "-v0").returncode == 0
+    migrated(tmp_path)
     install(tmp_path)
     granted(tmp_path, "add", "--as", "admin", "registrar", "--clearance", "SECRET", "--roles", "registrar")
     steps = [

@@ -491,3 +491,10 @@ def approve_access_request(request, request_id: int):
 def reject_access_request(request, request_id: int, payload: RejectIn):
     """Turn a request down (or withdraw your own), saying why."""
     return token_presenters.request_json(token_services.reject(request.auth, request_id, payload.reason))
+
+
+# The desks' operations, one router per app (api/operations/).
+from secretariat.api.operations import accounts, archive, cables, cases, decisions, registry, releases  # noqa: E402
+
+for operations in (registry, decisions, cases, cables, releases, archive, accounts):
+    api.add_router("", operations.router)

@@ -26,10 +26,10 @@ CLASSIFICATION = r"^(UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|U|C|S|TS)(//[A-
 # nor holding a brace (releases.services.FIELD_VALUE, on the value stripped), at most 200 characters.
 BLANK_NAME = r"^[a-z][a-z0-9_]*$"
 BLANK_VALUE = (
-    r"^[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*"
-    r"[^\s{}\x00\x1c-\x1f\x85]"
-    r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}\x00]*$"
-)
+    r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029{}]*"
+    r"[^\s\x00-\x1f\x7f-\x9f\u2028\u2029{}]"
+    r"[^\x00-\x1f\x7f-\x9f\u2028\u2029{}]*$"
+)  # one line as ONE_LINE (no control character, which the value's `Text` refuses too), not blank, no brace
 # What a value that does not match one of these patterns is told.
 PATTERN_MEANING = {
     ONE_LINE: "must be one line, without control characters",

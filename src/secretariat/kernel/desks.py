@@ -4,6 +4,7 @@ showing a refusal in the page, and the public pages' GET-only, one-404 wrapper."
 import functools
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -72,8 +73,9 @@ def refusal(request, exc: ServiceError, *, title: str, back: str, form: forms.Fo
     )
 
 
-def perform(request, form: forms.Form, act, *, title: str, back: str, done=None):
-    """Run one service on the form's data, then go to `done` (default: back), or show why not.
+def perform(request, form: forms.Form, act, *, title: str, back: str, done=None, said=None):
+    """Run one service on the form's data, then go to `done` (default: back) saying `said` (a text,
+    or a function of the service's result) in a banner on the next page; or show why not.
 
     Missing and not allowed are the friendly 404 (rule 2)."""
     try:
@@ -84,6 +86,8 @@ def perform(request, form: forms.Form, act, *, title: str, back: str, done=None)
         raise Http404("no such page") from None
     except ServiceError as exc:
         return refusal(request, exc, title=title, back=back, form=form)
+    if said is not None:
+        messages.success(request, said(result) if callable(said) else said)
     return redirect(done(result) if done else back)
 
 

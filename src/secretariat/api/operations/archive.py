@@ -1,0 +1,5 @@
+"""The archive desk's operations over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["archive"])

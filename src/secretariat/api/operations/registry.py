@@ -1,0 +1,5 @@
+"""The registry desk's operations over HTTP."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

@@ -23,6 +23,10 @@ from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level, normalise_compartment
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.principals import OFFICERS, Role
+from secretariat.kernel.usecases import use_case
+
+SESSION = "a browser session's own step: the API authenticates by token, the command line by --as"
+INSTALLATION = "the operator's, once: installs the first two officers"
 
 
 def _check_grant(by: Principal, wanted: Classification) -> None:
@@ -111,6 +115,7 @@ class Ceremony:
 
 
 @transaction.atomic
+@use_case(faces=("cli",), because=INSTALLATION)
 def bootstrap(admin: str, security_officer: str, *, clearance="TOP SECRET") -> Ceremony:
     """Installation: the first administrator and the first security officer, made together, each
     with an activation code. From then on no grant of access takes effect without two officers
@@ -150,6 +155,7 @@ def _asked(by: Principal, kind: str, username: str, principal: Principal | None,
 
 
 @transaction.atomic
+@use_case
 def request_principal(
     by: Principal,
     username: str,
@@ -183,6 +189,7 @@ def request_principal(
 
 
 @transaction.atomic
+@use_case
 def change_clearance(
     by: Principal, principal: Principal, *, clearance=None, compartments: Iterable[str] | None = None
 ) -> Principal | AccessRequest:
@@ -213,6 +220,7 @@ def _set_clearance(by, principal: Principal, after: Classification, held) -> Pri
 
 
 @transaction.atomic
+@use_case
 def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
     """Stop a principal acting or reading; the account and its history stay."""
     by.require_role(Role.ADMIN, "manage accounts")
@@ -229,6 +237,7 @@ def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
 
 
 @transaction.atomic
+@use_case
 def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> AccessRequest:
     """Roles are asked for by an administrator and take effect when a second officer approves."""
     by.require_role(Role.ADMIN, "manage accounts")
@@ -241,6 +250,7 @@ def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Ac
 
 
 @transaction.atomic
+@use_case
 def request_reset(by: Principal, principal: Principal) -> AccessRequest:
     """A new activation for someone who lost their authenticator or password; approved, it
     voids both, and they set a password and enrol an authenticator again with the code."""
@@ -273,6 +283,7 @@ class Approved:
 
 
 @transaction.atomic
+@use_case
 def approve(by: Principal, request_id: int) -> Approved:
     """A second officer puts a request into effect: never the one who asked, never for
     themselves. What the requester could grant was checked when they asked; the rest is checked
@@ -326,6 +337,7 @@ def approve(by: Principal, request_id: int) -> Approved:
 
 
 @transaction.atomic
+@use_case
 def reject(by: Principal, request_id: int, reason: str) -> AccessRequest:
     """An officer turns a request down (the one who asked may withdraw it); nothing takes effect."""
     _officer(by, "decide on grants of access")
@@ -382,6 +394,7 @@ def _activation(username: str, code: str) -> Activation:
 
 
 @transaction.atomic
+@use_case(faces=("web", "cli"), because="a new person holds no API token yet: they activate where they will work")
 def activate(username: str, code: str, password: str) -> Principal:
     """Redeem an activation code: the person sets their own password (once per code). Whoever
     needs a second factor enrols their authenticator next, in the same session (`enrol_totp`,
@@ -415,6 +428,7 @@ def prove_identity(principal: Principal, secret: str) -> None:
 
 
 @transaction.atomic
+@use_case
 def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit:
     by.require_role(Role.ADMIN, "manage accounts")
     code, name = code.strip(), name.strip()
@@ -429,6 +443,7 @@ def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit
 
 
 @transaction.atomic
+@use_case
 def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
     """A new compartment is granted to its creator, who alone can then grant it further."""
     by.require_role(Role.ADMIN, "manage accounts")
@@ -447,6 +462,7 @@ ENROLMENT_WINDOW = dt.timedelta(hours=1)
 
 
 @transaction.atomic
+@use_case(faces=("web",), because=SESSION)
 def enrol_totp(principal: Principal) -> TOTPDevice:
     """The principal's authenticator awaiting confirmation: the one shown before, else a new one.
 
@@ -468,6 +484,7 @@ def enrol_totp(principal: Principal) -> TOTPDevice:
 
 
 @transaction.atomic
+@use_case(faces=("web",), because=SESSION)
 def confirm_totp(principal: Principal, device: TOTPDevice, token: str, request=None) -> bool:
     """Confirm the authenticator with a first code from it, and verify the `request`'s session
     with it when there is one; False (nothing changed) if the code is wrong."""
@@ -487,6 +504,7 @@ def confirm_totp(principal: Principal, device: TOTPDevice, token: str, request=N
 
 
 @transaction.atomic
+@use_case(faces=("web",), because=SESSION)
 def log_in(request, principal: Principal) -> None:
     """Start the principal's session (a new session key: no fixation) after their password."""
     auth.login(request, principal)
@@ -494,6 +512,7 @@ def log_in(request, principal: Principal) -> None:
 
 
 @transaction.atomic
+@use_case(faces=("web",), because=SESSION)
 def pass_second_factor(request, principal: Principal, token: str) -> bool:
     """Verify the session with a code from the principal's confirmed authenticator; False
     (nothing changed, no event) for a wrong code."""
@@ -506,6 +525,7 @@ def pass_second_factor(request, principal: Principal, token: str) -> bool:
 
 
 @transaction.atomic
+@use_case(faces=("web",), because=SESSION)
 def log_out(request) -> None:
     principal = request.user
     if principal.is_authenticated:
@@ -537,6 +557,7 @@ class IssuedToken:
 
 
 @transaction.atomic
+@use_case
 def issue_token(by: Principal, name: str) -> IssuedToken:
     if not by.is_active:
         raise Refused(f"{by.username} is deactivated and may not hold API tokens")
@@ -552,6 +573,7 @@ def issue_token(by: Principal, name: str) -> IssuedToken:
 
 
 @transaction.atomic
+@use_case
 def revoke_token(by: Principal, token_id: int) -> ApiToken:
     """The holder revokes their own token; an admin anyone's. Someone else's looks missing."""
     token = tokens(by).select_for_update(of=("self",)).filter(pk=token_id).first()

@@ -33,6 +33,7 @@ from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, 
 from secretariat.kernel.formats import day
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.usecases import use_case
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import page
@@ -59,6 +60,7 @@ def _identifier(value: str, what: str) -> str:
 
 
 @transaction.atomic
+@use_case
 def add_repository(
     by: Principal, code: str, name: str, *, country_code: str = "RU", agency_code: str = ""
 ) -> Repository:
@@ -108,6 +110,7 @@ def _unit(by: Principal, repository: Repository, fond: str, opis: str = "", delo
 
 
 @transaction.atomic
+@use_case
 def describe_unit(
     by: Principal, repository: str, fond: str, opis: str = "", delo: str = "", *, title: str
 ) -> ArchiveUnit:
@@ -221,6 +224,7 @@ def _events_about(by: Principal, case: CaseFile, documents: Sequence[Document]) 
 
 
 @transaction.atomic
+@use_case
 def transfer_case(
     by: Principal,
     case_number: str,
@@ -388,6 +392,7 @@ class Fixity:
 
 
 @transaction.atomic
+@use_case
 def check_fixity(by: Principal | None, case_number: str | None = None) -> list[Fixity]:
     """Check the bags of every transfer (or one case's): each file against the SHA-512 manifests,
     and the tag manifest against the digest recorded at receipt, so a bag rewritten whole with
@@ -427,6 +432,7 @@ def _item_for_change(by: Principal, reference: str) -> Item:
 
 
 @transaction.atomic
+@use_case
 def set_instruction(
     by: Principal,
     reference: str,
@@ -473,6 +479,7 @@ def set_instruction(
 
 
 @transaction.atomic
+@use_case
 def record_event(by: Principal, reference: str, occurred_on: dt.date) -> Item:
     """The event an item waits for has happened: its review comes due on that day."""
     item = _item_for_change(by, reference)
@@ -497,6 +504,7 @@ class Sweep:
 
 
 @transaction.atomic
+@use_case(faces=("web", "cli"), because="a sweep: the archive desk's button, and cron on the command line")
 def sweep_reviews(by: Principal | None = None) -> Sweep:
     """The clock's work: each classified item whose review date has come (or whose event has
     happened) gets a review in the archivists' queue; an item due by date alone and in no
@@ -565,12 +573,14 @@ class Span:
     annotation: int | None = None
 
 
+@use_case
 def phrase_redactions(item: Item, phrase: str, reason: str) -> list[Span]:
     """Every occurrence of `phrase` in the item's text and annotations, to withhold for `reason`."""
     return [Span(start, end, reason, annotation) for annotation, start, end in selectors.occurrences(item, phrase)]
 
 
 @transaction.atomic
+@use_case
 def decide_review(
     by: Principal,
     reference: str,
@@ -678,6 +688,7 @@ def _check_spans(item: Item, spans: Sequence[Span]) -> dict[int, Annotation]:
 
 
 @transaction.atomic
+@use_case
 def publish(by: Principal, reference: str) -> Item:
     """Put a declassified item in the reading room: its text minus its redactions, its
     annotations and its citation become public. Refused while anything withheld still stands
@@ -705,6 +716,7 @@ def publish(by: Principal, reference: str) -> Item:
 
 
 @transaction.atomic
+@use_case
 def withdraw(by: Principal, reference: str, reason: str) -> Item:
     """Take an item out of the reading room again (a redaction missed, a complaint upheld): a
     review is due at once, to withhold what was missed before it is published again."""
@@ -740,6 +752,7 @@ UNDATED = "undated: a reviewer decides when it may be declassified"
 
 
 @transaction.atomic
+@use_case
 def import_transcription(
     by: Principal,
     text: str,

@@ -12,6 +12,7 @@ from secretariat.audit import merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, Refused, bounded
+from secretariat.kernel.usecases import use_case
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
@@ -68,6 +69,9 @@ def _tree(size: int) -> merkle.CompactRange:
 
 
 @transaction.atomic
+@use_case(
+    faces=("cli",), because="the operator's cron (the log also signs its head every N events and after each sweep)"
+)
 def sign_checkpoint(actor) -> AuditCheckpoint:
     """An auditor signs the tree head now (`audit checkpoint`, from cron or by hand)."""
     actor.require_role("auditor", "sign the log's head")
@@ -102,6 +106,7 @@ def _checkpoint(actor, data: dict) -> AuditCheckpoint:
     return checkpoint
 
 
+@use_case(faces=("cli",), because="the operator's: sends the signed heads to the witnesses again")
 def publish_checkpoints() -> dict[str, int]:
     """Write every head the database holds to the checkpoint file and to each witness that
     lacks it; return how many each store took. Raises OSError naming a store that fails."""
@@ -144,6 +149,7 @@ def restore_record() -> dict | None:
 
 
 @transaction.atomic
+@use_case(faces=("cli",), because="the operator's, after a restore, with the auditor's word")
 def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
     """An auditor records that the log was rolled back by a restore, naming the backup.
 
@@ -230,6 +236,7 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
 
 
 @transaction.atomic
+@use_case(faces=("web",), because="the witness protocol: another registry POSTs its signed head over HTTP")
 def witness_head(note: str) -> tuple[WitnessedHead, bool]:
     """Keep another registry's signed head as its witness: (the head, whether it is new). Only
     a head signed by a key this registry is told to witness (SECRETARIAT_AUDIT_WITNESS_FOR), and

@@ -36,6 +36,7 @@ from secretariat.backup import databases, tarball
 from secretariat.kernel import clock, faults
 from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.kernel.faults import AuditKeyUnavailable
+from secretariat.kernel.usecases import use_case
 
 MIN_PASSPHRASE = 12  # as the shortest password (settings.AUTH_PASSWORD_VALIDATORS)
 
@@ -76,6 +77,7 @@ class Made:
     seconds: float
 
 
+@use_case(faces=("cli",), because="the operator's: a backup is taken where the data dir is")
 def make_backup(path: Path, *, passphrase: str | None = None, include_key: bool | None = None) -> Made:
     """Write a backup of the whole registry to `path`, a file that must not exist yet.
 
@@ -282,6 +284,7 @@ def _pending_migrations() -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
+@use_case(faces=("cli",), because="the operator's: a restore replaces the data dir the server runs on")
 def restore(path: Path, *, passphrase: str | None = None) -> Restored:
     """Restore the backup at `path` into the configured, empty data dir and database.
 

@@ -25,6 +25,7 @@ from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.usecases import use_case
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
@@ -78,6 +79,7 @@ def _check_parts(parts: Sequence[Part]) -> None:
 
 
 @transaction.atomic
+@use_case
 def draft_cable(
     by: Principal,
     *,
@@ -169,6 +171,7 @@ def draft_cable(
 
 
 @transaction.atomic
+@use_case
 def approve_cable(by: Principal, number: str, point: Point) -> Cable:
     """Approval by whoever the cited decision names (else the body's secretary), citing it.
 
@@ -203,6 +206,7 @@ def approve_cable(by: Principal, number: str, point: Point) -> Cable:
 
 
 @transaction.atomic
+@use_case
 def send_cable(by: Principal, number: str) -> Cable:
     """Send an approved cable: the posts are addressed, the date-time group set, and the
     report requirement opens a control on the action post."""
@@ -239,6 +243,7 @@ def _is_officer_of(by: Principal, post: Unit) -> bool:
 
 
 @transaction.atomic
+@use_case
 def acknowledge_cable(by: Principal, number: str) -> Cable:
     """The action post confirms it has the cable; its control is then acknowledged."""
     cable = _cable_for_change(by, number)
@@ -298,6 +303,7 @@ def _open_control(
 
 
 @transaction.atomic
+@use_case
 def instruct(
     by: Principal, extract_number: str, *, assignee: Principal | Unit, task: str, due_at: dt.datetime
 ) -> Control:
@@ -334,6 +340,7 @@ def _is_assignee(by: Principal, control: Control) -> bool:
 
 
 @transaction.atomic
+@use_case
 def file_report(
     by: Principal,
     references: str,
@@ -437,6 +444,7 @@ def file_report(
 
 
 @transaction.atomic
+@use_case
 def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
     """Whoever opened a control may cancel it, saying why."""
     control = (
@@ -463,6 +471,7 @@ def _recipients(control: Control) -> list[str]:
 
 
 @transaction.atomic
+@use_case(faces=("cli",), because="a sweep cron runs")
 def escalate_overdue(by: Principal | None = None) -> list[Control]:
     """Mark controls past due as escalated (once each) and notify the assignee and the opener.
 

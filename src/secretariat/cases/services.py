@@ -16,6 +16,7 @@ from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or
 from secretariat.kernel.numbers import check_registration_number
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.usecases import use_case
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
@@ -52,6 +53,7 @@ def _enter(case: CaseFile, documents: Sequence[Document]) -> None:
 
 
 @transaction.atomic
+@use_case
 def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, number: str | None = None) -> CaseFile:
     """A case file gathering the papers of one matter (point, extract, cable, report, release)."""
     by.require_role(Role.REGISTRAR, "keep case files")
@@ -73,6 +75,7 @@ def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, numbe
 
 
 @transaction.atomic
+@use_case
 def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFile:
     case = _case_for_change(by, number)
     papers = _documents_for_case(by, list(documents))
@@ -84,6 +87,7 @@ def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFil
 
 
 @transaction.atomic
+@use_case
 def close_case(by: Principal, number: str) -> CaseFile:
     """Close a case when every control in it is done and every copy back or destroyed;
     otherwise refuse, saying what is still missing."""

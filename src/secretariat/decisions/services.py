@@ -27,6 +27,7 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.numbers import check_registration_number
 from secretariat.kernel.principals import Role
+from secretariat.kernel.usecases import use_case
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 
@@ -34,6 +35,7 @@ KEPT_BY = "the protocol (a correction of its point)"  # where an extract's text 
 
 
 @transaction.atomic
+@use_case
 def add_body(
     by: Principal,
     name: str,
@@ -91,6 +93,7 @@ def _may_hold_duty(by: Principal, principal: Principal, duty: str) -> None:
 
 
 @transaction.atomic
+@use_case
 def add_members(by: Principal, body: Body, members: Sequence[Principal]) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
     for member in members:
@@ -103,6 +106,7 @@ def add_members(by: Principal, body: Body, members: Sequence[Principal]) -> Body
 
 
 @transaction.atomic
+@use_case
 def appoint_secretary(by: Principal, body: Body, secretary: Principal) -> Body:
     """The secretary records the body's protocols and reads its papers by that duty."""
     by.require_role(Role.ADMIN, "set up bodies")
@@ -135,6 +139,7 @@ def file_with_body(document: Document, body: Body) -> None:
 
 
 @transaction.atomic
+@use_case
 def register_body_paper(by: Principal, body: Body, **fields) -> Document:
     """The registrar registers a paper of a body by hand (`enter_in_register` says what it takes)."""
     by.require_role(Role.REGISTRAR, "keep the register")
@@ -148,6 +153,7 @@ def _require_secretary(by: Principal, body: Body) -> None:
 
 
 @transaction.atomic
+@use_case
 def record_meeting(by: Principal, body: Body, number: int, held_on: dt.date) -> Meeting:
     _require_secretary(by, body)
     if number < 1:
@@ -193,6 +199,7 @@ def _check_identifier(identifier: str) -> str:
 
 
 @transaction.atomic
+@use_case
 def record_point(
     by: Principal,
     body: Body,
@@ -252,6 +259,7 @@ def record_point(
 
 
 @transaction.atomic
+@use_case
 def attach_to_point(
     by: Principal,
     body: Body,
@@ -291,6 +299,7 @@ def attach_to_point(
 
 
 @transaction.atomic
+@use_case
 def sign_protocol(by: Principal, body: Body, meeting_number: int) -> Meeting:
     meeting = _meeting_for_change(by, body, meeting_number)
     if not meeting.points.exists():
@@ -303,6 +312,7 @@ def sign_protocol(by: Principal, body: Body, meeting_number: int) -> Meeting:
 
 
 @transaction.atomic
+@use_case
 def correct_point(
     by: Principal, body: Body, meeting_number: int, identifier: str, *, title: str, decision: str, reason: str
 ) -> PointVersion:
@@ -338,6 +348,7 @@ def extract_number(point: Point) -> str:
 
 
 @transaction.atomic
+@use_case
 def make_extract(
     by: Principal,
     body: Body,

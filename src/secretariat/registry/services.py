@@ -21,6 +21,7 @@ from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or
 from secretariat.kernel.numbers import check_registration_number
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.usecases import use_case
 from secretariat.registry.models import (
     Attachment,
     Copy,
@@ -85,6 +86,7 @@ def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:
 
 
 @transaction.atomic
+@use_case
 def register_document(by: Principal, **fields) -> Document:
     """Register a paper by hand (the registry's own entry); see `enter_in_register` for the fields."""
     by.require_role(Role.REGISTRAR, "keep the register")
@@ -200,6 +202,7 @@ def _addressee_json(entry: DistributionEntry) -> dict:
 
 
 @transaction.atomic
+@use_case
 def add_to_distribution(by: Principal, number: str, addressees: Iterable[Principal | Unit]) -> list[DistributionEntry]:
     by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
@@ -207,6 +210,7 @@ def add_to_distribution(by: Principal, number: str, addressees: Iterable[Princip
 
 
 @transaction.atomic
+@use_case
 def add_version(by: Principal, number: str, text: str, note: str = "") -> DocumentVersion:
     """A new text never replaces the old one; it is the next version."""
     by.require_role(Role.REGISTRAR, "keep the register")
@@ -222,6 +226,7 @@ def add_version(by: Principal, number: str, text: str, note: str = "") -> Docume
 
 
 @transaction.atomic
+@use_case
 def add_attachment(by: Principal, number: str, **fields) -> Attachment:
     by.require_role(Role.REGISTRAR, "keep the register")
     document = _document_for_change(by, number)
@@ -287,6 +292,7 @@ def attach(
 
 
 @transaction.atomic
+@use_case
 def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None = None) -> list[Copy]:
     """Issue one numbered copy to each holder (default: everyone on the distribution without one).
 
@@ -359,6 +365,7 @@ def _copy_event(by: Principal, action: str, copy: Copy, **extra) -> None:
 
 
 @transaction.atomic
+@use_case
 def confirm_receipt(by: Principal, number: str, copy_number: int) -> Copy:
     copy = _copy_of(by, number, copy_number)
     if copy.holder_id != by.pk:
@@ -373,6 +380,7 @@ def confirm_receipt(by: Principal, number: str, copy_number: int) -> Copy:
 
 
 @transaction.atomic
+@use_case
 def return_copy(by: Principal, number: str, copy_number: int) -> Copy:
     """The registry takes a copy back from its holder."""
     by.require_role(Role.REGISTRAR, "keep the register")
@@ -392,6 +400,7 @@ def _may_handle(by: Principal, copy: Copy) -> None:
 
 
 @transaction.atomic
+@use_case
 def record_destruction(by: Principal, number: str, copy_number: int, certificate: str) -> Copy:
     """First of the two people: records that the copy is being destroyed, and how."""
     copy = _copy_of(by, number, copy_number)
@@ -408,6 +417,7 @@ def record_destruction(by: Principal, number: str, copy_number: int, certificate
 
 
 @transaction.atomic
+@use_case
 def witness_destruction(by: Principal, number: str, copy_number: int) -> Copy:
     """Second of the two people: a different person confirms, and only then is it destroyed."""
     copy = _copy_of(by, number, copy_number)
@@ -426,6 +436,7 @@ def witness_destruction(by: Principal, number: str, copy_number: int) -> Copy:
 
 
 @transaction.atomic
+@use_case
 def report_loss(by: Principal, number: str, copy_number: int, circumstances: str) -> Incident:
     copy = _copy_of(by, number, copy_number)
     _may_handle(by, copy)

@@ -18,6 +18,7 @@ from secretariat.kernel.classification import UNCLASSIFIED
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or_refused
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.usecases import use_case
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import no_document
@@ -29,6 +30,7 @@ FIELD_VALUE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029{}]{1,200}")
 
 
 @transaction.atomic
+@use_case
 def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Sequence[Principal] = ()) -> Channel:
     by.require_role(Role.ADMIN, "set up channels")
     code, name, series = code.strip(), name.strip(), series.strip().upper()
@@ -51,6 +53,7 @@ def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Se
 
 
 @transaction.atomic
+@use_case
 def add_editor(by: Principal, channel: Channel, editor: Principal) -> Channel:
     by.require_role(Role.ADMIN, "set up channels")
     if not editor.has_role(Role.PRESS_OFFICER):
@@ -63,6 +66,7 @@ def add_editor(by: Principal, channel: Channel, editor: Principal) -> Channel:
 
 
 @transaction.atomic
+@use_case
 def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title: str, text: str) -> ReleaseTemplate:
     """The drafter of a cable prepares the announcement it carries, blanks as {{name}}."""
     try:
@@ -103,6 +107,7 @@ def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title
 
 
 @transaction.atomic
+@use_case
 def release(by: Principal, template_id: int, values: dict[str, str]) -> Release:
     """Send a prepared announcement out: only an editor of its channel, only after every
     control on its cable is done; the text goes out UNCLASSIFIED, public and immutable."""

@@ -16,6 +16,33 @@ from secretariat.kernel import clock, faults
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, ServiceError
 
+# What an argument of these names means wherever a command takes it, unless the command says more.
+COMMON_HELP = {
+    "number": "the paper's registration number, e.g. P46/X or TEL-1",
+    "title": "its title, one line",
+    "username": "the principal's username, e.g. gromyko",
+    "item": "the archive item: repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44",
+    "reason": "why, in one line (kept in the audit log)",
+    "pages": "how many pages (sheets) it has (default 1)",
+    "classification": "its marking: a level and any compartments, e.g. SECRET or TOP SECRET//SPECIAL FILE",
+    "text_file": "a UTF-8 text file holding its text ('-' reads standard input)",
+    "note": "a note, one line",
+    "kind": "what kind of paper it is",
+    "code": "its short code, e.g. gd-1",
+    "name": "its name in full",
+    "id": "its number, as the list shows it",
+}
+
+
+def explain(parser: argparse.ArgumentParser) -> None:
+    """Give every argument without a help of its own the common one for its name (and its subcommands')."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                explain(child)
+        elif action.help is None and action.dest in COMMON_HELP:
+            action.help = COMMON_HELP[action.dest]
+
 
 class SecretariatCommand(BaseCommand):
     requires_system_checks: list = []
@@ -23,6 +50,7 @@ class SecretariatCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        explain(parser)
         return parser
 
     def execute(self, *args, **options):

@@ -34,9 +34,9 @@ class Command(SecretariatCommand):
         add = subcommand(sub, "add", help="ask for a new principal (a second officer approves it)")
         add_actor(add)
         add.add_argument("username")
-        add.add_argument("--first-name", default="")
-        add.add_argument("--last-name", default="")
-        add.add_argument("--email", default="")
+        add.add_argument("--first-name", default="", help="given name, as papers name the person")
+        add.add_argument("--last-name", default="", help="surname")
+        add.add_argument("--email", default="", help="e-mail address (optional)")
         add.add_argument("--clearance", default="UNCLASSIFIED", help="UNCLASSIFIED, CONFIDENTIAL, SECRET or TOP SECRET")
         add.add_argument("--compartments", type=listed, default=[], help="comma-separated, e.g. 'SPECIAL FILE'")
         add.add_argument("--roles", type=listed, default=[], help="comma-separated, e.g. member,registrar")
@@ -47,13 +47,17 @@ class Command(SecretariatCommand):
         )
         add_actor(clear)
         clear.add_argument("username")
-        clear.add_argument("--clearance", default=None)
-        clear.add_argument("--compartments", type=listed, default=None)
+        clear.add_argument(
+            "--clearance", default=None, help="the new level: UNCLASSIFIED, CONFIDENTIAL, SECRET or TOP SECRET"
+        )
+        clear.add_argument(
+            "--compartments", type=listed, default=None, help="the compartments held, comma-separated (replaces them)"
+        )
 
         roles = subcommand(sub, "roles", help="ask for roles to be granted (a second officer approves)")
         add_actor(roles)
         roles.add_argument("username")
-        roles.add_argument("roles", type=listed)
+        roles.add_argument("roles", type=listed, help="comma-separated, e.g. registrar,member")
 
         reset = subcommand(
             sub, "reset", help="ask for a new activation code (lost authenticator or password; two people)"
@@ -78,7 +82,7 @@ class Command(SecretariatCommand):
 
         reject = subcommand(sub, "reject", help="turn a request down (or withdraw your own)")
         add_actor(reject)
-        reject.add_argument("request", type=count)
+        reject.add_argument("request", type=count, help="the request's number")
         reject.add_argument("--reason", required=True)
 
         activate = subcommand(

@@ -11,7 +11,7 @@ class Command(SecretariatCommand):
         add_actor(add)
         add.add_argument("code")
         add.add_argument("name")
-        add.add_argument("--post", action="store_true")
+        add.add_argument("--post", action="store_true", help="a post abroad (an embassy) rather than a unit at home")
         subcommand(sub, "list", help="list units and posts")
 
     def handle(self, *args, action, **options):

@@ -75,13 +75,19 @@ class Command(SecretariatCommand):
         transfer.add_argument(
             "--first", type=int, default=None, help="number the items from here (default: after the last)"
         )
-        transfer.add_argument("--review-after", type=int, default=services.REVIEW_AFTER_YEARS, metavar="YEARS")
+        transfer.add_argument(
+            "--review-after",
+            type=int,
+            default=services.REVIEW_AFTER_YEARS,
+            metavar="YEARS",
+            help="years until its first declassification review",
+        )
 
         fixity = subcommand(
             sub, "fixity", help="check the bags' SHA-512 manifests (all, or one case's); exit 1 on a fault"
         )
         add_actor(fixity, required=False)
-        fixity.add_argument("case", nargs="?", default=None)
+        fixity.add_argument("case", nargs="?", default=None, help="one case file's number (default: every transfer)")
 
         instruct = subcommand(sub, "instruct", help="set an item's declassification instruction")
         add_actor(instruct)
@@ -95,7 +101,9 @@ class Command(SecretariatCommand):
         event = subcommand(sub, "event", help="record that the event an item waits for has happened")
         add_actor(event)
         event.add_argument("item")
-        event.add_argument("--on", dest="occurred_on", type=day, required=True)
+        event.add_argument(
+            "--on", dest="occurred_on", type=day, required=True, metavar="DATE", help="the day it happened, YYYY-MM-DD"
+        )
 
         subcommand(sub, "sweep", help="open the reviews that have come due (the timed job; run daily)")
 
@@ -105,12 +113,35 @@ class Command(SecretariatCommand):
         review = subcommand(sub, "review", help="decide an item's pending review")
         add_actor(review)
         review.add_argument("item")
-        review.add_argument("outcome", choices=["keep", "downgrade", "declassify", "redact"])
+        review.add_argument(
+            "outcome", choices=["keep", "downgrade", "declassify", "redact"], help="what the review decides"
+        )
         review.add_argument("--level", default=None, help="with downgrade: the new level (never UNCLASSIFIED)")
-        review.add_argument("--redact", action="append", type=phrase_redaction, default=[], metavar="PHRASE=REASON")
-        review.add_argument("--span", action="append", type=span_redaction, default=[], metavar="START:END:REASON")
+        review.add_argument(
+            "--redact",
+            action="append",
+            type=phrase_redaction,
+            default=[],
+            metavar="PHRASE=REASON",
+            help="withhold every occurrence of PHRASE, for REASON (repeatable)",
+        )
+        review.add_argument(
+            "--span",
+            action="append",
+            type=span_redaction,
+            default=[],
+            metavar="START:END:REASON",
+            help="withhold the characters START to END of the text, for REASON (repeatable)",
+        )
         review.add_argument("--note", default="")
-        review.add_argument("--next", dest="next_review_on", type=day, default=None, help="with keep/downgrade")
+        review.add_argument(
+            "--next",
+            dest="next_review_on",
+            type=day,
+            default=None,
+            metavar="DATE",
+            help="with keep/downgrade: the next review, YYYY-MM-DD",
+        )
 
         publish = subcommand(sub, "publish", help="put a declassified item in the reading room")
         add_actor(publish)

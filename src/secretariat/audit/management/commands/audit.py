@@ -50,15 +50,15 @@ class Command(SecretariatCommand):
         )
         add_actor(log)
         log.add_argument("--after", type=count, default=0, help="start after this event number")
-        log.add_argument("--limit", type=count, default=50)
+        log.add_argument("--limit", type=count, default=50, help="how many events, newest first (50)")
         inc = subcommand(sub, "inclusion", help="inclusion proof of one event (auditors)")
         add_actor(inc)
-        inc.add_argument("seq", type=count)
+        inc.add_argument("seq", type=count, help="the event's sequence number")
         inc.add_argument("--size", type=count, default=None, help="tree size (default: now)")
         con = subcommand(sub, "consistency", help="consistency proof between two tree sizes (auditors)")
         add_actor(con)
-        con.add_argument("old_size", type=count)
-        con.add_argument("new_size", type=count, nargs="?", default=None)
+        con.add_argument("old_size", type=count, help="the size of the older head")
+        con.add_argument("new_size", type=count, nargs="?", default=None, help="the size of the newer head (now)")
 
     def handle(self, *args, action, **o):
         if action == "verify":

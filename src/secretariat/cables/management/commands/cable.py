@@ -52,7 +52,7 @@ class Command(SecretariatCommand):
 
         draft = subcommand(sub, "draft", help="draft a cable from your unit to a post")
         add_actor(draft)
-        draft.add_argument("--subject", required=True)
+        draft.add_argument("--subject", required=True, help="the subject line, e.g. 'On the statement'")
         draft.add_argument("--classification", type=classification, required=True)
         draft.add_argument("--to", required=True, metavar="POST", help="code of the action post")
         draft.add_argument("--info", type=listed, default=[], metavar="POST,..", help="codes of info posts")
@@ -74,13 +74,23 @@ class Command(SecretariatCommand):
         draft.add_argument("--reference", action="append", default=[], help="a reference line (repeatable)")
         draft.add_argument("--handling", type=listed, default=[], help="handling captions, comma-separated")
         draft.add_argument("--point", type=point_reference, default=None, help="the decision it carries out: P/46/X")
-        draft.add_argument("--precedence", default=Cable.Precedence.ROUTINE, choices=Cable.Precedence.values)
+        draft.add_argument(
+            "--precedence", default=Cable.Precedence.ROUTINE, choices=Cable.Precedence.values, help="how urgent"
+        )
         draft.add_argument("--report-requirement", default="", help='e.g. "Wire when you have done it."')
         draft.add_argument("--report-days", type=count, default=None, help="days the post has to report")
-        draft.add_argument("--dated", type=dt.date.fromisoformat, default=None, help="default: today")
+        draft.add_argument(
+            "--dated",
+            type=dt.date.fromisoformat,
+            default=None,
+            metavar="DATE",
+            help="the cable's date, YYYY-MM-DD (today)",
+        )
         numbering = draft.add_mutually_exclusive_group()
         numbering.add_argument("--number", default=None, help="a number of your own; omitted: the next of --series")
-        numbering.add_argument("--series", default="TEL")
+        numbering.add_argument(
+            "--series", default="TEL", help="the prefix the desk numbers cables in: TEL gives TEL-1, TEL-2, …"
+        )
 
         approve = subcommand(sub, "approve", help="approve a draft under the decision it carries out")
         add_actor(approve)

@@ -34,7 +34,7 @@ class Command(SecretariatCommand):
         instruct.add_argument(
             "--assignee", required=True, help="a username, or unit:CODE, on the extract's distribution"
         )
-        instruct.add_argument("--task", required=True)
+        instruct.add_argument("--task", required=True, help="what is to be done, one line")
         instruct.add_argument(
             "--due", type=clock.parse_instant, required=True, metavar="WHEN", help="ISO date or date-time"
         )

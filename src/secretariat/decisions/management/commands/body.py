@@ -20,7 +20,7 @@ class Command(SecretariatCommand):
         add.add_argument("--return-days", type=count, default=7, help="days its papers may be out (default 7)")
         add.add_argument("--registry-unit", default=None, help="code of the unit its papers go back to")
         add.add_argument("--motto", default="", help="the line above the letterhead")
-        add.add_argument("--letterhead", default="")
+        add.add_argument("--letterhead", default="", help="the heading its papers carry")
         add.add_argument("--salutation", default="", help="how its papers address people, e.g. comrades")
 
         members = subcommand(sub, "members", help="add members (admin)")

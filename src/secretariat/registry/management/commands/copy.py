@@ -23,7 +23,7 @@ class Command(SecretariatCommand):
             if name == "destroy":
                 p.add_argument("--certificate", required=True, help="destruction certificate or record number")
             if name == "lost":
-                p.add_argument("--circumstances", required=True)
+                p.add_argument("--circumstances", required=True, help="how it was lost, as far as known")
 
     def handle(self, *args, action, actor, number, copy, **o):
         by = principal_by_username(actor)

@@ -78,7 +78,7 @@ class Command(SecretariatCommand):
         dist = subcommand(sub, "distribute", help="add addressees to the distribution")
         add_actor(dist)
         dist.add_argument("number")
-        dist.add_argument("addressees", type=listed)
+        dist.add_argument("addressees", type=listed, help="usernames, unit or post codes, comma-separated")
 
         ver = subcommand(sub, "version", help="add a new version of the text")
         add_actor(ver)
@@ -92,7 +92,7 @@ class Command(SecretariatCommand):
         att.add_argument("--title", required=True)
         att.add_argument("--classification", type=classification, required=True)
         att.add_argument("--text-file", type=Path, default=None)
-        att.add_argument("--file", type=Path, default=None)
+        att.add_argument("--file", type=Path, default=None, help="a file to attach as it is (a scan, a PDF)")
         att.add_argument("--pages", type=count, default=1)
 
         show = subcommand(sub, "show", help="register metadata of a document")
@@ -105,7 +105,7 @@ class Command(SecretariatCommand):
 
         lst = subcommand(sub, "list", help="documents you may read (or, with --register, see in the register)")
         add_actor(lst)
-        lst.add_argument("--register", action="store_true")
+        lst.add_argument("--register", action="store_true", help="those you may see in the register")
 
     def handle(self, *args, action, **o):
         by = principal_by_username(o["actor"])

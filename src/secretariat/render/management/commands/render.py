@@ -24,7 +24,7 @@ class Command(SecretariatCommand):
     def add_arguments(self, parser):
         parser.add_argument("number", help="registration number, e.g. P46/X (with --case: the case's, e.g. CASE-1)")
         add_actor(parser)
-        parser.add_argument("--format", choices=sorted(RENDERERS), default="text")
+        parser.add_argument("--format", choices=sorted(RENDERERS), default="text", help="what to make (text)")
         parser.add_argument("--copy", type=count, default=None, metavar="K", help="your copy's number")
         parser.add_argument("--output", type=Path, default=None, metavar="FILE", help="write here, not to stdout")
         parser.add_argument(

@@ -13,7 +13,7 @@ class Command(SecretariatCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-        parser.add_argument("--port", type=count, default=8000)
+        parser.add_argument("--port", type=count, default=8000, help="the port on 127.0.0.1 (8000)")
         parser.add_argument("--workers", type=count, default=2, help="processes (2)")
         parser.add_argument("--threads", type=count, default=4, help="threads per process (4)")
         parser.add_argument("--get", metavar="PATH", default=None, help="print the response to one GET and exit")

@@ -157,3 +157,7 @@ def test_serve_get_prints_one_response_without_a_server(demo_dir):
     assert page.stderr.strip().endswith("200 text/html; charset=utf-8")
     missing = run(data_dir, "serve", "--get", "/channels/tass/P46-X/")
     assert missing.returncode == 1 and missing.stderr.strip().endswith("404 text/html; charset=utf-8")
+    # As a TOP SECRET member, past both factors (his enrolled authenticator), as the CLI's --as trusts the operator.
+    held = run(data_dir, "serve", "--get", "/in-tray/", "--as", "gromyko")
+    assert held.returncode == 0 and held.stderr.strip().endswith("200 text/html; charset=utf-8"), held.stderr
+    assert "You hold no copies" in held.stdout and "Submit proposals on the programme" in held.stdout

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from gunicorn.app.base import BaseApplication
 
 from secretariat.accounts.models import Principal
@@ -52,10 +53,16 @@ class Response:
 
 
 def get(path: str, principal: Principal | None = None) -> Response:
-    """One GET through the whole middleware stack, as `principal` (logged in) or anonymous."""
+    """One GET through the whole middleware stack, as `principal` (logged in, past the second factor
+    with their enrolled authenticator, as the CLI's --as trusts the operator) or anonymous."""
     client = Client(HTTP_HOST="127.0.0.1")
     if principal is not None:
         client.force_login(principal)
+        device = next(devices_for_user(principal, confirmed=True), None)
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
     response = client.get(path, secure=not settings.DEVELOPMENT)  # as through the TLS proxy in production
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return Response(response.status_code, response.get("Content-Type", ""), body)

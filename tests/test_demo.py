@@ -1,5 +1,6 @@
 """`secretariat demo`: the reference case, built for real into a data dir, as a user runs it."""
 
+import base64
 import json
 import signal
 import socket
@@ -8,6 +9,7 @@ import time
 import urllib.request
 
 import pytest
+from django_otp.oath import totp
 
 from tests.cli import SECRETARIAT, env_for, run
 
@@ -94,6 +96,25 @@ def test_the_demo_logins_work_with_their_printed_passwords(demo_dir):
         f"print(Principal.objects.get(username='gromyko').check_password({logins['gromyko']!r}))",
     )
     assert check.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_the_demo_tells_its_logins_current_code_and_only_in_its_own_data_dir(demo_dir, tmp_path):
+    data_dir, out = demo_dir
+    keys = {
+        line.split("\t")[0]: line.split("\t")[3] for line in (data_dir / "demo-logins.txt").read_text().splitlines()
+    }
+    assert f"otpauth://totp/Secretariat:gromyko?secret={keys['gromyko']}&issuer=Secretariat" in out
+    before = int(time.time()) // 30
+    shown = run(data_dir, "demo", "--code", "gromyko")
+    assert shown.returncode == 0, shown.stderr
+    codes = {
+        f"{totp(base64.b32decode(keys['gromyko']), t0=0, step=30, digits=6, drift=drift):06d}" for drift in (0, 1)
+    }  # the window it was asked in, or the next one if it turned meanwhile
+    assert shown.stdout.strip() in codes and int(time.time()) // 30 - before <= 1
+    assert run(data_dir, "demo", "--code", "visitor").returncode == 2  # cleared below SECRET: no authenticator
+    (tmp_path / "secretariat.sqlite3").write_bytes(b"someone's registry")
+    elsewhere = run(tmp_path, "demo", "--code", "gromyko")
+    assert elsewhere.returncode == 2 and "not a demo's data dir" in elsewhere.stderr
 
 
 def test_running_the_demo_again_starts_fresh(tmp_path, demo_data_dir):  # tmp_path: a data dir the demo built

@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import Principal
@@ -29,7 +30,8 @@ from secretariat.demo import reference as ref
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.desks import needs_second_factor
-from secretariat.kernel.principals import Role
+from secretariat.kernel.errors import Refused
+from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import services as registry
 from secretariat.registry.models import Document
@@ -46,6 +48,22 @@ class Login:
     who: str
     sees: str
     authenticator_key: str = ""  # base32, for an authenticator app; empty when no second factor is needed
+
+    @property
+    def otpauth_uri(self) -> str:
+        """The key as an authenticator app scans or takes it (RFC 6238 defaults: SHA-1, 6 digits, 30 s)."""
+        if not self.authenticator_key:
+            return ""
+        return f"otpauth://totp/Secretariat:{self.username}?secret={self.authenticator_key}&issuer=Secretariat"
+
+
+def current_code(username: str) -> str:
+    """The code a demo login's authenticator shows now (the demo enrolled it, so the demo may say it)."""
+    principal = principal_by_username(username)
+    device = TOTPDevice.objects.filter(user=principal, confirmed=True).first()
+    if device is None:
+        raise Refused(f"{username} has no authenticator: their clearance needs no second factor")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
 
 
 @dataclass

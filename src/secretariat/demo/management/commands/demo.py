@@ -9,7 +9,7 @@ from django.db import connection, connections
 from secretariat.audit.selectors import tree_size
 from secretariat.audit.verification import verify_log
 from secretariat.cases import selectors as case_selectors
-from secretariat.demo.build import build
+from secretariat.demo.build import build, current_code
 from secretariat.kernel.cli import SecretariatCommand, count
 from secretariat.kernel.errors import Refused
 from secretariat.registry import presenters, selectors
@@ -56,9 +56,20 @@ class Command(SecretariatCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="build the case and exit (so does --json)")
         parser.add_argument("--port", type=count, default=8000, help="serve on this port (8000)")
+        parser.add_argument(
+            "--code",
+            metavar="USER",
+            default=None,
+            help="print the code USER's authenticator shows now, and exit (only in a data dir the demo built)",
+        )
 
-    def handle(self, *args, no_serve, port, **options):
+    def handle(self, *args, no_serve, port, code, **options):
         data_dir = Path(settings.DATA_DIR)
+        if code is not None:
+            if not (data_dir / MARKER).exists():
+                raise Refused(f"{data_dir} is not a demo's data dir: only the demo's own logins have codes to tell")
+            shown = current_code(code)
+            return self.emit({"username": code, "code": shown}, shown)
         if connection.vendor == "sqlite":
             _prepare(data_dir)
         self._witness_beside(data_dir)
@@ -72,7 +83,7 @@ class Command(SecretariatCommand):
             self.stdout.write(
                 f"\nServing it on http://127.0.0.1:{port}/ : log in with a login above (each role gets its desks); "
                 "logins cleared SECRET or above also need a code from an authenticator app (TOTP): add the key "
-                "printed after their password to one (or run `oathtool --totp -b KEY`). No login "
+                "printed after their password to one, or run `secretariat demo --code USER`). No login "
                 f"is needed for the public TASS page http://127.0.0.1:{port}/channels/tass/ and the reading room "
                 f"http://127.0.0.1:{port}/reading-room/ (OAI-PMH at /oai). "
                 "Development settings (plain HTTP): not for real papers. Ctrl-C stops it."
@@ -133,7 +144,7 @@ class Command(SecretariatCommand):
                 "witnessed_size": verified.witnessed_size,
                 "key_fingerprint": verified.key_fingerprint,
             },
-            "logins": [login.__dict__ for login in demo.logins],
+            "logins": [{**login.__dict__, "otpauth_uri": login.otpauth_uri} for login in demo.logins],
         }
         lines = [
             f"Built the reference case in {settings.DATA_DIR} (SQLite, WAL), every step through the services:",
@@ -161,7 +172,11 @@ class Command(SecretariatCommand):
             "Logins (also in demo-logins.txt in the data dir):",
             *(
                 f"  {login.username:<11} {login.password:<18} {login.who}: {login.sees}"
-                + (f"\n  {'':<11} authenticator key {login.authenticator_key}" if login.authenticator_key else "")
+                + (
+                    f"\n  {'':<11} authenticator key {login.authenticator_key}  {login.otpauth_uri}"
+                    if login.authenticator_key
+                    else ""
+                )
                 for login in demo.logins
             ),
             "",

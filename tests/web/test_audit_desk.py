@@ -1,4 +1,8 @@
-"""The audit desk: filtered, paged events (metadata only), the tree head, the checkpoint, Verify now."""
+"""The audit desk: filtered, paged events in words (metadata only), their CSV, the tree head, the checkpoint, Verify now."""
+
+import csv
+import io
+import re
 
 from secretariat.audit.models import AuditCheckpoint
 from secretariat.audit.selectors import tree_size
@@ -7,7 +11,7 @@ from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
 
 def rows(html: str) -> list[str]:
-    return html.split("<tbody>")[-1].split("</tbody>")[0].split("<tr>")[1:]
+    return re.split(r"<tr[ >]", html.split("<tbody>")[-1].split("</tbody>")[0])[1:]
 
 
 def test_the_desk_is_the_auditors(demo, login):
@@ -32,15 +36,48 @@ def test_the_desk_is_the_auditors(demo, login):
 def test_filters_narrow_the_events(demo, login):
     auditor = login("auditor")
     returned = rows(auditor.get("/audit/?action=copy.returned").content.decode())
-    assert len(returned) == 10 and all("<td>copy.returned</td>" in r for r in returned)
+    assert len(returned) == 10 and all("<code>copy.returned</code>" in r and " took back copy " in r for r in returned)
     by_dobrynin = rows(auditor.get("/audit/?actor=dobrynin&object_type=registry.document").content.decode())
-    assert by_dobrynin and all("<td>dobrynin</td>" in r and "registry.document:" in r for r in by_dobrynin)
+    assert by_dobrynin and all("<dd>dobrynin</dd>" in r and "registry.document:" in r for r in by_dobrynin)
     one_day = rows(auditor.get("/audit/?from=1977-02-25&to=1977-02-25").content.decode())
-    assert one_day and all("1977-02-25" in r for r in one_day)
+    assert one_day and all("25 Feb 1977" in r for r in one_day)
     kept = auditor.get("/audit/?action=copy.returned&page=1").content.decode()
     assert 'value="copy.returned"' in kept
     bad = auditor.get("/audit/?from=last+week")
     assert bad.status_code == 422 and "from must be a day written YYYY-MM-DD" in bad.content.decode()
+
+
+def test_each_event_reads_as_a_sentence_with_the_raw_event_one_click_away(demo, login):
+    auditor = login("auditor")
+    assert login("gromyko").get("/in-tray/").status_code == 200  # reads the task of the control on him
+    control_read = rows(auditor.get("/audit/?action=control.read&actor=gromyko").content.decode())
+    assert control_read and all("A. A. Gromyko read the task of control " in r for r in control_read)
+    read = rows(auditor.get("/audit/?action=document.read").content.decode())
+    assert read and all(re.search(r"read No [A-Z]", r) and "<summary>Event as logged</summary>" in r for r in read)
+    issued = rows(auditor.get("/audit/?action=copy.issued").content.decode())
+    assert any(re.search(r"issued copy \d+ of No P46/X to \w+", r) for r in issued)
+    assert (
+        "document.read"
+        not in rows(auditor.get("/audit/?action=document.read").content.decode())[0].split("<details>")[0]
+    )
+
+
+def test_the_csv_holds_every_matching_event_not_one_page(demo, login):
+    auditor = login("auditor")
+    response = auditor.get("/audit/events.csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert table[0] == ["seq", "at", "actor", "action", "object_type", "object_id", "in_words", "data"]
+    assert [int(r[0]) for r in table[1:]] == list(range(1, tree_size() + 1))  # all of them, oldest first
+    returned = list(
+        csv.reader(
+            io.StringIO(b"".join(auditor.get("/audit/events.csv?action=copy.returned").streaming_content).decode())
+        )
+    )
+    assert len(returned) == 11 and all(r[3] == "copy.returned" and " took back copy " in r[6] for r in returned[1:])
+    assert auditor.get("/audit/events.csv?from=soon").status_code == 422
+    for who in ("visitor", "registrar", "gromyko"):
+        assert login(who).get("/audit/events.csv").status_code == 404, who
 
 
 def test_verify_now_answers_in_place_and_appends_nothing(demo, login):

@@ -1,5 +1,8 @@
 """Reads of the audit log: events, checkpoints, proofs."""
 
+from collections import defaultdict
+
+from django.apps import apps
 from django.db.models import QuerySet
 
 from secretariat.audit import merkle
@@ -16,6 +19,27 @@ def visible_events(principal) -> QuerySet[AuditEvent]:
 def events(principal, after: int = 0, limit: int = 100) -> QuerySet[AuditEvent]:
     """A page of the events `principal` may see, after `after`."""
     return visible_events(principal).filter(seq__gt=after)[:limit]
+
+
+def names_of(events) -> dict[tuple[str, str], str]:
+    """What the events are about, in words ("No P46/X", "copy 2 of No P47/5", "A. A. Gromyko"), by
+    (object_type, object_id). Only for events already read through `visible_events`: the rule that
+    let the reader see an event lets them know what it names (metadata, never content). The name is
+    the model's own (`__str__`), looked up by its label, so the log knows no app above it."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        if event.object_type and event.object_id:
+            wanted[event.object_type].add(event.object_id)
+    names = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue  # a type named by an older version of the registry
+        keys = [int(i) for i in ids if i.isdigit()] if model._meta.pk.get_internal_type().endswith("AutoField") else ids
+        for pk, row in model._base_manager.in_bulk(keys).items():
+            names[(label, str(pk))] = str(row)
+    return names
 
 
 def latest_checkpoint() -> AuditCheckpoint | None:

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from secretariat.audit import selectors, services
+from secretariat.audit import presenters, selectors, services
 from secretariat.audit.verification import verify_log
 from secretariat.kernel.desks import desk
 from secretariat.kernel.errors import InvalidInput
@@ -62,8 +62,12 @@ def audit_desk(request):
     size = selectors.tree_size()
     filters = request.GET.copy()
     filters.pop("page", None)
+    page = Paginator(events.select_related("actor"), PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.names_of(page.object_list)
     context = {
-        "page": Paginator(events, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": [(event, presenters.sentence(event, names)) for event in page.object_list],
+        "actions": sorted(presenters.PHRASES),
         "filters": {key: request.GET.get(key, "") for key in ("action", "actor", "object_type", "from", "to")},
         "query": filters.urlencode(),
         "head": {"size": size, "root": services.tree_root(size).hex()},
@@ -71,6 +75,22 @@ def audit_desk(request):
         "error": error,
     }
     return render(request, "audit/desk.html", context, status=status)
+
+
+@auditor_desk
+@require_safe
+def events_csv(request):
+    """Every event the filters match (not one page), oldest first, as CSV, streamed: metadata only."""
+    try:
+        events = _filtered(request.user, request.GET).order_by("seq")
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        presenters.events_csv(events.select_related("actor").iterator(chunk_size=2000), selectors.names_of),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+    return response
 
 
 @require_safe

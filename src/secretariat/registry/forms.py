@@ -103,12 +103,18 @@ def text_upload(file: UploadedFile | None) -> str | None:
 
 
 class ClassificationField(forms.CharField):
+    """A marking as written (TOP SECRET//SPECIAL FILE), cleaned to a Classification; None if left blank."""
+
     def __init__(self, **kwargs):
-        super().__init__(help_text=CLASSIFICATION_HELP, **kwargs)
+        kwargs.setdefault("help_text", CLASSIFICATION_HELP)
+        super().__init__(**kwargs)
 
     def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
         try:
-            return Classification.parse(super().clean(value))
+            return Classification.parse(value)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
 

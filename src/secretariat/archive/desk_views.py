@@ -6,23 +6,79 @@ refusal is shown in the page with the form as sent.
 """
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.archive import selectors, services
-from secretariat.archive.models import Item, Redaction, Review
+from secretariat.archive.models import ArchiveUnit, Item, Redaction, Review
 from secretariat.archive.services import Span
 from secretariat.cases.selectors import case_files
 from secretariat.kernel.desks import desk, perform
-from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.registry.forms import TEXT, ClassificationField, checked_upload
 
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)
 ITEMS_SHOWN = 200
 REASONS = ", ".join(f"{r.value} ({r.label})" for r in Redaction.Reason)
+
+
+class RepositoryForm(forms.Form):
+    code = forms.CharField(max_length=30, help_text="how citations name it: letters and digits, e.g. TsKhSD")
+    name = forms.CharField(max_length=300, help_text="e.g. Centre for the Preservation of Contemporary Documentation")
+    country_code = forms.CharField(label="Country", initial="RU", max_length=2, help_text="ISO 3166-1, e.g. RU")
+    agency_code = forms.CharField(
+        label="Agency code", required=False, max_length=30, help_text="its ISIL, if it has one"
+    )
+
+
+def _within_choices(principal) -> list[tuple[str, str]]:
+    """Where a unit may be described: a repository (a new fonds), a fonds (a new opis), an opis (a new delo)."""
+    choices = [(r.code, f"{r.code}: a new fonds") for r in selectors.repositories()]
+    below = {ArchiveUnit.Level.FONDS: "a new opis", ArchiveUnit.Level.SERIES: "a new delo"}
+    for unit in selectors.units(principal):
+        if unit.level in below:
+            reference = selectors.unit_reference(unit)
+            titled = f" ({unit.title})" if unit.title else ""
+            choices.append((reference, f"{reference}{titled}: {below[unit.level]}"))
+    return sorted(choices)
+
+
+class DescribeForm(forms.Form):
+    within = forms.ChoiceField(label="Within", help_text="the repository, fonds or opis the unit belongs to")
+    identifier = forms.CharField(
+        label="Number",
+        max_length=30,
+        help_text="the fond's, opis' or delo's number, e.g. 89, 25a; an existing one is retitled",
+    )
+    title = forms.CharField(max_length=500)
+
+    def __init__(self, principal, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["within"].choices = [("", "choose…"), *_within_choices(principal)]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Transcription", help_text="a UTF-8 text file (.txt), one paper")
+    into = forms.ChoiceField(label="Into", required=False)
+    item = forms.CharField(
+        label="Item number", required=False, max_length=30, help_text="default: as its reference says, else the next"
+    )
+    classification = ClassificationField(
+        required=False, help_text="only where the file's marking cannot be read (UNCLASSIFIED if it never was)"
+    )
+
+    def __init__(self, principal, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = [selectors.unit_reference(u) for u in selectors.units(principal)]
+        self.fields["into"].choices = [("", "where its archival reference says"), *((u, u) for u in sorted(units))]
+
+    def clean_file(self):
+        return checked_upload(self.cleaned_data["file"], (TEXT,))
 
 
 class TransferForm(forms.Form):
@@ -81,6 +137,10 @@ def redaction_spans(item, lines: str) -> list[Span]:
 @require_safe
 @archivist_desk
 def archive_desk(request):
+    return _desk_page(request)
+
+
+def _desk_page(request, *, bound: dict | None = None, error: ServiceError | None = None, status: int = 200):
     principal = request.user
     transferred = set(selectors.transfers(principal).values_list("case_id", flat=True))
     waiting = [c for c in case_files(principal).filter(closed_at__isnull=False) if c.pk not in transferred]
@@ -93,8 +153,83 @@ def archive_desk(request):
             (i, selectors.reference(i)) for i in items.filter(declassified_at__isnull=False, published_at__isnull=True)
         ],
         "items": [(i, selectors.reference(i)) for i in items.order_by("unit_id", "id")[:ITEMS_SHOWN]],
+        "repositories": list(selectors.repositories()),
+        "units": [(u, selectors.unit_reference(u)) for u in selectors.units(principal)],
+        "repository_form": RepositoryForm(auto_id="repository-%s"),
+        "describe_form": DescribeForm(principal, auto_id="describe-%s"),
+        "import_form": ImportForm(principal, auto_id="import-%s"),
+        "error": error,
+        **(bound or {}),
     }
-    return render(request, "archive/desk/desk.html", context)
+    return render(request, "archive/desk/desk.html", context, status=status)
+
+
+@archivist_desk
+@require_POST
+def add_repository(request):
+    return perform(
+        request,
+        RepositoryForm(request.POST),
+        lambda d: services.add_repository(
+            request.user, d["code"], d["name"], country_code=d["country_code"], agency_code=d["agency_code"]
+        ),
+        title="Add a repository",
+        back=DESK,
+        said=lambda r: f"Repository {r.code} added: {r.name}",
+    )
+
+
+@archivist_desk
+@require_POST
+def describe_unit(request):
+    def act(d):
+        repository, *path = d["within"].split("/")
+        path.append(d["identifier"].strip())
+        if len(path) > 3:
+            raise InvalidInput("a file (delo) holds items, not units: describe it within its fonds or opis")
+        fond, opis, delo = (path + ["", ""])[:3]
+        return services.describe_unit(request.user, repository, fond, opis, delo, title=d["title"])
+
+    return perform(
+        request,
+        DescribeForm(request.user, request.POST),
+        act,
+        title="Describe a unit",
+        back=DESK,
+        said=lambda u: f"{selectors.unit_reference(u)} described: {u.get_level_display()} “{u.title}”",
+    )
+
+
+@archivist_desk
+@require_POST
+def import_transcription(request):
+    """A transcription uploaded as the command line takes it; its item page shows what was read.
+    A refusal shows the desk again, the form as sent (but for the file) and its errors next to it."""
+    form = ImportForm(request.user, request.POST, request.FILES, auto_id="import-%s")
+    try:
+        if not form.is_valid():
+            raise InvalidInput("check the fields marked below")
+        d = form.cleaned_data
+        unit = (
+            dict(zip(["repository", "fond", "opis", "delo"], d["into"].split("/"), strict=False)) if d["into"] else {}
+        )
+        item = services.import_transcription(
+            request.user,
+            d["file"].text,
+            source=d["file"].file.name,
+            identifier=d["item"].strip() or None,
+            classification=d["classification"],
+            **unit,
+        )
+    except NotFound:
+        raise Http404("no such page") from None
+    except ServiceError as exc:
+        return _desk_page(
+            request, bound={"import_form": form}, error=exc, status=422 if isinstance(exc, InvalidInput) else 409
+        )
+    reference = selectors.reference(item)
+    messages.success(request, f"{d['file'].file.name} imported as {reference}: {item.title}")
+    return redirect(f"{DESK}items/{reference}/")
 
 
 @archivist_desk
@@ -138,6 +273,25 @@ def fixity(request):
     )
 
 
+def _read(found: dict) -> list[tuple[str, str]]:
+    """The fields an import read off a transcription, as the command line's summary names them."""
+    marking, reference, back = found["classification"], found["archival_reference"] or {}, found["return_instruction"]
+    rows = [
+        ("Archival reference", reference.get("as_written")),
+        ("Marking", " / ".join(filter(None, [marking["level"], *marking["caveats"]]))),
+        ("Issuing body", found["issuing_body"]),
+        ("Type", found["document_type"]),
+        ("Number", found["number"]),
+        ("Protocol / point", " / ".join(filter(None, [found["protocol_number"], found["point"]]))),
+        ("Date", f"{found['date']} ({found['date_as_written']})" if found["date"] else found["date_as_written"]),
+        ("Distribution", ", ".join(found["distribution"])),
+        ("Return", back.get("text")),
+        ("Signatory", found["signatory"]),
+        ("Attachments", "; ".join(a["title"] or "" for a in found["attachments"])),
+    ]
+    return [(name, value) for name, value in rows if value]
+
+
 @require_safe
 @archivist_desk
 def item_page(request, reference: str):
@@ -171,6 +325,7 @@ def item_page(request, reference: str):
         "event": EventForm() if item.instruction == Item.Instruction.EVENT and not item.event_occurred_on else None,
         "review": ReviewForm() if pending else None,
         "withdraw": WithdrawForm() if item.published_at else None,
+        "read": _read(item.transcription) if item.source == Item.Source.TRANSCRIPTION and item.transcription else None,
     }
     return render(request, "archive/desk/item.html", context)
 

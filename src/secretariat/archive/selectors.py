@@ -36,6 +36,11 @@ def repository(code: str) -> Repository:
         raise NotFound(f"no repository {code!r}") from None
 
 
+def units(principal) -> QuerySet[ArchiveUnit]:
+    """The fonds, series and files the principal may see (an archivist: all), with their repository."""
+    return ArchiveUnit.objects.restrict(principal, Action.VIEW).select_related("repository", "parent__parent")
+
+
 def unit_reference(unit: ArchiveUnit) -> str:
     """TsKhSD/89/25: the repository and the unit's path."""
     return "/".join([unit.repository.code, *(u.identifier for u in unit.path())])

@@ -9,6 +9,8 @@ audited `read_for_rendering`.
 
 import datetime as dt
 
+from django import forms
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -22,6 +24,7 @@ from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors, services
+from secretariat.registry.forms import TEXT, AttachmentForm, VersionForm, text_upload
 from secretariat.registry.models import Document
 from secretariat.registry.presenters import copy_row
 
@@ -48,7 +51,7 @@ def _as_of(request) -> dt.datetime:
         raise InvalidInput(f"as_of must be a day written YYYY-MM-DD, not {text!r}") from None
 
 
-def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200):
+def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200, text_file_error: str = ""):
     principal = request.user
     try:
         as_of = _as_of(request)
@@ -67,6 +70,7 @@ def _desk_page(request, *, error: ServiceError | None = None, form=None, status:
         "kinds": Document.Kind.values,
         "form": form or {},
         "error": error,
+        "text_file_error": text_file_error,
     }
     return render(request, "registry/desk.html", context, status=status)
 
@@ -78,8 +82,9 @@ def register(request):
     return _desk_page(request)
 
 
-def _registration(form) -> dict:
-    """The register form's fields as register_document takes them; InvalidInput for a malformed one."""
+def _registration(form, text: str | None = None) -> dict:
+    """The register form's fields as register_document takes them (the text from the uploaded
+    file where one was sent); InvalidInput for a malformed one."""
     try:
         classification = Classification.parse(form.get("classification", ""))
     except ValueError as exc:
@@ -95,7 +100,7 @@ def _registration(form) -> dict:
         "classification": classification,
         "kind": form.get("kind", Document.Kind.NOTE),
         "dated": dated,
-        "text": form.get("text", ""),
+        "text": form.get("text", "") if text is None else text,
         "distribution": addressees_by_name(listed(form.get("distribution", ""))),
     }
 
@@ -103,14 +108,24 @@ def _registration(form) -> dict:
 @registrar_desk
 @require_POST
 def register_document(request):
+    """Register a paper; its text typed in, or from an uploaded UTF-8 text file (not both)."""
     try:
-        document = services.register_document(request.user, **_registration(request.POST))
+        text = text_upload(request.FILES.get("text_file"))
+        if text is not None and request.POST.get("text", "").strip():
+            raise forms.ValidationError("give the text either typed in or as a file, not both")
+    except forms.ValidationError as exc:
+        (message,) = exc.messages
+        error = InvalidInput(f"Text file: {message}")
+        return _desk_page(request, error=error, form=request.POST, status=422, text_file_error=message)
+    try:
+        document = services.register_document(request.user, **_registration(request.POST, text))
     except ServiceError as exc:
         return _desk_page(request, error=exc, form=request.POST, status=_status(exc))
+    messages.success(request, f"No {document.number} registered, {document.classification}")
     return redirect(f"/registry/{document.number}/")
 
 
-def _entry_page(request, number: str, *, error: ServiceError | None = None, status: int = 200):
+def _entry_page(request, number: str, *, error: ServiceError | None = None, status: int = 200, bound=None):
     principal = request.user
     try:
         as_of = _as_of(request)
@@ -129,6 +144,9 @@ def _entry_page(request, number: str, *, error: ServiceError | None = None, stat
         "distribution": selectors.distribution(principal, number),
         "rows": [r for r in rows if r.state != "not issued yet"],
         "error": error,
+        "attachment_form": AttachmentForm(auto_id="attachment-%s"),
+        "version_form": VersionForm(auto_id="version-%s"),
+        **(bound or {}),
     }
     return render(request, "registry/entry.html", context, status=status)
 
@@ -149,6 +167,62 @@ def _document_action(request, number: str, act):
     except ServiceError as exc:
         return _entry_page(request, number, error=exc, status=_status(exc))
     return redirect(f"/registry/{number}/")
+
+
+def _upload(request, number: str, name: str, form: forms.Form, act, said):
+    """Run one service on an upload form's checked data; back to the entry saying `said` of the
+    result, or the entry again with the form as sent, its errors next to their fields."""
+    try:
+        if not form.is_valid():
+            raise InvalidInput("check the fields marked below")
+        result = act(form.cleaned_data)
+    except NotFound:
+        raise Http404("no such document") from None
+    except ServiceError as exc:
+        return _entry_page(request, number, error=exc, status=_status(exc), bound={name: form})
+    messages.success(request, said(result))
+    return redirect(f"/registry/{number}/")
+
+
+@registrar_desk
+@require_POST
+def add_attachment(request, number: str):
+    """An attachment from a file: a scan kept as the file, a text file as the attachment's text."""
+
+    def act(d):
+        upload = d["file"]
+        return services.add_attachment(
+            request.user,
+            number,
+            title=d["title"],
+            classification=d["classification"],
+            text=upload.text,
+            file=None if upload.kind == TEXT else upload.file,
+            page_count=d["page_count"],
+        )
+
+    return _upload(
+        request,
+        number,
+        "attachment_form",
+        AttachmentForm(request.POST, request.FILES, auto_id="attachment-%s"),
+        act,
+        lambda a: f"Attachment {a.position} ({a.classification}) added to No {number}",
+    )
+
+
+@registrar_desk
+@require_POST
+def add_version(request, number: str):
+    """A new version of the text, from a UTF-8 text file; the old versions stay."""
+    return _upload(
+        request,
+        number,
+        "version_form",
+        VersionForm(request.POST, request.FILES, auto_id="version-%s"),
+        lambda d: services.add_version(request.user, number, d["file"].text, d["note"]),
+        lambda v: f"Version {v.number} of the text of No {number} added",
+    )
 
 
 @registrar_desk

@@ -57,9 +57,12 @@ from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.test.utils import override_settings, setup_databases, teardown_databases
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
+from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from tests import grants
 from tests.cli import run
@@ -444,3 +447,22 @@ def demo_data_dir(golden_demo_data_dir, tmp_path):
     """The test's tmp_path, holding a copy of a data dir `secretariat demo --no-serve` built."""
     shutil.copytree(golden_demo_data_dir, tmp_path, symlinks=True, dirs_exist_ok=True)
     return tmp_path
+
+
+@pytest.fixture
+def login():
+    """A test client logged in as `username`, past the second factor when their clearance needs one."""
+
+    def log_in(username: str) -> django.test.Client:
+        client = django.test.Client()
+        principal = principal_by_username(username)
+        client.force_login(principal)
+        if principal.clearance >= 2:  # SECRET and up: a real TOTP code, as the login page takes it
+            device, _ = TOTPDevice.objects.get_or_create(user=principal, name="test", defaults={"confirmed": True})
+            device.last_t = -1
+            device.save()
+            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            assert client.post("/login/second-factor/", {"token": code, "next": "/in-tray/"}).status_code == 302
+        return client
+
+    return log_in

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from secretariat.archive.models import ArchiveUnit, Item, Repository
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
-from tests.web.conftest import login  # noqa: F401 (the web tests' logged-in client)
 
 TRANSCRIPTIONS = Path(__file__).parent / "transcriptions"
 P46 = (TRANSCRIPTIONS / "en-1977-politburo-p46-x.txt").read_bytes()  # TsKhSD/89/25/44, TOP SECRET, margin note, stamp
@@ -19,7 +18,7 @@ ST123 = (TRANSCRIPTIONS / "en-1971-secretariat-st123-30.txt").read_bytes()  # TO
 
 
 @pytest.fixture
-def desk(demo, login):  # noqa: F811 (the fixture imported above)
+def desk(demo, login):
     return login("archivist")
 
 
@@ -140,7 +139,7 @@ def test_an_import_the_desk_refuses_changes_nothing(desk, settings):
     refused(desk, "/archive/import/", {"file": upload(P46), "into": "GARF/1"}, "Select a valid choice")
 
 
-def test_the_archive_administration_is_the_archivists(demo, login):  # noqa: F811
+def test_the_archive_administration_is_the_archivists(demo, login):
     others = {who: login(who) for who in ("registrar", "gromyko", "auditor")}
     before = archive_state()
     for who, client in others.items():

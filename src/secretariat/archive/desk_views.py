@@ -15,6 +15,7 @@ from secretariat.archive import selectors, services
 from secretariat.archive.models import ArchiveUnit, Item, Redaction, Review
 from secretariat.archive.services import Span
 from secretariat.cases.selectors import case_files
+from secretariat.kernel import clock
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role
@@ -148,6 +149,9 @@ def _desk_page(request, *, bound: dict | None = None, error: ServiceError | None
     context = {
         "waiting": [(c, TransferForm(initial={"case": c.number}, auto_id=f"transfer-{c.pk}-%s")) for c in waiting],
         "queue": [(r, selectors.reference(r.item)) for r in selectors.review_queue(principal)],
+        "awaiting_sweep": [
+            (i, selectors.reference(i)) for i in selectors.awaiting_sweep(principal, clock.now().date())[:ITEMS_SHOWN]
+        ],
         "transfers": list(selectors.transfers(principal).order_by("-received_at")),
         "to_publish": [
             (i, selectors.reference(i)) for i in items.filter(declassified_at__isnull=False, published_at__isnull=True)

@@ -115,6 +115,29 @@ def read_item(principal, path: str) -> ItemReading:
     return ItemReading(found, list(found.annotations.all()), reviews, redactions)
 
 
+def items_due_for_review(today: dt.date) -> QuerySet[Item]:
+    """Classified items whose review date has come (or whose event has happened) and that have no
+    review open yet: what the next sweep takes (archive.services.sweep_reviews)."""
+    return (
+        Item.objects.filter(declassified_at__isnull=True)
+        .filter(
+            Q(instruction__in=[Item.Instruction.DATE, Item.Instruction.EXEMPTION], review_on__lte=today)
+            | Q(instruction=Item.Instruction.EVENT, event_occurred_on__lte=today)
+        )
+        .exclude(pk__in=Review.objects.filter(decided_at__isnull=True).values("item_id"))
+    )
+
+
+def awaiting_sweep(principal, today: dt.date) -> QuerySet[Item]:
+    """The items due for review the archivist may see, that no sweep has taken yet (oldest first)."""
+    return (
+        items_due_for_review(today)
+        .restrict(principal, Action.VIEW)
+        .select_related("unit__repository", "unit__parent__parent")
+        .order_by(Coalesce("review_on", "event_occurred_on"), "id")
+    )
+
+
 def review_queue(principal) -> QuerySet[Review]:
     """Reviews due and not decided, oldest first: the archivists' queue (each cleared for the item)."""
     return (

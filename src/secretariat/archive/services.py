@@ -517,16 +517,7 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
         _archivist(by)
     today = clock.now().date()
     now = clock.now()
-    due = (
-        Item.objects.select_for_update(of=("self",))
-        .filter(declassified_at__isnull=True)
-        .filter(
-            Q(instruction__in=[Item.Instruction.DATE, Item.Instruction.EXEMPTION], review_on__lte=today)
-            | Q(instruction=Item.Instruction.EVENT, event_occurred_on__lte=today)
-        )
-        .exclude(pk__in=Review.objects.filter(decided_at__isnull=True).values("item_id"))
-        .order_by("id")
-    )
+    due = selectors.items_due_for_review(today).select_for_update(of=("self",)).order_by("id")
     opened, declassified = [], []
     withheld = selectors.withheld_phrases()
     for item in due:

@@ -42,6 +42,10 @@ def test_the_registrar_sees_the_case_files_open_and_closed(demo, login):
     assert '<a href="/cases/CASE-1/">CASE-1</a>' in text and '<a href="/cases/CASE-2/">CASE-2</a>' in text
     assert "closed" in text and "<strong>open</strong>" in text and "1–2 of 2" in text
     assert "Registrar, General Department 1st sector" in text  # the opener by name, not login
+    only_open = registrar.get("/cases/?state=open").content.decode()
+    assert '<a href="/cases/CASE-2/">' in only_open and '<a href="/cases/CASE-1/">' not in only_open
+    only_closed = registrar.get("/cases/?state=closed").content.decode()
+    assert '<a href="/cases/CASE-1/">' in only_closed and '<a href="/cases/CASE-2/">' not in only_closed
     case = registrar.get("/cases/CASE-1/").content.decode()
     assert '<a href="/registry/P46/X/">No P46/X</a>' in case
     assert case.count('<td><a href="/registry/') == 4  # the extract, the cable, the report, the release

@@ -21,9 +21,14 @@ def case_file(principal, number: str) -> CaseFile:
         raise NotFound(f"no case file {number}") from None
 
 
-def case_list(principal) -> QuerySet[CaseFile]:
-    """The desk's list of case files, newest first (open and closed)."""
-    return case_files(principal).order_by("-opened_at", "-id")
+def case_list(principal, state: str = "") -> QuerySet[CaseFile]:
+    """The desk's list of case files, newest first: all, or only the "open" or the "closed" ones."""
+    cases = case_files(principal).order_by("-opened_at", "-id")
+    if state == "open":
+        return cases.filter(closed_at__isnull=True)
+    if state == "closed":
+        return cases.filter(closed_at__isnull=False)
+    return cases
 
 
 def case_papers(case: CaseFile):

@@ -19,6 +19,7 @@ from secretariat.kernel.principals import Role
 
 DESK = "/cases/"
 PER_PAGE = 50
+STATES = {"": "All", "open": "Open", "closed": "Closed"}  # the list's filter, kept in the URL (?state=)
 registrar_desk = desk(Role.REGISTRAR)
 
 
@@ -78,8 +79,10 @@ class CloseCaseForm(forms.Form):
 @require_safe
 @registrar_desk
 def case_list(request):
-    page = Paginator(selectors.case_list(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "form": OpenCaseForm(request.user, auto_id="open-%s")}
+    state = request.GET.get("state", "")
+    state = state if state in STATES else ""
+    page = Paginator(selectors.case_list(request.user, state), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state, "states": STATES, "form": OpenCaseForm(request.user, auto_id="open-%s")}
     return render(request, "cases/list.html", context)
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("secretariat.web.urls")),
     path("", include("secretariat.registry.urls")),  # /registry/ desk, a copy's receipt
     path("", include("secretariat.render.urls")),  # /documents/<number>/, a copy's PDF
+    path("cases/", include("secretariat.cases.urls")),  # the registrar's case files desk
     path("secretary/", include("secretariat.decisions.urls")),
     path("cable-desk/", include("secretariat.cables.urls")),
     path("cable-desk/", include((announcement_urlpatterns, "announcements"))),  # a draft's announcement

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from secretariat.accounts import services as accounts
 from secretariat.accounts.models import AccessRequest
 from secretariat.audit.models import AuditEvent, AuditHead
+from secretariat.cables.models import Control
 from secretariat.demo import reference as ref
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
@@ -111,6 +112,7 @@ def _samples() -> dict[str, list[str]]:
         "username": ["gromyko", "andropov"],
         "prefix": ["P"],
         "template_id": [str(ReleaseTemplate.objects.get().pk)],
+        "control_id": [str(c.pk) for c in Control.objects.order_by("pk")],  # the cable's (done), P47/5's (open)
         "code": ["tass"],
         "repository": ["TsKhSD"],
         "fond": ["89"],

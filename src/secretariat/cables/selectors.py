@@ -11,6 +11,7 @@ from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.restriction import Action, allowed
+from secretariat.registry.models import Document
 from secretariat.registry.selectors import Reading, is_classified, no_document, read_document
 
 
@@ -119,3 +120,37 @@ def awaiting_approval(principal):
     """Drafts the principal is named to approve: by the point they carry out, else as its body's secretary."""
     named = Q(point__approver=principal) | Q(point__approver__isnull=True, point__meeting__body__secretary=principal)
     return cables(principal).filter(named, state=Cable.State.DRAFTED)
+
+
+def extracts_to_instruct(principal) -> QuerySet[Document]:
+    """The extracts of decisions of the bodies the principal is secretary of, not yet filed in a
+    closed case: the papers on which they may put a control (`services.instruct`)."""
+    return (
+        Document.objects.filter(
+            kind=Document.Kind.EXTRACT, extract__point__meeting__body__secretary=principal, filed_at__isnull=True
+        )
+        .restrict(principal, Action.VIEW)
+        .order_by("-registered_at", "-id")
+    )
+
+
+def extract_to_instruct(principal, number: str) -> Document:
+    found = extracts_to_instruct(principal).filter(number=number).first()
+    if found is None:
+        raise no_document(number)
+    return found
+
+
+def assignees(document: Document) -> list[tuple[str, str]]:
+    """Who a control on `document` (an extract found through `extract_to_instruct`) may be put on:
+    its distribution, as (name the services take, name shown): 'gromyko' or 'unit:mfa'."""
+    entries = document.distribution.select_related("principal", "unit").order_by("position")
+    return [
+        (e.principal.username, str(e.principal)) if e.principal_id else (f"unit:{e.unit.code}", e.unit.name)
+        for e in entries
+    ]
+
+
+def opened_by(principal) -> QuerySet[Control]:
+    """The controls the principal opened, newest first."""
+    return controls(principal).filter(opened_by=principal).order_by("-opened_at", "-id")

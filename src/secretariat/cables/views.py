@@ -5,21 +5,24 @@ A cable's page shows its register side and its content through `read_cable` (an 
 the guidance only where the access rule allows). Each form posts to one service.
 """
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.accounts.models import Unit
-from secretariat.accounts.selectors import unit_by_code
+from secretariat.accounts.selectors import addressees_by_name, unit_by_code
 from secretariat.cables import selectors, services
 from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
 from secretariat.decisions import selectors as decision_selectors
+from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform, unit_desk
+from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, login_required, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role
@@ -274,3 +277,105 @@ def approve_under_protocol(request, prefix: str, number: int):
         title=f"Approve a cable: protocol No {number} of {body}",
         back=protocol,
     )
+
+
+# --- controls: the secretary puts an extract's decision under control; whoever opened a control cancels it ------
+
+CONTROLS = f"{DESK}controls/"
+
+
+class InstructForm(forms.Form):
+    assignee = forms.ChoiceField(label="Put on", help_text="someone on the extract's distribution")
+    task = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2_000, help_text="what is to be done")
+    due = forms.DateField(
+        label="Due by", widget=forms.DateInput(attrs={"type": "date"}), help_text="the end of that day (UTC)"
+    )
+
+    def __init__(self, assignees, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "Choose who must answer"), *assignees]
+
+    def clean_due(self) -> dt.datetime:
+        due = dt.datetime.combine(self.cleaned_data["due"], dt.time(23, 59), tzinfo=dt.UTC)
+        if due <= clock.now():
+            raise forms.ValidationError(
+                f"Enter a day after today, e.g. {(clock.now() + dt.timedelta(days=14)):%d %m %Y}"
+            )
+        return due
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, help_text="why the obligation no longer stands; the assignee and the log will see it"
+    )
+
+
+def _extract(principal, number: str):
+    try:
+        return selectors.extract_to_instruct(principal, number)
+    except NotFound:
+        raise Http404("no such page") from None
+
+
+@require_safe
+@desk(Role.SECRETARY)
+def controls_page(request):
+    """The secretary's controls: each extract of their bodies with the form to put it under
+    control, and the controls they opened, each with its cancel link while open."""
+    principal = request.user
+    extracts = [
+        (extract, InstructForm(selectors.assignees(extract), auto_id=f"instruct-{extract.pk}-%s"))
+        for extract in selectors.extracts_to_instruct(principal)
+    ]
+    opened = selectors.read_controls(principal, selectors.opened_by(principal))
+    return render(request, "cables/controls.html", {"extracts": extracts, "opened": opened})
+
+
+@desk(Role.SECRETARY)
+@require_POST
+def instruct(request, number: str):
+    extract = _extract(request.user, number)
+    return perform(
+        request,
+        InstructForm(selectors.assignees(extract), request.POST, auto_id=f"instruct-{extract.pk}-%s"),
+        lambda d: services.instruct(
+            request.user,
+            extract.number,
+            assignee=addressees_by_name([d["assignee"]])[0],
+            task=d["task"],
+            due_at=d["due"],
+        ),
+        title=f"Put No {extract.number} under control",
+        back=CONTROLS,
+        said=lambda control: (
+            f"Control {control.pk} opened on {control.assignee or control.assignee_unit} for No {extract.number}, "
+            f"due {control.due_at:%d %b %Y}"
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_control(request, control_id: int):
+    """GET: the confirmation page (why, and what it means); POST: cancel. Only for whoever opened
+    the control and while it is open: for anyone else the page does not exist."""
+    principal = request.user
+    try:
+        control = selectors.control(principal, control_id)
+    except NotFound:
+        raise Http404("no such page") from None
+    if control.opened_by_id != principal.pk or not control.is_open():
+        raise Http404("no such page")
+    on_cable = control.document.kind == control.document.Kind.CABLE and principal.unit_id is not None
+    back = _cable_url(control.document.number) if on_cable else CONTROLS
+    if request.method == "POST":
+        return perform(
+            request,
+            CancelForm(request.POST),
+            lambda d: services.cancel_control(principal, control.pk, d["reason"]),
+            title=f"Cancel control {control.pk}",
+            back=back,
+            said=f"Control {control.pk} on No {control.document.number} cancelled",
+        )
+    (control,) = selectors.read_controls(principal, [control])
+    return render(request, "cables/cancel_control.html", {"control": control, "form": CancelForm(), "back": back})

@@ -6,7 +6,7 @@ from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.restriction import Action
-from secretariat.registry.models import Copy
+from secretariat.registry.models import Copy, Document
 
 
 def case_files(principal) -> QuerySet[CaseFile]:
@@ -19,6 +19,27 @@ def case_file(principal, number: str) -> CaseFile:
         return case_files(principal).get(number=number)
     except CaseFile.DoesNotExist:
         raise NotFound(f"no case file {number}") from None
+
+
+def case_list(principal, state: str = "") -> QuerySet[CaseFile]:
+    """The desk's list of case files, newest first: all, or only the "open" or the "closed" ones."""
+    cases = case_files(principal).order_by("-opened_at", "-id")
+    if state == "open":
+        return cases.filter(closed_at__isnull=True)
+    if state == "closed":
+        return cases.filter(closed_at__isnull=False)
+    return cases
+
+
+def case_papers(case: CaseFile):
+    """A case's papers in the order they were added (the case was found through `case_file`)."""
+    return case.entries.select_related("document").order_by("position")
+
+
+def papers_to_add(principal, case: CaseFile | None = None) -> QuerySet[Document]:
+    """The papers the principal may register, not yet in `case`: the choices for adding one."""
+    papers = Document.objects.restrict(principal, Action.REGISTER).order_by("number")
+    return papers.exclude(pk__in=case.entries.values("document_id")) if case is not None else papers
 
 
 def still_missing(case: CaseFile) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from secretariat.accounts.selectors import principals
 from secretariat.audit.services import record
 from secretariat.decisions.models import Body, BodyPaper, Extract, Meeting, Point, PointAttachment
 from secretariat.kernel.errors import InvalidInput, NotFound
@@ -19,6 +20,25 @@ def body_by_name(name: str) -> Body:
     if body is None:
         raise InvalidInput(f"unknown body {name!r}")
     return body
+
+
+def bodies() -> QuerySet[Body]:
+    """Every body, by name, with its secretary and members (organisation, not papers)."""
+    return Body.objects.select_related("secretary", "registry_unit").prefetch_related("members").order_by("name")
+
+
+def body_by_prefix(prefix: str) -> Body:
+    """A body by its registration prefix; NotFound otherwise (a page's 404)."""
+    body = bodies().filter(prefix=prefix.upper()).first()
+    if body is None:
+        raise NotFound(f"no body with prefix {prefix!r}")
+    return body
+
+
+def candidates(role: str | None = None):
+    """Active people who may be named to a body's duties (of `role`, when given), by name."""
+    people = principals().filter(is_active=True).order_by("last_name", "first_name", "username")
+    return people.filter(role_grants__role=role) if role else people
 
 
 def meetings(principal, body: Body | None = None) -> QuerySet[Meeting]:

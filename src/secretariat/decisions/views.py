@@ -7,20 +7,24 @@ form posts to one service and comes back to the page; a refusal shows the servic
 with the form as it was sent, and changes nothing.
 """
 
+import re
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.accounts.selectors import addressees_by_name
+from secretariat.accounts.selectors import addressees_by_name, units
 from secretariat.decisions import selectors, services
 from secretariat.decisions.models import Body
 from secretariat.kernel import clock
+from secretariat.kernel.classification import Classification
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
+from secretariat.registry.models import Document
 
 
 def _body(principal, prefix: str) -> Body:
@@ -206,3 +210,206 @@ def make_extract(request, prefix: str, number: int):
         return services.make_extract(request.user, body, number, d["identifier"], signatory=d["signatory"])
 
     return _on_meeting(request, prefix, number, ExtractForm, "Make the extract", act)
+
+
+# --- bodies: the administrator sets them up, the registrar registers their papers ------------------------------
+
+BODIES = "/secretary/bodies/"
+
+
+def _body_url(body: Body) -> str:
+    return f"{BODIES}{body.prefix}/"
+
+
+def _named_body(prefix: str) -> Body:
+    try:
+        return selectors.body_by_prefix(prefix)
+    except NotFound:
+        raise Http404("no such page") from None
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, principal) -> str:
+        return str(principal)
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, principal) -> str:
+        return str(principal)
+
+
+class BodyForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="e.g. Politburo of the CC CPSU")
+    prefix = forms.CharField(
+        max_length=8, help_text="capital Latin letters and digits, e.g. P: its extracts are numbered P46/X"
+    )
+    return_days = forms.IntegerField(
+        label="Return period (days)", min_value=1, max_value=3650, initial=7, help_text="how long its papers may be out"
+    )
+    registry_unit = forms.ModelChoiceField(
+        queryset=units(),
+        required=False,
+        to_field_name="code",
+        label="Registry unit",
+        empty_label="none",
+        help_text="the unit its papers go back to",
+    )
+    motto = forms.CharField(required=False, help_text="the line above the letterhead")
+    letterhead = forms.CharField(required=False)
+    salutation = forms.CharField(required=False, help_text="how its papers address people, e.g. comrades")
+
+    def clean_prefix(self) -> str:
+        prefix = self.cleaned_data["prefix"].strip().upper()
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", prefix):
+            raise forms.ValidationError("Enter capital Latin letters and digits, starting with a letter, e.g. P or CC2")
+        return prefix
+
+
+class MembersForm(forms.Form):
+    members = PeopleChoice(
+        queryset=selectors.candidates(), to_field_name="username", help_text="choose one or more people"
+    )
+
+
+class SecretaryForm(forms.Form):
+    secretary = PersonChoice(
+        queryset=selectors.candidates(Role.SECRETARY),
+        to_field_name="username",
+        empty_label="Choose a holder of the secretary role",
+    )
+
+
+class BodyPaperForm(forms.Form):
+    title = forms.CharField(max_length=500)
+    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
+    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.NOTE)
+    dated = forms.DateField(label="Dated", widget=forms.DateInput(attrs={"type": "date"}), help_text="e.g. 18 02 1977")
+    number = forms.CharField(required=False, max_length=60, help_text="e.g. P46/X; leave empty for the next R number")
+    page_count = forms.IntegerField(label="Pages", min_value=1, initial=1)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    people = PeopleChoice(
+        queryset=selectors.candidates(), to_field_name="username", required=False, label="Distribution: people"
+    )
+    units = forms.ModelMultipleChoiceField(
+        queryset=units(), required=False, to_field_name="code", label="Distribution: units and posts"
+    )
+
+    def clean_classification(self) -> Classification:
+        try:
+            return Classification.parse(self.cleaned_data["classification"])
+        except ValueError as exc:
+            raise forms.ValidationError(f"{exc}; write it {CLASSIFICATION_HELP}") from None
+
+
+@require_safe
+@desk(Role.ADMIN, Role.REGISTRAR)
+def bodies_page(request):
+    admin = request.user.has_role(Role.ADMIN)
+    context = {"bodies": selectors.bodies(), "form": BodyForm(auto_id="body-%s") if admin else None}
+    return render(request, "decisions/bodies.html", context)
+
+
+@desk(Role.ADMIN)
+@require_POST
+def add_body(request):
+    def act(d):
+        return services.add_body(
+            request.user,
+            d["name"],
+            d["prefix"],
+            return_days=d["return_days"],
+            registry_unit=d["registry_unit"],
+            motto=d["motto"],
+            letterhead=d["letterhead"],
+            salutation=d["salutation"],
+        )
+
+    return perform(
+        request,
+        BodyForm(request.POST, auto_id="body-%s"),
+        act,
+        title="Add a body",
+        back=BODIES,
+        done=_body_url,
+        said=lambda body: f"Body {body.name} added (prefix {body.prefix}): now appoint its secretary and members",
+    )
+
+
+@require_safe
+@desk(Role.ADMIN, Role.REGISTRAR)
+def body_page(request, prefix: str):
+    body, principal = _named_body(prefix), request.user
+    admin = principal.has_role(Role.ADMIN)
+    context = {
+        "body": body,
+        "members": sorted(body.members.all(), key=str),
+        "members_form": MembersForm(auto_id="members-%s") if admin else None,
+        "secretary_form": SecretaryForm(auto_id="secretary-%s") if admin else None,
+        "paper_form": BodyPaperForm(auto_id="paper-%s", initial={"dated": clock.now().date()})
+        if principal.has_role(Role.REGISTRAR)
+        else None,
+    }
+    return render(request, "decisions/body.html", context)
+
+
+@desk(Role.ADMIN)
+@require_POST
+def add_members(request, prefix: str):
+    body = _named_body(prefix)
+
+    def act(d):
+        services.add_members(request.user, body, list(d["members"]))
+        return d["members"]
+
+    return perform(
+        request,
+        MembersForm(request.POST, auto_id="members-%s"),
+        act,
+        title=f"Add members to {body}",
+        back=_body_url(body),
+        said=lambda people: f"Added to {body.name}: {', '.join(str(p) for p in people)}",
+    )
+
+
+@desk(Role.ADMIN)
+@require_POST
+def appoint_secretary(request, prefix: str):
+    body = _named_body(prefix)
+    return perform(
+        request,
+        SecretaryForm(request.POST, auto_id="secretary-%s"),
+        lambda d: services.appoint_secretary(request.user, body, d["secretary"]),
+        title=f"Appoint the secretary of {body}",
+        back=_body_url(body),
+        said=lambda body: f"{body.secretary} appointed secretary of {body.name}",
+    )
+
+
+@desk(Role.REGISTRAR)
+@require_POST
+def register_body_paper(request, prefix: str):
+    body = _named_body(prefix)
+
+    def act(d):
+        return services.register_body_paper(
+            request.user,
+            body,
+            number=d["number"].strip() or None,
+            title=d["title"],
+            classification=d["classification"],
+            kind=d["kind"],
+            dated=d["dated"],
+            page_count=d["page_count"],
+            text=d["text"],
+            distribution=[*d["people"], *d["units"]],
+        )
+
+    return perform(
+        request,
+        BodyPaperForm(request.POST, auto_id="paper-%s"),
+        act,
+        title=f"Register a paper of {body}",
+        back=_body_url(body),
+        done=lambda document: f"/registry/{document.number}/",
+        said=lambda document: f"No {document.number} registered as a paper of {body.name}",
+    )

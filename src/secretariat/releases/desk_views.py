@@ -6,6 +6,8 @@ text); "Release" is one call to `releases.services.release`, refused with its me
 cable's control is not done. Once out, the text is public at /channels/<code>/<number>/.
 """
 
+import re
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -93,4 +95,95 @@ def announce(request, number: str):
         ),
         title=f"Prepare an announcement in cable No {number}",
         back=f"/cable-desk/{number}/",
+    )
+
+
+# --- channels: the administrator adds them and their editors ------------------------------------------------
+
+CHANNELS = "/channels/press/channels/"
+
+
+class EditorsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, principal) -> str:
+        return str(principal)
+
+
+class EditorChoice(forms.ModelChoiceField):
+    def label_from_instance(self, principal) -> str:
+        return str(principal)
+
+
+class ChannelForm(forms.Form):
+    code = forms.CharField(
+        max_length=40, help_text="lowercase letters, digits and hyphens, e.g. tass: its page is /channels/tass/"
+    )
+    name = forms.CharField(max_length=200, help_text="e.g. TASS (Telegraph Agency of the Soviet Union)")
+    series = forms.CharField(max_length=20, help_text="the series its releases are numbered in, e.g. TASS")
+    editors = EditorsChoice(
+        queryset=selectors.press_officers(), to_field_name="username", required=False, help_text="press officers"
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) or code in services.RESERVED_CODES:
+            raise forms.ValidationError(
+                "Enter lowercase letters, digits and hyphens, e.g. tass "
+                f"(not {', '.join(sorted(services.RESERVED_CODES))}: that is the press desk)"
+            )
+        return code
+
+    def clean_series(self) -> str:
+        series = self.cleaned_data["series"].strip().upper()
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{0,19}", series):
+            raise forms.ValidationError("Enter capital Latin letters and digits, starting with a letter, e.g. TASS")
+        return series
+
+
+class EditorForm(forms.Form):
+    editor = EditorChoice(
+        queryset=selectors.press_officers(), to_field_name="username", empty_label="Choose a press officer"
+    )
+
+
+@require_safe
+@desk(Role.ADMIN)
+def channels_page(request):
+    rows = [(c, EditorForm(auto_id=f"editor-{c.code}-%s")) for c in selectors.channels_with_editors()]
+    return render(request, "releases/desk/channels.html", {"channels": rows, "form": ChannelForm(auto_id="channel-%s")})
+
+
+@desk(Role.ADMIN)
+@require_POST
+def add_channel(request):
+    return perform(
+        request,
+        ChannelForm(request.POST, auto_id="channel-%s"),
+        lambda d: services.add_channel(
+            request.user, d["code"], d["name"], series=d["series"], editors=list(d["editors"])
+        ),
+        title="Add a channel",
+        back=CHANNELS,
+        said=lambda channel: f"Channel {channel.name} added at /channels/{channel.code}/ (series {channel.series})",
+    )
+
+
+@desk(Role.ADMIN)
+@require_POST
+def add_editor(request, code: str):
+    try:
+        channel = selectors.channel(code)
+    except NotFound:
+        raise Http404("no such page") from None
+
+    def act(d):
+        services.add_editor(request.user, channel, d["editor"])
+        return d["editor"]
+
+    return perform(
+        request,
+        EditorForm(request.POST, auto_id=f"editor-{code}-%s"),
+        act,
+        title=f"Add an editor of {channel.name}",
+        back=CHANNELS,
+        said=lambda editor: f"{editor} now edits {channel.name}",
     )

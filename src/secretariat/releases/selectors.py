@@ -3,8 +3,10 @@
 from django.db import transaction
 from django.db.models import QuerySet
 
+from secretariat.accounts.selectors import principals
 from secretariat.audit.services import record
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.registry.selectors import is_classified
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
@@ -12,6 +14,19 @@ from secretariat.releases.models import Channel, Release, ReleaseTemplate
 
 def channels() -> QuerySet[Channel]:
     return Channel.objects.order_by("name")
+
+
+def channels_with_editors() -> QuerySet[Channel]:
+    return channels().prefetch_related("editors")
+
+
+def press_officers():
+    """Active press officers, by name: who may be made a channel's editor."""
+    return (
+        principals()
+        .filter(is_active=True, role_grants__role=Role.PRESS_OFFICER)
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def channel(code: str) -> Channel:

@@ -1,0 +1,154 @@
+"""The case files desk (the registrar's): the list of case files, open one, a case's papers,
+add a paper, close it after a confirmation step.
+
+Thin: pages read through the selectors, each POST calls one service through `perform`, which
+shows the refusal (nothing changed) or goes on with a banner saying what was done.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from secretariat.cases import selectors, services
+from secretariat.cases.models import CaseFile
+from secretariat.kernel.desks import desk, perform
+from secretariat.kernel.errors import NotFound
+from secretariat.kernel.principals import Role
+
+DESK = "/cases/"
+PER_PAGE = 50
+STATES = {"": "All", "open": "Open", "closed": "Closed"}  # the list's filter, kept in the URL (?state=)
+registrar_desk = desk(Role.REGISTRAR)
+
+
+def _case_url(case: CaseFile | str) -> str:
+    return f"{DESK}{getattr(case, 'number', case)}/"
+
+
+def _case(principal, number: str) -> CaseFile:
+    try:
+        return selectors.case_file(principal, number)
+    except NotFound:
+        raise Http404("no such page") from None
+
+
+class DocumentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, document) -> str:
+        return f"No {document.number} · {document.classification} · {document.kind}"
+
+
+class DocumentsChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, document) -> str:
+        return f"No {document.number} · {document.classification} · {document.kind}"
+
+
+class OpenCaseForm(forms.Form):
+    title = forms.CharField(max_length=500, help_text="the matter, e.g. Instructions to the Ambassador (P46/X)")
+    number = forms.CharField(
+        required=False, max_length=60, help_text="leave empty for the next CASE number, or give one, e.g. CASE-7"
+    )
+    documents = DocumentsChoice(
+        queryset=None, required=False, to_field_name="number", label="Papers", help_text="optional; add more later"
+    )
+
+    def __init__(self, principal, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = selectors.papers_to_add(principal)
+
+
+class AddPaperForm(forms.Form):
+    document = DocumentChoice(
+        queryset=None, to_field_name="number", label="Paper", empty_label="Choose a paper you may register"
+    )
+
+    def __init__(self, principal, case, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = selectors.papers_to_add(principal, case)
+
+
+class CloseCaseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, close this case file",
+        help_text="its papers are filed and no paper can be added afterwards",
+        error_messages={"required": "Tick the box to confirm that the case file is to be closed"},
+    )
+
+
+@require_safe
+@registrar_desk
+def case_list(request):
+    state = request.GET.get("state", "")
+    state = state if state in STATES else ""
+    page = Paginator(selectors.case_list(request.user, state), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "state": state, "states": STATES, "form": OpenCaseForm(request.user, auto_id="open-%s")}
+    return render(request, "cases/list.html", context)
+
+
+@registrar_desk
+@require_POST
+def open_case(request):
+    return perform(
+        request,
+        OpenCaseForm(request.user, request.POST, auto_id="open-%s"),
+        lambda d: services.open_case(
+            request.user, d["title"], [p.number for p in d["documents"]], number=d["number"].strip() or None
+        ),
+        title="Open a case file",
+        back=DESK,
+        done=_case_url,
+        said=lambda case: f"Case file {case.number} opened: {case.title}",
+    )
+
+
+@require_safe
+@registrar_desk
+def case_page(request, number: str):
+    case = _case(request.user, number)
+    context = {
+        "case": case,
+        "papers": selectors.case_papers(case),
+        "missing": [] if case.is_closed else selectors.still_missing(case),
+        "add_form": None if case.is_closed else AddPaperForm(request.user, case, auto_id="add-%s"),
+    }
+    return render(request, "cases/case.html", context)
+
+
+@registrar_desk
+@require_POST
+def add_paper(request, number: str):
+    case = _case(request.user, number)
+
+    def act(d):
+        services.add_to_case(request.user, case.number, [d["document"].number])
+        return d["document"]
+
+    return perform(
+        request,
+        AddPaperForm(request.user, case, request.POST, auto_id="add-%s"),
+        act,
+        title=f"Add a paper to case file {case.number}",
+        back=_case_url(case),
+        said=lambda document: f"No {document.number} added to case file {case.number}",
+    )
+
+
+@registrar_desk
+@require_http_methods(["GET", "HEAD", "POST"])
+def close_case(request, number: str):
+    """GET: what closing means, and what still keeps the case open; POST (confirmed): close it."""
+    case = _case(request.user, number)
+    if request.method == "POST":
+        return perform(
+            request,
+            CloseCaseForm(request.POST),
+            lambda d: services.close_case(request.user, case.number),
+            title=f"Close case file {case.number}",
+            back=_case_url(case),
+            said=f"Case file {case.number} closed; its papers are filed",
+        )
+    if case.is_closed:
+        raise Http404("no such page")
+    context = {"case": case, "missing": selectors.still_missing(case), "form": CloseCaseForm(auto_id="close-%s")}
+    return render(request, "cases/close.html", context)

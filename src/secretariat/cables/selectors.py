@@ -11,7 +11,7 @@ from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.restriction import Action, allowed
-from secretariat.registry.models import Document
+from secretariat.registry.models import DistributionEntry, Document
 from secretariat.registry.selectors import Reading, is_classified, no_document, read_document
 
 
@@ -141,10 +141,16 @@ def extract_to_instruct(principal, number: str) -> Document:
     return found
 
 
-def assignees(document: Document) -> list[tuple[str, str]]:
+def assignees(principal, document: Document) -> list[tuple[str, str]]:
     """Who a control on `document` (an extract found through `extract_to_instruct`) may be put on:
-    its distribution, as (name the services take, name shown): 'gromyko' or 'unit:mfa'."""
-    entries = document.distribution.select_related("principal", "unit").order_by("position")
+    its distribution as `principal` may see it, as (name the services take, name shown): 'gromyko'
+    or 'unit:mfa'."""
+    entries = (
+        DistributionEntry.objects.filter(document=document)
+        .restrict(principal, Action.REGISTER)
+        .select_related("principal", "unit")
+        .order_by("position")
+    )
     return [
         (e.principal.username, str(e.principal)) if e.principal_id else (f"unit:{e.unit.code}", e.unit.name)
         for e in entries

@@ -324,7 +324,7 @@ def controls_page(request):
     control, and the controls they opened, each with its cancel link while open."""
     principal = request.user
     extracts = [
-        (extract, InstructForm(selectors.assignees(extract), auto_id=f"instruct-{extract.pk}-%s"))
+        (extract, InstructForm(selectors.assignees(request.user, extract), auto_id=f"instruct-{extract.pk}-%s"))
         for extract in selectors.extracts_to_instruct(principal)
     ]
     opened = selectors.read_controls(principal, selectors.opened_by(principal))
@@ -337,7 +337,7 @@ def instruct(request, number: str):
     extract = _extract(request.user, number)
     return perform(
         request,
-        InstructForm(selectors.assignees(extract), request.POST, auto_id=f"instruct-{extract.pk}-%s"),
+        InstructForm(selectors.assignees(request.user, extract), request.POST, auto_id=f"instruct-{extract.pk}-%s"),
         lambda d: services.instruct(
             request.user,
             extract.number,

@@ -24,9 +24,11 @@ SECRETARIAT_AUDIT_WITNESS_FOR comma-separated verifier keys (`secretariat audit 
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 DATA_DIR = Path(os.environ.get("SECRETARIAT_DATA_DIR", "secretariat-data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The office's zone: pages show every time in it, with its abbreviation ("18 Feb 1977, 11:00 MSK").
+TIME_ZONE = os.environ.get("SECRETARIAT_TIME_ZONE", "UTC")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"SECRETARIAT_TIME_ZONE={TIME_ZONE!r} is no time zone: name one as the tz database does, e.g. Europe/Moscow"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 

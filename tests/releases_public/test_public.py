@@ -76,7 +76,7 @@ def test_the_release_page_shows_one_release_with_its_number_and_date(public):
     assert response.status_code == 200
     page = response.content.decode()
     assert RELEASED in page and ref.tass_title() in page
-    assert "No TASS-1" in page and "22 February 1977" in page
+    assert "No TASS-1" in page and "22 Feb 1977, 07:00 UTC" in page
     assert "UNCLASSIFIED" in page
 
 

@@ -41,6 +41,16 @@ BUILT = {
     ("post", "/api/access-requests"),
     ("post", "/api/access-requests/{request_id}/approve"),
     ("post", "/api/access-requests/{request_id}/reject"),
+    ("get", "/api/principals"),
+    ("get", "/api/principals/{username}"),
+    ("post", "/api/principals/{username}/clearance"),
+    ("post", "/api/principals/{username}/roles"),
+    ("post", "/api/principals/{username}/reset"),
+    ("post", "/api/principals/{username}/deactivate"),
+    ("get", "/api/units"),
+    ("post", "/api/units"),
+    ("get", "/api/compartments"),
+    ("post", "/api/compartments"),
 }
 
 
@@ -98,6 +108,16 @@ STATUSES = {
     "request_principal": {201, 400, 401, 409, 422},
     "approve_access_request": {200, 401, 404, 409},
     "reject_access_request": {200, 400, 401, 404, 409, 422},
+    "list_principals": {200, 401, 409, 422},
+    "show_principal": {200, 401, 404},
+    "change_clearance": {200, 202, 400, 401, 404, 409, 422},
+    "grant_roles": {202, 400, 401, 404, 409, 422},
+    "request_reset": {202, 401, 404, 409},
+    "deactivate": {200, 400, 401, 404, 409, 422},
+    "list_units": {200, 401},
+    "add_unit": {201, 400, 401, 409, 422},
+    "list_compartments": {200, 401},
+    "add_compartment": {201, 400, 401, 409, 422},
 }
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
@@ -160,7 +180,7 @@ def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
 
 
 # Plausible values from the demo for every path parameter, and bodies for the writes.
-PARAMETERS = {"copy_number": "1", "template_id": "1", "token_id": "1", "request_id": "1"}
+PARAMETERS = {"copy_number": "1", "template_id": "1", "token_id": "1", "request_id": "1", "username": "gromyko"}
 NUMBER_BY_PREFIX = {"/api/documents": "P46/X", "/api/cables": "TEL-1", "/api/cases": "CASE-2"}
 BODIES = {
     "issue_copies": {"holders": ["gromyko"]},
@@ -169,6 +189,11 @@ BODIES = {
     "issue_token": {"name": "probe"},
     "request_principal": {"username": "probe", "clearance": "TOP SECRET", "roles": ["member"]},
     "reject_access_request": {"reason": "probe"},
+    "change_clearance": {"clearance": "UNCLASSIFIED"},
+    "grant_roles": {"roles": ["archivist"]},
+    "deactivate": {"reason": "probe"},
+    "add_unit": {"code": "probe", "name": "Probe"},
+    "add_compartment": {"code": "PROBE"},
 }
 PUBLIC = {"list_releases"}
 

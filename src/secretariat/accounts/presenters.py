@@ -99,3 +99,39 @@ def activated_text(principal) -> str:
     if needs_second_factor(principal):
         text += " Your clearance calls for an authenticator: log in on the web within the hour to enrol it."
     return text
+
+
+def principal_detail_json(principal, pending=None) -> dict:
+    """A principal as the officers see them (the API's PrincipalOfficersOut; with `pending`, PrincipalDetailOut)."""
+    classification = principal.classification
+    row = {
+        "username": principal.username,
+        "name": principal.get_full_name(),
+        "clearance": str(classification),
+        "level": classification.level.label,
+        "compartments": sorted(classification.compartments),
+        "roles": sorted(principal.role_codes),
+        "unit": principal.unit.code if principal.unit else None,
+        "active": principal.is_active,
+    }
+    if pending is not None:
+        row["pending_requests"] = [request_json(r) for r in pending]
+    return row
+
+
+def unit_json(unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "members": _count(unit, "member_count", "members")}
+
+
+def compartment_json(compartment) -> dict:
+    return {
+        "code": compartment.code,
+        "name": compartment.name,
+        "holders": _count(compartment, "holder_count", "holders"),
+    }
+
+
+def _count(row, annotated: str, related: str) -> int:
+    """The count the selector annotated, or counted now for a row just made."""
+    value = getattr(row, annotated, None)
+    return value if value is not None else getattr(row, related).count()

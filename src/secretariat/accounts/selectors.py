@@ -2,11 +2,11 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from secretariat.accounts.models import AccessRequest, ApiToken, Compartment, Principal, Unit
 from secretariat.kernel.classification import normalise_compartment
-from secretariat.kernel.errors import InvalidInput, Refused
+from secretariat.kernel.errors import InvalidInput, NotFound, Refused
 from secretariat.kernel.principals import OFFICERS, principal_by_username
 from secretariat.kernel.restriction import Action
 
@@ -63,3 +63,64 @@ def access_requests(principal, *, pending_only: bool = True) -> QuerySet[AccessR
     if pending_only:
         rows = rows.filter(state=AccessRequest.State.PENDING)
     return rows.order_by("requested_at", "id")
+
+
+# The officers' desk: principals as administrators and security officers see them.
+
+
+def _require_officer(viewer) -> None:
+    if not viewer.is_active or not any(viewer.has_role(role) for role in OFFICERS):
+        raise Refused(f"{viewer.username} is not an administrator or a security officer")
+
+
+def principals_matching(viewer, query: str = ""):
+    """Principals whose username or name holds `query` (every one when it is blank), by username: for
+    administrators and security officers only (Refused for anyone else)."""
+    _require_officer(viewer)
+    rows = principals()
+    for word in (query or "").replace("\x00", "").split():
+        rows = rows.filter(Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return rows
+
+
+def principal_for_officer(viewer, username: str) -> Principal:
+    """One principal as the officers' desk shows it; NotFound if there is none, or the viewer is no officer
+    (the two look the same)."""
+    if not viewer.is_active or not any(viewer.has_role(role) for role in OFFICERS) or "\x00" in username:
+        raise NotFound(f"no principal {username!r}")
+    found = principals().filter(username=username).first()
+    if found is None:
+        raise NotFound(f"no principal {username!r}")
+    return found
+
+
+def pending_requests_for(principal: Principal) -> QuerySet[AccessRequest]:
+    """Requests for access about `principal` awaiting a second officer (show them only to officers)."""
+    return (
+        AccessRequest.objects.select_related("requested_by")
+        .filter(state=AccessRequest.State.PENDING, username=principal.username)
+        .order_by("requested_at", "id")
+    )
+
+
+def own_tokens(principal) -> QuerySet[ApiToken]:
+    """The principal's own API tokens (an admin too sees only theirs here), newest first."""
+    return tokens(principal).filter(principal=principal).order_by("-created_at", "-id")
+
+
+def own_token(principal, token_id: int) -> ApiToken:
+    """One of the principal's own tokens; NotFound for anybody else's or none."""
+    found = own_tokens(principal).filter(pk=token_id).first()
+    if found is None:
+        raise NotFound(f"no token {token_id}")
+    return found
+
+
+def units_with_members():
+    """Units and posts by code, each with `member_count`."""
+    return units().annotate(member_count=Count("members"))
+
+
+def compartments_with_holders():
+    """Compartments by code, each with `holder_count`."""
+    return compartments().annotate(holder_count=Count("holders"))

@@ -6,16 +6,20 @@ import base64
 
 import segno
 from django import forms
-from django.contrib import auth
+from django.contrib import auth, messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import user_has_device
 
+from secretariat.accounts import forms as forms_
 from secretariat.accounts import presenters, selectors, services
+from secretariat.accounts.models import AccessRequest
 from secretariat.kernel.classification import Level
-from secretariat.kernel.desks import desk, needs_second_factor, perform, refusal
+from secretariat.kernel.desks import desk, login_required, needs_second_factor, perform, refusal
 from secretariat.kernel.errors import NotFound, Refused, ServiceError
 from secretariat.kernel.principals import OFFICERS, Role
 
@@ -179,7 +183,14 @@ def request_principal(request):
             email=d["email"],
         )
 
-    return perform(request, form, ask, title="The request was not made", back=ACCESS_DESK)
+    return perform(
+        request,
+        form,
+        ask,
+        title="The request was not made",
+        back=ACCESS_DESK,
+        said=lambda r: f"Request {r.pk} for a new principal {r.username} made: another officer approves it here.",
+    )
 
 
 @require_POST
@@ -208,4 +219,225 @@ def reject(request, request_id: int):
         lambda d: services.reject(request.user, request_id, d["reason"]),
         title="Not turned down",
         back=ACCESS_DESK,
+        said=lambda r: f"Request {r.pk} ({r.get_kind_display()} for {r.username}) turned down.",
     )
+
+
+# Principals, units and compartments: the officers' lists, a principal's page and the actions on it. What
+# grants access (a raise, roles, a reset) is a request another officer approves on the access desk.
+
+PAGE_SIZE = 50
+
+
+def _principal_page(username: str) -> str:
+    return reverse("access-principal", args=[username])
+
+
+def _by_name(principal) -> str:
+    return principal.get_full_name() or principal.username
+
+
+@require_safe
+@officers_desk
+def principals(request):
+    search = forms_.SearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    page = Paginator(selectors.principals_matching(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"search": search, "query": query, "page": page, "admin": request.user.has_role(Role.ADMIN)}
+    return render(request, "accounts/principals.html", context)
+
+
+@require_safe
+@officers_desk
+def principal(request, username: str):
+    try:
+        shown = selectors.principal_for_officer(request.user, username)
+    except NotFound:
+        raise Http404("no such page") from None
+    may_act = request.user.has_role(Role.ADMIN) and shown.pk != request.user.pk and shown.is_active
+    context = {
+        "shown": shown,
+        "pending": selectors.pending_requests_for(shown),
+        "may_act": may_act,
+        "clearance_form": forms_.ClearanceForm(principal=shown) if may_act else None,
+        "roles_form": forms_.RolesForm(principal=shown) if may_act else None,
+    }
+    return render(request, "accounts/principal.html", context)
+
+
+def _target(request, username: str):
+    try:
+        return selectors.principal_for_officer(request.user, username)
+    except NotFound:
+        raise Http404("no such page") from None
+
+
+def _clearance_said(result) -> str:
+    if isinstance(result, AccessRequest):
+        return (
+            f"Request {result.pk} to give {_by_name(result.principal)} {result.asked} made: "
+            "it takes effect when another officer approves it on the access desk."
+        )
+    return f"{_by_name(result)}'s clearance is now {result.classification}."
+
+
+@require_POST
+@officers_desk
+def change_clearance(request, username: str):
+    shown = _target(request, username)
+    form = forms_.ClearanceForm(request.POST)
+    return perform(
+        request,
+        form,
+        lambda d: services.change_clearance(
+            request.user, shown, clearance=d["clearance"], compartments=d["compartments"]
+        ),
+        title="The clearance was not changed",
+        back=_principal_page(shown.username),
+        said=_clearance_said,
+    )
+
+
+@require_POST
+@officers_desk
+def grant_roles(request, username: str):
+    shown = _target(request, username)
+    return perform(
+        request,
+        forms_.RolesForm(request.POST, principal=shown),
+        lambda d: services.grant_roles(request.user, shown, d["roles"]),
+        title="No roles were asked for",
+        back=_principal_page(shown.username),
+        said=lambda r: (
+            f"Request {r.pk} to grant {_by_name(shown)} the {r.asked} made: "
+            "it takes effect when another officer approves it on the access desk."
+        ),
+    )
+
+
+@require_POST
+@officers_desk
+def request_reset(request, username: str):
+    shown = _target(request, username)
+    return perform(
+        request,
+        forms_.ResetForm(request.POST),
+        lambda d: services.request_reset(request.user, shown),
+        title="No reset was asked for",
+        back=_principal_page(shown.username),
+        said=lambda r: (
+            f"Request {r.pk} to reset {_by_name(shown)}'s password and authenticator made: another officer "
+            "approves it on the access desk and hands over the new activation code."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@officers_desk
+def deactivate(request, username: str):
+    """A confirmation page that says what deactivating does; the POST, confirmed, deactivates."""
+    shown = _target(request, username)
+    back = _principal_page(shown.username)
+    if request.method == "GET":
+        form = forms_.DeactivateForm()
+        return render(request, "accounts/deactivate.html", {"shown": shown, "form": form, "back": back})
+    form = forms_.DeactivateForm(request.POST)
+    if not form.is_valid():
+        context = {"shown": shown, "form": form, "back": back}
+        return render(request, "accounts/deactivate.html", context, status=422)
+    return perform(
+        request,
+        form,
+        lambda d: services.deactivate(request.user, shown, d["reason"]),
+        title="The account was not deactivated",
+        back=back,
+        said=lambda p: f"{_by_name(p)} deactivated: they can no longer log in, read or act.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@officers_desk
+def units(request):
+    admin = request.user.has_role(Role.ADMIN)
+    if request.method == "POST":
+        return perform(
+            request,
+            forms_.UnitForm(request.POST),
+            lambda d: services.add_unit(request.user, d["code"], d["name"], post=d["kind"] == "post"),
+            title="The unit was not added",
+            back=reverse("access-units"),
+            said=lambda u: f"{'Post' if u.kind == 'post' else 'Unit'} {u.name} ({u.code}) added.",
+        )
+    context = {"units": selectors.units_with_members(), "form": forms_.UnitForm() if admin else None}
+    return render(request, "accounts/units.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@officers_desk
+def compartments(request):
+    admin = request.user.has_role(Role.ADMIN)
+    if request.method == "POST":
+        return perform(
+            request,
+            forms_.CompartmentForm(request.POST),
+            lambda d: services.add_compartment(request.user, d["code"], d["name"]),
+            title="The compartment was not added",
+            back=reverse("access-compartments"),
+            said=lambda c: f"Compartment {c.code} added; you hold it, and may now grant it.",
+        )
+    context = {
+        "compartments": selectors.compartments_with_holders(),
+        "form": forms_.CompartmentForm() if admin else None,
+    }
+    return render(request, "accounts/compartments.html", context)
+
+
+# API tokens: anyone logged in lists, issues and revokes their own. Issuing asks for the password again, as
+# the command line does (a session left open is not enough to mint a credential that outlives it).
+
+TOKENS = "/access/tokens/"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tokens(request):
+    if request.method == "POST":
+        form = forms_.TokenIssueForm(request.POST, principal=request.user)
+        if form.is_valid():
+            try:
+                issued = services.issue_token(request.user, form.cleaned_data["name"])
+            except ServiceError as exc:
+                return refusal(request, exc, title="No token was issued", back=TOKENS)
+            messages.success(request, f"Token {issued.token.prefix}… ({issued.token.name}) issued.")
+            response = render(request, "accounts/token_issued.html", {"issued": issued})
+            response["Cache-Control"] = "no-store"  # the secret is shown once: no copy in a cache
+            return response
+        status = 422
+    else:
+        form, status = forms_.TokenIssueForm(principal=request.user), 200
+    context = {"tokens": selectors.own_tokens(request.user), "form": form}
+    return render(request, "accounts/tokens.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def revoke_token(request, token_id: int):
+    try:
+        token = selectors.own_token(request.user, token_id)
+    except NotFound:
+        raise Http404("no such page") from None
+    if request.method == "GET" or token.is_revoked:
+        form = forms_.RevokeForm()
+    else:
+        form = forms_.RevokeForm(request.POST)
+        if form.is_valid():
+            return perform(
+                request,
+                form,
+                lambda d: services.revoke_token(request.user, token.pk),
+                title="The token was not revoked",
+                back=TOKENS,
+                said=lambda t: f"Token {t.prefix}… ({t.name}) revoked: it no longer works.",
+            )
+    status = 422 if form.is_bound else 200
+    return render(request, "accounts/revoke_token.html", {"token": token, "form": form}, status=status)

@@ -1,0 +1,115 @@
+"""The forms of the officers' desk and of the token desk: pick from what exists (levels, compartments, roles,
+kinds of unit), and say next to the field what is wrong."""
+
+from django import forms
+
+from secretariat.accounts import selectors, services
+from secretariat.kernel.classification import Level
+from secretariat.kernel.errors import Refused
+from secretariat.kernel.principals import OFFICERS, Role
+
+LEVEL_CHOICES = [(level.label, level.label) for level in Level]
+ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in OFFICERS] + [(r.value, r.label) for r in OFFICERS]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=150, label="Name or username")
+
+
+class ClearanceForm(forms.Form):
+    clearance = forms.ChoiceField(choices=LEVEL_CHOICES, label="Level")
+    compartments = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, principal=None, **kwargs):
+        if principal is not None and not args and "data" not in kwargs:
+            kwargs["initial"] = {
+                "clearance": Level(principal.clearance).label,
+                "compartments": [c.code for c in principal.compartments.all()],
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["compartments"].choices = [
+            (c.code, f"{c.code} ({c.name})" if c.name else c.code) for c in selectors.compartments()
+        ]
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one role to ask for."},
+    )
+
+    def __init__(self, *args, principal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if principal is not None:
+            held = principal.role_codes
+            self.fields["roles"].choices = [(value, label) for value, label in ROLE_CHOICES if value not in held]
+
+
+class ResetForm(forms.Form):
+    """Nothing to fill in: the request names its principal in the address."""
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why is the account deactivated?",
+        error_messages={"required": "Say why the account is deactivated, e.g. 'left the service'."},
+    )
+    confirm = forms.BooleanField(
+        label="Yes, deactivate: they can no longer log in, read or act",
+        error_messages={"required": "Tick the box to confirm the deactivation."},
+    )
+
+
+class UnitForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^[a-z0-9][a-z0-9-]{0,59}$",
+        max_length=60,
+        help_text="lowercase letters, digits and hyphens, e.g. gd-2",
+        error_messages={"invalid": "Enter a code of lowercase letters, digits and hyphens, like gd-2."},
+    )
+    name = forms.CharField(max_length=200, help_text="e.g. Second European Department")
+    kind = forms.ChoiceField(
+        choices=[("unit", "a unit at home (a department, a sector)"), ("post", "a post abroad or in the field")],
+        initial="unit",
+        widget=forms.RadioSelect,
+    )
+
+
+class CompartmentForm(forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*[A-Za-z][A-Za-z0-9 -]{0,39}\s*$",
+        max_length=40,
+        help_text="capital letters, digits, spaces or hyphens, starting with a letter, e.g. SPECIAL FILE",
+        error_messages={"invalid": "Enter a code that starts with a letter, like SPECIAL FILE."},
+    )
+    name = forms.CharField(required=False, max_length=200)
+
+
+class TokenIssueForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="what the token is for, e.g. reporting script")
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        label="Your password",
+        help_text="to prove it is you who asks: a token acts as you",
+    )
+
+    def __init__(self, *args, principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principal = principal
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        try:
+            services.prove_identity(self.principal, password)
+        except Refused:
+            raise forms.ValidationError("That is not your password: enter the one you log in with.") from None
+        return password
+
+
+class RevokeForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, revoke it: whatever uses it stops working at once",
+        error_messages={"required": "Tick the box to confirm the revocation."},
+    )

@@ -69,7 +69,6 @@ class ApproveIn(Schema):
 
 
 class InstructIn(Schema):
-    extract: str = Field(pattern=LINE_FILLED, max_length=100, description="the extract's number, e.g. P47/5")
     assignee: str = Field(pattern=ADDRESSEE, description="a username, or unit:CODE, on the extract's distribution")
     task: str = Field(pattern=BODY_FILLED, max_length=2_000)
     due_at: dt.datetime = Field(description="when the report is due (in the future)")
@@ -101,7 +100,7 @@ def _point(by, reference: str):
 
 
 @router.post(
-    "/cables",
+    "/cables/drafts",
     response={201: CableOut, **problems(404, 409, 422)},
     operation_id="draft_cable",
 )
@@ -148,16 +147,16 @@ def send_cable(request, number: str):
 
 
 @router.post(
-    "/controls",
+    "/extracts/{regno:number}/controls",
     response={201: ControlOut, **problems(404, 409, 422)},
     operation_id="instruct",
     tags=["controls"],
 )
-def instruct(request, payload: InstructIn):
+def instruct(request, number: str, payload: InstructIn):
     """Open a control from a decision, on its extract (the body's secretary), on someone on its distribution."""
     by = request.auth
     (assignee,) = addressees_by_name([payload.assignee])
-    control = services.instruct(by, payload.extract, assignee=assignee, task=payload.task, due_at=payload.due_at)
+    control = services.instruct(by, number, assignee=assignee, task=payload.task, due_at=payload.due_at)
     return Status(201, _control_json(by, control.pk))
 
 

@@ -34,7 +34,7 @@ NOTE = r"^[^\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]*$"  # a body, blank or not
 REASONS = Literal[tuple(Redaction.Reason.values)]
 LEVELS_BELOW_TOP = Literal["CONFIDENTIAL", "SECRET"]  # a downgrade: never to UNCLASSIFIED, always below the item's
 PAGE = Query(50, ge=1, le=500)
-OFFSET = Query(0, ge=0)
+OFFSET = Query(0, ge=0, le=1_000_000_000)
 PHRASE = Query(..., pattern=LINE_FILLED, max_length=1_000, description="the phrase to withhold, as written")
 REASON = Query(..., description="why it is withheld")
 

@@ -194,3 +194,24 @@ def test_an_archivist_imports_a_transcription_where_the_arguments_say(api_as):
     assert body["reference"] == "TsKhSD/89/25/99" and body["source"] == "transcription"
     assert body["marked"] == "TOP SECRET" and body["declassified_at"] is None
     assert item("tskhsd-89-25-99").text and events("archive.imported", source="politburo.txt")
+
+
+def test_a_review_decision_the_services_refuse_changes_nothing(api_as):
+    archivist, gromyko = api_as("archivist"), api_as("gromyko")
+    assert archivist.post(f"/archive/items/{EXTRACT}/withdraw", {"reason": "a complaint"}).status_code == 200
+    pending = Review.objects.get(item=item(EXTRACT), decided_at__isnull=True)
+    before = AuditEvent.objects.count()
+    kept_in_the_past = {"decision": {"outcome": "keep", "next_review_on": "1990-01-01"}}
+    late = archivist.post(f"/archive/items/{EXTRACT}/review", kept_in_the_past)
+    assert late.status_code == 422 and "after today" in late.json()["detail"]
+    spans = {"decision": {"outcome": "redact", "redactions": [{"start": 0, "end": 10**9, "reason": "PRIVACY"}]}}
+    assert archivist.post(f"/archive/items/{EXTRACT}/review", spans).status_code == 422
+    assert archivist.post(f"/archive/items/{EXTRACT}/review", {"decision": {"outcome": "burn"}}).status_code == 422
+    assert gromyko.post(f"/archive/items/{EXTRACT}/review", {"decision": {"outcome": "declassify"}}).status_code in (
+        404,
+        409,
+    )
+    assert Review.objects.get(pk=pending.pk).decided_at is None and AuditEvent.objects.count() == before
+    declassified = archivist.post(f"/archive/items/{EXTRACT}/review", {"decision": {"outcome": "declassify"}})
+    assert declassified.status_code == 200 and declassified.json()["outcome"] == "declassify"
+    assert Review.objects.get(pk=pending.pk).outcome == "declassify"

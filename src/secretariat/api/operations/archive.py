@@ -288,7 +288,8 @@ def transfer_case(request, payload: TransferIn):
         first_item=payload.first_item,
         review_after_years=payload.review_after_years,
     )
-    return Status(201, presenters.transfer_json(transfer, list(transfer.items.order_by("id"))))
+    items = selectors.items(request.auth).filter(transfer=transfer).order_by("id")
+    return Status(201, presenters.transfer_json(transfer, list(items)))
 
 
 @router.post("/archive/fixity", response={200: list[FixityOut], **problems(404, 409)}, operation_id="check_fixity")

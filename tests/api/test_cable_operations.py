@@ -116,5 +116,7 @@ def test_only_the_secretary_instructs_and_only_on_the_distribution(api_as):
         api_as("secretary").post("/extracts/P47/5/controls", ask | {"assignee": "brezhnev"}).status_code == 409
     )  # not on it
     assert api_as("secretary").post("/extracts/P46/X/controls", ask).status_code == 409  # in a closed case
+    naive = api_as("secretary").post("/extracts/P47/5/controls", ask | {"due_at": "2099-01-01T10:00:00"})
+    assert naive.status_code == 422 and naive.json()["type"] == "urn:secretariat:problem:invalid-request"
     assert api_as("secretary").post("/controls/999999/cancel", {"reason": "none"}).status_code == 404
     assert (Control.objects.count(), len(events("control.opened"))) == before

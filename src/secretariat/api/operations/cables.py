@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from secretariat.accounts.selectors import addressees_by_name, unit_by_code
 from secretariat.api.problems import problems
@@ -71,7 +72,7 @@ class ApproveIn(Schema):
 class InstructIn(Schema):
     assignee: str = Field(pattern=ADDRESSEE, description="a username, or unit:CODE, on the extract's distribution")
     task: str = Field(pattern=BODY_FILLED, max_length=2_000)
-    due_at: dt.datetime = Field(description="when the report is due (in the future)")
+    due_at: AwareDatetime = Field(description="when the report is due (in the future), with its UTC offset")
 
 
 class CancelIn(Schema):

@@ -51,6 +51,28 @@ BUILT = {
     ("post", "/api/units"),
     ("get", "/api/compartments"),
     ("post", "/api/compartments"),
+    ("post", "/api/cables/drafts"),
+    ("post", "/api/cables/{number}/approve"),
+    ("post", "/api/cables/{number}/send"),
+    ("post", "/api/extracts/{number}/controls"),
+    ("post", "/api/controls/{control_id}/cancel"),
+    ("post", "/api/channels"),
+    ("post", "/api/channels/{code}/editors"),
+    ("post", "/api/cables/{number}/releases"),
+    ("post", "/api/archive/repositories"),
+    ("post", "/api/archive/units"),
+    ("post", "/api/archive/transfers"),
+    ("post", "/api/archive/fixity"),
+    ("get", "/api/archive/items"),
+    ("post", "/api/archive/items"),
+    ("get", "/api/archive/items/{identifier}"),
+    ("post", "/api/archive/items/{identifier}/instruction"),
+    ("post", "/api/archive/items/{identifier}/event"),
+    ("get", "/api/archive/items/{identifier}/phrase-redactions"),
+    ("post", "/api/archive/items/{identifier}/review"),
+    ("get", "/api/archive/reviews"),
+    ("post", "/api/archive/items/{identifier}/publish"),
+    ("post", "/api/archive/items/{identifier}/withdraw"),
 }
 
 
@@ -118,6 +140,28 @@ STATUSES = {
     "add_unit": {201, 400, 401, 409, 422},
     "list_compartments": {200, 401},
     "add_compartment": {201, 400, 401, 409, 422},
+    "draft_cable": {201, 400, 401, 404, 409, 422},
+    "approve_cable": {200, 400, 401, 404, 409, 422},
+    "send_cable": {200, 401, 404, 409},
+    "instruct": {201, 400, 401, 404, 409, 422},
+    "cancel_control": {200, 400, 401, 404, 409, 422},
+    "add_channel": {201, 400, 401, 409, 422},
+    "add_editor": {200, 400, 401, 404, 409, 422},
+    "prepare_release": {201, 400, 401, 404, 409, 422},
+    "add_repository": {201, 400, 401, 409, 422},
+    "describe_unit": {200, 400, 401, 404, 409, 422},
+    "transfer_case": {201, 400, 401, 404, 409, 422},
+    "check_fixity": {200, 400, 401, 404, 409, 422},
+    "list_items": {200, 401, 422},
+    "import_transcription": {201, 400, 401, 404, 409, 422},
+    "read_item": {200, 401, 404},
+    "set_instruction": {200, 400, 401, 404, 409, 422},
+    "record_event": {200, 400, 401, 404, 409, 422},
+    "phrase_redactions": {200, 401, 404, 422},
+    "decide_review": {200, 400, 401, 404, 409, 422},
+    "review_queue": {200, 401, 422},
+    "publish": {200, 401, 404, 409},
+    "withdraw": {200, 400, 401, 404, 409, 422},
 }
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
@@ -180,8 +224,22 @@ def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
 
 
 # Plausible values from the demo for every path parameter, and bodies for the writes.
-PARAMETERS = {"copy_number": "1", "template_id": "1", "token_id": "1", "request_id": "1", "username": "gromyko"}
-NUMBER_BY_PREFIX = {"/api/documents": "P46/X", "/api/cables": "TEL-1", "/api/cases": "CASE-2"}
+PARAMETERS = {
+    "copy_number": "1",
+    "template_id": "1",
+    "token_id": "1",
+    "request_id": "1",
+    "username": "gromyko",
+    "identifier": "tskhsd-89-25-44",
+    "code": "tass",
+    "control_id": "1",
+}
+NUMBER_BY_PREFIX = {
+    "/api/documents": "P46/X",
+    "/api/cables": "TEL-1",
+    "/api/cases": "CASE-2",
+    "/api/extracts": "P47/5",
+}
 BODIES = {
     "issue_copies": {"holders": ["gromyko"]},
     "file_report": {"text": "Done."},

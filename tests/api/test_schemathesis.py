@@ -56,6 +56,9 @@ SCHEMA = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler(), conf
 # What the demo holds, for the path: a random number or id names nothing (a 404), so half the cases take one
 # of these instead, and reach the documents, copies, cables, cases, announcements and tokens themselves.
 KNOWN = {
+    "identifier": ["tskhsd-89-25-44", "tskhsd-89-25-45", "tskhsd-89-25-47"],
+    "code": ["tass"],
+    "control_id": [1, 2],
     "number": ["P46/X", "P47/5", "TEL-1", "WASHINGTON-1", "TASS-1", "CASE-1", "CASE-2"],
     "copy_number": [1, 2, 3, 9],
     "template_id": [1, 2],
@@ -78,6 +81,14 @@ def flatmap_path_parameters(context, path_parameters):
 # document (it should say so) or of the API (it should take it): issue 11's `?mine=true&overdue=true` and
 # `{"name": ""}` were two.
 STATE_REFUSALS = {
+    "POST /api/cables/drafts": r"^unknown unit or post |^cables go to posts|: it cannot also be an info addressee|^unknown body |^unknown compartment\(s\): ",
+    "POST /api/cables/{number}/approve": r"^unknown body ",
+    "POST /api/extracts/{number}/controls": r"^unknown principal |^unknown unit or post |^a control's due date must be in the future",
+    "POST /api/channels": r"^unknown principal ",
+    "POST /api/channels/{code}/editors": r"^unknown principal ",
+    "POST /api/archive/items/{identifier}/event": r"^an event is recorded once it has happened",
+    "POST /api/archive/items/{identifier}/review": r"^an item kept classified needs its next review date|^redaction \d+-\d+ lies outside |^redactions overlap at |^the item has no annotation ",
+    "POST /api/archive/items": r": no archival reference found|: the classification could not be read|^unknown compartment\(s\): |^malformed |characters long; at most",
     "POST /api/documents/{number}/copies": r"^unknown principal ",
     "POST /api/cables/{number}/report": r"^unknown compartment\(s\): |^\d+ controls on No \S+ are open: name the one",
     "POST /api/releases/{template_id}/publish": r"^fill every blank: |^no such blank\(s\): ",

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from secretariat.accounts import services as accounts
-from secretariat.accounts.models import AccessRequest
+from secretariat.accounts.models import AccessRequest, ApiToken
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cables.models import Control
 from secretariat.demo import reference as ref
@@ -119,6 +119,7 @@ def _samples() -> dict[str, list[str]]:
         "identifier": ["tskhsd-89-25-44", "tskhsd-89-25-45"],
         "reference": ["TsKhSD/89/25/44", "TsKhSD/89/25/45"],
         "request_id": [str(r.pk) for r in AccessRequest.objects.order_by("pk")][-2:],  # one approved, one pending
+        "token_id": [str(t.pk) for t in ApiToken.objects.order_by("pk")][:2],  # the demo's first two tokens
     }
 
 

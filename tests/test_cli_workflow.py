@@ -147,7 +147,7 @@ def test_a_case_walks_from_the_meeting_to_the_closed_case_file(office):
     # Refused transitions: one line each, and the log (so the state) as before.
     before = audit_size(office)
     assert refused(office, DRAFTING, "case", "close", "CASE-1", "--as", "registrar") == (
-        "refused: case CASE-1 cannot close: copy 1 of No P46/X is issued (gromyko, due 1977-02-25)"
+        "refused: case CASE-1 cannot close: copy 1 of No P46/X is issued (gromyko, due 25 Feb 1977)"
     )
     assert refused(office, DRAFTING, "cable", "send", "TEL-1", "--as", "gromyko") == (
         "refused: cable No TEL-1 is not approved yet: it cannot be sent"
@@ -214,7 +214,7 @@ def test_the_control_desk_lists_escalates_and_cancels(demo, tmp_path):
     cancelled = json.loads(cli("control", "cancel", str(control), "--reason", "overtaken", "--as", "secretary", "--json")[1])  # fmt: skip
     assert (cancelled["status"], cancelled["cancelled_reason"]) == ("cancelled", "overtaken")
     case = json.loads(cli("case", "show", "CASE-2", "--as", "registrar", "--json")[1])
-    assert case["still_missing"] == ["copy 2 of No P47/5 is issued (andropov, due 1977-03-07)"]
+    assert case["still_missing"] == ["copy 2 of No P47/5 is issued (Yu. V. Andropov, due 7 Mar 1977)"]
 
     (tmp_path / "x.txt").write_text("The draft is to be approved as amended.")
     code, out, _ = cli(

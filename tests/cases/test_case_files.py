@@ -42,10 +42,10 @@ def test_a_case_does_not_close_while_a_copy_is_out_or_a_control_open(w, matter):
     message = refused_without_change(Refused, lambda: close(w, case))
     assert message == (
         f"case {case.number} cannot close: "
-        f"control {control.pk} on washington for No {cable.number} is open (due 1977-02-25); "
-        "copy 1 of No P46/X is issued (brezhnev, due 1977-02-25); "
-        "copy 2 of No P46/X is issued (andropov, due 1977-02-25); "
-        "copy 3 of No P46/X is issued (gromyko, due 1977-02-25)"
+        f"control {control.pk} on WASHINGTON for No {cable.number} is open (due 25 Feb 1977); "
+        "copy 1 of No P46/X is issued (brezhnev, due 25 Feb 1977); "
+        "copy 2 of No P46/X is issued (andropov, due 25 Feb 1977); "
+        "copy 3 of No P46/X is issued (gromyko, due 25 Feb 1977)"
     )
     wf.report(w, cable)
     with clock.frozen(wf.RETURNED_AT):
@@ -53,7 +53,7 @@ def test_a_case_does_not_close_while_a_copy_is_out_or_a_control_open(w, matter):
         registry.return_copy(w.registrar, extract.number, 2)
         registry.record_destruction(w.registrar, extract.number, 3, "Act 7/77")
     message = refused_without_change(Refused, lambda: close(w, case))
-    assert message == f"case {case.number} cannot close: copy 3 of No P46/X is issued (gromyko, due 1977-02-25)"
+    assert message == f"case {case.number} cannot close: copy 3 of No P46/X is issued (gromyko, due 25 Feb 1977)"
     with clock.frozen(wf.RETURNED_AT):
         registry.witness_destruction(w.witness, extract.number, 3)
     closed = close(w, case)

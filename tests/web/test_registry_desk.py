@@ -1,5 +1,7 @@
 """The registry desk: the register, overdue copies, a document's copies and the registrar's actions."""
 
+import re
+
 from django.test import Client
 
 from secretariat.audit.selectors import tree_size
@@ -22,7 +24,7 @@ def test_the_desk_pages_are_the_registrars_and_show_metadata_only(demo, login):
     assert "No P47/5, copy 2" in overdue and "Andropov" in overdue
     entry = registrar.get("/registry/P46/X/").content.decode()
     assert entry.count('id="copy-') == 9 and "Must be returned within 7 days" in entry
-    assert "Gromyko" in entry and "returned February" in entry
+    assert "Gromyko" in entry and re.search(r"returned 2[0-9] Feb 1977", entry)
     assert "No P47/5" in registrar.get("/registry/holders/andropov/").content.decode()
 
     for who in ("visitor", "gromyko", "dobrynin", "auditor"):

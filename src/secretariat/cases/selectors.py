@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.formats import desk_day
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Copy, Document
 
@@ -46,13 +47,14 @@ def still_missing(case: CaseFile) -> list[str]:
     """What keeps a case open: controls not done, copies neither returned nor destroyed."""
     papers = case.documents.all()
     missing = [
-        f"control {c.pk} on {c.assignee_name} for No {c.document.number} is {c.status} (due {c.due_at:%Y-%m-%d})"
+        f"control {c.pk} on {c.assignee or c.assignee_unit} for No {c.document.number} is {c.status} "
+        f"(due {desk_day(c.due_at)})"
         for c in Control.objects.open()
         .filter(document__in=papers)
         .select_related("document", "assignee", "assignee_unit")
     ]
     missing += [
-        f"{c} is {c.status} ({c.holder.username}{', due ' + format(c.due_at, '%Y-%m-%d') if c.status == Copy.Status.ISSUED else ''})"
+        f"{c} is {c.status} ({c.holder}{', due ' + desk_day(c.due_at) if c.status == Copy.Status.ISSUED else ''})"
         for c in Copy.objects.filter(document__in=papers)
         .exclude(status__in=[Copy.Status.RETURNED, Copy.Status.DESTROYED])
         .select_related("document", "holder")

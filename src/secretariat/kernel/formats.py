@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 
 def day_of(value: dt.datetime | None) -> str | None:
@@ -18,6 +18,13 @@ def iso(value: dt.datetime | None) -> str | None:
 def stamp(value: dt.datetime | None) -> str:
     """An instant as the desks read it, in UTC to the minute ('-' when it has not happened)."""
     return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if value else "-"
+
+
+def desk_day(value: dt.date | dt.datetime) -> str:
+    """A date as the desks write it, the templates' "j M Y" in the office's zone: '18 Feb 1977'."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return dateformat.format(value, "j M Y")
 
 
 def day(value: dt.date | dt.datetime) -> str:

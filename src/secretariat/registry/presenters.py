@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from secretariat.kernel.formats import day, day_of
+from secretariat.kernel.formats import day_of, desk_day
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Balance
 
@@ -117,5 +117,5 @@ def copy_row(copy: Copy, as_of: dt.datetime) -> CopyRow:
         label = "overdue" if overdue else ("held, receipt confirmed" if confirmed else "issued, receipt not confirmed")
     else:
         ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
-        label = f"{state} {day(ended)}"
+        label = f"{state} {desk_day(ended)}"
     return CopyRow(copy, label, overdue, outstanding, awaiting)

@@ -57,7 +57,10 @@ def test_the_demo_walks_the_whole_case_and_closes_it(demo_dir):
     positions = [out.index(step) for step in steps]
     assert positions == sorted(positions)
     assert "CASE-1   closed" in out
-    assert "CASE-2   OPEN" in out and "still missing: copy 2 of No P47/5 is issued (Yu. V. Andropov, due 7 Mar 1977)" in out
+    assert (
+        "CASE-2   OPEN" in out
+        and "still missing: copy 2 of No P47/5 is issued (Yu. V. Andropov, due 7 Mar 1977)" in out
+    )
     assert "Audit log: " in out and " events, verified" in out
 
 

@@ -192,6 +192,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SECRETARIAT_CLOCK = os.environ.get("SECRETARIAT_CLOCK") or None
 SECRETARIAT_OVERDUE_LIMIT = int(os.environ.get("SECRETARIAT_OVERDUE_LIMIT", "3"))
 SECRETARIAT_MAX_ATTACHMENT_BYTES = int(os.environ.get("SECRETARIAT_MAX_ATTACHMENT_BYTES", str(50 * 1024 * 1024)))
+# The largest request body read into memory (Django's default is 2.5 MiB): the largest the API's document allows, a
+# text of 1,000,000 characters sent as JSON escapes (12 bytes for a character outside the BMP) with the fields
+# beside it, and a desk's textarea of the same text. An uploaded file is not counted: it is streamed to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 SECRETARIAT_DEFAULT_RETURN_DAYS = 7
 SECRETARIAT_AUDIT_KEY = DATA_DIR / "keys" / "audit-ed25519.pem"
 SECRETARIAT_AUDIT_CHECKPOINTS = DATA_DIR / "audit-checkpoints.log"

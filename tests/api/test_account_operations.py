@@ -15,14 +15,11 @@ def principal(username: str) -> Principal:
 def test_officers_list_principals_a_page_at_a_time(api_as):
     security = api_as("security")
     everyone = security.get("/principals").json()
-    assert everyone["count"] == Principal.objects.count() and everyone["limit"] == 50
-    assert [p["username"] for p in everyone["principals"]] == sorted(
-        Principal.objects.values_list("username", flat=True)
-    )
+    assert [p["username"] for p in everyone] == sorted(Principal.objects.values_list("username", flat=True))[:50]
     page = security.get("/principals", limit=2, offset=1).json()
-    assert [p["username"] for p in page["principals"]] == [p["username"] for p in everyone["principals"][1:3]]
+    assert [p["username"] for p in page] == [p["username"] for p in everyone[1:3]]
     found = security.get("/principals", q="Gromyko").json()
-    assert found["count"] == 1 and found["principals"][0]["username"] == "gromyko"
+    assert [p["username"] for p in found] == ["gromyko"]
     assert security.get("/principals", limit=501).status_code == 422
 
 

@@ -259,8 +259,8 @@ def test_closing_a_case_with_papers_out_is_a_409_naming_them_and_changes_nothing
     problem = response.json()
     assert problem["type"] == "urn:secretariat:problem:refused" and problem["title"] == "Refused"
     control = Control.objects.get(document__number="P47/5")  # ids differ by engine: ask, do not assume
-    assert f"control {control.pk} on gromyko for No P47/5 is open" in problem["detail"]
-    assert "copy 2 of No P47/5 is issued (andropov" in problem["detail"]
+    assert f"control {control.pk} on A. A. Gromyko for No P47/5 is open" in problem["detail"]
+    assert "copy 2 of No P47/5 is issued (Yu. V. Andropov" in problem["detail"]
     assert AuditHead.objects.get(pk=1).size == size
     assert CaseFile.objects.get(number="CASE-2").closed_at is None
     assert registrar.get("/cases/CASE-2").json()["still_missing"] == problem["detail"].split(": ", 1)[1].split("; ")

@@ -37,8 +37,9 @@ from secretariat.accounts import services as tokens
 from secretariat.kernel.principals import principal_by_username
 
 # Who asks: nobody (no token), the registry, a reader and drafter (Gromyko holds copies, drafts cables, has a
-# control on him), the post in Washington (acknowledges and reports), the press desk (publishes releases).
-PRINCIPALS = [None, "registrar", "gromyko", "dobrynin", "tass"]
+# control on him), the post in Washington (acknowledges and reports), the press desk (publishes releases), the
+# Politburo's secretary (records its meetings and points, makes extracts), the administrator (sets up bodies).
+PRINCIPALS = [None, "registrar", "gromyko", "dobrynin", "tass", "secretary", "admin"]
 EXAMPLES = 25  # generated cases per operation, beyond its coverage cases
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -64,6 +65,9 @@ KNOWN = {
     "template_id": [1, 2],
     "token_id": [1, 2, 3, 4, 5],
     "request_id": [1, 2, 17],
+    "prefix": ["P"],
+    "meeting": [46, 47],
+    "point": ["X", "5"],
 }
 
 
@@ -80,6 +84,7 @@ def flatmap_path_parameters(context, path_parameters):
 # on a paper, or which blanks an announcement has. Any other 422 to an allowed request is a fault of the
 # document (it should say so) or of the API (it should take it): issue 11's `?mine=true&overdue=true` and
 # `{"name": ""}` were two.
+UNKNOWN_NAME = r"^unknown principal |^unknown unit or post |^unknown compartment\(s\): "
 STATE_REFUSALS = {
     "POST /api/cables/drafts": r"^unknown unit or post |^cables go to posts|: it cannot also be an info addressee|^unknown body |^unknown compartment\(s\): ",
     "POST /api/cables/{number}/approve": r"^unknown body ",
@@ -92,6 +97,17 @@ STATE_REFUSALS = {
     "POST /api/documents/{number}/copies": r"^unknown principal ",
     "POST /api/cables/{number}/report": r"^unknown compartment\(s\): |^\d+ controls on No \S+ are open: name the one",
     "POST /api/releases/{template_id}/publish": r"^fill every blank: |^no such blank\(s\): ",
+    "POST /api/access-requests": r"^unknown unit or post |^unknown compartment\(s\): ",
+    "POST /api/documents": UNKNOWN_NAME,
+    "POST /api/documents/{number}/distribution": UNKNOWN_NAME,
+    "POST /api/documents/{number}/attachments": UNKNOWN_NAME,
+    "POST /api/bodies": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/members": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/secretary": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/papers": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/meetings/{meeting}/points": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/meetings/{meeting}/points/{point}/attachments": UNKNOWN_NAME,
+    "POST /api/bodies/{prefix}/meetings/{meeting}/points/{point}/extract": UNKNOWN_NAME,
 }
 
 

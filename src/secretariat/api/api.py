@@ -15,7 +15,8 @@ Errors are problem details (RFC 9457, `application/problem+json`, one Problem sc
 `title`, `status`, `detail` (the message meant for the person who asked), `instance` (the path
 asked) and, in an invalid-request problem, `errors` (each field's fault). Each operation lists the
 statuses it may answer, every error among them (see `api/problems.py`):
-  400 urn:secretariat:problem:malformed-request the body is not JSON (or holds a lone surrogate)
+  400 urn:secretariat:problem:malformed-request the body is not JSON (or holds a lone surrogate), or not
+                                             multipart/form-data where an operation takes a file
   401 urn:secretariat:problem:unauthenticated no valid token (with WWW-Authenticate: Bearer)
   404 urn:secretariat:problem:not-found      missing, or not yours to see: the two look the same
   409 urn:secretariat:problem:refused        well-formed, but the rules or the state refuse it
@@ -29,13 +30,28 @@ statuses it may answer, every error among them (see `api/problems.py`):
   500 about:blank                            a failure of ours
   503 urn:secretariat:problem:unavailable    the database or the audit key cannot be reached (Retry-After)
 There is no rate limit on the API (no 429). Nothing is changed when an error is returned.
+
+Lists are paged, every one the same way: `limit` (1 to 500, by default 50) and `offset` (by default 0) in the
+query. The answer stays a JSON list, of at most `limit` rows, in the order the list gives (its docstring says
+which), ties broken by the rows' ids, so that the pages of a list that does not change neither skip nor repeat
+a row; a page shorter than `limit` is the last. Listing content is an audited read: of the page's tasks for
+controls; of every pending announcement for GET /releases/pending, whose selector reads them all before the
+page is cut.
+
+The desks' operations: registry (register a paper, its distribution, versions, attachments as
+multipart/form-data with an optional file, a copy's destruction recorded and witnessed, its loss), bodies and
+their meetings (members, secretary, papers; a meeting recorded, its points with their papers, the protocol
+signed and read, a point corrected, its extract made), case files (opened, papers added, closed). Each
+operation's id is the name of the service it calls.
 """
 
 import http
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -52,11 +68,10 @@ from secretariat.api.schemas import (
     ApprovedOut,
     CableOut,
     CaseDetailOut,
-    CaseOut,
     ControlOut,
     CopyOut,
-    DocumentOut,
     IssueIn,
+    Paging,
     PrincipalRequestIn,
     PublishedOut,
     PublishIn,
@@ -169,6 +184,23 @@ def http_error(request, exc: HttpError):
     return problem(request, exc.status_code, "", http.HTTPStatus(exc.status_code).phrase, str(exc))
 
 
+@api.exception_handler(MultiPartParserError)
+def malformed_form(request, exc):
+    return problem(
+        request, 400, "malformed-request", "Malformed request", "the request body is not valid multipart/form-data"
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def beyond_any_request_allowed(request, exc):
+    """A body larger than the largest the document allows (settings.DATA_UPLOAD_MAX_MEMORY_SIZE is above it), or a
+    form of more fields or files than any operation takes: it cannot match the document."""
+    detail = "the request body is larger, or holds more fields, than any this document allows"
+    return problem(request, 422, "invalid-request", "Invalid request", detail)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return no_such_operation(request)
@@ -207,14 +239,8 @@ def _classification(value: str | None) -> Classification | None:
         raise InvalidInput(str(exc)) from None
 
 
-# Documents and copies
-
-
-@api.get("/documents", response=list[DocumentOut], operation_id="list_documents", tags=["documents"])
-def list_documents(request, in_register: bool = Query(False, alias="register")):
-    """Documents you may read, or with `register=true` those you may see in the register. Metadata only."""
-    rows = registry_selectors.documents(request.auth, Action.REGISTER if in_register else Action.VIEW)
-    return [registry_presenters.document_json(d) for d in rows]
+# Documents and copies (GET /documents, with POST /documents, is in api/operations/registry.py, and GET /cases in
+# api/operations/cases.py: Django gives a path to the first router that has it, so a path's methods share one)
 
 
 @api.get(
@@ -240,11 +266,11 @@ def read_document(request, number: str):
     tags=["copies"],
     by_alias=True,
 )
-def list_copies(request, number: str):
-    """The copies of a document you may see in the register (a holder sees their own)."""
+def list_copies(request, number: str, paging: Query[Paging]):
+    """The copies of a document you may see in the register (a holder sees their own), by copy number."""
     registry_selectors.register_entry(request.auth, number)
     now = clock.now()
-    return [registry_presenters.copy_json(c, now) for c in registry_selectors.copies(request.auth, number)]
+    return [registry_presenters.copy_json(c, now) for c in paging.of(registry_selectors.copies(request.auth, number))]
 
 
 @api.post(
@@ -293,10 +319,10 @@ def return_copy(request, number: str, copy_number: int):
 
 
 @api.get("/cables", response=list[CableOut], operation_id="list_cables", tags=["cables"])
-def list_cables(request, in_register: bool = Query(False, alias="register")):
+def list_cables(request, paging: Query[Paging], in_register: bool = Query(False, alias="register")):
     """Cables you may read, or with `register=true` see in the register: their register side."""
     rows = cable_selectors.cables(request.auth, Action.REGISTER if in_register else Action.VIEW)
-    return [cable_presenters.cable_json(c) for c in rows]
+    return [cable_presenters.cable_json(c) for c in paging.of(rows)]
 
 
 @api.get(
@@ -338,7 +364,7 @@ def file_report(request, number: str, payload: ReportIn):
 
 
 @api.get("/controls", response=list[ControlOut], operation_id="list_controls", tags=["controls"])
-def list_controls(request, mine: bool = False, overdue: bool = False):
+def list_controls(request, paging: Query[Paging], mine: bool = False, overdue: bool = False):
     """Controls you may see (`mine`: open ones on you or your post; `overdue`: past due; both: those of
     yours that are past due). Tasks you may read are content, so listing them is an audited read."""
     by, now = request.auth, clock.now()
@@ -350,7 +376,7 @@ def list_controls(request, mine: bool = False, overdue: bool = False):
         rows = cable_selectors.overdue_controls(by, now)
     else:
         rows = cable_selectors.controls(by)
-    return [cable_presenters.control_json(c, now) for c in cable_selectors.read_controls(by, rows)]
+    return [cable_presenters.control_json(c, now) for c in cable_selectors.read_controls(by, paging.of(rows))]
 
 
 # Releases
@@ -363,16 +389,18 @@ def list_controls(request, mine: bool = False, overdue: bool = False):
     operation_id="list_releases",
     tags=["releases"],
 )
-def list_releases(request, channel: Text | None = None):
+def list_releases(request, paging: Query[Paging], channel: Text | None = None):
     """What went out through the public channels, newest first. Public: no token needed."""
     rows = release_selectors.releases(release_selectors.channel(channel) if channel else None)
-    return [release_presenters.release_json(r) for r in rows]
+    return [release_presenters.release_json(r) for r in paging.of(rows)]
 
 
 @api.get("/releases/pending", response=list[TemplateOut], operation_id="list_pending_releases", tags=["releases"])
-def list_pending_releases(request):
-    """Prepared announcements not yet released that you may read (an audited read when classified)."""
-    return [release_presenters.template_json(t) for t in release_selectors.read_templates(request.auth, pending=True)]
+def list_pending_releases(request, paging: Query[Paging]):
+    """Prepared announcements not yet released that you may read (an audited read when classified), oldest
+    first."""
+    rows = release_selectors.read_templates(request.auth, pending=True)
+    return [release_presenters.template_json(t) for t in paging.of(rows)]
 
 
 @api.post(
@@ -388,12 +416,6 @@ def publish_release(request, template_id: int, payload: PublishIn):
 
 
 # Case files
-
-
-@api.get("/cases", response=list[CaseOut], operation_id="list_cases", tags=["cases"])
-def list_cases(request):
-    """The case files you may see (registry staff)."""
-    return [case_presenters.case_json(c, []) for c in case_selectors.case_files(request.auth)]
 
 
 @api.get(
@@ -420,9 +442,9 @@ def close_case(request, number: str):
 
 
 @api.get("/tokens", response=list[TokenOut], operation_id="list_tokens", tags=["tokens"])
-def list_tokens(request):
-    """Your API tokens (an admin: everyone's), never with their secret."""
-    return [token_presenters.token_json(t) for t in token_selectors.tokens(request.auth)]
+def list_tokens(request, paging: Query[Paging]):
+    """Your API tokens (an admin: everyone's), never with their secret, oldest first."""
+    return [token_presenters.token_json(t) for t in paging.of(token_selectors.tokens(request.auth))]
 
 
 @api.post("/tokens", response={201: TokenIssuedOut, **problems(409, 422)}, operation_id="issue_token", tags=["tokens"])
@@ -453,10 +475,10 @@ def revoke_token(request, token_id: int):
     operation_id="list_access_requests",
     tags=["access"],
 )
-def list_access_requests(request, pending: bool = True):
+def list_access_requests(request, paging: Query[Paging], pending: bool = True):
     """Requests for access, oldest first (administrators and security officers)."""
     rows = token_selectors.access_requests(request.auth, pending_only=pending)
-    return [token_presenters.request_json(r) for r in rows]
+    return [token_presenters.request_json(r) for r in paging.of(rows)]
 
 
 @api.post(

@@ -1,8 +1,16 @@
 """The shapes the API reads and writes: the presenters' JSON, typed for the OpenAPI schema."""
 
+import datetime as dt
 from typing import Annotated, Literal
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from secretariat.accounts.selectors import addressees_by_name, unit_by_code
+from secretariat.kernel.classification import Classification
+from secretariat.kernel.numbers import REGISTRATION_NUMBER
+from secretariat.kernel.principals import Role
 
 # What the API takes as text, as kernel/texts.py (docs/texts.md) checks every text saved, on both engines: a
 # one-line field holds no control character, tab or line break; a body (a report's text) keeps tabs and
@@ -17,11 +25,14 @@ Text = Annotated[str, Field(pattern=ONE_LINE)]
 # the document says so first.
 LINE_FILLED = rf"^{_LINE_CHAR}*[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]{_LINE_CHAR}*$"
 BODY_FILLED = rf"^{_BODY_CHAR}*[^\s\x00-\x1f\x7f-\x9f]{_BODY_CHAR}*$"
-# The next three patterns are the document's alone: what to send. The services check what they are given (a
+# The next five patterns are the document's alone: what to send. The services check what they are given (a
 # 422 invalid-input that says what is wrong) and take a little more: a marking written "ts" or "top_secret", a
 # blank's value with a line break at either end, which they strip.
-# A marking as the registry writes it: a level, then any compartments, each after //.
+# A marking as the registry writes it: a level, then any compartments, each after //; a clearance is a level, a
+# compartment is named by its code.
 CLASSIFICATION = r"^(UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|U|C|S|TS)(//[A-Z][A-Z0-9 -]{0,39})*$"
+LEVEL = r"^(UNCLASSIFIED|CONFIDENTIAL|SECRET|TOP SECRET|U|C|S|TS)$"
+COMPARTMENT = r"^[A-Z][A-Z0-9 -]{0,39}$"
 # An announcement's blank is named as in its text ({{day}}) and filled with one line of text, neither blank
 # nor holding a brace (releases.services.FIELD_VALUE, on the value stripped), at most 200 characters.
 BLANK_NAME = r"^[a-z][a-z0-9_]*$"
@@ -30,12 +41,73 @@ BLANK_VALUE = (
     r"[^\s\x00-\x1f\x7f-\x9f\u2028\u2029{}]"
     r"[^\x00-\x1f\x7f-\x9f\u2028\u2029{}]*$"
 )  # one line as ONE_LINE (no control character, which the value's `Text` refuses too), not blank, no brace
+# A body that may be empty (a document's text, an attachment's): tabs and line breaks, no other control character.
+BODY = rf"^{_BODY_CHAR}*$"
+# What names things in the registry, as the services check them (kernel/numbers.py, accounts, decisions): a
+# registration number (P46/X, CASE-2), a point as the body writes it (X, 12, 45/III), a body's prefix (P), a
+# principal's username, a unit's or post's code, and an addressee (a username, or unit:CODE).
+NUMBER = REGISTRATION_NUMBER.pattern
+BODY_PREFIX = r"^[A-Z][A-Z0-9]{0,7}$"
+USERNAME = r"^[\w.@+-]+$"
+UNIT_CODE = r"^[a-z0-9][a-z0-9-]{0,59}$"
+ADDRESSEE = r"^(unit:[a-z0-9][a-z0-9-]{0,59}|[\w.@+-]{1,150})$"
+# The largest number a database integer column holds (PostgreSQL's integer): a meeting's number, a page count.
+INT_MAX = 2_147_483_647
 # What a value that does not match one of these patterns is told.
 PATTERN_MEANING = {
     ONE_LINE: "must be one line, without control characters",
     LINE_FILLED: "must not be blank, and be one line without control characters",
     BODY_FILLED: "must not be blank, nor hold control characters other than tabs and line breaks",
+    BODY: "must not hold control characters other than tabs and line breaks",
+    NUMBER: "must be a registration number: capital letters, digits, '.' and '-', parts joined by '/', e.g. P46/X",
+    BODY_PREFIX: "must be a body's prefix: a capital Latin letter, then up to 7 capital letters or digits, e.g. P",
+    USERNAME: "must be a username: letters, digits and . @ + - _",
+    UNIT_CODE: "must be a unit's code: lowercase letters, digits and hyphens",
+    ADDRESSEE: "must be a username, or unit:CODE for a unit or post",
 }
+
+Line = Annotated[str, Field(pattern=LINE_FILLED)]  # not blank, one line
+Number = Annotated[str, Field(pattern=NUMBER, max_length=60, examples=["P46/X"])]
+Username = Annotated[str, Field(pattern=USERNAME, max_length=150, examples=["gromyko"])]
+UnitCode = Annotated[str, Field(pattern=UNIT_CODE, max_length=60, examples=["cc-gd-1"])]
+AddresseeName = Annotated[str, Field(pattern=ADDRESSEE, max_length=150, examples=["gromyko", "unit:washington"])]
+
+
+def _marking(value: str) -> Classification:
+    return Classification.parse(value)  # a ValueError is the field's fault: 422 invalid-request
+
+
+# A marking, taken as a Classification: the document shows CLASSIFICATION, what to send; the parser takes a little
+# more ("ts", "top_secret"), and an unknown compartment is the registry's to say (422 invalid-input).
+Marking = Annotated[
+    str,
+    Field(
+        pattern=ONE_LINE,
+        max_length=1000,
+        json_schema_extra={"pattern": CLASSIFICATION},
+        examples=["TOP SECRET", "SECRET//SPECIAL FILE"],
+    ),
+    AfterValidator(_marking),
+]
+PageCount = Annotated[int, Field(ge=1, le=INT_MAX, description="how many pages (sheets)")]
+
+
+class Paging(Schema):
+    """Every list is paged: `limit` rows (1 to 500, by default 50) from `offset` (0 first), in an order that
+    does not change between requests (the list's own, then the rows' ids). The answer stays a JSON list: a
+    page shorter than `limit` is the last."""
+
+    limit: int = Field(50, ge=1, le=500, description="at most this many rows (1 to 500)")
+    offset: int = Field(0, ge=0, le=INT_MAX, description="skip this many rows first")
+
+    def of(self, rows):
+        """This page of `rows` (a queryset, ordered to the last tie by its primary key, or a list)."""
+        if isinstance(rows, QuerySet):
+            order = list(rows.query.order_by or rows.model._meta.ordering)
+            if not order or order[-1].lstrip("-") not in ("pk", "id"):
+                rows = rows.order_by(*order, "pk")
+        return rows[self.offset : self.offset + self.limit]
+
 
 PROBLEM_TYPE = Literal[
     "urn:secretariat:problem:malformed-request",
@@ -287,13 +359,18 @@ class AccessRequestOut(Schema):
 
 
 class PrincipalRequestIn(Schema):
-    username: str = Field(pattern=r"^[\w.@+-]+$", max_length=150)
-    clearance: str = Field(
-        default="UNCLASSIFIED", max_length=40, description="UNCLASSIFIED, CONFIDENTIAL, SECRET or TOP SECRET"
+    username: str = Field(pattern=USERNAME, max_length=150)
+    clearance: Text = Field(
+        default="UNCLASSIFIED",
+        max_length=40,
+        description="UNCLASSIFIED, CONFIDENTIAL, SECRET or TOP SECRET",
+        json_schema_extra={"pattern": LEVEL},
     )
-    compartments: list[Text] = Field(default=[], max_length=20)
-    roles: list[Text] = Field(default=[], max_length=20)
-    unit: Text | None = Field(default=None, max_length=60)
+    compartments: list[Annotated[Text, Field(json_schema_extra={"pattern": COMPARTMENT})]] = Field(
+        default=[], max_length=20, description="codes of compartments that exist, e.g. SPECIAL FILE"
+    )
+    roles: list[Literal[tuple(Role.values)]] = Field(default=[], max_length=20)
+    unit: UnitCode | None = Field(default=None, description="the code of a unit or post that exists")
     first_name: Text = Field(default="", max_length=150)
     last_name: Text = Field(default="", max_length=150)
     email: Text = Field(default="", max_length=254)
@@ -325,3 +402,260 @@ class ApprovedOut(Schema):
     request: AccessRequestOut
     principal: PrincipalOut
     activation: ActivationOut | None
+
+
+# The registry's operations (api/operations/registry.py)
+
+
+class RegisterIn(Schema):
+    """A paper entered in the register by hand (`secretariat document register`): its number, or the next of
+    `series`; its title and text; its marking; who it goes to."""
+
+    number: Number | None = Field(None, description="e.g. P46/X; omitted: the next of `series`")
+    series: str = Field(
+        "R", pattern=NUMBER, max_length=20, description="the prefix of the numbers the registry allocates: R-1, R-2…"
+    )
+    title: Line = Field(max_length=500)
+    classification: Marking
+    kind: Literal["extract", "draft", "cable", "report", "announcement", "note"] = "note"
+    text: str = Field("", pattern=BODY, max_length=1_000_000, description="the body text (version 1)")
+    dated: dt.date = Field(description="the paper's date")
+    page_count: PageCount = 1
+    author_unit: UnitCode | None = Field(None, description="the code of the unit that wrote it")
+    signatory: Text = Field("", max_length=200, description="who signed it, as the paper says")
+    return_days: int | None = Field(None, ge=1, le=3650, description="days a copy may be out (default 7)")
+    return_to: UnitCode | None = Field(None, description="the code of the unit copies go back to")
+    distribution: list[AddresseeName] = Field(
+        [], max_length=500, json_schema_extra={"uniqueItems": True}, description="usernames, or unit:CODE"
+    )
+
+    def registration(self) -> dict:
+        """The fields as `register_document` (and a body's `register_body_paper`) take them: units and
+        addressees looked up by name (an unknown one: 422 invalid-input)."""
+        return {
+            "number": self.number,
+            "series": self.series,
+            "title": self.title,
+            "classification": self.classification,
+            "kind": self.kind,
+            "text": self.text,
+            "dated": self.dated,
+            "page_count": self.page_count,
+            "author_unit": unit_by_code(self.author_unit) if self.author_unit else None,
+            "signatory": self.signatory,
+            "return_days": self.return_days,
+            "return_to": unit_by_code(self.return_to) if self.return_to else None,
+            "distribution": addressees_by_name(self.distribution),
+        }
+
+
+class AddresseesIn(Schema):
+    addressees: list[AddresseeName] = Field(
+        min_length=1, max_length=500, json_schema_extra={"uniqueItems": True}, description="usernames, or unit:CODE"
+    )
+
+
+class DistributionEntryOut(Schema):
+    document: str
+    position: int
+    addressee: str = Field(description="a username, or unit:CODE")
+
+
+class DestructionIn(Schema):
+    certificate: Line = Field(max_length=300, description="the destruction certificate or record number")
+
+
+class LossIn(Schema):
+    circumstances: str = Field(pattern=BODY_FILLED, max_length=20_000, description="how the copy was lost")
+
+
+class IncidentOut(Schema):
+    """A loss reported: the incident and the copy, lost from now on."""
+
+    id: int
+    kind: str
+    reported_at: str
+    reported_by: str
+    circumstances: str
+    copy_of: CopyOut = Field(alias="copy")
+
+
+class VersionIn(Schema):
+    text: str = Field(pattern=BODY, max_length=1_000_000, description="the new text, whole")
+    note: Text = Field("", max_length=300, description="what changed")
+
+
+class VersionOut(Schema):
+    document: str
+    version: int
+    note: str
+    created_at: str
+    created_by: str
+
+
+class AttachmentIn(Schema):
+    """An attachment's fields (multipart/form-data, beside its optional `file`)."""
+
+    title: Line = Field(max_length=500)
+    classification: Marking
+    text: str = Field("", pattern=BODY, max_length=1_000_000, description="its text, if it has one")
+    page_count: PageCount = 1
+
+
+class AttachmentAddedOut(Schema):
+    document: str
+    position: int
+    title: str
+    classification: str
+    page_count: int
+    file: str | None = Field(description="the stored file's name, if a file was sent")
+    size: int | None = Field(description="the stored file's size in bytes")
+
+
+# The decisions desk's operations (api/operations/decisions.py)
+
+
+class BodyIn(Schema):
+    name: Line = Field(max_length=200)
+    prefix: str = Field(pattern=BODY_PREFIX, max_length=8, description="registration prefix of its extracts: P46/X")
+    return_days: int = Field(7, ge=1, le=3650, description="days its papers may be out")
+    registry_unit: UnitCode | None = Field(None, description="the code of the unit its papers go back to")
+    motto: Text = Field("", max_length=200, description="the line above the letterhead")
+    letterhead: Text = Field("", max_length=300)
+    salutation: Text = Field("", max_length=40, description="how its papers address people, e.g. comrades")
+
+
+class BodyOut(Schema):
+    name: str
+    prefix: str
+    return_days: int
+    registry_unit: str | None
+    secretary: str | None
+    members: list[str]
+    motto: str
+    letterhead: str
+    salutation: str
+
+
+class MembersIn(Schema):
+    members: list[Username] = Field(min_length=1, max_length=500, json_schema_extra={"uniqueItems": True})
+
+
+class SecretaryIn(Schema):
+    secretary: Username
+
+
+class MeetingIn(Schema):
+    number: int = Field(ge=1, le=INT_MAX, description="the meeting's (protocol's) number")
+    held_on: dt.date = Field(description="the day it was held")
+
+
+class MeetingOut(Schema):
+    body: str
+    prefix: str
+    number: int
+    held_on: str
+    recorded_at: str
+    recorded_by: str
+    signed_at: str | None
+    signed_by: str | None
+
+
+class PointIn(Schema):
+    identifier: str = Field(
+        pattern=NUMBER, max_length=20, description="the point as the body writes it, e.g. X, 12 or 45/III"
+    )
+    title: Line = Field(max_length=500)
+    decision: str = Field(pattern=BODY_FILLED, max_length=100_000)
+    classification: Marking
+    addressees: list[AddresseeName] = Field(
+        [], max_length=500, json_schema_extra={"uniqueItems": True}, description="who the decision goes to"
+    )
+    approver: Username | None = Field(None, description="who approves its drafts (default: the secretary)")
+
+
+class PointAttachmentOut(Schema):
+    position: int
+    title: str
+    classification: str
+    page_count: int
+    text: str
+
+
+class PointOut(Schema):
+    """A point; its title, decision and attachments only for those who may read them."""
+
+    reference: str = Field(description="BODY/MEETING/POINT, e.g. P/46/X")
+    identifier: str
+    position: int
+    classification: str
+    version: int
+    addressees: list[str]
+    approver: str | None
+    title: str | None = None
+    decision: str | None = None
+    correction_reason: str | None = None
+    attachments: list[PointAttachmentOut] | None = None
+
+
+class ProtocolOut(MeetingOut):
+    """A protocol and the points you may read (or, with `register=true`, see in the register: no content)."""
+
+    points: list[PointOut]
+
+
+class PointAttachmentIn(Schema):
+    title: Line = Field(max_length=500)
+    text: str = Field(pattern=BODY_FILLED, max_length=1_000_000)
+    classification: Marking
+    page_count: PageCount = 1
+
+
+class PointAttachmentAddedOut(PointAttachmentOut):
+    point: str = Field(description="BODY/MEETING/POINT, e.g. P/46/X")
+
+
+class CorrectionIn(Schema):
+    title: Line = Field(max_length=500)
+    decision: str = Field(pattern=BODY_FILLED, max_length=100_000)
+    reason: Line = Field(max_length=300)
+
+
+class PointVersionOut(Schema):
+    reference: str
+    version: int
+    title: str
+    decision: str
+    reason: str | None
+    created_at: str
+    created_by: str
+
+
+class ExtractIn(Schema):
+    classification: Marking | None = Field(None, description="default: the point's, joined with its attachments'")
+    signatory: Text = Field("", max_length=200, description="default: SECRETARY OF THE <BODY>")
+    page_count: PageCount = 1
+
+
+class ExtractOut(DocumentOut):
+    point: str
+    point_version: int
+    signatory: str
+    distribution: list[str]
+
+
+# The cases desk's operations (api/operations/cases.py)
+
+
+class CaseIn(Schema):
+    title: Line = Field(max_length=500)
+    documents: list[Number] = Field(
+        [], max_length=500, json_schema_extra={"uniqueItems": True}, description="registration numbers"
+    )
+    number: Number | None = Field(None, description="a number of your own; omitted: the next CASE-n")
+
+
+class CaseDocumentsIn(Schema):
+    documents: list[Number] = Field(
+        min_length=1, max_length=500, json_schema_extra={"uniqueItems": True}, description="registration numbers"
+    )

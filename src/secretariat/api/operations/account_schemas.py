@@ -35,15 +35,6 @@ class PrincipalDetailOut(PrincipalOfficersOut):
     pending_requests: list[AccessRequestOut]
 
 
-class PrincipalPageOut(Schema):
-    """One page of principals, by username."""
-
-    count: int = Field(description="how many principals match, on every page")
-    limit: int
-    offset: int
-    principals: list[PrincipalOfficersOut]
-
-
 class ClearanceIn(Schema):
     """The clearance wanted: what is left out stays as it is. A lower one takes effect at once; a raise, or a
     compartment added, is a request another officer approves."""

@@ -3,7 +3,7 @@ makes or asks for (a raise, roles, a reset: requests another officer approves at
 posts, compartments. Each handler calls one selector or service, as the desk and the command line do."""
 
 from ninja import Field as QueryField
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from secretariat.accounts import presenters, selectors, services
 from secretariat.accounts.models import AccessRequest
@@ -13,21 +13,19 @@ from secretariat.api.operations.account_schemas import (
     CompartmentOut,
     DeactivateIn,
     PrincipalDetailOut,
-    PrincipalPageOut,
+    PrincipalOfficersOut,
     RolesIn,
     UnitIn,
     UnitOut,
 )
 from secretariat.api.problems import problems
-from secretariat.api.schemas import AccessRequestOut, Text
+from secretariat.api.schemas import AccessRequestOut, Paging, Text
 
 router = Router(tags=["accounts"])
 
 
-class PrincipalQuery(Schema):
+class PrincipalQuery(Paging):
     q: Text = QueryField("", max_length=150, description="words each found in the username or the name")
-    limit: int = QueryField(50, ge=1, le=500)
-    offset: int = QueryField(0, ge=0, le=2_147_483_647)
 
 
 def _detail(principal) -> dict:
@@ -36,20 +34,13 @@ def _detail(principal) -> dict:
 
 @router.get(
     "/principals",
-    response={200: PrincipalPageOut, **problems(409)},
+    response={200: list[PrincipalOfficersOut], **problems(409, 422)},
     operation_id="list_principals",
 )
 def list_principals(request, query: Query[PrincipalQuery]):
     """Principals whose username or name holds every word of `q`, by username, a page at a time
     (administrators and security officers)."""
-    rows = selectors.principals_matching(request.auth, query.q)
-    page = rows[query.offset : query.offset + query.limit]
-    return {
-        "count": rows.count(),
-        "limit": query.limit,
-        "offset": query.offset,
-        "principals": [presenters.principal_detail_json(p) for p in page],
-    }
+    return [presenters.principal_detail_json(p) for p in query.of(selectors.principals_matching(request.auth, query.q))]
 
 
 @router.get(
@@ -113,10 +104,10 @@ def deactivate(request, username: str, payload: DeactivateIn):
     return _detail(services.deactivate(request.auth, target, payload.reason))
 
 
-@router.get("/units", response=list[UnitOut], operation_id="list_units")
-def list_units(request):
+@router.get("/units", response={200: list[UnitOut], **problems(422)}, operation_id="list_units")
+def list_units(request, paging: Query[Paging]):
     """Units at home and posts abroad, by code, each with how many principals it holds."""
-    return [presenters.unit_json(u) for u in selectors.units_with_members()]
+    return [presenters.unit_json(u) for u in paging.of(selectors.units_with_members())]
 
 
 @router.post("/units", response={201: UnitOut, **problems(409, 422)}, operation_id="add_unit")
@@ -126,10 +117,10 @@ def add_unit(request, payload: UnitIn):
     return Status(201, presenters.unit_json(unit))
 
 
-@router.get("/compartments", response=list[CompartmentOut], operation_id="list_compartments")
-def list_compartments(request):
+@router.get("/compartments", response={200: list[CompartmentOut], **problems(422)}, operation_id="list_compartments")
+def list_compartments(request, paging: Query[Paging]):
     """Compartments, by code, each with how many principals hold it."""
-    return [presenters.compartment_json(c) for c in selectors.compartments_with_holders()]
+    return [presenters.compartment_json(c) for c in paging.of(selectors.compartments_with_holders())]
 
 
 @router.post("/compartments", response={201: CompartmentOut, **problems(409, 422)}, operation_id="add_compartment")

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from ninja import Field, Query, Router, Schema, Status
 
 from secretariat.api.problems import problems
-from secretariat.api.schemas import BODY_FILLED, CLASSIFICATION, LINE_FILLED, Text
+from secretariat.api.schemas import BODY_FILLED, CLASSIFICATION, LINE_FILLED, Paging, Text
 from secretariat.archive import presenters, selectors, services
 from secretariat.archive.models import Redaction
 from secretariat.archive.services import Span
@@ -33,8 +33,6 @@ PUBLIC_IDENTIFIER = re.compile(rf"{REPOSITORY}(-{IDENTIFIER}){{2,4}}")
 NOTE = r"^[^\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]*$"  # a body, blank or not
 REASONS = Literal[tuple(Redaction.Reason.values)]
 LEVELS_BELOW_TOP = Literal["CONFIDENTIAL", "SECRET"]  # a downgrade: never to UNCLASSIFIED, always below the item's
-PAGE = Query(50, ge=1, le=500)
-OFFSET = Query(0, ge=0, le=1_000_000_000)
 PHRASE = Query(..., pattern=LINE_FILLED, max_length=1_000, description="the phrase to withhold, as written")
 REASON = Query(..., description="why it is withheld")
 
@@ -305,10 +303,9 @@ def check_fixity(request, payload: FixityIn | None = None):
 
 
 @router.get("/archive/items", response=list[ItemOut], operation_id="list_items")
-def list_items(request, limit: int = PAGE, offset: int = OFFSET):
+def list_items(request, paging: Query[Paging]):
     """The items you may see: an archivist's, and anyone's once published (their register side)."""
-    rows = selectors.items(request.auth).order_by("unit_id", "id")[offset : offset + limit]
-    return [presenters.item_json(i) for i in rows]
+    return [presenters.item_json(i) for i in paging.of(selectors.items(request.auth).order_by("unit_id", "id"))]
 
 
 @router.get("/archive/items/{identifier}", response={200: ItemReadingOut, **problems(404)}, operation_id="read_item")
@@ -373,13 +370,14 @@ def record_event(request, identifier: str, payload: EventIn):
 def phrase_redactions(
     request,
     identifier: str,
+    paging: Query[Paging],
     phrase: str = PHRASE,
     reason: REASONS = REASON,
 ):
     """Every place a phrase stands in an item's text and annotations, as spans to withhold in a review (an
-    archivist cleared for the item)."""
+    archivist cleared for the item), in the text's order."""
     item = selectors.item(request.auth, _reference(identifier), Action.VIEW)
-    return [vars(span) for span in services.phrase_redactions(item, phrase, reason)]
+    return [vars(span) for span in paging.of(services.phrase_redactions(item, phrase, reason))]
 
 
 @router.post(
@@ -404,9 +402,9 @@ def decide_review(request, identifier: str, payload: ReviewIn):
 
 
 @router.get("/archive/reviews", response=list[ReviewOut], operation_id="review_queue")
-def review_queue(request, limit: int = PAGE, offset: int = OFFSET):
+def review_queue(request, paging: Query[Paging]):
     """The reviews due and not decided, oldest first: the archivists' queue."""
-    return [presenters.review_json(r) for r in selectors.review_queue(request.auth)[offset : offset + limit]]
+    return [presenters.review_json(r) for r in paging.of(selectors.review_queue(request.auth))]
 
 
 # The reading room.

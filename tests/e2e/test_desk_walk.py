@@ -84,7 +84,7 @@ def test_a_new_decision_goes_from_the_secretary_through_registry_members_and_cab
     registrar.visit(f"/registry/{extract}/")
     expect(brezhnev_row).to_contain_text("held, receipt confirmed")
     brezhnev_row.get_by_role("button", name="Record return").click()
-    expect(brezhnev_row).to_contain_text(re.compile(r"returned \w+ \d+, \d{4}"))
+    expect(brezhnev_row).to_contain_text(re.compile(r"returned \d+ \w{3} \d{4}"))
     expect(brezhnev_row).to_contain_text("nothing to do")
     registrar.visit(f"/registry/{extract}/")
     entry = registrar.page.get_by_role("region", name="Register entry")

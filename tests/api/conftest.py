@@ -63,3 +63,23 @@ def sent_cable(demo):
     cables.approve_cable(secretary, cable.number, point)
     cables.send_cable(gromyko, cable.number)
     return cable, template
+
+
+@pytest.fixture
+def clients_of(api_as):
+    """`clients_of("registrar", "gromyko")`: a client getter with those people's clients made first, before
+    anything is measured (issuing their tokens is audited too); anyone else's is made when first asked for."""
+
+    def made_first(*usernames):
+        made = {}
+
+        def client(username):
+            if username not in made:
+                made[username] = api_as(username)
+            return made[username]
+
+        for username in usernames:
+            client(username)
+        return client
+
+    return made_first

@@ -4,8 +4,7 @@ compartments; refusals as problems, and nothing changed by them."""
 
 from secretariat.accounts.models import AccessRequest, Compartment, Principal, Unit
 from secretariat.kernel.classification import Level
-
-PROBLEM = "application/problem+json"
+from tests.api.checks import PROBLEM
 
 
 def principal(username: str) -> Principal:

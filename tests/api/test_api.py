@@ -19,14 +19,8 @@ from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.demo import reference as ref
 from secretariat.kernel.principals import principal_by_username
+from tests.api.checks import PROBLEM, event_count
 from tests.api.phrases import leaks
-
-PROBLEM = "application/problem+json"
-
-
-def events(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
 
 # Tokens
 
@@ -77,9 +71,9 @@ def test_no_token_a_wrong_one_a_revoked_one_and_a_deactivated_holders_get_401(de
         assert response.json()["status"] == 401
     revoking = tokens.issue_token(principal_by_username("gromyko"), "to revoke")
     assert tokens.principal_for_token(revoking.secret) is not None
-    before = events("token.revoked")
+    before = event_count("token.revoked")
     tokens.revoke_token(principal_by_username("gromyko"), revoking.token.pk)
-    assert events("token.revoked") == before + 1
+    assert event_count("token.revoked") == before + 1
     assert type(gromyko)(revoking.secret).get("/documents").status_code == 401
     accounts.deactivate(principal_by_username("admin"), principal_by_username("gromyko"), "left office")
     response = gromyko.get("/documents")
@@ -146,14 +140,14 @@ def test_the_document_list_is_metadata_only(api_as):
 
 def test_reading_a_document_returns_its_content_and_is_audited(api_as):
     client = api_as("gromyko")
-    before = events("document.read")
+    before = event_count("document.read")
     response = client.get("/documents/P46/X")
     assert response.status_code == 200
     body = response.json()
     assert body["number"] == "P46/X" and body["classification"] == "TOP SECRET"
     assert ref.decision()[:60] in body["text"] and body["parts"] is None
     event = AuditEvent.objects.filter(action="document.read").latest("seq")
-    assert events("document.read") == before + 1 and event.actor_name == "gromyko"
+    assert event_count("document.read") == before + 1 and event.actor_name == "gromyko"
 
 
 def test_a_cable_is_read_through_its_parts_with_guidance_for_its_post_only(demo, api_as):
@@ -204,10 +198,10 @@ def test_the_register_side_of_copies_and_their_life(api_as):
 
 
 def test_controls_show_the_task_to_the_assignee_and_the_read_is_audited(api_as):
-    before = events("control.read")
+    before = event_count("control.read")
     mine = api_as("gromyko").get("/controls", mine="true").json()
     assert [(c["document"], c["task"]) for c in mine] == [("P47/5", ref.SECOND_CASE["task"])]
-    assert events("control.read") == before + 1
+    assert event_count("control.read") == before + 1
     registrar = api_as("registrar").get("/controls").json()
     assert {c["document"] for c in registrar} == {"TEL-1", "P47/5"} and all(c["task"] is None for c in registrar)
 

@@ -6,13 +6,9 @@ import pytest
 from secretariat.archive.models import ArchiveUnit, Item, Repository, Review, Transfer
 from secretariat.audit.models import AuditEvent
 from secretariat.demo import reference as ref
+from tests.api.checks import PROBLEM, events
 
-PROBLEM = "application/problem+json"
 EXTRACT, CABLE = "tskhsd-89-25-44", "tskhsd-89-25-45"
-
-
-def events(action: str, **data) -> list[AuditEvent]:
-    return [e for e in AuditEvent.objects.filter(action=action) if all(e.data.get(k) == v for k, v in data.items())]
 
 
 def item(identifier: str) -> Item:

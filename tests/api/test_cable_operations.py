@@ -5,8 +5,7 @@ import datetime as dt
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.kernel import clock
-
-PROBLEM = "application/problem+json"
+from tests.api.checks import PROBLEM, events
 
 DRAFT = {
     "subject": "Follow-up on human rights",
@@ -22,10 +21,6 @@ DRAFT = {
     "report": {"requirement": "Wire when you have done it.", "days": 3},
     "references": ["Your No 12"],
 }
-
-
-def events(action: str, **data) -> list[AuditEvent]:
-    return [e for e in AuditEvent.objects.filter(action=action) if all(e.data.get(k) == v for k, v in data.items())]
 
 
 def test_a_cable_is_drafted_approved_and_sent_each_with_its_event(api_as):

@@ -3,43 +3,16 @@ change and its audit event, and a refusal for someone who may not (404 or 409, n
 
 import pytest
 
-from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.decisions.models import Body, Meeting, Point
 from secretariat.demo import reference as ref
 from secretariat.registry.models import Document
+from tests.api.checks import event_count, log_size, refused
 from tests.api.phrases import leaks
-
-PROBLEM = "application/problem+json"
-
-
-def events(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
-
-def log_size() -> int:
-    return AuditHead.objects.get(pk=1).size
-
-
-def refused(response, status: int, detail: str = "") -> bool:
-    return (
-        response.status_code == status and response["Content-Type"] == PROBLEM and detail in response.json()["detail"]
-    )
 
 
 @pytest.fixture
-def clients(api_as):
-    """A client for each of the demo's people asked for, made before anything is measured (issuing their
-    tokens is audited too)."""
-    made = {}
-
-    def client(username):
-        if username not in made:
-            made[username] = api_as(username)
-        return made[username]
-
-    for username in ("admin", "secretary", "registrar", "gromyko", "dobrynin", "visitor"):
-        client(username)
-    return client
+def clients(clients_of):
+    return clients_of("admin", "secretary", "registrar", "gromyko", "dobrynin", "visitor")
 
 
 POINT = {
@@ -64,7 +37,11 @@ def meeting_48(clients):
 
 
 def test_an_administrator_sets_up_a_body_with_members_and_a_secretary(clients):
-    added, members, appointed = events("body.added"), events("body.members_added"), events("body.secretary_appointed")
+    added, members, appointed = (
+        event_count("body.added"),
+        event_count("body.members_added"),
+        event_count("body.secretary_appointed"),
+    )
     admin = clients("admin")
     body = admin.post(
         "/bodies", {"name": "Council of Ministers", "prefix": "CM", "return_days": 10, "registry_unit": "cc-gd-1"}
@@ -86,8 +63,8 @@ def test_an_administrator_sets_up_a_body_with_members_and_a_secretary(clients):
     with_secretary = admin.post("/bodies/CM/secretary", {"secretary": "secretary"})
     assert with_secretary.status_code == 200 and with_secretary.json()["secretary"] == "secretary"
     assert clients("gromyko").get("/bodies/CM").json() == with_secretary.json()
-    assert events("body.added") == added + 1 and events("body.members_added") == members + 1
-    assert events("body.secretary_appointed") == appointed + 1
+    assert event_count("body.added") == added + 1 and event_count("body.members_added") == members + 1
+    assert event_count("body.secretary_appointed") == appointed + 1
 
 
 def test_only_an_administrator_sets_up_bodies_and_keepers_are_no_members(clients):
@@ -108,7 +85,7 @@ def test_only_an_administrator_sets_up_bodies_and_keepers_are_no_members(clients
 
 
 def test_the_registrar_registers_a_paper_of_the_body(clients):
-    before = events("document.registered")
+    before = event_count("document.registered")
     paper = {"title": "Draft reply", "classification": "SECRET", "text": "Dear Mr President", "dated": "1977-03-02"}
     response = clients("registrar").post("/bodies/P/papers", {**paper, "series": "PB"})
     assert response.status_code == 201
@@ -117,7 +94,7 @@ def test_the_registrar_registers_a_paper_of_the_body(clients):
         "Must be returned within 7 days to CC CPSU (General Department, 1st sector)"  # the body's, as no other given
     )
     assert Document.objects.get(number="PB-1").body_paper.body.prefix == "P"
-    assert events("document.registered") == before + 1
+    assert event_count("document.registered") == before + 1
     size = log_size()
     assert refused(clients("secretary").post("/bodies/P/papers", paper), 409, "only a registrar")
     assert refused(clients("registrar").post("/bodies/ZZ/papers", paper), 404)
@@ -129,10 +106,10 @@ def test_the_registrar_registers_a_paper_of_the_body(clients):
 
 def test_the_secretary_records_a_meeting_its_points_and_their_papers_and_signs(clients):
     recorded, pointed, attached, signed = (
-        events("meeting.recorded"),
-        events("point.recorded"),
-        events("point.attachment_added"),
-        events("protocol.signed"),
+        event_count("meeting.recorded"),
+        event_count("point.recorded"),
+        event_count("point.attachment_added"),
+        event_count("protocol.signed"),
     )
     secretary = clients("secretary")
     meeting = secretary.post("/bodies/P/meetings", {"number": 48, "held_on": "1977-03-03"})
@@ -169,8 +146,8 @@ def test_the_secretary_records_a_meeting_its_points_and_their_papers_and_signs(c
     signed_protocol = secretary.post("/bodies/P/meetings/48/sign")
     assert signed_protocol.status_code == 200 and signed_protocol.json()["signed_by"] == "secretary"
     assert Meeting.objects.get(body__prefix="P", number=48).is_signed
-    assert (events("meeting.recorded"), events("point.recorded")) == (recorded + 1, pointed + 1)
-    assert (events("point.attachment_added"), events("protocol.signed")) == (attached + 1, signed + 1)
+    assert (event_count("meeting.recorded"), event_count("point.recorded")) == (recorded + 1, pointed + 1)
+    assert (event_count("point.attachment_added"), event_count("protocol.signed")) == (attached + 1, signed + 1)
 
 
 def test_meetings_and_points_are_the_secretarys_and_a_signed_protocol_takes_no_new_point(clients, meeting_48):
@@ -202,7 +179,7 @@ def test_a_protocol_with_no_points_is_not_signed(clients):
 
 
 def test_the_secretary_corrects_a_point_of_a_signed_protocol(clients):
-    before = events("point.corrected")
+    before = event_count("point.corrected")
     correction = {"title": ref.title(), "decision": "The corrected decision.", "reason": "a typist's error"}
     response = clients("secretary").post("/bodies/P/meetings/46/points/X/corrections", correction)
     assert response.status_code == 201
@@ -216,7 +193,7 @@ def test_the_secretary_corrects_a_point_of_a_signed_protocol(clients):
         "created_by": "secretary",
     }
     assert Point.objects.get(meeting__number=46, identifier="X").current().number == 2
-    assert events("point.corrected") == before + 1
+    assert event_count("point.corrected") == before + 1
 
 
 def test_a_correction_is_the_secretarys_and_needs_a_reason(clients):
@@ -235,22 +212,22 @@ def test_the_secretary_makes_the_extract_of_a_point_of_a_signed_protocol(clients
     unsigned = secretary.post("/bodies/P/meetings/48/points/1/extract")
     assert refused(unsigned, 409, "is not signed yet")
     assert secretary.post("/bodies/P/meetings/48/sign").status_code == 200
-    before = events("extract.made")
+    before = event_count("extract.made")
     assert refused(clients("gromyko").post("/bodies/P/meetings/48/points/1/extract"), 409, "only a secretary")
-    assert events("extract.made") == before and not Document.objects.filter(number="P48/1").exists()
+    assert event_count("extract.made") == before and not Document.objects.filter(number="P48/1").exists()
     extract = secretary.post("/bodies/P/meetings/48/points/1/extract", {"signatory": "K. Chernenko", "page_count": 2})
     assert extract.status_code == 201
     made = extract.json()
     assert made["number"] == "P48/1" and made["point"] == "P/48/1" and made["point_version"] == 1
     assert made["classification"] == "SECRET" and made["kind"] == "extract" and made["signatory"] == "K. Chernenko"
     assert made["distribution"] == ["gromyko", "andropov"] and made["page_count"] == 2
-    assert events("extract.made") == before + 1
+    assert event_count("extract.made") == before + 1
     again = secretary.post("/bodies/P/meetings/48/points/1/extract", {"classification": "TOP SECRET"})
     assert refused(again, 409, "No P48/1 is registered already")
 
 
 def test_a_members_reads_the_protocol_and_the_read_is_audited(clients):
-    before = events("protocol.read")
+    before = event_count("protocol.read")
     protocol = clients("gromyko").get("/bodies/P/meetings/46")
     assert protocol.status_code == 200
     body = protocol.json()
@@ -258,9 +235,9 @@ def test_a_members_reads_the_protocol_and_the_read_is_audited(clients):
     (point,) = body["points"]
     assert point["reference"] == "P/46/X" and point["decision"] == ref.decision()
     assert [a["page_count"] for a in point["attachments"]] == [ref.DRAFT_PAGES]
-    assert events("protocol.read") == before + 1
+    assert event_count("protocol.read") == before + 1
     register = clients("registrar").get("/bodies/P/meetings/46", register="true")
-    assert register.status_code == 200 and events("protocol.read") == before + 1
+    assert register.status_code == 200 and event_count("protocol.read") == before + 1
     (entry,) = register.json()["points"]
     assert entry["classification"] == "TOP SECRET" and entry["title"] is None and entry["decision"] is None
     assert not leaks(register.content.decode())

@@ -4,45 +4,18 @@ refusal for someone who may not (404 or 409, nothing changed)."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cases.models import CaseFile
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from secretariat.registry.models import Copy, Document, Incident
-
-PROBLEM = "application/problem+json"
-
-
-def events(action: str) -> int:
-    return AuditEvent.objects.filter(action=action).count()
-
-
-def log_size() -> int:
-    return AuditHead.objects.get(pk=1).size
-
-
-def refused(response, status: int, detail: str = "") -> bool:
-    return (
-        response.status_code == status and response["Content-Type"] == PROBLEM and detail in response.json()["detail"]
-    )
+from tests.api.checks import PROBLEM, event_count, log_size, refused
 
 
 @pytest.fixture
-def clients(api_as):
-    """A client for each of the demo's people asked for, made before anything is measured (issuing their
-    tokens is audited too)."""
-    made = {}
-
-    def client(username):
-        if username not in made:
-            made[username] = api_as(username)
-        return made[username]
-
-    for username in ("registrar", "gromyko", "andropov", "dobrynin"):
-        client(username)
-    return client
+def clients(clients_of):
+    return clients_of("registrar", "gromyko", "andropov", "dobrynin")
 
 
 @pytest.fixture
@@ -80,7 +53,7 @@ def multipart(client, path: str, data: dict):
 
 
 def test_the_registrar_registers_a_paper_with_its_distribution(clients):
-    before, added, size = events("document.registered"), events("distribution.added"), log_size()
+    before, added, size = event_count("document.registered"), event_count("distribution.added"), log_size()
     response = clients("registrar").post("/documents", PAPER)
     assert response.status_code == 201, response.content
     paper = response.json()
@@ -89,7 +62,7 @@ def test_the_registrar_registers_a_paper_with_its_distribution(clients):
     document = Document.objects.get(number="R-1")
     assert document.current_version().text == "First line.\nSecond line."  # CR LF filed as LF
     assert [e.principal.username for e in document.distribution.order_by("position")] == ["gromyko", "andropov"]
-    assert events("document.registered") == before + 1 and events("distribution.added") == added + 2
+    assert event_count("document.registered") == before + 1 and event_count("distribution.added") == added + 2
     assert log_size() == size + 3
     numbered = clients("registrar").post("/documents", {**PAPER, "number": "GD-12/3", "distribution": []})
     assert numbered.status_code == 201 and numbered.json()["number"] == "GD-12/3"
@@ -112,14 +85,14 @@ def test_only_the_registrar_registers_and_a_taken_number_or_an_unknown_name_chan
 
 
 def test_the_registrar_adds_addressees_to_a_distribution(clients, note):
-    before = events("distribution.added")
+    before = event_count("distribution.added")
     response = clients("registrar").post("/documents/GD-7/distribution", {"addressees": ["andropov", "unit:mfa"]})
     assert response.status_code == 201
     assert response.json() == [
         {"document": "GD-7", "position": 2, "addressee": "andropov"},
         {"document": "GD-7", "position": 3, "addressee": "unit:mfa"},
     ]
-    assert events("distribution.added") == before + 2
+    assert event_count("distribution.added") == before + 2
 
 
 def test_adding_addressees_is_refused_whole_to_others_and_for_an_uncleared_one(clients, note):
@@ -137,7 +110,7 @@ def test_adding_addressees_is_refused_whole_to_others_and_for_an_uncleared_one(c
 
 
 def test_the_registrar_adds_a_version_and_the_old_text_is_kept(clients, note):
-    before = events("document.version_added")
+    before = event_count("document.version_added")
     response = clients("registrar").post("/documents/GD-7/versions", {"text": "The second text.", "note": " typos "})
     assert response.status_code == 201
     assert response.json() | {"created_at": None} == {
@@ -148,7 +121,7 @@ def test_the_registrar_adds_a_version_and_the_old_text_is_kept(clients, note):
         "created_by": "registrar",
     }
     assert [v.text for v in note.versions.order_by("number")] == ["The first text.", "The second text."]
-    assert events("document.version_added") == before + 1
+    assert event_count("document.version_added") == before + 1
     assert clients("gromyko").get("/documents/GD-7").json()["text"] == "The second text."
 
 
@@ -162,7 +135,7 @@ def test_a_version_is_refused_to_others_and_where_the_text_is_kept_elsewhere(cli
 
 def test_the_registrar_attaches_a_file_with_its_own_marking(clients, note, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    before = events("attachment.added")
+    before = event_count("attachment.added")
     upload = SimpleUploadedFile("../../Map of the route.pdf", b"%PDF-1.4 route", content_type="application/pdf")
     response = multipart(
         clients("registrar"),
@@ -176,7 +149,7 @@ def test_the_registrar_attaches_a_file_with_its_own_marking(clients, note, setti
     attachment = note.attachments.get()
     assert attachment.file.read() == b"%PDF-1.4 route" and attachment.text == "See the map."
     assert str(tmp_path / "media") in attachment.file.path  # kept under the media root, whatever the name said
-    assert events("attachment.added") == before + 1
+    assert event_count("attachment.added") == before + 1
     textual = multipart(clients("registrar"), "/documents/GD-7/attachments", {"title": "Annex", "classification": "S"})
     assert textual.status_code == 201 and textual.json()["file"] is None and textual.json()["position"] == 2
 
@@ -208,17 +181,17 @@ def test_a_body_that_is_not_multipart_is_malformed(clients, note):
 
 def test_a_copy_is_destroyed_by_two_people(clients):
     """Copy 2 of P47/5 is out with Andropov: the registrar records its destruction, Andropov witnesses it."""
-    recorded_before, destroyed_before = events("copy.destruction_recorded"), events("copy.destroyed")
+    recorded_before, destroyed_before = event_count("copy.destruction_recorded"), event_count("copy.destroyed")
     recorded = clients("registrar").post("/documents/P47/5/copies/2/destruction", {"certificate": "Act No 12"})
     assert recorded.status_code == 200 and recorded.json()["status"] == "issued"
     assert Copy.objects.get(document__number="P47/5", number=2).destruction_certificate == "Act No 12"
-    assert events("copy.destruction_recorded") == recorded_before + 1
+    assert event_count("copy.destruction_recorded") == recorded_before + 1
     twice = clients("registrar").post("/documents/P47/5/copies/2/destruction/witness")
     assert refused(twice, 409, "a second person must witness it")
     witnessed = clients("andropov").post("/documents/P47/5/copies/2/destruction/witness")
     assert witnessed.status_code == 200
     assert witnessed.json()["status"] == "destroyed" and witnessed.json()["destroyed_at"] is not None
-    assert events("copy.destroyed") == destroyed_before + 1
+    assert event_count("copy.destroyed") == destroyed_before + 1
 
 
 def test_a_destruction_is_refused_to_one_neither_holder_nor_registrar(clients):
@@ -236,14 +209,14 @@ def test_a_destruction_is_refused_to_one_neither_holder_nor_registrar(clients):
 
 
 def test_the_holder_reports_their_copy_lost(clients):
-    before = events("copy.lost")
+    before = event_count("copy.lost")
     response = clients("andropov").post("/documents/P47/5/copies/2/loss", {"circumstances": "Left on a train."})
     assert response.status_code == 201
     loss = response.json()
     assert loss["kind"] == "loss" and loss["reported_by"] == "andropov" and loss["circumstances"] == "Left on a train."
     assert loss["copy"]["copy"] == 2 and loss["copy"]["status"] == "lost" and loss["copy"]["lost_at"] is not None
     assert Incident.objects.get(pk=loss["id"]).copy.status == "lost"
-    assert events("copy.lost") == before + 1
+    assert event_count("copy.lost") == before + 1
 
 
 def test_a_loss_is_refused_to_a_stranger_and_for_a_copy_back_already(clients):
@@ -259,17 +232,17 @@ def test_a_loss_is_refused_to_a_stranger_and_for_a_copy_back_already(clients):
 
 
 def test_the_registrar_opens_a_case_file_and_adds_papers(clients, note):
-    opened_before, added_before = events("case.opened"), events("case.documents_added")
+    opened_before, added_before = event_count("case.opened"), event_count("case.documents_added")
     registrar = clients("registrar")
     opened = registrar.post("/cases", {"title": "Visit papers", "documents": ["P47/5"]})
     assert opened.status_code == 201
     case = opened.json()
     assert case["number"] == "CASE-3" and [d["number"] for d in case["documents"]] == ["P47/5"]
     assert any("copy 2 of No P47/5 is issued" in m for m in case["still_missing"])
-    assert events("case.opened") == opened_before + 1
+    assert event_count("case.opened") == opened_before + 1
     added = registrar.post("/cases/CASE-3/documents", {"documents": ["GD-7"]})
     assert added.status_code == 200 and [d["number"] for d in added.json()["documents"]] == ["P47/5", "GD-7"]
-    assert events("case.documents_added") == added_before + 1
+    assert event_count("case.documents_added") == added_before + 1
     named = registrar.post("/cases", {"title": "Own number", "number": "GD-CASE-1"})
     assert named.status_code == 201 and named.json()["documents"] == []
 

@@ -6,12 +6,7 @@ from secretariat.cables.services import Part
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import Channel, ReleaseTemplate
-
-PROBLEM = "application/problem+json"
-
-
-def events(action: str, **data) -> list[AuditEvent]:
-    return [e for e in AuditEvent.objects.filter(action=action) if all(e.data.get(k) == v for k, v in data.items())]
+from tests.api.checks import PROBLEM, events
 
 
 def test_an_administrator_adds_a_channel_with_its_editors(api_as):

@@ -4,8 +4,11 @@ import csv
 import io
 import re
 
-from secretariat.audit.models import AuditCheckpoint
-from secretariat.audit.selectors import tree_size
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from secretariat.audit.models import AuditCheckpoint, AuditEvent
+from secretariat.audit.selectors import names_of, tree_size
 from secretariat.audit.verification import Problem, Report
 from tests.web.pages import HTMX, P46_TEXT, P46_TITLE, no_traceback
 
@@ -97,3 +100,12 @@ def test_verify_now_names_the_first_bad_event(demo, login, monkeypatch):
     monkeypatch.setattr("secretariat.audit.views.verify_log", lambda: bad)
     fragment = login("auditor").post("/audit/verify/", **HTMX).content.decode()
     assert "NOT OK: the first bad event is #7" in fragment and 'role="alert"' in fragment
+
+
+def test_the_objects_of_a_page_are_named_in_one_query_per_kind_whatever_their_number(demo):
+    about_copies = list(AuditEvent.objects.filter(object_type="registry.copy"))
+    assert len({e.object_id for e in about_copies}) >= 10
+    with CaptureQueriesContext(connection) as queries:
+        names = names_of(about_copies)
+    assert len(queries) == 1  # the copies with their documents joined, not a query for each copy's document
+    assert "copy 2 of No P47/5" in names.values()

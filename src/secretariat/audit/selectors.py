@@ -37,7 +37,9 @@ def names_of(events) -> dict[tuple[str, str], str]:
         except (LookupError, ValueError):
             continue  # a type named by an older version of the registry
         keys = [int(i) for i in ids if i.isdigit()] if model._meta.pk.get_internal_type().endswith("AutoField") else ids
-        for pk, row in model._base_manager.in_bulk(keys).items():
+        # A name may reach one step along a foreign key ("copy 2 of No P47/5"): joined, not one query a row.
+        joined = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        for pk, row in model._base_manager.select_related(*joined).in_bulk(keys).items():
             names[(label, str(pk))] = str(row)
     return names
 

@@ -16,8 +16,10 @@ from secretariat.accounts.models import ApiToken
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cables import services as cables
 from secretariat.cables.models import Control
+from secretariat.cables.services import Part
 from secretariat.cases.models import CaseFile
 from secretariat.demo import reference as ref
+from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from tests.api.checks import PROBLEM, event_count
 from tests.api.phrases import leaks
@@ -326,3 +328,22 @@ def test_a_post_to_no_operation_or_a_method_an_address_does_not_take_is_a_proble
     assert wrong.status_code == 405 and wrong["Content-Type"] == PROBLEM
     assert set(wrong["Allow"].split(", ")) == {"GET", "POST"} and wrong.json()["title"] == "Method Not Allowed"
     assert client.client.put("/api/cases/CASE-1", headers=client.headers)["Allow"] == "GET"
+
+
+def test_a_page_of_pending_announcements_audits_the_reads_on_it_only(api_as):
+    gromyko = api_as("gromyko")
+    drafted = cables.draft_cable(
+        principal_by_username("gromyko"),
+        subject="Follow-up",
+        classification=Classification.parse("SECRET"),
+        action_post=principal_by_username("dobrynin").unit,
+        parts=[Part("FIRST", "See Vance again.")],
+    ).number
+    for title in ("Again", "Once more"):  # two pending, each a SECRET read
+        ask = {"channel": "tass", "title": title, "text": "On {{day}} Vance was seen again."}
+        assert gromyko.post(f"/cables/{drafted}/releases", ask).status_code == 201
+    before = event_count("release.template_read")
+    assert gromyko.get("/releases/pending", offset=1000).json() == []
+    assert event_count("release.template_read") == before  # nothing shown, nothing read
+    shown = gromyko.get("/releases/pending", limit=1).json()
+    assert len(shown) == 1 and event_count("release.template_read") == before + 1

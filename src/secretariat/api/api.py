@@ -399,8 +399,8 @@ def list_releases(request, paging: Query[Paging], channel: Text | None = None):
 def list_pending_releases(request, paging: Query[Paging]):
     """Prepared announcements not yet released that you may read (an audited read when classified), oldest
     first."""
-    rows = release_selectors.read_templates(request.auth, pending=True)
-    return [release_presenters.template_json(t) for t in paging.of(rows)]
+    rows = release_selectors.read_templates(request.auth, pending=True, page=paging.of)
+    return [release_presenters.template_json(t) for t in rows]
 
 
 @api.post(

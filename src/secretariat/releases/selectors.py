@@ -50,13 +50,15 @@ def released(number: str) -> Release:
 
 
 @transaction.atomic
-def read_templates(principal, *, pending: bool = False, cable=None) -> list[ReleaseTemplate]:
-    """The announcements with their text (those one cable carries, given its document): reading a
-    classified one is an audit event on its cable."""
+def read_templates(principal, *, pending: bool = False, cable=None, page=None) -> list[ReleaseTemplate]:
+    """The announcements with their text (those one cable carries, given its document), or the `page`
+    of them a list shows (a function of the queryset): reading a classified one is an audit event on
+    its cable, for those read only."""
     queryset = templates(principal, pending=pending)
     if cable is not None:
         queryset = queryset.filter(cable=cable)
-    rows = list(queryset.prefetch_related("compartments"))
+    queryset = queryset.prefetch_related("compartments")
+    rows = list(page(queryset) if page is not None else queryset)
     for template in rows:
         if is_classified(template):
             record(principal, "release.template_read", template.cable, {"template": template.pk})

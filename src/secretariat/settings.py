@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +167,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The pages follow the browser's Accept-Language unless the person chooses (the header's switch, a cookie);
+# the CLI follows LANGUAGE / LC_ALL / LC_MESSAGES / LANG. Each app keeps its own catalog (<app>/locale/).
+LANGUAGES = [("en-gb", "English"), ("ru", "Русский")]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # The office's zone: pages show every time in it, with its abbreviation ("18 Feb 1977, 11:00 MSK").
 TIME_ZONE = os.environ.get("SECRETARIAT_TIME_ZONE", "UTC")
 try:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("channels/", include("secretariat.releases.urls")),  # public pages and feeds; /channels/press/ desk
     path("", include("secretariat.archive.urls")),  # /reading-room/, /oai, the /archive/ desk
     path("api/", include("secretariat.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # the header's language switch (set_language)
 ]
 
 handler500 = "secretariat.web.views.server_error"

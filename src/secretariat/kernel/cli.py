@@ -7,10 +7,13 @@ a fault of the machine (kernel.faults: a damaged database, a missing key, a full
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from secretariat.kernel import clock, faults
 from secretariat.kernel.classification import Classification
@@ -55,6 +58,7 @@ class SecretariatCommand(BaseCommand):
 
     def execute(self, *args, **options):
         self.as_json = options.get("json", False)
+        translation.activate(language_of_environment())
         try:
             return super().execute(*args, **options)
         except ServiceError as exc:
@@ -76,6 +80,25 @@ class SecretariatCommand(BaseCommand):
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
         else:
             self.stdout.write(text)
+
+
+def language_of_environment() -> str:
+    """The language the shell asks for, as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), if we speak it.
+
+    'ru_RU.UTF-8' gives Russian; 'C', 'POSIX', unset or a language we lack gives the office's default.
+    """
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        wanted = os.environ.get(name, "")
+        for locale in wanted.split(":"):
+            code = translation.to_language(locale.split(".")[0].split("@")[0])
+            if code and code not in ("c", "posix"):
+                try:
+                    return translation.get_supported_language_variant(code)
+                except LookupError:
+                    continue
+        if wanted:
+            break
+    return settings.LANGUAGE_CODE
 
 
 def subcommands(parser):

@@ -4,6 +4,7 @@ import contextlib
 from collections.abc import Iterator
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -58,6 +59,11 @@ def bounded(value: str, what: str, max_length: int, *, required: bool = True) ->
     if len(value) > max_length:
         raise InvalidInput(
             _("%(what)s is %(length)s characters long; at most %(limit)s are allowed")
-            % {"what": what, "length": f"{len(value):,}", "limit": f"{max_length:,}"}
+            % {"what": what, "length": grouped(len(value)), "limit": grouped(max_length)}
         )
     return value
+
+
+def grouped(number: int) -> str:
+    """A count with its thousands grouped as the active language writes them: 1,001 in English, 1 001 in Russian."""
+    return number_format(number, force_grouping=True)

@@ -43,7 +43,7 @@ from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.errors import InvalidInput, grouped
 
 # A body with no max_length of its own (tests/kernel/test_texts.py requires every body of the
 # project to declare one; this is what a body of another app would get).
@@ -89,10 +89,10 @@ def normalised(value: str) -> str:
 
 def _where(value: str, index: int, kind: str) -> str:
     if kind == LINE:
-        return _("at character %(index)s") % {"index": f"{index + 1:,}"}
+        return _("at character %(index)s") % {"index": grouped(index + 1)}
     line = value.count("\n", 0, index) + 1
     column = index - (value.rfind("\n", 0, index) + 1) + 1
-    return _("on line %(line)s, column %(column)s") % {"line": f"{line:,}", "column": f"{column:,}"}
+    return _("on line %(line)s, column %(column)s") % {"line": grouped(line), "column": grouped(column)}
 
 
 def _refusal(name: str, value: str, index: int, kind: str) -> InvalidInput:
@@ -122,7 +122,7 @@ def check(value: str, name: str, *, kind: str = LINE, max_length: int | None = N
     if max_length is not None and len(value) > max_length:
         raise InvalidInput(
             _("%(what)s is %(length)s characters long; at most %(limit)s are allowed")
-            % {"what": name, "length": f"{len(value):,}", "limit": f"{max_length:,}"}
+            % {"what": name, "length": grouped(len(value)), "limit": grouped(max_length)}
         )
     found = _FORBIDDEN[kind].search(value)
     if found is not None:

@@ -34,6 +34,10 @@ def test_the_units_desk_says_in_russian_what_it_did_and_why_not(admin, login):
     assert malformed.status_code == 422
     assert "Введите код из строчных латинских букв, цифр и дефисов" in malformed.content.decode()
     assert Unit.objects.filter(code="gd-2").count() == 1
+    listed = officer.get("/access/units/", **RU).content.decode()
+    assert "<td>Второй европейский отдел</td><td>подразделение</td>" in listed  # the kind in words, the code kept
+    people = officer.get("/access/principals/", **RU).content.decode()
+    assert "администратор" in people and "офицер безопасности" in people  # roles in words
 
 
 @pytest.mark.slow

@@ -2,15 +2,19 @@
 kinds of unit), and say next to the field what is wrong."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.accounts import selectors, services
+from secretariat.accounts.labels import ROLE, shown
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import OFFICERS, Role
 
 LEVEL_CHOICES = [(level.label, level.label) for level in Level]
-ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in OFFICERS] + [(r.value, r.label) for r in OFFICERS]
+ROLE_CHOICES = [(r.value, lazy(shown, str)(ROLE, r.label)) for r in Role if r not in OFFICERS] + [
+    (r.value, lazy(shown, str)(ROLE, r.label)) for r in OFFICERS
+]
 
 
 class SearchForm(forms.Form):

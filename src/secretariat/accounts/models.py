@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext as _
 
+from secretariat.accounts.labels import ROLE, shown
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import Role
@@ -83,7 +84,7 @@ class Principal(AbstractUser):
         if not self.is_active:
             raise Refused(_("%(username)s is deactivated and may not %(to)s") % {"username": self.username, "to": to})
         if not self.has_role(role):
-            label = Role(role).label
+            label = shown(ROLE, Role(role).label)
             if label[0] in "aeiou":
                 message = _("%(username)s is not an %(role)s: only an %(role)s may %(to)s")
             else:
@@ -176,10 +177,10 @@ class AccessRequest(models.Model):
         if "clearance" in change:
             parts.append(str(Classification(Level(change["clearance"]), frozenset(change.get("compartments", [])))))
         if change.get("roles"):
-            parts.append("roles " + ", ".join(change["roles"]))
+            parts.append(_("roles %(roles)s") % {"roles": ", ".join(change["roles"])})
         if change.get("unit"):
-            parts.append(f"unit {change['unit']}")
-        return "; ".join(parts) or "a new activation code"
+            parts.append(_("unit %(unit)s") % {"unit": change["unit"]})
+        return "; ".join(parts) or _("a new activation code")
 
 
 class Activation(models.Model):

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secretariat.accounts.labels import REQUEST, shown
 from secretariat.accounts.models import AccessRequest, Activation, ApiToken, Compartment, Principal, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, tokens, unit_by_code
 from secretariat.audit.models import AuditHead
@@ -279,7 +280,8 @@ def _pending(request_id: int) -> AccessRequest:
         raise NotFound(_("no access request %(id)s") % {"id": request_id}) from None
     if request.state != AccessRequest.State.PENDING:
         raise Refused(
-            _("request %(id)s is %(state)s already") % {"id": request_id, "state": request.get_state_display()}
+            _("request %(id)s is %(state)s already")
+            % {"id": request_id, "state": shown(REQUEST, request.get_state_display())}
         )
     return request
 

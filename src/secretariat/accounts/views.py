@@ -19,6 +19,7 @@ from django_otp import user_has_device
 
 from secretariat.accounts import forms as forms_
 from secretariat.accounts import presenters, selectors, services
+from secretariat.accounts.labels import REQUEST, shown
 from secretariat.accounts.models import AccessRequest
 from secretariat.kernel.classification import Level
 from secretariat.kernel.desks import desk, login_required, needs_second_factor, perform, refusal
@@ -140,7 +141,7 @@ class PrincipalRequestForm(forms.Form):
         help_text=gettext_lazy("codes, separated by commas, e.g. SPECIAL FILE"),
     )
     roles = forms.MultipleChoiceField(
-        choices=[(r.value, r.label) for r in Role if r not in OFFICERS] + [(r.value, r.label) for r in OFFICERS],
+        choices=forms_.ROLE_CHOICES,
         required=False,
         label=gettext_lazy("Roles"),
         widget=forms.CheckboxSelectMultiple,
@@ -233,7 +234,7 @@ def reject(request, request_id: int):
         back=ACCESS_DESK,
         said=lambda r: (
             _("Request %(id)s (%(kind)s for %(username)s) turned down.")
-            % {"id": r.pk, "kind": r.get_kind_display(), "username": r.username}
+            % {"id": r.pk, "kind": shown(REQUEST, r.get_kind_display()), "username": r.username}
         ),
     )
 

@@ -123,3 +123,14 @@ def test_the_desk_reads_in_russian_the_events_kinds_staying_as_logged(demo, logi
     assert one_day and all("25 февраля 1977" in r for r in one_day)
     bad = auditor.get("/audit/?from=last+week", **ru)
     assert bad.status_code == 422 and "«с»: нужна дата в виде ГГГГ-ММ-ДД" in bad.content.decode()
+
+
+def test_verify_now_answers_in_russian(demo, login, settings):
+    auditor = login("auditor")
+    ru = {"HTTP_ACCEPT_LANGUAGE": "ru", **HTMX}
+    fine = auditor.post("/audit/verify/", **ru).content.decode()
+    assert f"<strong>ВЕРНО</strong>: событий — {tree_size()}, корень" in fine
+    settings.SECRETARIAT_AUDIT_KEY_FINGERPRINT = "SHA256:not-the-key"  # the log's key is not the pinned one
+    bad = auditor.post("/audit/verify/", **ru).content.decode()
+    assert "НЕВЕРНО" in bad and ", а не закреплённым SHA256:not-the-key: подменённым в каталоге данных" in bad
+    assert "not by the pinned SHA256:not-the-key" in auditor.post("/audit/verify/", **HTMX).content.decode()

@@ -37,7 +37,7 @@ def test_the_units_desk_says_in_russian_what_it_did_and_why_not(admin, login):
     listed = officer.get("/access/units/", **RU).content.decode()
     assert "<td>Второй европейский отдел</td><td>подразделение</td>" in listed  # the kind in words, the code kept
     people = officer.get("/access/principals/", **RU).content.decode()
-    assert "администратор" in people and "офицер безопасности" in people  # roles in words
+    assert "администратор" in people and "офицер безопасности" in people and "<td>действует</td>" in people
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import user_has_device
 
@@ -129,7 +129,7 @@ class PrincipalRequestForm(forms.Form):
     username = forms.CharField(max_length=150, label=gettext_lazy("Username"))
     first_name = forms.CharField(required=False, max_length=150, label=gettext_lazy("First name"))
     last_name = forms.CharField(required=False, max_length=150, label=gettext_lazy("Last name"))
-    email = forms.EmailField(required=False, label=gettext_lazy("Email"))
+    email = forms.EmailField(required=False, label=pgettext_lazy("a principal's", "Email"))
     clearance = forms.ChoiceField(
         label=gettext_lazy("Clearance"),
         choices=[(level.label, level.label) for level in Level],

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from secretariat.cables.models import Cable, Control
 from secretariat.kernel import lists
 from secretariat.registry.models import Copy, Document
 
@@ -84,3 +85,34 @@ def test_the_overdue_list_is_searched_by_holder_and_downloaded_whole(demo, login
     for who in ("gromyko", "auditor"):  # the lists are the registrar's, as the desk is
         assert login(who).get("/registry/overdue/").status_code == 404
         assert login(who).get("/registry/overdue.csv").status_code == 404
+
+
+def test_the_controls_list_searches_by_who_must_answer_and_state(demo, login):
+    secretary = login("secretary")
+    control = Control.objects.get(document__number="P47/5")
+    row = f'id="control-{control.pk}"'
+    assert row in secretary.get("/cable-desk/controls/?state=overdue").content.decode()
+    assert row in secretary.get("/cable-desk/controls/?q=gromyko&state=open").content.decode()
+    assert row not in secretary.get("/cable-desk/controls/?state=done").content.decode()
+    assert row not in secretary.get("/cable-desk/controls/?q=washington").content.decode()
+    assert secretary.get("/cable-desk/controls/?state=late").status_code == 422
+
+    (line,) = _csv(secretary.get("/cable-desk/controls.csv?state=overdue"))
+    assert (line["control"], line["number"], line["on"], line["status"]) == (
+        str(control.pk),
+        "P47/5",
+        str(control.assignee),
+        "open",
+    )
+    assert "task" not in line and control.task not in line.values()  # metadata only: no read of the task
+    assert login("gromyko").get("/cable-desk/controls.csv").status_code == 404
+
+
+def test_the_cable_list_searches_by_number_post_and_state(demo, login):
+    cable = Cable.objects.get(document__number="TEL-1")
+    drafter = login(cable.drafted_by.username)
+    assert 'href="/cable-desk/TEL-1/"' in drafter.get("/cable-desk/?q=washington&state=reported").content.decode()
+    assert 'href="/cable-desk/TEL-1/"' not in drafter.get("/cable-desk/?state=drafted").content.decode()
+    assert drafter.get("/cable-desk/?state=lost").status_code == 422
+    rows = _csv(drafter.get("/cable-desk/cables.csv?q=TEL"))
+    assert [(r["number"], r["state"], r["to"]) for r in rows] == [("TEL-1", "reported", cable.action_post.code)]

@@ -17,6 +17,8 @@ from django.http import StreamingHttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from secretariat.kernel.errors import InvalidInput
+
 PAGE_SIZE = 50
 
 
@@ -58,6 +60,13 @@ class Listing:
 def filters_of(request, names: Iterable[str]) -> dict[str, str]:
     """The list's filters as the URL gives them, stripped; '' for each not given."""
     return {name: request.GET.get(name, "").strip() for name in names}
+
+
+def offered(value: str, choices, what: str) -> str:
+    """A filter's value if the list offers it ('' for any); InvalidInput, naming `what`, otherwise."""
+    if value and value not in choices:
+        raise InvalidInput(_("Choose a %(what)s from the list, not %(text)r") % {"what": what, "text": value})
+    return value
 
 
 def listing(request, rows: QuerySet, filters: dict[str, str]) -> Listing:

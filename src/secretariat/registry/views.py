@@ -22,7 +22,7 @@ from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
-from secretariat.kernel.lists import csv_response, filters_of, listing
+from secretariat.kernel.lists import csv_response, filters_of, listing, offered
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.registry import selectors, services
 from secretariat.registry.forms import TEXT, AttachmentForm, VersionForm, text_upload
@@ -59,7 +59,9 @@ def _level(text: str) -> Level | None:
     try:
         return Level.parse(text)
     except ValueError:
-        raise InvalidInput(_("Choose a level from the list, not %(text)r") % {"text": text}) from None
+        raise InvalidInput(
+            _("Choose a %(what)s from the list, not %(text)r") % {"what": _("level"), "text": text}
+        ) from None
 
 
 REGISTER_FILTERS = ("q", "kind", "level", "state", "as_of")
@@ -69,14 +71,10 @@ OVERDUE_ON_DESK = 10  # the rest are on the overdue list, a click away
 
 def _register_rows(request, filters: dict[str, str], as_of: dt.datetime):
     """The register narrowed by the desk's filters; InvalidInput for a filter no list offers."""
-    if filters["kind"] and filters["kind"] not in Document.Kind.values:
-        raise InvalidInput(_("Choose a kind from the list, not %(text)r") % {"text": filters["kind"]})
-    if filters["state"] and filters["state"] not in selectors.REGISTER_STATES:
-        raise InvalidInput(_("Choose a state from the list, not %(text)r") % {"text": filters["state"]})
+    kind = offered(filters["kind"], Document.Kind.values, _("kind"))
+    state = offered(filters["state"], selectors.REGISTER_STATES, _("state"))
     level = _level(filters["level"])
-    return selectors.register(
-        request.user, as_of, text=filters["q"], kind=filters["kind"], level=level, state=filters["state"]
-    )
+    return selectors.register(request.user, as_of, text=filters["q"], kind=kind, level=level, state=state)
 
 
 def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200, text_file_error: str = ""):

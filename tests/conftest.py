@@ -57,6 +57,7 @@ from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.test.utils import override_settings, setup_databases, teardown_databases
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -150,6 +151,15 @@ def pytest_collection_modifyitems(config, items):
         return
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)  # stable
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts and ends in the office's language: a request in Russian leaves Russian active in the
+    test's thread (Django's LocaleMiddleware activates it), which would change what later tests read."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

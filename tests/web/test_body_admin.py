@@ -109,7 +109,8 @@ def test_a_bad_classification_is_refused_next_to_its_field(demo, login):
     data = {"title": "Note", "classification": "VERY SECRET", "kind": "note", "dated": "1977-03-01"}
     response = registrar.post("/secretary/bodies/P/papers/", {**data, "page_count": 1, "text": "x"})
     assert response.status_code == 422
-    assert "e.g. TOP SECRET" in _field(response.content.decode(), "classification")
+    field = _field(response.content.decode(), "classification_level")  # the picker's level select
+    assert "unknown classification level &#x27;VERY SECRET&#x27;" in field and 'aria-invalid="true"' in field
     assert Document.objects.count() == papers and AuditEvent.objects.count() == size
 
 

@@ -7,14 +7,69 @@ from django.utils.translation import gettext_lazy as _
 
 from secretariat.accounts import selectors, services
 from secretariat.accounts.labels import ROLE, shown
-from secretariat.kernel.classification import Level
+from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import OFFICERS, Role
+from secretariat.kernel.widgets import SuggestInput
 
 LEVEL_CHOICES = [(level.label, level.label) for level in Level]
 ROLE_CHOICES = [(r.value, lazy(shown, str)(ROLE, r.label)) for r in Role if r not in OFFICERS] + [
     (r.value, lazy(shown, str)(ROLE, r.label)) for r in OFFICERS
 ]
+
+
+def picker(kind: str, *, multiple: bool = False, **attrs) -> SuggestInput:
+    """A text input suggesting people, units or posts by name as the person types (`selectors.SUGGESTION_KINDS`)."""
+    return SuggestInput(f"/access/suggest/?kind={kind}", multiple=multiple, attrs=attrs)
+
+
+class ClassificationPicker(forms.Widget):
+    """A marking picked, not typed: the level from a select, the compartments from the configured ones as boxes to
+    tick. A marking written out in full under the field's own name (as a script posts it) is taken too."""
+
+    template_name = "accounts/widgets/classification.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        try:
+            chosen = Classification.parse(str(value)) if value else None
+        except ValueError:
+            chosen = None
+        context["widget"].update(
+            levels=[level.label for level in Level],
+            level=chosen.level.label if chosen else "",
+            compartments=[(c.code, c.name) for c in selectors.compartments()],
+            chosen=sorted(chosen.compartments) if chosen else [],
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return data[name]
+        level = data.get(f"{name}_level", "")
+        return "//".join([level, *data.getlist(f"{name}_compartments")]) if level else ""
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_level" not in data
+
+
+class ClassificationField(forms.CharField):
+    """A paper's marking (TOP SECRET//SPECIAL FILE), picked, cleaned to a Classification; None if left blank."""
+
+    widget = ClassificationPicker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Classification"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return Classification.parse(value)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class SearchForm(forms.Form):

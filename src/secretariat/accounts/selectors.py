@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from secretariat.accounts.models import AccessRequest, ApiToken, Compartment, Principal, Unit
 from secretariat.kernel.classification import normalise_compartment
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
+from secretariat.kernel.lists import words_match
 from secretariat.kernel.principals import OFFICERS, principal_by_username
 from secretariat.kernel.restriction import Action
 
@@ -127,3 +128,24 @@ def units_with_members():
 def compartments_with_holders():
     """Compartments by code, each with `holder_count`."""
     return compartments().annotate(holder_count=Count("holders"))
+
+
+# What a picker suggests as a person types: people by login, unit:CODE for a unit or post, a post's own code.
+SUGGESTION_KINDS = ("people", "units", "posts", "addressees")
+
+
+def suggestions(text: str, kind: str, limit: int = 10) -> list[tuple[str, str]]:
+    """Up to `limit` (value a form takes, name a person reads) whose login, code or name has every word typed:
+    ('gromyko', 'A. A. Gromyko'), ('unit:washington', 'Embassy in Washington'); for `posts` the bare code.
+    Names of people, units and posts are not classified: any logged-in principal may look them up."""
+    found: list[tuple[str, str]] = []
+    if kind in ("people", "addressees"):
+        people = words_match(
+            Principal.objects.filter(is_active=True), text, "username", "first_name", "last_name"
+        ).order_by("last_name", "username")[:limit]
+        found += [(p.username, f"{p} ({p.username})") for p in people]
+    if kind in ("units", "posts", "addressees"):
+        rows = Unit.objects.filter(kind=Unit.Kind.POST) if kind == "posts" else Unit.objects.all()
+        rows = words_match(rows, text, "code", "name").order_by("name")[:limit]
+        found += [(u.code if kind == "posts" else f"unit:{u.code}", f"{u.name} ({u.code})") for u in rows]
+    return found[:limit]

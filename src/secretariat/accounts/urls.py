@@ -20,5 +20,6 @@ urlpatterns = [
     path("access/units/", views.units, name="access-units"),
     path("access/compartments/", views.compartments, name="access-compartments"),
     path("access/tokens/", views.tokens, name="access-tokens"),
+    path("access/suggest/", views.suggest, name="suggest"),  # pickers' search-as-you-type
     path("access/tokens/<int:token_id>/revoke/", views.revoke_token, name="access-token-revoke"),
 ]

@@ -475,3 +475,24 @@ def revoke_token(request, token_id: int):
             )
     status = 422 if form.is_bound else 200
     return render(request, "accounts/revoke_token.html", {"token": token, "form": form}, status=status)
+
+
+@login_required
+@require_safe
+def suggest(request):
+    """A picker's suggestions (htmx): the <option>s of its datalist for what was typed into the field named by
+    `field`. For a list ('gromyko, unit:wash', `multiple`), the last item is completed and those before it kept."""
+    kind = request.GET.get("kind", "")
+    if kind not in selectors.SUGGESTION_KINDS:
+        raise Http404("no such kind of suggestion")
+    typed = request.GET.get(request.GET.get("field", ""), "")
+    kept, last = "", typed
+    if request.GET.get("multiple"):
+        before, _comma, last = typed.rpartition(",")
+        kept = ", ".join(item.strip() for item in before.split(",") if item.strip())
+    options = []
+    if last.strip():
+        options = [
+            (f"{kept}, {value}" if kept else value, label) for value, label in selectors.suggestions(last.strip(), kind)
+        ]
+    return render(request, "accounts/_suggestions.html", {"options": options})

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from secretariat.accounts.forms import ClassificationField
 from secretariat.archive import selectors, services
 from secretariat.archive.models import ArchiveUnit, Item, Redaction, Review
 from secretariat.archive.services import Span
@@ -20,7 +21,7 @@ from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
-from secretariat.registry.forms import TEXT, ClassificationField, checked_upload
+from secretariat.registry.forms import TEXT, checked_upload
 
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)

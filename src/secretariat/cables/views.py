@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from secretariat.accounts.forms import ClassificationField, picker
 from secretariat.accounts.models import Unit
 from secretariat.accounts.selectors import addressees_by_name, unit_by_code
 from secretariat.cables import selectors, services
@@ -22,7 +23,7 @@ from secretariat.cables.services import Part
 from secretariat.decisions import selectors as decision_selectors
 from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, login_required, perform, unit_desk
+from secretariat.kernel.desks import desk, login_required, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.formats import iso
 from secretariat.kernel.lists import csv_response, filters_of, listing, offered
@@ -44,9 +45,16 @@ def _cable_url(number: str) -> str:
 
 class DraftForm(forms.Form):
     subject = forms.CharField()
-    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
-    action_post = forms.CharField(label="Action post", help_text="code of the post that acts, e.g. washington")
-    info_posts = forms.CharField(label="Info posts", required=False, help_text="codes, separated by commas")
+    classification = ClassificationField()
+    action_post = forms.CharField(
+        label="Action post", widget=picker("posts"), help_text="the post that acts: type its name or code and pick"
+    )
+    info_posts = forms.CharField(
+        label="Info posts",
+        required=False,
+        widget=picker("posts", multiple=True),
+        help_text="several, separated by commas",
+    )
     addressee_line = forms.CharField(label="Addressee line", required=False, help_text="e.g. TO THE SOVIET AMBASSADOR")
     precedence = forms.ChoiceField(choices=Cable.Precedence.choices, initial=Cable.Precedence.ROUTINE)
     first = forms.CharField(label="FIRST", widget=forms.Textarea(attrs={"rows": 6}))
@@ -195,7 +203,7 @@ def draft(request):
         return services.draft_cable(
             request.user,
             subject=d["subject"],
-            classification=classification(d["classification"]),
+            classification=d["classification"],
             action_post=unit_by_code(d["action_post"]),
             info_posts=[unit_by_code(code) for code in listed(d["info_posts"])],
             addressee_line=d["addressee_line"],

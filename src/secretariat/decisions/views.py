@@ -14,13 +14,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
+from secretariat.accounts.forms import ClassificationField, picker
 from secretariat.accounts.selectors import addressees_by_name, units
 from secretariat.decisions import selectors, services
 from secretariat.decisions.models import Body
 from secretariat.kernel import clock
-from secretariat.kernel.classification import Classification
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, perform
+from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
@@ -47,18 +47,22 @@ class PointForm(forms.Form):
     identifier = forms.CharField(label="Point", help_text="as the body writes it, e.g. X, 12 or 45/III")
     title = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
-    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
+    classification = ClassificationField()
     addressees = forms.CharField(
-        required=False, help_text="who the decision goes to: usernames, or unit:CODE, separated by commas"
+        required=False,
+        widget=picker("addressees", multiple=True),
+        help_text="who the decision goes to: type a name and pick; several, separated by commas",
     )
-    approver = forms.CharField(required=False, help_text="username of who approves its drafts (default: the secretary)")
+    approver = forms.CharField(
+        required=False, widget=picker("people"), help_text="who approves its drafts (default: the secretary)"
+    )
 
 
 class AttachmentForm(forms.Form):
     identifier = forms.CharField(label="Point")
     title = forms.CharField()
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
-    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
+    classification = ClassificationField()
     page_count = forms.IntegerField(label="Pages", initial=1)
 
 
@@ -158,7 +162,7 @@ def record_point(request, prefix: str, number: int):
             d["identifier"],
             title=d["title"],
             decision=d["decision"],
-            classification=classification(d["classification"]),
+            classification=d["classification"],
             addressees=addressees_by_name(listed(d["addressees"])),
             approver=principal_by_username(d["approver"]) if d["approver"] else None,
         )
@@ -177,7 +181,7 @@ def attach(request, prefix: str, number: int):
             d["identifier"],
             title=d["title"],
             text=d["text"],
-            classification=classification(d["classification"]),
+            classification=d["classification"],
             page_count=d["page_count"],
         )
 
@@ -281,7 +285,7 @@ class SecretaryForm(forms.Form):
 
 class BodyPaperForm(forms.Form):
     title = forms.CharField(max_length=500)
-    classification = forms.CharField(help_text=CLASSIFICATION_HELP)
+    classification = ClassificationField()
     kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.NOTE)
     dated = forms.DateField(label="Dated", widget=forms.DateInput(attrs={"type": "date"}), help_text="e.g. 18 02 1977")
     number = forms.CharField(required=False, max_length=60, help_text="e.g. P46/X; leave empty for the next R number")
@@ -293,12 +297,6 @@ class BodyPaperForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         queryset=units(), required=False, to_field_name="code", label="Distribution: units and posts"
     )
-
-    def clean_classification(self) -> Classification:
-        try:
-            return Classification.parse(self.cleaned_data["classification"])
-        except ValueError as exc:
-            raise forms.ValidationError(f"{exc}; write it {CLASSIFICATION_HELP}") from None
 
 
 @require_safe

@@ -8,13 +8,11 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from secretariat.kernel.classification import Classification, Level
+from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 
-CLASSIFICATION_HELP = gettext_lazy("e.g. TOP SECRET, SECRET or SECRET//SPECIAL FILE")
 SECOND_FACTOR_FROM = Level.SECRET
 
 
@@ -91,13 +89,6 @@ def perform(request, form: forms.Form, act, *, title: str, back: str, done=None,
     if said is not None:
         messages.success(request, said(result) if callable(said) else said)
     return redirect(done(result) if done else back)
-
-
-def classification(text: str) -> Classification:
-    try:
-        return Classification.parse(text)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
 
 
 def public(not_found_template: str):

@@ -14,8 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
-from secretariat.kernel.classification import Classification
-from secretariat.kernel.desks import CLASSIFICATION_HELP
+from secretariat.accounts.forms import ClassificationField
 
 TEXT = "text"
 # type → what its name ends with, the content types a browser sends for it, its magic numbers
@@ -100,23 +99,6 @@ def checked_upload(file: UploadedFile, allowed=tuple(KINDS)) -> Upload:
 def text_upload(file: UploadedFile | None) -> str | None:
     """The text of an optional UTF-8 text upload (None if none was sent); else ValidationError."""
     return None if file is None else checked_upload(file, (TEXT,)).text
-
-
-class ClassificationField(forms.CharField):
-    """A marking as written (TOP SECRET//SPECIAL FILE), cleaned to a Classification; None if left blank."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", CLASSIFICATION_HELP)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return Classification.parse(value)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class AttachmentForm(forms.Form):

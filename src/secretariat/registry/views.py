@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from secretariat.accounts.forms import ClassificationPicker, picker
 from secretariat.accounts.selectors import addressees_by_name
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
@@ -98,6 +99,12 @@ def _desk_page(request, *, error: ServiceError | None = None, form=None, status:
         "levels": Level.choices,
         "states": selectors.REGISTER_STATES,
         "form": form or {},
+        "classification_picker": PICK_CLASSIFICATION.render(
+            "classification", _picked_classification(form or {}), attrs={"id": "classification", "required": True}
+        ),
+        "distribution_picker": PICK_ADDRESSEES.render(
+            "distribution", (form or {}).get("distribution", ""), attrs={"id": "distribution"}
+        ),
         "error": error,
         "text_file_error": text_file_error,
     }
@@ -186,11 +193,20 @@ def overdue_csv(request):
     return csv_response("overdue.csv", header, lines())
 
 
+PICK_CLASSIFICATION = ClassificationPicker()
+PICK_ADDRESSEES = picker("addressees", multiple=True)
+
+
+def _picked_classification(form) -> str:
+    """The marking the register form sent: picked (a level and boxes ticked) or written out."""
+    return PICK_CLASSIFICATION.value_from_datadict(form, {}, "classification") if form else ""
+
+
 def _registration(form, text: str | None = None) -> dict:
     """The register form's fields as register_document takes them (the text from the uploaded
     file where one was sent); InvalidInput for a malformed one."""
     try:
-        classification = Classification.parse(form.get("classification", ""))
+        classification = Classification.parse(_picked_classification(form))
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     try:
@@ -249,6 +265,7 @@ def _entry_page(request, number: str, *, error: ServiceError | None = None, stat
         "rows": [r for r in rows if r.state != "not issued yet"],
         "error": error,
         "attachment_form": AttachmentForm(auto_id="attachment-%s"),
+        "addressees_picker": PICK_ADDRESSEES.render("addressees", "", attrs={"id": "addressees", "required": True}),
         "version_form": VersionForm(auto_id="version-%s"),
         **(bound or {}),
     }

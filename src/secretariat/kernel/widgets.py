@@ -1,0 +1,21 @@
+"""Form widgets every desk shares: a text input that suggests as the person types."""
+
+from django import forms
+
+
+class SuggestInput(forms.TextInput):
+    """A text input whose list of suggestions htmx fills from `source` as the person types (a <datalist>, so typing
+    a value in full still works). With `multiple`, the input holds a comma-separated list and the last item is the
+    one completed."""
+
+    template_name = "kernel/widgets/suggest.html"
+
+    def __init__(self, source: str, *, multiple: bool = False, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.source = source
+        self.multiple = multiple
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(source=self.source, multiple=self.multiple)
+        return context

@@ -1,0 +1,56 @@
+"""Pick, don't type: a marking from the configured levels and compartments, people, units and posts suggested by
+name as the person types (htmx fills a datalist; a value typed in full still works)."""
+
+import re
+
+from django.test import Client
+
+from secretariat.accounts.models import Compartment
+from secretariat.kernel.classification import Classification
+from secretariat.registry.models import Document
+
+
+def _options(response) -> list[tuple[str, str]]:
+    assert response.status_code == 200
+    return re.findall(r'<option value="([^"]*)">([^<]*)</option>', response.content.decode())
+
+
+def test_people_units_and_posts_are_suggested_by_name_as_typed(demo, login):
+    registrar = login("registrar")
+    suggest = "/access/suggest/?field=distribution&kind="
+    assert ("gromyko", "A. A. Gromyko (gromyko)") in _options(registrar.get(f"{suggest}people&distribution=grom"))
+    assert ("gromyko", "A. A. Gromyko (gromyko)") in _options(registrar.get(f"{suggest}people&distribution=Gromyko"))
+    posts = _options(registrar.get(f"{suggest}posts&distribution=wash"))
+    assert posts and all(value == "washington" for value, _ in posts[:1])
+    listed = _options(registrar.get(f"{suggest}addressees&multiple=1&distribution=andropov,+wash"))
+    assert listed and listed[0][0] == "andropov, unit:washington"  # the list so far kept, the last item completed
+    assert _options(registrar.get(f"{suggest}addressees&distribution=")) == []  # nothing typed, nothing offered
+    assert _options(registrar.get(f"{suggest}people&distribution=zzzz")) == []
+    assert registrar.get(f"{suggest}passwords&distribution=a").status_code == 404
+    assert Client().get(f"{suggest}people&distribution=grom").status_code == 302  # log in first
+
+
+def test_the_register_form_picks_a_marking_and_suggests_addressees(demo, login):
+    registrar = login("registrar")
+    desk = registrar.get("/registry/").content.decode()
+    assert '<select name="classification_level" id="classification" required>' in desk
+    for compartment in Compartment.objects.all():
+        assert f'name="classification_compartments" value="{compartment.code}"' in desk
+    assert 'hx-get="/access/suggest/?kind=addressees"' in desk and 'list="distribution-options"' in desk
+
+    form = {"series": "GD", "title": "Note", "kind": "note", "dated": "1977-03-01", "text": "x", "distribution": ""}
+    picked = {**form, "classification_level": "TOP SECRET", "classification_compartments": ["SPECIAL FILE"]}
+    above = registrar.post("/registry/register/", picked)  # the boxes ticked make the marking the rule checks
+    assert above.status_code == 409 and "cannot mark a paper TOP SECRET//SPECIAL FILE" in above.content.decode()
+    assert registrar.post("/registry/register/", {**form, "classification_level": "SECRET"}).status_code == 302
+    assert Document.objects.get(number="GD-1").classification == Classification.parse("SECRET")
+
+    refused = registrar.post("/registry/register/", {**form, "dated": "someday", "classification_level": "SECRET"})
+    assert refused.status_code == 422 and not Document.objects.filter(number="GD-2").exists()
+    kept = refused.content.decode()
+    assert '<option value="SECRET" selected>SECRET</option>' in kept  # the form keeps what was picked
+
+
+def test_the_cable_and_point_forms_suggest_posts_and_people(demo, login):
+    drafter = login("gromyko").get("/cable-desk/").content.decode()
+    assert 'hx-get="/access/suggest/?kind=posts"' in drafter and 'name="classification_level"' in drafter

@@ -1,6 +1,8 @@
 """The archive desk and the reading room speak Russian to a browser that asks for it; the papers stay as they are
 and the search finds them either way."""
 
+import pytest
+from django.utils import translation
 from django.utils.html import escape
 
 from secretariat.archive import selectors
@@ -10,6 +12,13 @@ from secretariat.audit.models import AuditEvent
 
 def _published() -> Item:
     return Item.objects.filter(published_at__isnull=False).order_by("id").first()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request in Russian leaves Russian active in this thread; the next tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 def test_the_reading_room_in_russian_searches_and_says_not_found(demo, client):

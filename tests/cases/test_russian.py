@@ -1,7 +1,17 @@
 """The case files desk speaks Russian to a browser that asks for it; its refusals and messages too."""
 
+import pytest
+from django.utils import translation
+
 from secretariat.audit.models import AuditEvent
 from secretariat.cases.models import CaseFile
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request in Russian leaves Russian active in this thread; the next tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 def test_the_case_files_desk_in_russian(demo, login):

@@ -1,7 +1,17 @@
 """The secretary's desk speaks Russian to a browser that asks for it; its refusals too."""
 
+import pytest
+from django.utils import translation
+
 from secretariat.decisions.models import Meeting
 from tests.web.pages import events, page, sign_in
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request in Russian leaves Russian active in this thread; the next tests expect the default."""
+    yield
+    translation.deactivate()
 
 
 def test_the_secretary_desk_and_its_refusal_in_russian(client, demo):

@@ -9,6 +9,13 @@ from secretariat.render.trace import trace
 from tests.web.pages import P46_TEXT, P46_TITLE
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A request in Russian leaves Russian active in this thread; the next tests expect the default."""
+    yield
+    translation.deactivate()
+
+
 def test_the_document_page_in_russian_keeps_the_paper_as_it_is(demo, login):
     html = login("gromyko").get("/documents/P46/X/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert '<h2 id="history-heading">История</h2>' in html and "<th>Когда</th>" in html

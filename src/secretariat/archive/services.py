@@ -70,7 +70,7 @@ def add_repository(
 ) -> Repository:
     """An archive that holds fonds; its code is how citations name it ("TsKhSD")."""
     _archivist(by)
-    code = bounded(code, "repository code", 30)
+    code = bounded(code, gettext("repository code"), 30)
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", code):
         raise InvalidInput(
             gettext("malformed repository code %(code)r: letters and digits, e.g. TsKhSD") % {"code": code}
@@ -87,9 +87,9 @@ def add_repository(
     with unique_or_refused(gettext("there is already a repository %(code)s") % {"code": code}):
         repository = Repository.objects.create(
             code=code,
-            name=bounded(name, "repository name", 300),
+            name=bounded(name, gettext("repository name"), 300),
             country_code=country_code,
-            agency_code=bounded(agency_code, "agency code", 30, required=False),
+            agency_code=bounded(agency_code, gettext("agency code"), 30, required=False),
         )
     record(by, "archive.repository_added", repository, {"code": code, "name": repository.name})
     return repository
@@ -131,7 +131,7 @@ def describe_unit(
     """Give a fonds, series or file its title (describing the levels above it where needed)."""
     _archivist(by)
     unit = _unit(by, selectors.repository(repository), fond, opis, delo)
-    unit.title = bounded(title, "title", 500)
+    unit.title = bounded(title, gettext("title"), 500)
     unit.save(update_fields=["title"])
     record(by, "archive.unit_titled", unit, {"unit": str(unit), "title": unit.title})
     return unit
@@ -483,9 +483,11 @@ def set_instruction(
         raise InvalidInput(gettext("an exemption gives its reason"))
     item.instruction = kind
     item.review_on = review_on if kind != Item.Instruction.EVENT else None
-    item.event = bounded(event, "event", 300, required=False) if kind == Item.Instruction.EVENT else ""
+    item.event = bounded(event, gettext("event"), 300, required=False) if kind == Item.Instruction.EVENT else ""
     item.event_occurred_on = None
-    item.exemption = bounded(exemption, "exemption", 300, required=False) if kind == Item.Instruction.EXEMPTION else ""
+    item.exemption = (
+        bounded(exemption, gettext("exemption"), 300, required=False) if kind == Item.Instruction.EXEMPTION else ""
+    )
     item.save(update_fields=["instruction", "review_on", "event", "event_occurred_on", "exemption"])
     record(
         by,
@@ -647,7 +649,7 @@ def decide_review(
     review.decided_at = now
     review.reviewer = by
     review.outcome = outcome
-    review.note = bounded(note, "note", 2000, required=False)
+    review.note = bounded(note, gettext("note"), 2000, required=False)
     if outcome in (Review.Outcome.DECLASSIFY, Review.Outcome.REDACT):
         review.level_after = Level.UNCLASSIFIED
         _declassify(item, now)
@@ -765,7 +767,7 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     item.published_text = item.search_text = ""
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
-    record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500), "review": review.pk})
+    record(by, "archive.withdrawn", item, {"reason": bounded(reason, gettext("reason"), 500), "review": review.pk})
     return item
 
 

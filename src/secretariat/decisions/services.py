@@ -231,7 +231,7 @@ def record_point(
     meeting = _meeting_for_change(by, body, meeting_number)
     identifier = _check_identifier(identifier)
     registry.may_classify(by, classification)
-    title, decision = _title(title), bounded(decision, "the decision", 100_000)
+    title, decision = _title(title), bounded(decision, _("the decision"), 100_000)
     if again := [a for i, a in enumerate(addressees) if a in addressees[:i]]:
         # Its extract could never be made: a distribution names each addressee once.
         raise InvalidInput(
@@ -307,7 +307,7 @@ def attach_to_point(
             _("point %(point)s is %(marked)s; an attachment marked %(classification)s would be above it")
             % {"point": point.identifier, "marked": point.classification, "classification": classification}
         )
-    title, text = bounded(title, "the attachment's title", 500), bounded(text, "the attachment's text", 1_000_000)
+    title, text = bounded(title, _("the attachment's title"), 500), bounded(text, _("the attachment's text"), 1_000_000)
     if page_count < 1:
         raise InvalidInput(_("page count must be at least 1"))
     attachment = PointAttachment.objects.create(
@@ -351,8 +351,8 @@ def correct_point(
     """A signed protocol never changes; a correction is the point's next version, with a reason."""
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
     point = _point_for_change(meeting, identifier)
-    reason = bounded(reason, "the reason for a correction", 300)
-    title, decision = _title(title), bounded(decision, "the decision", 100_000)
+    reason = bounded(reason, _("the reason for a correction"), 300)
+    title, decision = _title(title), bounded(decision, _("the decision"), 100_000)
     last = point.current()
     version = PointVersion.objects.create(
         point=point,
@@ -371,7 +371,7 @@ def correct_point(
 
 def _title(title: str) -> str:
     """A point's title: its extract carries it as the document's title, so the same bound."""
-    return bounded(title, "the title", Document._meta.get_field("title").max_length)
+    return bounded(title, _("the title"), Document._meta.get_field("title").max_length)
 
 
 def extract_number(point: Point) -> str:

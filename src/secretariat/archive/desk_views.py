@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.forms import ClassificationField
@@ -30,18 +33,31 @@ REASONS = ", ".join(f"{r.value} ({r.label})" for r in Redaction.Reason)
 
 
 class RepositoryForm(forms.Form):
-    code = forms.CharField(max_length=30, help_text="how citations name it: letters and digits, e.g. TsKhSD")
-    name = forms.CharField(max_length=300, help_text="e.g. Centre for the Preservation of Contemporary Documentation")
-    country_code = forms.CharField(label="Country", initial="RU", max_length=2, help_text="ISO 3166-1, e.g. RU")
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=30,
+        help_text=gettext_lazy("how citations name it: letters and digits, e.g. TsKhSD"),
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=300,
+        help_text=gettext_lazy("e.g. Centre for the Preservation of Contemporary Documentation"),
+    )
+    country_code = forms.CharField(
+        label=gettext_lazy("Country"), initial="RU", max_length=2, help_text=gettext_lazy("ISO 3166-1, e.g. RU")
+    )
     agency_code = forms.CharField(
-        label="Agency code", required=False, max_length=30, help_text="its ISIL, if it has one"
+        label=gettext_lazy("Agency code"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy("its ISIL, if it has one"),
     )
 
 
 def _within_choices(principal) -> list[tuple[str, str]]:
     """Where a unit may be described: a repository (a new fonds), a fonds (a new opis), an opis (a new delo)."""
-    choices = [(r.code, f"{r.code}: a new fonds") for r in selectors.repositories()]
-    below = {ArchiveUnit.Level.FONDS: "a new opis", ArchiveUnit.Level.SERIES: "a new delo"}
+    choices = [(r.code, _("%(code)s: a new fonds") % {"code": r.code}) for r in selectors.repositories()]
+    below = {ArchiveUnit.Level.FONDS: _("a new opis"), ArchiveUnit.Level.SERIES: _("a new delo")}
     for unit in selectors.units(principal):
         if unit.level in below:
             reference = selectors.unit_reference(unit)
@@ -51,33 +67,42 @@ def _within_choices(principal) -> list[tuple[str, str]]:
 
 
 class DescribeForm(forms.Form):
-    within = forms.ChoiceField(label="Within", help_text="the repository, fonds or opis the unit belongs to")
-    identifier = forms.CharField(
-        label="Number",
-        max_length=30,
-        help_text="the fond's, opis' or delo's number, e.g. 89, 25a; an existing one is retitled",
+    within = forms.ChoiceField(
+        label=gettext_lazy("Within"), help_text=gettext_lazy("the repository, fonds or opis the unit belongs to")
     )
-    title = forms.CharField(max_length=500)
+    identifier = forms.CharField(
+        label=gettext_lazy("Number"),
+        max_length=30,
+        help_text=gettext_lazy("the fond's, opis' or delo's number, e.g. 89, 25a; an existing one is retitled"),
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=500)
 
     def __init__(self, principal, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["within"].choices = [("", "choose…"), *_within_choices(principal)]
+        self.fields["within"].choices = [("", _("choose…")), *_within_choices(principal)]
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Transcription", help_text="a UTF-8 text file (.txt), one paper")
-    into = forms.ChoiceField(label="Into", required=False)
+    file = forms.FileField(
+        label=gettext_lazy("Transcription"), help_text=gettext_lazy("a UTF-8 text file (.txt), one paper")
+    )
+    into = forms.ChoiceField(label=gettext_lazy("Into"), required=False)
     item = forms.CharField(
-        label="Item number", required=False, max_length=30, help_text="default: as its reference says, else the next"
+        label=gettext_lazy("Item number"),
+        required=False,
+        max_length=30,
+        help_text=gettext_lazy("default: as its reference says, else the next"),
     )
     classification = ClassificationField(
-        required=False, help_text="only where the file's marking cannot be read (UNCLASSIFIED if it never was)"
+        label=gettext_lazy("Classification"),
+        required=False,
+        help_text=gettext_lazy("only where the file's marking cannot be read (UNCLASSIFIED if it never was)"),
     )
 
     def __init__(self, principal, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = [selectors.unit_reference(u) for u in selectors.units(principal)]
-        self.fields["into"].choices = [("", "where its archival reference says"), *((u, u) for u in sorted(units))]
+        self.fields["into"].choices = [("", _("where its archival reference says")), *((u, u) for u in sorted(units))]
 
     def clean_file(self):
         return checked_upload(self.cleaned_data["file"], (TEXT,))
@@ -85,53 +110,78 @@ class ImportForm(forms.Form):
 
 class TransferForm(forms.Form):
     case = forms.CharField(widget=forms.HiddenInput)
-    unit = forms.CharField(label="Into", help_text="repository/fond/opis[/delo], e.g. TsKhSD/89/25")
+    unit = forms.CharField(
+        label=gettext_lazy("Into"), help_text=gettext_lazy("repository/fond/opis[/delo], e.g. TsKhSD/89/25")
+    )
     first = forms.IntegerField(
-        label="First item number", required=False, min_value=1, help_text="default: after the last"
+        label=gettext_lazy("First item number"),
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("default: after the last"),
     )
 
 
 class InstructionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Item.Instruction.choices, label="Instruction")
-    review_on = forms.DateField(label="Review on", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    event = forms.CharField(label="Event", required=False, help_text="for an event instruction")
-    exemption = forms.CharField(label="Exemption", required=False, help_text="the reason, for an exemption")
+    kind = forms.ChoiceField(choices=Item.Instruction.choices, label=gettext_lazy("Instruction"))
+    review_on = forms.DateField(
+        label=gettext_lazy("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    event = forms.CharField(
+        label=gettext_lazy("Event"), required=False, help_text=gettext_lazy("for an event instruction")
+    )
+    exemption = forms.CharField(
+        label=gettext_lazy("Exemption"), required=False, help_text=gettext_lazy("the reason, for an exemption")
+    )
 
 
 class EventForm(forms.Form):
-    occurred_on = forms.DateField(label="The event happened on", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(
+        label=gettext_lazy("The event happened on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[(o.value, o.label) for o in Review.Outcome if o != Review.Outcome.AUTOMATIC])
-    level = forms.CharField(label="New level", required=False, help_text="for a downgrade: CONFIDENTIAL or SECRET")
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[(o.value, o.label) for o in Review.Outcome if o != Review.Outcome.AUTOMATIC],
+    )
+    level = forms.CharField(
+        label=gettext_lazy("New level"),
+        required=False,
+        help_text=gettext_lazy("for a downgrade: CONFIDENTIAL or SECRET"),
+    )
     redactions = forms.CharField(
-        label="Redactions",
+        label=gettext_lazy("Redactions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"one per line: PHRASE = REASON; every occurrence of the phrase, in the text and the annotations, "
-        f"is withheld. Reasons: {REASONS}",
+        help_text=format_lazy(
+            gettext_lazy(
+                "one per line: PHRASE = REASON; every occurrence of the phrase, in the text and the annotations, "
+                "is withheld. Reasons: {reasons}"
+            ),
+            reasons=REASONS,
+        ),
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_review_on = forms.DateField(
-        label="Next review",
+        label=gettext_lazy("Next review"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="keep or downgrade",
+        help_text=gettext_lazy("keep or downgrade"),
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField()
+    reason = forms.CharField(label=gettext_lazy("Reason"))
 
 
 def redaction_spans(item, lines: str) -> list[Span]:
     """'PHRASE = REASON' lines → every occurrence of each phrase, in the text and the annotations."""
     spans = []
     for line in filter(str.strip, lines.splitlines()):
-        phrase, _, reason = line.rpartition("=")
+        phrase, _sep, reason = line.rpartition("=")
         if not phrase.strip() or not reason.strip():
-            raise InvalidInput(f"write a redaction as PHRASE = REASON, not {line.strip()!r}")
+            raise InvalidInput(_("write a redaction as PHRASE = REASON, not %(line)r") % {"line": line.strip()})
         spans += services.phrase_redactions(item, phrase.strip(), reason.strip().upper())
     return spans
 
@@ -178,9 +228,9 @@ def add_repository(request):
         lambda d: services.add_repository(
             request.user, d["code"], d["name"], country_code=d["country_code"], agency_code=d["agency_code"]
         ),
-        title="Add a repository",
+        title=_("Add a repository"),
         back=DESK,
-        said=lambda r: f"Repository {r.code} added: {r.name}",
+        said=lambda r: _("Repository %(code)s added: %(name)s") % {"code": r.code, "name": r.name},
     )
 
 
@@ -191,7 +241,7 @@ def describe_unit(request):
         repository, *path = d["within"].split("/")
         path.append(d["identifier"].strip())
         if len(path) > 3:
-            raise InvalidInput("a file (delo) holds items, not units: describe it within its fonds or opis")
+            raise InvalidInput(_("a file (delo) holds items, not units: describe it within its fonds or opis"))
         fond, opis, delo = (path + ["", ""])[:3]
         return services.describe_unit(request.user, repository, fond, opis, delo, title=d["title"])
 
@@ -199,9 +249,12 @@ def describe_unit(request):
         request,
         DescribeForm(request.user, request.POST),
         act,
-        title="Describe a unit",
+        title=_("Describe a unit"),
         back=DESK,
-        said=lambda u: f"{selectors.unit_reference(u)} described: {u.get_level_display()} “{u.title}”",
+        said=lambda u: (
+            _("%(reference)s described: %(level)s “%(title)s”")
+            % {"reference": selectors.unit_reference(u), "level": u.get_level_display(), "title": u.title}
+        ),
     )
 
 
@@ -213,7 +266,7 @@ def import_transcription(request):
     form = ImportForm(request.user, request.POST, request.FILES, auto_id="import-%s")
     try:
         if not form.is_valid():
-            raise InvalidInput("check the fields marked below")
+            raise InvalidInput(_("check the fields marked below"))
         d = form.cleaned_data
         unit = (
             dict(zip(["repository", "fond", "opis", "delo"], d["into"].split("/"), strict=False)) if d["into"] else {}
@@ -233,7 +286,11 @@ def import_transcription(request):
             request, bound={"import_form": form}, error=exc, status=422 if isinstance(exc, InvalidInput) else 409
         )
     reference = selectors.reference(item)
-    messages.success(request, f"{d['file'].file.name} imported as {reference}: {item.title}")
+    messages.success(
+        request,
+        _("%(file)s imported as %(reference)s: %(title)s")
+        % {"file": d["file"].file.name, "reference": reference, "title": item.title},
+    )
     return redirect(f"{DESK}items/{reference}/")
 
 
@@ -245,13 +302,13 @@ def transfer(request):
     def act(d):
         parts = [p.strip() for p in d["unit"].strip("/").split("/")]
         if not 3 <= len(parts) <= 4 or not all(parts):
-            raise InvalidInput("transfer into repository/fond/opis[/delo], e.g. TsKhSD/89/25")
+            raise InvalidInput(_("transfer into repository/fond/opis[/delo], e.g. TsKhSD/89/25"))
         code, fond, opis, delo = (parts + [""])[:4]
         return services.transfer_case(
             request.user, d["case"], repository=code, fond=fond, opis=opis, delo=delo, first_item=d["first"]
         )
 
-    return perform(request, form, act, title="Transfer a closed case file", back=DESK)
+    return perform(request, form, act, title=_("Transfer a closed case file"), back=DESK)
 
 
 @archivist_desk
@@ -261,7 +318,7 @@ def sweep(request):
         request,
         forms.Form(request.POST),
         lambda d: services.sweep_reviews(request.user),
-        title="Open the reviews due",
+        title=_("Open the reviews due"),
         back=DESK,
     )
 
@@ -273,7 +330,7 @@ def fixity(request):
         request,
         forms.Form(request.POST),
         lambda d: services.check_fixity(request.user),
-        title="Check fixity",
+        title=_("Check fixity"),
         back=DESK,
     )
 
@@ -282,17 +339,17 @@ def _read(found: dict) -> list[tuple[str, str]]:
     """The fields an import read off a transcription, as the command line's summary names them."""
     marking, reference, back = found["classification"], found["archival_reference"] or {}, found["return_instruction"]
     rows = [
-        ("Archival reference", reference.get("as_written")),
-        ("Marking", " / ".join(filter(None, [marking["level"], *marking["caveats"]]))),
-        ("Issuing body", found["issuing_body"]),
-        ("Type", found["document_type"]),
-        ("Number", found["number"]),
-        ("Protocol / point", " / ".join(filter(None, [found["protocol_number"], found["point"]]))),
-        ("Date", f"{found['date']} ({found['date_as_written']})" if found["date"] else found["date_as_written"]),
-        ("Distribution", ", ".join(found["distribution"])),
-        ("Return", back.get("text")),
-        ("Signatory", found["signatory"]),
-        ("Attachments", "; ".join(a["title"] or "" for a in found["attachments"])),
+        (_("Archival reference"), reference.get("as_written")),
+        (_("Marking"), " / ".join(filter(None, [marking["level"], *marking["caveats"]]))),
+        (_("Issuing body"), found["issuing_body"]),
+        (_("Type"), found["document_type"]),
+        (_("Number"), found["number"]),
+        (_("Protocol / point"), " / ".join(filter(None, [found["protocol_number"], found["point"]]))),
+        (_("Date"), f"{found['date']} ({found['date_as_written']})" if found["date"] else found["date_as_written"]),
+        (_("Distribution"), ", ".join(found["distribution"])),
+        (_("Return"), back.get("text")),
+        (_("Signatory"), found["signatory"]),
+        (_("Attachments"), "; ".join(a["title"] or "" for a in found["attachments"])),
     ]
     return [(name, value) for name, value in rows if value]
 
@@ -335,7 +392,7 @@ def item_page(request, reference: str):
     return render(request, "archive/desk/item.html", context)
 
 
-def _on_item(request, reference: str, form: forms.Form, title: str, act):
+def _on_item(request, reference: str, form: forms.Form, title, act):
     return perform(request, form, act, title=f"{title}: {reference}", back=f"{DESK}items/{reference}/")
 
 
@@ -346,7 +403,7 @@ def instruct(request, reference: str):
         request,
         reference,
         InstructionForm(request.POST),
-        "Declassification instruction",
+        _("Declassification instruction"),
         lambda d: services.set_instruction(
             request.user,
             reference,
@@ -365,7 +422,7 @@ def event(request, reference: str):
         request,
         reference,
         EventForm(request.POST),
-        "Record the event",
+        _("Record the event"),
         lambda d: services.record_event(request.user, reference, d["occurred_on"]),
     )
 
@@ -385,14 +442,14 @@ def review(request, reference: str):
             next_review_on=d["next_review_on"],
         )
 
-    return _on_item(request, reference, ReviewForm(request.POST), "Decide the review", act)
+    return _on_item(request, reference, ReviewForm(request.POST), _("Decide the review"), act)
 
 
 @archivist_desk
 @require_POST
 def publish(request, reference: str):
     return _on_item(
-        request, reference, forms.Form(request.POST), "Publish", lambda d: services.publish(request.user, reference)
+        request, reference, forms.Form(request.POST), _("Publish"), lambda d: services.publish(request.user, reference)
     )
 
 
@@ -403,6 +460,6 @@ def withdraw(request, reference: str):
         request,
         reference,
         WithdrawForm(request.POST),
-        "Withdraw from the reading room",
+        _("Withdraw from the reading room"),
         lambda d: services.withdraw(request.user, reference, d["reason"]),
     )

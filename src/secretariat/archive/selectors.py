@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext
 
 from secretariat.archive import records
 from secretariat.archive.export import oai
@@ -33,7 +34,7 @@ def repository(code: str) -> Repository:
     try:
         return Repository.objects.get(code__iexact=code)
     except Repository.DoesNotExist:
-        raise NotFound(f"no repository {code!r}") from None
+        raise NotFound(gettext("no repository %(code)r") % {"code": code}) from None
 
 
 def units(principal) -> QuerySet[ArchiveUnit]:
@@ -57,7 +58,7 @@ def public_identifier(item: Item) -> str:
 
 
 def no_item(text: str) -> NotFound:
-    return NotFound(f"no archive item {text}")
+    return NotFound(gettext("no archive item %(item)s") % {"item": text})
 
 
 def items(principal, action: Action = Action.REGISTER) -> QuerySet[Item]:
@@ -70,7 +71,10 @@ def item(principal, path: str, action: Action = Action.REGISTER) -> Item:
     """The item at repository/fond/opis[/delo]/item, if the principal may see it; else NotFound."""
     parts = [p.strip() for p in path.strip().strip("/").split("/")]
     if not 3 <= len(parts) <= 5 or not all(parts):
-        raise InvalidInput(f"name an item as repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44, not {path!r}")
+        raise InvalidInput(
+            gettext("name an item as repository/fond/opis[/delo]/item, e.g. TsKhSD/89/25/44, not %(path)r")
+            % {"path": path}
+        )
     code, *units, identifier = parts
     # Identifiers are told apart regardless of case (services), as public identifiers are lower case.
     q = Q(unit__repository__code__iexact=code, identifier__iexact=identifier, unit__identifier__iexact=units[-1])
@@ -155,13 +159,13 @@ def transfers(principal) -> QuerySet[Transfer]:
 def spans_of(text: str, phrase: str) -> list[tuple[int, int]]:
     """Every place `phrase` occurs in `text`, as [start, end) spans (to redact by phrase)."""
     if not phrase:
-        raise InvalidInput("an empty phrase redacts nothing")
+        raise InvalidInput(gettext("an empty phrase redacts nothing"))
     found, start = [], text.find(phrase)
     while start != -1:
         found.append((start, start + len(phrase)))
         start = text.find(phrase, start + len(phrase))
     if not found:
-        raise InvalidInput(f"{phrase!r} is not in the item's text")
+        raise InvalidInput(gettext("%(phrase)r is not in the item's text") % {"phrase": phrase})
     return found
 
 
@@ -175,7 +179,9 @@ def occurrences(item: Item, phrase: str) -> list[tuple[int | None, int, int]]:
         except InvalidInput:
             continue
     if not found:
-        raise InvalidInput(f"{phrase!r} is neither in the item's text nor in its annotations")
+        raise InvalidInput(
+            gettext("%(phrase)r is neither in the item's text nor in its annotations") % {"phrase": phrase}
+        )
     return found
 
 
@@ -454,7 +460,10 @@ def fonds(repository_code: str, identifier: str) -> ArchiveUnit:
             .get(repository__code__iexact=repository_code, identifier=identifier)
         )
     except ArchiveUnit.DoesNotExist:
-        raise NotFound(f"no published fond {identifier} in {repository_code}") from None
+        raise NotFound(
+            gettext("no published fond %(fond)s in %(repository)s")
+            % {"fond": identifier, "repository": repository_code}
+        ) from None
 
 
 def oai_repository() -> records.Repository:

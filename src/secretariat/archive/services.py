@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from secretariat.accounts.models import Principal
 from secretariat.accounts.selectors import compartments_by_code
@@ -52,7 +53,10 @@ def _archivist(by: Principal) -> None:
 def _identifier(value: str, what: str) -> str:
     value = str(value).strip()
     if not IDENTIFIER.match(value):
-        raise InvalidInput(f"malformed {what} {value!r}: up to 30 letters, digits and '.', e.g. 89, 25a or R5446")
+        raise InvalidInput(
+            gettext("malformed %(what)s %(value)r: up to 30 letters, digits and '.', e.g. 89, 25a or R5446")
+            % {"what": what, "value": value}
+        )
     return value
 
 
@@ -66,19 +70,26 @@ def add_repository(
 ) -> Repository:
     """An archive that holds fonds; its code is how citations name it ("TsKhSD")."""
     _archivist(by)
-    code = bounded(code, "repository code", 30)
+    code = bounded(code, gettext("repository code"), 30)
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", code):
-        raise InvalidInput(f"malformed repository code {code!r}: letters and digits, e.g. TsKhSD")
+        raise InvalidInput(
+            gettext("malformed repository code %(code)r: letters and digits, e.g. TsKhSD") % {"code": code}
+        )
     if Repository.objects.filter(code__iexact=code).exists():
-        raise Refused(f"there is already a repository {code} (codes are told apart regardless of case)")
+        raise Refused(
+            gettext("there is already a repository %(code)s (codes are told apart regardless of case)") % {"code": code}
+        )
     if not re.fullmatch(r"[A-Z]{2}", country_code):
-        raise InvalidInput(f"malformed country code {country_code!r}: two capital letters (ISO 3166-1), e.g. RU")
-    with unique_or_refused(f"there is already a repository {code}"):
+        raise InvalidInput(
+            gettext("malformed country code %(code)r: two capital letters (ISO 3166-1), e.g. RU")
+            % {"code": country_code}
+        )
+    with unique_or_refused(gettext("there is already a repository %(code)s") % {"code": code}):
         repository = Repository.objects.create(
             code=code,
-            name=bounded(name, "repository name", 300),
+            name=bounded(name, gettext("repository name"), 300),
             country_code=country_code,
-            agency_code=bounded(agency_code, "agency code", 30, required=False),
+            agency_code=bounded(agency_code, gettext("agency code"), 30, required=False),
         )
     record(by, "archive.repository_added", repository, {"code": code, "name": repository.name})
     return repository
@@ -87,7 +98,7 @@ def add_repository(
 def _unit(by: Principal, repository: Repository, fond: str, opis: str = "", delo: str = "") -> ArchiveUnit:
     """The unit fond/opis[/delo], described (created) where it is not yet."""
     if delo and not opis:
-        raise InvalidInput("a file (delo) lies in a series (opis): give the opis too")
+        raise InvalidInput(gettext("a file (delo) lies in a series (opis): give the opis too"))
     unit = None
     for level, identifier in (
         (ArchiveUnit.Level.FONDS, fond),
@@ -99,13 +110,16 @@ def _unit(by: Principal, repository: Repository, fond: str, opis: str = "", delo
         identifier = _identifier(identifier, level.label)
         found = ArchiveUnit.objects.filter(repository=repository, parent=unit, identifier__iexact=identifier).first()
         if found is not None and found.level != level:
-            raise Refused(f"{found} is a {found.level}, not a {level}")
+            raise Refused(
+                gettext("%(unit)s is a %(found)s, not a %(level)s")
+                % {"unit": found, "found": found.level, "level": level}
+            )
         if found is None:
             found = ArchiveUnit.objects.create(repository=repository, parent=unit, level=level, identifier=identifier)
             record(by, "archive.unit_described", found, {"repository": repository.code, "unit": str(found)})
         unit = found
     if unit is None:
-        raise InvalidInput("give at least the fond")
+        raise InvalidInput(gettext("give at least the fond"))
     return unit
 
 
@@ -117,7 +131,7 @@ def describe_unit(
     """Give a fonds, series or file its title (describing the levels above it where needed)."""
     _archivist(by)
     unit = _unit(by, selectors.repository(repository), fond, opis, delo)
-    unit.title = bounded(title, "title", 500)
+    unit.title = bounded(title, gettext("title"), 500)
     unit.save(update_fields=["title"])
     record(by, "archive.unit_titled", unit, {"unit": str(unit), "title": unit.title})
     return unit
@@ -245,22 +259,25 @@ def transfer_case(
     try:
         case = CaseFile.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).get(number=case_number)
     except CaseFile.DoesNotExist:
-        raise NotFound(f"no closed case file {case_number} you may transfer") from None
+        raise NotFound(gettext("no closed case file %(case)s you may transfer") % {"case": case_number}) from None
     if Transfer.objects.filter(case=case).exists():
-        raise Refused(f"{case} was transferred already")
+        raise Refused(gettext("case %(case)s was transferred already") % {"case": case.number})
     if not 0 <= review_after_years <= 100:
-        raise InvalidInput("review the papers within 0 to 100 years of their date")
+        raise InvalidInput(gettext("review the papers within 0 to 100 years of their date"))
     unit = _unit(by, selectors.repository(repository), fond, opis, delo)
     start = first_item if first_item is not None else _next_identifier(unit)
     if start < 1:
-        raise InvalidInput("items are numbered from 1")
+        raise InvalidInput(gettext("items are numbered from 1"))
     _, readings = read_case_for_rendering(by, case_number)
     entries = list(case.entries.select_related("document__author_unit").order_by("position"))
     papers = [_paper(entry.document, reading) for entry, reading in zip(entries, readings, strict=True)]
     identifiers = [_identifier(str(start + i), "item number") for i in range(len(papers))]
     taken = set(unit.items.filter(identifier__in=identifiers).values_list("identifier", flat=True))
     if taken:
-        raise Refused(f"{unit} already holds item(s) {', '.join(sorted(taken, key=int))}")
+        raise Refused(
+            gettext("%(unit)s already holds item(s) %(items)s")
+            % {"unit": unit, "items": ", ".join(sorted(taken, key=int))}
+        )
     now = clock.now()
 
     events = _events_about(by, case, [p.document for p in papers])
@@ -406,7 +423,7 @@ def check_fixity(by: Principal | None, case_number: str | None = None) -> list[F
     if case_number is not None:
         transfers = transfers.filter(case__number=case_number)
         if not transfers.exists():
-            raise NotFound(f"no transfer of case file {case_number}")
+            raise NotFound(gettext("no transfer of case file %(case)s") % {"case": case_number})
     results = []
     for transfer in transfers:
         path = settings.SECRETARIAT_ARCHIVE_DIR / transfer.bag
@@ -447,22 +464,30 @@ def set_instruction(
     an exemption is lifted by a review, never by changing the instruction."""
     item = _item_for_change(by, reference)
     if item.declassified_at is not None:
-        raise Refused(f"{selectors.reference(item)} is declassified already")
+        raise Refused(gettext("%(item)s is declassified already") % {"item": selectors.reference(item)})
     if kind not in Item.Instruction.values:
-        raise InvalidInput(f"unknown instruction {kind!r}: use one of {', '.join(Item.Instruction.values)}")
+        raise InvalidInput(
+            gettext("unknown instruction %(kind)r: use one of %(kinds)s")
+            % {"kind": kind, "kinds": ", ".join(Item.Instruction.values)}
+        )
     if item.instruction == Item.Instruction.EXEMPTION and kind != Item.Instruction.EXEMPTION:
-        raise Refused(f"{selectors.reference(item)} is exempt ({item.exemption}): only a review lifts an exemption")
+        raise Refused(
+            gettext("%(item)s is exempt (%(exemption)s): only a review lifts an exemption")
+            % {"item": selectors.reference(item), "exemption": item.exemption}
+        )
     if kind in (Item.Instruction.DATE, Item.Instruction.EXEMPTION) and review_on is None:
-        raise InvalidInput(f"a {kind} instruction needs the review date")
+        raise InvalidInput(gettext("a %(kind)s instruction needs the review date") % {"kind": kind})
     if kind == Item.Instruction.EVENT and not event.strip():
-        raise InvalidInput("an event instruction names the event, e.g. 'the end of the negotiations'")
+        raise InvalidInput(gettext("an event instruction names the event, e.g. 'the end of the negotiations'"))
     if kind == Item.Instruction.EXEMPTION and not exemption.strip():
-        raise InvalidInput("an exemption gives its reason")
+        raise InvalidInput(gettext("an exemption gives its reason"))
     item.instruction = kind
     item.review_on = review_on if kind != Item.Instruction.EVENT else None
-    item.event = bounded(event, "event", 300, required=False) if kind == Item.Instruction.EVENT else ""
+    item.event = bounded(event, gettext("event"), 300, required=False) if kind == Item.Instruction.EVENT else ""
     item.event_occurred_on = None
-    item.exemption = bounded(exemption, "exemption", 300, required=False) if kind == Item.Instruction.EXEMPTION else ""
+    item.exemption = (
+        bounded(exemption, gettext("exemption"), 300, required=False) if kind == Item.Instruction.EXEMPTION else ""
+    )
     item.save(update_fields=["instruction", "review_on", "event", "event_occurred_on", "exemption"])
     record(
         by,
@@ -485,12 +510,13 @@ def record_event(by: Principal, reference: str, occurred_on: dt.date) -> Item:
     item = _item_for_change(by, reference)
     if item.instruction != Item.Instruction.EVENT:
         raise Refused(
-            f"{selectors.reference(item)} waits for no event (its instruction: {item.get_instruction_display()})"
+            gettext("%(item)s waits for no event (its instruction: %(instruction)s)")
+            % {"item": selectors.reference(item), "instruction": item.get_instruction_display()}
         )
     if item.event_occurred_on is not None:
-        raise Refused(f"the event was recorded already, as of {item.event_occurred_on}")
+        raise Refused(gettext("the event was recorded already, as of %(date)s") % {"date": item.event_occurred_on})
     if occurred_on > clock.now().date():
-        raise InvalidInput("an event is recorded once it has happened, not before")
+        raise InvalidInput(gettext("an event is recorded once it has happened, not before"))
     item.event_occurred_on = occurred_on
     item.save(update_fields=["event_occurred_on"])
     record(by, "archive.event_recorded", item, {"event": item.event, "occurred_on": occurred_on.isoformat()})
@@ -589,36 +615,41 @@ def decide_review(
     item = _item_for_change(by, reference)
     review = item.reviews.filter(decided_at__isnull=True).first()
     if review is None:
-        raise Refused(f"{selectors.reference(item)} has no review due: reviews come due by the clock (archive sweep)")
+        raise Refused(
+            gettext("%(item)s has no review due: reviews come due by the clock (archive sweep)")
+            % {"item": selectors.reference(item)}
+        )
     if outcome not in (o.value for o in Review.Outcome if o != Review.Outcome.AUTOMATIC):
-        raise InvalidInput("the outcome is one of keep, downgrade, declassify, redact")
+        raise InvalidInput(gettext("the outcome is one of keep, downgrade, declassify, redact"))
     spans = sorted(redactions, key=lambda s: (s.annotation or 0, s.start))
     if outcome != Review.Outcome.REDACT and spans:
-        raise InvalidInput("redactions go with the outcome 'redact'")
+        raise InvalidInput(gettext("redactions go with the outcome 'redact'"))
     today = clock.now().date()
     new_level = item.level
     if outcome in (Review.Outcome.KEEP, Review.Outcome.DOWNGRADE):
         if next_review_on is None or next_review_on <= today:
-            raise InvalidInput("an item kept classified needs its next review date, after today")
+            raise InvalidInput(gettext("an item kept classified needs its next review date, after today"))
     elif next_review_on is not None:
-        raise InvalidInput("a declassified item has no next review")
+        raise InvalidInput(gettext("a declassified item has no next review"))
     if outcome == Review.Outcome.DOWNGRADE:
         try:
             new_level = Level.parse(level or "")
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
         if new_level == Level.UNCLASSIFIED:
-            raise Refused("a downgrade never reaches UNCLASSIFIED: declassify instead, in full or with redactions")
+            raise Refused(
+                gettext("a downgrade never reaches UNCLASSIFIED: declassify instead, in full or with redactions")
+            )
         if new_level >= item.level:
-            raise Refused(f"a downgrade goes below {Level(item.level).label}")
+            raise Refused(gettext("a downgrade goes below %(level)s") % {"level": Level(item.level).label})
     elif level is not None:
-        raise InvalidInput("a level goes with the outcome 'downgrade'")
+        raise InvalidInput(gettext("a level goes with the outcome 'downgrade'"))
     annotations = _check_spans(item, spans) if outcome == Review.Outcome.REDACT else {}
     now = clock.now()
     review.decided_at = now
     review.reviewer = by
     review.outcome = outcome
-    review.note = bounded(note, "note", 2000, required=False)
+    review.note = bounded(note, gettext("note"), 2000, required=False)
     if outcome in (Review.Outcome.DECLASSIFY, Review.Outcome.REDACT):
         review.level_after = Level.UNCLASSIFIED
         _declassify(item, now)
@@ -658,22 +689,32 @@ def _check_spans(item: Item, spans: Sequence[Span]) -> dict[int, Annotation]:
     """The annotations the spans name, by position; InvalidInput for a span that is out of its
     text, overlaps another or has an unknown reason."""
     if not spans:
-        raise InvalidInput("declassifying with redactions needs at least one redaction")
+        raise InvalidInput(gettext("declassifying with redactions needs at least one redaction"))
     annotations = {a.position: a for a in item.annotations.all()}
     previous: dict[int | None, int] = {}
     for span in spans:
         if span.reason not in Redaction.Reason.values:
             raise InvalidInput(
-                f"unknown redaction reason {span.reason!r}: use one of {', '.join(Redaction.Reason.values)}"
+                gettext("unknown redaction reason %(reason)r: use one of %(reasons)s")
+                % {"reason": span.reason, "reasons": ", ".join(Redaction.Reason.values)}
             )
         if span.annotation is not None and span.annotation not in annotations:
-            raise InvalidInput(f"the item has no annotation {span.annotation}")
+            raise InvalidInput(gettext("the item has no annotation %(annotation)s") % {"annotation": span.annotation})
         text = item.text if span.annotation is None else annotations[span.annotation].text
-        where = "the text" if span.annotation is None else f"annotation {span.annotation}"
+        where = (
+            gettext("the text")
+            if span.annotation is None
+            else gettext("annotation %(annotation)s") % {"annotation": span.annotation}
+        )
         if not 0 <= span.start < span.end <= len(text):
-            raise InvalidInput(f"redaction {span.start}-{span.end} lies outside {where} (0-{len(text)})")
+            raise InvalidInput(
+                gettext("redaction %(start)s-%(end)s lies outside %(where)s (0-%(length)s)")
+                % {"start": span.start, "end": span.end, "where": where, "length": len(text)}
+            )
         if span.start < previous.get(span.annotation, 0):
-            raise InvalidInput(f"redactions overlap at {span.start} in {where}")
+            raise InvalidInput(
+                gettext("redactions overlap at %(start)s in %(where)s") % {"start": span.start, "where": where}
+            )
         previous[span.annotation] = span.end
     return annotations
 
@@ -687,14 +728,21 @@ def publish(by: Principal, reference: str) -> Item:
     item = _item_for_change(by, reference)
     if item.declassified_at is None or item.level != Level.UNCLASSIFIED:
         raise Refused(
-            f"{selectors.reference(item)} is {Level(item.level).label}: only a declassified item is published"
+            gettext("%(item)s is %(level)s: only a declassified item is published")
+            % {"item": selectors.reference(item), "level": Level(item.level).label}
         )
     if item.published_at is not None:
-        raise Refused(f"{selectors.reference(item)} is published already")
+        raise Refused(gettext("%(item)s is published already") % {"item": selectors.reference(item)})
     if leaks := selectors.withheld_elsewhere(item):
         raise Refused(
-            f"{selectors.reference(item)} cannot be published: "
-            + "; ".join(f"{phrase!r}, withheld, still stands in the {where}" for phrase, where in leaks)
+            gettext("%(item)s cannot be published: %(leaks)s")
+            % {
+                "item": selectors.reference(item),
+                "leaks": "; ".join(
+                    gettext("%(phrase)r, withheld, still stands in the %(where)s") % {"phrase": phrase, "where": where}
+                    for phrase, where in leaks
+                ),
+            }
         )
     item.published_at = clock.now()
     item.published_by = by
@@ -713,13 +761,13 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     review is due at once, to withhold what was missed before it is published again."""
     item = _item_for_change(by, reference)
     if item.published_at is None:
-        raise Refused(f"{selectors.reference(item)} is not published")
+        raise Refused(gettext("%(item)s is not published") % {"item": selectors.reference(item)})
     item.published_at = None
     item.published_by = None
     item.published_text = item.search_text = ""
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
-    record(by, "archive.withdrawn", item, {"reason": bounded(reason, "reason", 500), "review": review.pk})
+    record(by, "archive.withdrawn", item, {"reason": bounded(reason, gettext("reason"), 500), "review": review.pk})
     return item
 
 
@@ -735,7 +783,10 @@ def transcription_text(text: str, source: str) -> str:
     tabs kept, and no NUL or other control character: InvalidInput names the file's line and column.
     (Saving the item checks its fields again, as every save does: kernel/texts.py.)"""
     if len(text.encode(errors="surrogatepass")) > MAX_TRANSCRIPTION_BYTES:
-        raise InvalidInput(f"{source} is larger than {MAX_TRANSCRIPTION_BYTES // 1024} KiB: one paper at a time")
+        raise InvalidInput(
+            gettext("%(source)s is larger than %(size)s KiB: one paper at a time")
+            % {"source": source, "size": MAX_TRANSCRIPTION_BYTES // 1024}
+        )
     return texts.body(text, source)
 
 
@@ -774,7 +825,10 @@ def import_transcription(
     delo = delo or ref.get("delo") or ""
     if not repository or not fond:
         raise InvalidInput(
-            f"{source}: no archival reference found (Fond … Opis … Document …): give --into repository/fond[/opis]"
+            gettext(
+                "%(source)s: no archival reference found (Fond … Opis … Document …): give --into repository/fond[/opis]"
+            )
+            % {"source": source}
         )
     try:
         archive = selectors.repository(repository)
@@ -783,7 +837,7 @@ def import_transcription(
     unit = _unit(by, archive, fond, opis, delo)
     identifier = _identifier(identifier or ref.get("document") or str(_next_identifier(unit)), "item number")
     if unit.items.filter(identifier__iexact=identifier).exists():
-        raise Refused(f"{unit} already holds item {identifier}")
+        raise Refused(gettext("%(unit)s already holds item %(item)s") % {"unit": unit, "item": identifier})
     date = dt.date.fromisoformat(found["date"]) if found["date"] else None
     unclassified = marking == UNCLASSIFIED
     sheets = ref.get("sheets") or ""
@@ -840,10 +894,13 @@ def _marking(read: dict, source: str) -> Classification:
     """The classification read off a transcription; InvalidInput where none could be read, so
     that nothing comes in as UNCLASSIFIED by default."""
     if read["level"] is None:
-        written = "; ".join(read["as_written"]) or "no marking"
+        written = "; ".join(read["as_written"]) or gettext("no marking")
         raise InvalidInput(
-            f"{source}: the classification could not be read ({written}): give --classification "
-            "(UNCLASSIFIED if the paper was never classified)"
+            gettext(
+                "%(source)s: the classification could not be read (%(written)s): give --classification "
+                "(UNCLASSIFIED if the paper was never classified)"
+            )
+            % {"source": source, "written": written}
         )
     try:
         return Classification(Level.parse(read["level"]), frozenset(read["caveats"]))

@@ -1,6 +1,7 @@
 """Reads of case files, through the access rule."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
@@ -19,7 +20,7 @@ def case_file(principal, number: str) -> CaseFile:
     try:
         return case_files(principal).get(number=number)
     except CaseFile.DoesNotExist:
-        raise NotFound(f"no case file {number}") from None
+        raise NotFound(_("no case file %(number)s") % {"number": number}) from None
 
 
 def case_list(principal, state: str = "") -> QuerySet[CaseFile]:
@@ -47,14 +48,33 @@ def still_missing(case: CaseFile) -> list[str]:
     """What keeps a case open: controls not done, copies neither returned nor destroyed."""
     papers = case.documents.all()
     missing = [
-        f"control {c.pk} on {c.assignee or c.assignee_unit} for No {c.document.number} is {c.status} "
-        f"(due {desk_day(c.due_at)})"
+        (
+            _("control %(control)s on %(assignee)s for No %(number)s is acknowledged (due %(due)s)")
+            if c.status == Control.Status.ACKNOWLEDGED
+            else _("control %(control)s on %(assignee)s for No %(number)s is open (due %(due)s)")
+        )
+        % {
+            "control": c.pk,
+            "assignee": c.assignee or c.assignee_unit,
+            "number": c.document.number,
+            "due": desk_day(c.due_at),
+        }
         for c in Control.objects.open()
         .filter(document__in=papers)
         .select_related("document", "assignee", "assignee_unit")
     ]
     missing += [
-        f"{c} is {c.status} ({c.holder}{', due ' + desk_day(c.due_at) if c.status == Copy.Status.ISSUED else ''})"
+        (
+            _("copy %(copy)s of No %(number)s is issued (%(holder)s, due %(due)s)")
+            if c.status == Copy.Status.ISSUED
+            else _("copy %(copy)s of No %(number)s is lost (%(holder)s)")
+        )
+        % {
+            "copy": c.number,
+            "number": c.document.number,
+            "holder": c.holder,
+            "due": desk_day(c.due_at) if c.status == Copy.Status.ISSUED else "",
+        }
         for c in Copy.objects.filter(document__in=papers)
         .exclude(status__in=[Copy.Status.RETURNED, Copy.Status.DESTROYED])
         .select_related("document", "holder")

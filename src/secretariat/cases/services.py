@@ -6,6 +6,7 @@ Each function is one transaction that also appends its audit event; a refusal ch
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
@@ -27,7 +28,7 @@ def _documents_for_case(by: Principal, numbers: Sequence[str]) -> list[Document]
     if missing := [n for n in numbers if n not in found]:
         raise no_document(missing[0])
     if len(set(numbers)) != len(numbers):
-        raise InvalidInput("a document is named twice")
+        raise InvalidInput(_("a document is named twice"))
     return [found[n] for n in numbers]
 
 
@@ -35,16 +36,19 @@ def _case_for_change(by: Principal, number: str) -> CaseFile:
     by.require_role(Role.REGISTRAR, "keep case files")
     case = CaseFile.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).filter(number=number).first()
     if case is None:
-        raise NotFound(f"no case file {number}")
+        raise NotFound(_("no case file %(number)s") % {"number": number})
     if case.is_closed:
-        raise Refused(f"{case} is closed")
+        raise Refused(_("case %(number)s is closed") % {"number": case.number})
     return case
 
 
 def _enter(case: CaseFile, documents: Sequence[Document]) -> None:
     present = set(case.entries.values_list("document_id", flat=True))
     if again := [d.number for d in documents if d.pk in present]:
-        raise Refused(f"already in {case}: No {', No '.join(again)}")
+        raise Refused(
+            _("already in case %(case)s: %(numbers)s")
+            % {"case": case.number, "numbers": ", ".join(_("No %(number)s") % {"number": n} for n in again)}
+        )
     position = case.entries.count()
     now = clock.now()
     CaseEntry.objects.bulk_create(
@@ -58,7 +62,7 @@ def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, numbe
     """A case file gathering the papers of one matter (point, extract, cable, report, release)."""
     by.require_role(Role.REGISTRAR, "keep case files")
     if not title.strip():
-        raise InvalidInput("a case file needs a title")
+        raise InvalidInput(_("a case file needs a title"))
     papers = _documents_for_case(by, list(documents))
     if number is None:
         number = registry.allocate_number("CASE", CaseFile)
@@ -67,7 +71,7 @@ def open_case(by: Principal, title: str, documents: Sequence[str] = (), *, numbe
             check_registration_number(number)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
-    with unique_or_refused(f"case file {number} exists already"):
+    with unique_or_refused(_("case file %(number)s exists already") % {"number": number}):
         case = CaseFile.objects.create(number=number, title=title.strip(), opened_at=clock.now(), opened_by=by)
     _enter(case, papers)
     record(by, "case.opened", case, {"number": number, "documents": [d.number for d in papers]})
@@ -80,7 +84,7 @@ def add_to_case(by: Principal, number: str, documents: Sequence[str]) -> CaseFil
     case = _case_for_change(by, number)
     papers = _documents_for_case(by, list(documents))
     if not papers:
-        raise InvalidInput("name at least one document")
+        raise InvalidInput(_("name at least one document"))
     _enter(case, papers)
     record(by, "case.documents_added", case, {"documents": [d.number for d in papers]})
     return case
@@ -93,9 +97,11 @@ def close_case(by: Principal, number: str) -> CaseFile:
     otherwise refuse, saying what is still missing."""
     case = _case_for_change(by, number)
     if not case.entries.exists():
-        raise Refused(f"{case} holds no papers")
+        raise Refused(_("case %(number)s holds no papers") % {"number": case.number})
     if missing := selectors.still_missing(case):
-        raise Refused(f"{case} cannot close: " + "; ".join(missing))
+        raise Refused(
+            _("case %(number)s cannot close: %(missing)s") % {"number": case.number, "missing": "; ".join(missing)}
+        )
     case.closed_at = clock.now()
     case.closed_by = by
     case.save(update_fields=["closed_at", "closed_by"])

@@ -9,6 +9,8 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.cases import selectors, services
@@ -19,7 +21,11 @@ from secretariat.kernel.principals import Role
 
 DESK = "/cases/"
 PER_PAGE = 50
-STATES = {"": "All", "open": "Open", "closed": "Closed"}  # the list's filter, kept in the URL (?state=)
+STATES = {
+    "": gettext_lazy("All"),
+    "open": gettext_lazy("Open"),
+    "closed": gettext_lazy("Closed"),
+}  # the list's filter, kept in the URL (?state=)
 registrar_desk = desk(Role.REGISTRAR)
 
 
@@ -34,23 +40,42 @@ def _case(principal, number: str) -> CaseFile:
         raise Http404("no such page") from None
 
 
+def _paper_label(document) -> str:
+    return _("No %(number)s · %(classification)s · %(kind)s") % {
+        "number": document.number,
+        "classification": document.classification,
+        "kind": document.kind,
+    }
+
+
 class DocumentChoice(forms.ModelChoiceField):
     def label_from_instance(self, document) -> str:
-        return f"No {document.number} · {document.classification} · {document.kind}"
+        return _paper_label(document)
 
 
 class DocumentsChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, document) -> str:
-        return f"No {document.number} · {document.classification} · {document.kind}"
+        return _paper_label(document)
 
 
 class OpenCaseForm(forms.Form):
-    title = forms.CharField(max_length=500, help_text="the matter, e.g. Instructions to the Ambassador (P46/X)")
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=500,
+        help_text=gettext_lazy("the matter, e.g. Instructions to the Ambassador (P46/X)"),
+    )
     number = forms.CharField(
-        required=False, max_length=60, help_text="leave empty for the next CASE number, or give one, e.g. CASE-7"
+        label=gettext_lazy("Number"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("leave empty for the next CASE number, or give one, e.g. CASE-7"),
     )
     documents = DocumentsChoice(
-        queryset=None, required=False, to_field_name="number", label="Papers", help_text="optional; add more later"
+        queryset=None,
+        required=False,
+        to_field_name="number",
+        label=gettext_lazy("Papers"),
+        help_text=gettext_lazy("optional; add more later"),
     )
 
     def __init__(self, principal, *args, **kwargs):
@@ -60,7 +85,10 @@ class OpenCaseForm(forms.Form):
 
 class AddPaperForm(forms.Form):
     document = DocumentChoice(
-        queryset=None, to_field_name="number", label="Paper", empty_label="Choose a paper you may register"
+        queryset=None,
+        to_field_name="number",
+        label=gettext_lazy("Paper"),
+        empty_label=gettext_lazy("Choose a paper you may register"),
     )
 
     def __init__(self, principal, case, *args, **kwargs):
@@ -70,9 +98,9 @@ class AddPaperForm(forms.Form):
 
 class CloseCaseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, close this case file",
-        help_text="its papers are filed and no paper can be added afterwards",
-        error_messages={"required": "Tick the box to confirm that the case file is to be closed"},
+        label=gettext_lazy("Yes, close this case file"),
+        help_text=gettext_lazy("its papers are filed and no paper can be added afterwards"),
+        error_messages={"required": gettext_lazy("Tick the box to confirm that the case file is to be closed")},
     )
 
 
@@ -95,10 +123,10 @@ def open_case(request):
         lambda d: services.open_case(
             request.user, d["title"], [p.number for p in d["documents"]], number=d["number"].strip() or None
         ),
-        title="Open a case file",
+        title=_("Open a case file"),
         back=DESK,
         done=_case_url,
-        said=lambda case: f"Case file {case.number} opened: {case.title}",
+        said=lambda case: _("Case file %(number)s opened: %(title)s") % {"number": case.number, "title": case.title},
     )
 
 
@@ -128,9 +156,11 @@ def add_paper(request, number: str):
         request,
         AddPaperForm(request.user, case, request.POST, auto_id="add-%s"),
         act,
-        title=f"Add a paper to case file {case.number}",
+        title=_("Add a paper to case file %(number)s") % {"number": case.number},
         back=_case_url(case),
-        said=lambda document: f"No {document.number} added to case file {case.number}",
+        said=lambda document: (
+            _("No %(number)s added to case file %(case)s") % {"number": document.number, "case": case.number}
+        ),
     )
 
 
@@ -144,9 +174,9 @@ def close_case(request, number: str):
             request,
             CloseCaseForm(request.POST),
             lambda d: services.close_case(request.user, case.number),
-            title=f"Close case file {case.number}",
+            title=_("Close case file %(number)s") % {"number": case.number},
             back=_case_url(case),
-            said=f"Case file {case.number} closed; its papers are filed",
+            said=_("Case file %(number)s closed; its papers are filed") % {"number": case.number},
         )
     if case.is_closed:
         raise Http404("no such page")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from secretariat.accounts.selectors import principals
 from secretariat.audit.services import record
@@ -18,7 +19,7 @@ def body_by_name(name: str) -> Body:
     """A body by its name or its registration prefix."""
     body = Body.objects.filter(name=name).first() or Body.objects.filter(prefix=name.upper()).first()
     if body is None:
-        raise InvalidInput(f"unknown body {name!r}")
+        raise InvalidInput(gettext("unknown body %(name)r") % {"name": name})
     return body
 
 
@@ -31,7 +32,7 @@ def body_by_prefix(prefix: str) -> Body:
     """A body by its registration prefix; NotFound otherwise (a page's 404)."""
     body = bodies().filter(prefix=prefix.upper()).first()
     if body is None:
-        raise NotFound(f"no body with prefix {prefix!r}")
+        raise NotFound(gettext("no body with prefix %(prefix)r") % {"prefix": prefix})
     return body
 
 
@@ -50,7 +51,7 @@ def meeting(principal, body: Body, number: int) -> Meeting:
     try:
         return meetings(principal, body).get(number=number)
     except Meeting.DoesNotExist:
-        raise NotFound(f"no protocol No {number} of {body}") from None
+        raise NotFound(gettext("no protocol No %(number)s of %(body)s") % {"number": number, "body": body}) from None
 
 
 def points(principal, meeting: Meeting, action: Action = Action.VIEW) -> QuerySet[Point]:
@@ -85,7 +86,10 @@ def point_by_reference(principal, body: Body, meeting_number: int, identifier: s
             .get(meeting__body=body, meeting__number=meeting_number, identifier=identifier.strip().upper())
         )
     except Point.DoesNotExist:
-        raise NotFound(f"no point {identifier} in protocol No {meeting_number} of {body}") from None
+        raise NotFound(
+            gettext("no point %(point)s in protocol No %(number)s of %(body)s")
+            % {"point": identifier, "number": meeting_number, "body": body}
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ def cited_point(principal, reference: str):
     body, _, rest = reference.strip().partition("/")
     meeting, _, identifier = rest.partition("/")
     if not body or not meeting.isdigit() or not identifier:
-        raise InvalidInput(f"{reference!r} is not BODY/MEETING/POINT, e.g. P/46/X")
+        raise InvalidInput(gettext("%(reference)r is not BODY/MEETING/POINT, e.g. P/46/X") % {"reference": reference})
     return point_by_reference(principal, body_by_name(body), int(meeting), identifier)
 
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal, Unit
 from secretariat.audit.services import record
@@ -50,10 +51,14 @@ def add_body(
     by.require_role(Role.ADMIN, "set up bodies")
     name, prefix = name.strip(), prefix.strip().upper()
     if not 1 <= len(name) <= 200 or not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", prefix):
-        raise InvalidInput("a body needs a name and a registration prefix of capital Latin letters and digits, e.g. P")
+        raise InvalidInput(
+            _("a body needs a name and a registration prefix of capital Latin letters and digits, e.g. P")
+        )
     if not 1 <= return_days <= 3650:
-        raise InvalidInput("return period must be between 1 and 3650 days")
-    with unique_or_refused(f"a body named {name!r} or with prefix {prefix!r} exists already"):
+        raise InvalidInput(_("return period must be between 1 and 3650 days"))
+    with unique_or_refused(
+        _("a body named %(name)r or with prefix %(prefix)r exists already") % {"name": name, "prefix": prefix}
+    ):
         body = Body.objects.create(
             name=name,
             prefix=prefix,
@@ -85,11 +90,14 @@ KEEPERS = (Role.ADMIN, Role.REGISTRAR, Role.AUDITOR)
 
 def _may_hold_duty(by: Principal, principal: Principal, duty: str) -> None:
     if principal.pk == by.pk:
-        raise Refused(f"nobody makes themselves {duty}")
+        raise Refused(_("nobody makes themselves %(duty)s") % {"duty": duty})
     if held := [r for r in KEEPERS if principal.has_role(r)]:
-        raise Refused(f"{principal.username} is {' and '.join(held)}: a keeper of the registry may not be {duty}")
+        raise Refused(
+            _("%(username)s is %(roles)s: a keeper of the registry may not be %(duty)s")
+            % {"username": principal.username, "roles": _(" and ").join(held), "duty": duty}
+        )
     if not principal.is_active:
-        raise Refused(f"{principal.username} is deactivated")
+        raise Refused(_("%(username)s is deactivated") % {"username": principal.username})
 
 
 @transaction.atomic
@@ -97,9 +105,9 @@ def _may_hold_duty(by: Principal, principal: Principal, duty: str) -> None:
 def add_members(by: Principal, body: Body, members: Sequence[Principal]) -> Body:
     by.require_role(Role.ADMIN, "set up bodies")
     for member in members:
-        _may_hold_duty(by, member, f"a member of {body}")
+        _may_hold_duty(by, member, _("a member of %(body)s") % {"body": body})
     if already := [m.username for m in members if body.members.filter(pk=m.pk).exists()]:
-        raise Refused(f"already members of {body}: {', '.join(already)}")
+        raise Refused(_("already members of %(body)s: %(members)s") % {"body": body, "members": ", ".join(already)})
     body.members.add(*members)
     record(by, "body.members_added", body, {"members": [m.username for m in members]})
     return body
@@ -111,8 +119,8 @@ def appoint_secretary(by: Principal, body: Body, secretary: Principal) -> Body:
     """The secretary records the body's protocols and reads its papers by that duty."""
     by.require_role(Role.ADMIN, "set up bodies")
     if not secretary.has_role(Role.SECRETARY):
-        raise Refused(f"{secretary.username} does not hold the secretary role")
-    _may_hold_duty(by, secretary, f"the secretary of {body}")
+        raise Refused(_("%(username)s does not hold the secretary role") % {"username": secretary.username})
+    _may_hold_duty(by, secretary, _("the secretary of %(body)s") % {"body": body})
     body.secretary = secretary
     body.save(update_fields=["secretary"])
     record(by, "body.secretary_appointed", body, {"secretary": secretary.username})
@@ -149,7 +157,7 @@ def register_body_paper(by: Principal, body: Body, **fields) -> Document:
 def _require_secretary(by: Principal, body: Body) -> None:
     by.require_role(Role.SECRETARY, "record protocols")
     if not Body.objects.filter(pk=body.pk, secretary=by).exists():  # as it stands now, not as the caller read it
-        raise Refused(f"{by.username} is not the secretary of {body}")
+        raise Refused(_("%(username)s is not the secretary of %(body)s") % {"username": by.username, "body": body})
 
 
 @transaction.atomic
@@ -157,8 +165,8 @@ def _require_secretary(by: Principal, body: Body) -> None:
 def record_meeting(by: Principal, body: Body, number: int, held_on: dt.date) -> Meeting:
     _require_secretary(by, body)
     if number < 1:
-        raise InvalidInput("meetings are numbered from 1")
-    with unique_or_refused(f"protocol No {number} of {body} exists already"):
+        raise InvalidInput(_("meetings are numbered from 1"))
+    with unique_or_refused(_("protocol No %(number)s of %(body)s exists already") % {"number": number, "body": body}):
         meeting = Meeting.objects.create(
             body=body, number=number, held_on=held_on, recorded_at=clock.now(), recorded_by=by
         )
@@ -171,9 +179,12 @@ def _meeting_for_change(by: Principal, body: Body, number: int, *, unsigned: boo
     try:
         meeting = Meeting.objects.select_for_update().get(body=body, number=number)
     except Meeting.DoesNotExist:
-        raise NotFound(f"no protocol No {number} of {body}") from None
+        raise NotFound(_("no protocol No %(number)s of %(body)s") % {"number": number, "body": body}) from None
     if unsigned and meeting.is_signed:
-        raise Refused(f"{meeting} is signed: correct a point instead, giving a reason")
+        raise Refused(
+            _("protocol No %(number)s of %(body)s is signed: correct a point instead, giving a reason")
+            % {"number": meeting.number, "body": body}
+        )
     return meeting
 
 
@@ -182,7 +193,10 @@ def _point_for_change(meeting: Meeting, identifier: str) -> Point:
     try:
         return Point.objects.select_for_update().get(meeting=meeting, identifier=identifier.strip().upper())
     except Point.DoesNotExist:
-        raise NotFound(f"no point {identifier} in {meeting}") from None
+        raise NotFound(
+            _("no point %(point)s in protocol No %(number)s of %(body)s")
+            % {"point": identifier, "number": meeting.number, "body": meeting.body}
+        ) from None
 
 
 def _check_identifier(identifier: str) -> str:
@@ -193,7 +207,8 @@ def _check_identifier(identifier: str) -> str:
             raise ValueError(identifier)
     except ValueError:
         raise InvalidInput(
-            f"malformed point identifier {identifier!r}: as the body writes it, e.g. X, 12 or 45/III"
+            _("malformed point identifier %(identifier)r: as the body writes it, e.g. X, 12 or 45/III")
+            % {"identifier": identifier}
         ) from None
     return identifier
 
@@ -216,18 +231,30 @@ def record_point(
     meeting = _meeting_for_change(by, body, meeting_number)
     identifier = _check_identifier(identifier)
     registry.may_classify(by, classification)
-    title, decision = _title(title), bounded(decision, "the decision", 100_000)
+    title, decision = _title(title), bounded(decision, _("the decision"), 100_000)
     if again := [a for i, a in enumerate(addressees) if a in addressees[:i]]:
         # Its extract could never be made: a distribution names each addressee once.
-        raise InvalidInput(f"an addressee is named twice: {getattr(again[0], 'username', None) or again[0].code}")
+        raise InvalidInput(
+            _("an addressee is named twice: %(addressee)s")
+            % {"addressee": getattr(again[0], "username", None) or again[0].code}
+        )
     for addressee in addressees:
         if isinstance(addressee, Principal) and not addressee.classification.dominates(classification):
-            raise Refused(f"{addressee.username} is not cleared for {classification}")
+            raise Refused(
+                _("%(username)s is not cleared for %(classification)s")
+                % {"username": addressee.username, "classification": classification}
+            )
     if approver is not None:
-        _may_hold_duty(by, approver, "the approver of a decision")
+        _may_hold_duty(by, approver, _("the approver of a decision"))
         if not approver.classification.dominates(classification):
-            raise Refused(f"{approver.username} is not cleared for {classification}")
-    with unique_or_refused(f"point {identifier} of {meeting} exists already"):
+            raise Refused(
+                _("%(username)s is not cleared for %(classification)s")
+                % {"username": approver.username, "classification": classification}
+            )
+    with unique_or_refused(
+        _("point %(point)s of protocol No %(number)s of %(body)s exists already")
+        % {"point": identifier, "number": meeting.number, "body": body}
+    ):
         point = Point.objects.create(
             meeting=meeting,
             position=meeting.points.count() + 1,
@@ -276,10 +303,13 @@ def attach_to_point(
     point = _point_for_change(meeting, identifier)
     registry.may_classify(by, classification)
     if not point.classification.dominates(classification):
-        raise Refused(f"{point} is {point.classification}; an attachment marked {classification} would be above it")
-    title, text = bounded(title, "the attachment's title", 500), bounded(text, "the attachment's text", 1_000_000)
+        raise Refused(
+            _("point %(point)s is %(marked)s; an attachment marked %(classification)s would be above it")
+            % {"point": point.identifier, "marked": point.classification, "classification": classification}
+        )
+    title, text = bounded(title, _("the attachment's title"), 500), bounded(text, _("the attachment's text"), 1_000_000)
     if page_count < 1:
-        raise InvalidInput("page count must be at least 1")
+        raise InvalidInput(_("page count must be at least 1"))
     attachment = PointAttachment.objects.create(
         point=point,
         position=point.attachments.count() + 1,
@@ -303,7 +333,9 @@ def attach_to_point(
 def sign_protocol(by: Principal, body: Body, meeting_number: int) -> Meeting:
     meeting = _meeting_for_change(by, body, meeting_number)
     if not meeting.points.exists():
-        raise Refused(f"{meeting} has no points to sign")
+        raise Refused(
+            _("protocol No %(number)s of %(body)s has no points to sign") % {"number": meeting.number, "body": body}
+        )
     meeting.signed_at = clock.now()
     meeting.signed_by = by
     meeting.save(update_fields=["signed_at", "signed_by"])
@@ -319,8 +351,8 @@ def correct_point(
     """A signed protocol never changes; a correction is the point's next version, with a reason."""
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
     point = _point_for_change(meeting, identifier)
-    reason = bounded(reason, "the reason for a correction", 300)
-    title, decision = _title(title), bounded(decision, "the decision", 100_000)
+    reason = bounded(reason, _("the reason for a correction"), 300)
+    title, decision = _title(title), bounded(decision, _("the decision"), 100_000)
     last = point.current()
     version = PointVersion.objects.create(
         point=point,
@@ -339,7 +371,7 @@ def correct_point(
 
 def _title(title: str) -> str:
     """A point's title: its extract carries it as the document's title, so the same bound."""
-    return bounded(title, "the title", Document._meta.get_field("title").max_length)
+    return bounded(title, _("the title"), Document._meta.get_field("title").max_length)
 
 
 def extract_number(point: Point) -> str:
@@ -366,7 +398,10 @@ def make_extract(
     """
     meeting = _meeting_for_change(by, body, meeting_number, unsigned=False)
     if not meeting.is_signed:
-        raise Refused(f"{meeting} is not signed yet: sign it before making extracts")
+        raise Refused(
+            _("protocol No %(number)s of %(body)s is not signed yet: sign it before making extracts")
+            % {"number": meeting.number, "body": body}
+        )
     point = _point_for_change(meeting, identifier)
     attachments = list(point.attachments.prefetch_related("compartments"))
     carried = point.classification
@@ -374,10 +409,16 @@ def make_extract(
         carried = carried.join(attachment.classification)
     classification = classification or carried
     if not classification.dominates(carried):
-        raise Refused(f"the extract carries {carried}; it cannot be marked {classification}")
+        raise Refused(
+            _("the extract carries %(carried)s; it cannot be marked %(classification)s")
+            % {"carried": carried, "classification": classification}
+        )
     addressees = [a.addressee for a in point.addressees.select_related("principal", "unit")]
     if not addressees:
-        raise Refused(f"the decision of {point} names nobody to send it to")
+        raise Refused(
+            _("the decision of point %(point)s of protocol No %(number)s names nobody to send it to")
+            % {"point": point.identifier, "number": meeting.number}
+        )
     version = point.current()
     document = enter_body_paper(
         by,

@@ -12,6 +12,8 @@ import re
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.forms import ClassificationField, picker
@@ -39,43 +41,53 @@ def _meeting_url(body: Body, number: int) -> str:
 
 
 class MeetingForm(forms.Form):
-    number = forms.IntegerField(label="Protocol No")
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs={"type": "date"}))
+    number = forms.IntegerField(label=gettext_lazy("Protocol No"))
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PointForm(forms.Form):
-    identifier = forms.CharField(label="Point", help_text="as the body writes it, e.g. X, 12 or 45/III")
-    title = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    identifier = forms.CharField(
+        label=gettext_lazy("Point"), help_text=gettext_lazy("as the body writes it, e.g. X, 12 or 45/III")
+    )
+    title = forms.CharField(label=gettext_lazy("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 6}))
     classification = ClassificationField()
     addressees = forms.CharField(
+        label=gettext_lazy("Addressees"),
         required=False,
         widget=picker("addressees", multiple=True),
-        help_text="who the decision goes to: type a name and pick; several, separated by commas",
+        help_text=gettext_lazy("who the decision goes to: type a name and pick; several, separated by commas"),
     )
     approver = forms.CharField(
-        required=False, widget=picker("people"), help_text="who approves its drafts (default: the secretary)"
+        label=gettext_lazy("Approver"),
+        required=False,
+        widget=picker("people"),
+        help_text=gettext_lazy("who approves its drafts (default: the secretary)"),
     )
 
 
 class AttachmentForm(forms.Form):
-    identifier = forms.CharField(label="Point")
-    title = forms.CharField()
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    identifier = forms.CharField(label=gettext_lazy("Point"))
+    title = forms.CharField(label=gettext_lazy("Title"))
+    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     classification = ClassificationField()
-    page_count = forms.IntegerField(label="Pages", initial=1)
+    page_count = forms.IntegerField(label=gettext_lazy("Pages"), initial=1)
 
 
 class CorrectionForm(forms.Form):
     identifier = forms.CharField(widget=forms.HiddenInput)
-    title = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
-    reason = forms.CharField(help_text="why the signed protocol is corrected")
+    title = forms.CharField(label=gettext_lazy("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 6}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), help_text=gettext_lazy("why the signed protocol is corrected")
+    )
 
 
 class ExtractForm(forms.Form):
     identifier = forms.CharField(widget=forms.HiddenInput)
-    signatory = forms.CharField(required=False, help_text="default: the secretary of the body")
+    signatory = forms.CharField(
+        label=gettext_lazy("Signatory"), required=False, help_text=gettext_lazy("default: the secretary of the body")
+    )
 
 
 @require_safe
@@ -98,7 +110,7 @@ def record_meeting(request, prefix: str):
         request,
         MeetingForm(request.POST),
         lambda d: services.record_meeting(request.user, body, d["number"], d["held_on"]),
-        title=f"Record a meeting of {body}",
+        title=_("Record a meeting of %(body)s") % {"body": body},
         back="/secretary/",
         done=lambda meeting: _meeting_url(body, meeting.number),
     )
@@ -139,14 +151,14 @@ def meeting_page(request, prefix: str, number: int):
     return render(request, "decisions/meeting.html", context)
 
 
-def _on_meeting(request, prefix: str, number: int, form_class, title: str, act):
+def _on_meeting(request, prefix: str, number: int, form_class, title, act):
     """An action on one protocol: its body must be one the user keeps; back to the protocol."""
     body = _body(request.user, prefix)
     return perform(
         request,
         form_class(request.POST),
         lambda d: act(body, d),
-        title=f"{title}: protocol No {number} of {body}",
+        title=_("%(action)s: protocol No %(number)s of %(body)s") % {"action": title, "number": number, "body": body},
         back=_meeting_url(body, number),
     )
 
@@ -167,7 +179,7 @@ def record_point(request, prefix: str, number: int):
             approver=principal_by_username(d["approver"]) if d["approver"] else None,
         )
 
-    return _on_meeting(request, prefix, number, PointForm, "Record a point", act)
+    return _on_meeting(request, prefix, number, PointForm, _("Record a point"), act)
 
 
 @desk(Role.SECRETARY)
@@ -185,14 +197,19 @@ def attach(request, prefix: str, number: int):
             page_count=d["page_count"],
         )
 
-    return _on_meeting(request, prefix, number, AttachmentForm, "Attach a paper", act)
+    return _on_meeting(request, prefix, number, AttachmentForm, _("Attach a paper"), act)
 
 
 @desk(Role.SECRETARY)
 @require_POST
 def sign(request, prefix: str, number: int):
     return _on_meeting(
-        request, prefix, number, forms.Form, "Sign", lambda body, d: services.sign_protocol(request.user, body, number)
+        request,
+        prefix,
+        number,
+        forms.Form,
+        _("Sign"),
+        lambda body, d: services.sign_protocol(request.user, body, number),
     )
 
 
@@ -204,7 +221,7 @@ def correct(request, prefix: str, number: int):
             request.user, body, number, d["identifier"], title=d["title"], decision=d["decision"], reason=d["reason"]
         )
 
-    return _on_meeting(request, prefix, number, CorrectionForm, "Correct a point", act)
+    return _on_meeting(request, prefix, number, CorrectionForm, _("Correct a point"), act)
 
 
 @desk(Role.SECRETARY)
@@ -213,7 +230,7 @@ def make_extract(request, prefix: str, number: int):
     def act(body, d):
         return services.make_extract(request.user, body, number, d["identifier"], signatory=d["signatory"])
 
-    return _on_meeting(request, prefix, number, ExtractForm, "Make the extract", act)
+    return _on_meeting(request, prefix, number, ExtractForm, _("Make the extract"), act)
 
 
 # --- bodies: the administrator sets them up, the registrar registers their papers ------------------------------
@@ -243,35 +260,54 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
 
 
 class BodyForm(forms.Form):
-    name = forms.CharField(max_length=200, help_text="e.g. Politburo of the CC CPSU")
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=200, help_text=gettext_lazy("e.g. Politburo of the CC CPSU")
+    )
     prefix = forms.CharField(
-        max_length=8, help_text="capital Latin letters and digits, e.g. P: its extracts are numbered P46/X"
+        label=gettext_lazy("Prefix"),
+        max_length=8,
+        help_text=gettext_lazy("capital Latin letters and digits, e.g. P: its extracts are numbered P46/X"),
     )
     return_days = forms.IntegerField(
-        label="Return period (days)", min_value=1, max_value=3650, initial=7, help_text="how long its papers may be out"
+        label=gettext_lazy("Return period (days)"),
+        min_value=1,
+        max_value=3650,
+        initial=7,
+        help_text=gettext_lazy("how long its papers may be out"),
     )
     registry_unit = forms.ModelChoiceField(
         queryset=units(),
         required=False,
         to_field_name="code",
-        label="Registry unit",
-        empty_label="none",
-        help_text="the unit its papers go back to",
+        label=gettext_lazy("Registry unit"),
+        empty_label=gettext_lazy("none"),
+        help_text=gettext_lazy("the unit its papers go back to"),
     )
-    motto = forms.CharField(required=False, help_text="the line above the letterhead")
-    letterhead = forms.CharField(required=False)
-    salutation = forms.CharField(required=False, help_text="how its papers address people, e.g. comrades")
+    motto = forms.CharField(
+        label=gettext_lazy("Motto"), required=False, help_text=gettext_lazy("the line above the letterhead")
+    )
+    letterhead = forms.CharField(label=gettext_lazy("Letterhead"), required=False)
+    salutation = forms.CharField(
+        label=gettext_lazy("Salutation"),
+        required=False,
+        help_text=gettext_lazy("how its papers address people, e.g. comrades"),
+    )
 
     def clean_prefix(self) -> str:
         prefix = self.cleaned_data["prefix"].strip().upper()
         if not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", prefix):
-            raise forms.ValidationError("Enter capital Latin letters and digits, starting with a letter, e.g. P or CC2")
+            raise forms.ValidationError(
+                _("Enter capital Latin letters and digits, starting with a letter, e.g. P or CC2")
+            )
         return prefix
 
 
 class MembersForm(forms.Form):
     members = PeopleChoice(
-        queryset=selectors.candidates(), to_field_name="username", help_text="choose one or more people"
+        queryset=selectors.candidates(),
+        to_field_name="username",
+        label=gettext_lazy("Members"),
+        help_text=gettext_lazy("choose one or more people"),
     )
 
 
@@ -279,23 +315,36 @@ class SecretaryForm(forms.Form):
     secretary = PersonChoice(
         queryset=selectors.candidates(Role.SECRETARY),
         to_field_name="username",
-        empty_label="Choose a holder of the secretary role",
+        label=gettext_lazy("Secretary"),
+        empty_label=gettext_lazy("Choose a holder of the secretary role"),
     )
 
 
 class BodyPaperForm(forms.Form):
-    title = forms.CharField(max_length=500)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=500)
     classification = ClassificationField()
-    kind = forms.ChoiceField(choices=Document.Kind.choices, initial=Document.Kind.NOTE)
-    dated = forms.DateField(label="Dated", widget=forms.DateInput(attrs={"type": "date"}), help_text="e.g. 18 02 1977")
-    number = forms.CharField(required=False, max_length=60, help_text="e.g. P46/X; leave empty for the next R number")
-    page_count = forms.IntegerField(label="Pages", min_value=1, initial=1)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Document.Kind.choices, initial=Document.Kind.NOTE)
+    dated = forms.DateField(
+        label=gettext_lazy("Dated"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("e.g. 18 02 1977"),
+    )
+    number = forms.CharField(
+        label=gettext_lazy("Number"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("e.g. P46/X; leave empty for the next R number"),
+    )
+    page_count = forms.IntegerField(label=gettext_lazy("Pages"), min_value=1, initial=1)
+    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     people = PeopleChoice(
-        queryset=selectors.candidates(), to_field_name="username", required=False, label="Distribution: people"
+        queryset=selectors.candidates(),
+        to_field_name="username",
+        required=False,
+        label=gettext_lazy("Distribution: people"),
     )
     units = forms.ModelMultipleChoiceField(
-        queryset=units(), required=False, to_field_name="code", label="Distribution: units and posts"
+        queryset=units(), required=False, to_field_name="code", label=gettext_lazy("Distribution: units and posts")
     )
 
 
@@ -326,10 +375,13 @@ def add_body(request):
         request,
         BodyForm(request.POST, auto_id="body-%s"),
         act,
-        title="Add a body",
+        title=_("Add a body"),
         back=BODIES,
         done=_body_url,
-        said=lambda body: f"Body {body.name} added (prefix {body.prefix}): now appoint its secretary and members",
+        said=lambda body: (
+            _("Body %(name)s added (prefix %(prefix)s): now appoint its secretary and members")
+            % {"name": body.name, "prefix": body.prefix}
+        ),
     )
 
 
@@ -363,9 +415,11 @@ def add_members(request, prefix: str):
         request,
         MembersForm(request.POST, auto_id="members-%s"),
         act,
-        title=f"Add members to {body}",
+        title=_("Add members to %(body)s") % {"body": body},
         back=_body_url(body),
-        said=lambda people: f"Added to {body.name}: {', '.join(str(p) for p in people)}",
+        said=lambda people: (
+            _("Added to %(body)s: %(people)s") % {"body": body.name, "people": ", ".join(str(p) for p in people)}
+        ),
     )
 
 
@@ -377,9 +431,11 @@ def appoint_secretary(request, prefix: str):
         request,
         SecretaryForm(request.POST, auto_id="secretary-%s"),
         lambda d: services.appoint_secretary(request.user, body, d["secretary"]),
-        title=f"Appoint the secretary of {body}",
+        title=_("Appoint the secretary of %(body)s") % {"body": body},
         back=_body_url(body),
-        said=lambda body: f"{body.secretary} appointed secretary of {body.name}",
+        said=lambda body: (
+            _("%(secretary)s appointed secretary of %(body)s") % {"secretary": body.secretary, "body": body.name}
+        ),
     )
 
 
@@ -406,8 +462,10 @@ def register_body_paper(request, prefix: str):
         request,
         BodyPaperForm(request.POST, auto_id="paper-%s"),
         act,
-        title=f"Register a paper of {body}",
+        title=_("Register a paper of %(body)s") % {"body": body},
         back=_body_url(body),
         done=lambda document: f"/registry/{document.number}/",
-        said=lambda document: f"No {document.number} registered as a paper of {body.name}",
+        said=lambda document: (
+            _("No %(number)s registered as a paper of %(body)s") % {"number": document.number, "body": body.name}
+        ),
     )

@@ -11,6 +11,7 @@ read content, so they can render nothing classified.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from secretariat.cables.selectors import CableReading, cables, read_cable
 from secretariat.cases.models import CaseFile
@@ -58,6 +59,6 @@ def read_case_for_rendering(principal, number: str) -> tuple[CaseFile, list[Read
     NotFound unless the principal may see the case and read every paper in it (archivists)."""
     case = case_file(principal, number)
     if not case.is_closed:
-        raise Refused(f"case {number} is open: the archive receives closed case files whole")
+        raise Refused(_("case %(number)s is open: the archive receives closed case files whole") % {"number": number})
     readings = [read_for_rendering(principal, entry.document.number).reading for entry in case.entries.all()]
     return case, readings

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from secretariat.audit.services import record
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused
@@ -62,15 +63,20 @@ def trace(principal, text: str) -> list[Copy]:
     is a consequential act. A refused trace records nothing.
     """
     if not (principal.has_role(Role.REGISTRAR) or principal.has_role(Role.AUDITOR)):
-        raise Refused(f"{principal.username} may not trace copies: that is for registrars and auditors")
+        raise Refused(
+            _("%(username)s may not trace copies: that is for registrars and auditors")
+            % {"username": principal.username}
+        )
     found = marks_in(text)
     if not found:
-        raise InvalidInput("no trace mark found: this is not a copy rendered by Secretariat, or its marks were removed")
+        raise InvalidInput(
+            _("no trace mark found: this is not a copy rendered by Secretariat, or its marks were removed")
+        )
     traced = []
     for m in found:
         copy = copies(principal, m.number).filter(number=m.copy_number).first()
         if copy is None or not hmac.compare_digest(code(copy), m.code):
-            raise NotFound(f"no copy in the register carries the trace mark {m}")
+            raise NotFound(_("no copy in the register carries the trace mark %(mark)s") % {"mark": m})
         traced.append(copy)
     for copy in traced:
         record(principal, "copy.traced", copy.document, {"copy": copy.number, "holder": copy.holder.username})

@@ -186,7 +186,9 @@ def test_the_cable_desk_and_its_refusals_read_in_russian(client, demo):  # noqa:
     number = draft(client)
     sign_in(client, "gromyko")
     desk = page(client.get("/cable-desk/", HTTP_ACCEPT_LANGUAGE="ru"))
-    assert "Шифртелеграммы, которые я составил или должен утвердить" in desk and "Составить проект шифртелеграммы" in desk
+    assert (
+        "Шифртелеграммы, которые я составил или должен утвердить" in desk and "Составить проект шифртелеграммы" in desk
+    )
     cable = page(client.get(f"/cable-desk/{number}/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert "Журнал регистрации" in cable and "Для исполнения" in cable
     head = events()

@@ -109,3 +109,28 @@ def test_the_objects_of_a_page_are_named_in_one_query_per_kind_whatever_their_nu
         names = names_of(about_copies)
     assert len(queries) == 1  # the copies with their documents joined, not a query for each copy's document
     assert "copy 2 of No P47/5" in names.values()
+
+
+def test_the_desk_reads_in_russian_the_events_kinds_staying_as_logged(demo, login):
+    auditor = login("auditor")
+    ru = {"HTTP_ACCEPT_LANGUAGE": "ru"}
+    page = auditor.get("/audit/?action=copy.returned", **ru).content.decode()
+    assert "<h1>Журнал аудита</h1>" in page and "<summary>Событие в журнале</summary>" in page
+    returned = rows(page)
+    assert len(returned) == 10
+    assert all(" — возврат: " in r and "<code>copy.returned</code>" in r for r in returned)  # the kind untranslated
+    one_day = rows(auditor.get("/audit/?from=1977-02-25&to=1977-02-25", **ru).content.decode())
+    assert one_day and all("25 февраля 1977" in r for r in one_day)
+    bad = auditor.get("/audit/?from=last+week", **ru)
+    assert bad.status_code == 422 and "«с»: нужна дата в виде ГГГГ-ММ-ДД" in bad.content.decode()
+
+
+def test_verify_now_answers_in_russian(demo, login, settings):
+    auditor = login("auditor")
+    ru = {"HTTP_ACCEPT_LANGUAGE": "ru", **HTMX}
+    fine = auditor.post("/audit/verify/", **ru).content.decode()
+    assert f"<strong>ВЕРНО</strong>: событий — {tree_size()}, корень" in fine
+    settings.SECRETARIAT_AUDIT_KEY_FINGERPRINT = "SHA256:not-the-key"  # the log's key is not the pinned one
+    bad = auditor.post("/audit/verify/", **ru).content.decode()
+    assert "НЕВЕРНО" in bad and ", а не закреплённым SHA256:not-the-key: подменённым в каталоге данных" in bad
+    assert "not by the pinned SHA256:not-the-key" in auditor.post("/audit/verify/", **HTMX).content.decode()

@@ -2,23 +2,30 @@
 kinds of unit), and say next to the field what is wrong."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from secretariat.accounts import selectors, services
+from secretariat.accounts.labels import ROLE, shown
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import OFFICERS, Role
 
 LEVEL_CHOICES = [(level.label, level.label) for level in Level]
-ROLE_CHOICES = [(r.value, r.label) for r in Role if r not in OFFICERS] + [(r.value, r.label) for r in OFFICERS]
+ROLE_CHOICES = [(r.value, lazy(shown, str)(ROLE, r.label)) for r in Role if r not in OFFICERS] + [
+    (r.value, lazy(shown, str)(ROLE, r.label)) for r in OFFICERS
+]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=150, label="Name or username")
+    q = forms.CharField(required=False, max_length=150, label=_("Name or username"))
 
 
 class ClearanceForm(forms.Form):
-    clearance = forms.ChoiceField(choices=LEVEL_CHOICES, label="Level")
-    compartments = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    clearance = forms.ChoiceField(choices=LEVEL_CHOICES, label=_("Level"))
+    compartments = forms.MultipleChoiceField(
+        required=False, label=_("Compartments"), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, principal=None, **kwargs):
         if principal is not None and not args and "data" not in kwargs:
@@ -35,8 +42,9 @@ class ClearanceForm(forms.Form):
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         choices=ROLE_CHOICES,
+        label=_("Roles"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one role to ask for."},
+        error_messages={"required": _("Tick at least one role to ask for.")},
     )
 
     def __init__(self, *args, principal=None, **kwargs):
@@ -53,25 +61,27 @@ class ResetForm(forms.Form):
 class DeactivateForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
-        label="Why is the account deactivated?",
-        error_messages={"required": "Say why the account is deactivated, e.g. 'left the service'."},
+        label=_("Why is the account deactivated?"),
+        error_messages={"required": _("Say why the account is deactivated, e.g. 'left the service'.")},
     )
     confirm = forms.BooleanField(
-        label="Yes, deactivate: they can no longer log in, read or act",
-        error_messages={"required": "Tick the box to confirm the deactivation."},
+        label=_("Yes, deactivate: they can no longer log in, read or act"),
+        error_messages={"required": _("Tick the box to confirm the deactivation.")},
     )
 
 
 class UnitForm(forms.Form):
     code = forms.RegexField(
+        label=_("Code"),
         regex=r"^[a-z0-9][a-z0-9-]{0,59}$",
         max_length=60,
-        help_text="lowercase letters, digits and hyphens, e.g. gd-2",
-        error_messages={"invalid": "Enter a code of lowercase letters, digits and hyphens, like gd-2."},
+        help_text=_("lowercase letters, digits and hyphens, e.g. gd-2"),
+        error_messages={"invalid": _("Enter a code of lowercase letters, digits and hyphens, like gd-2.")},
     )
-    name = forms.CharField(max_length=200, help_text="e.g. Second European Department")
+    name = forms.CharField(max_length=200, label=_("Name"), help_text=_("e.g. Second European Department"))
     kind = forms.ChoiceField(
-        choices=[("unit", "a unit at home (a department, a sector)"), ("post", "a post abroad or in the field")],
+        label=_("Kind"),
+        choices=[("unit", _("a unit at home (a department, a sector)")), ("post", _("a post abroad or in the field"))],
         initial="unit",
         widget=forms.RadioSelect,
     )
@@ -79,20 +89,21 @@ class UnitForm(forms.Form):
 
 class CompartmentForm(forms.Form):
     code = forms.RegexField(
+        label=_("Code"),
         regex=r"^\s*[A-Za-z][A-Za-z0-9 -]{0,39}\s*$",
         max_length=40,
-        help_text="capital letters, digits, spaces or hyphens, starting with a letter, e.g. SPECIAL FILE",
-        error_messages={"invalid": "Enter a code that starts with a letter, like SPECIAL FILE."},
+        help_text=_("capital letters, digits, spaces or hyphens, starting with a letter, e.g. SPECIAL FILE"),
+        error_messages={"invalid": _("Enter a code that starts with a letter, like SPECIAL FILE.")},
     )
-    name = forms.CharField(required=False, max_length=200)
+    name = forms.CharField(required=False, max_length=200, label=_("Name"))
 
 
 class TokenIssueForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="what the token is for, e.g. reporting script")
+    name = forms.CharField(max_length=100, label=_("Name"), help_text=_("what the token is for, e.g. reporting script"))
     password = forms.CharField(
         widget=forms.PasswordInput,
-        label="Your password",
-        help_text="to prove it is you who asks: a token acts as you",
+        label=_("Your password"),
+        help_text=_("to prove it is you who asks: a token acts as you"),
     )
 
     def __init__(self, *args, principal, **kwargs):
@@ -104,12 +115,12 @@ class TokenIssueForm(forms.Form):
         try:
             services.prove_identity(self.principal, password)
         except Refused:
-            raise forms.ValidationError("That is not your password: enter the one you log in with.") from None
+            raise forms.ValidationError(_("That is not your password: enter the one you log in with.")) from None
         return password
 
 
 class RevokeForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Yes, revoke it: whatever uses it stops working at once",
-        error_messages={"required": "Tick the box to confirm the revocation."},
+        label=_("Yes, revoke it: whatever uses it stops working at once"),
+        error_messages={"required": _("Tick the box to confirm the revocation.")},
     )

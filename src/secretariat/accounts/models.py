@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext as _
 
+from secretariat.accounts.labels import ROLE, shown
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.principals import Role
@@ -80,11 +82,14 @@ class Principal(AbstractUser):
     def require_role(self, role: str, to: str) -> None:
         """Refuse (Refused) unless this principal is active and holds `role`; `to` says what for."""
         if not self.is_active:
-            raise Refused(f"{self.username} is deactivated and may not {to}")
+            raise Refused(_("%(username)s is deactivated and may not %(to)s") % {"username": self.username, "to": to})
         if not self.has_role(role):
-            label = Role(role).label
-            article = "an" if label[0] in "aeiou" else "a"
-            raise Refused(f"{self.username} is not {article} {label}: only {article} {label} may {to}")
+            label = shown(ROLE, Role(role).label)
+            if label[0] in "aeiou":
+                message = _("%(username)s is not an %(role)s: only an %(role)s may %(to)s")
+            else:
+                message = _("%(username)s is not a %(role)s: only a %(role)s may %(to)s")
+            raise Refused(message % {"username": self.username, "role": label, "to": to})
 
 
 class RoleGrant(models.Model):
@@ -172,10 +177,10 @@ class AccessRequest(models.Model):
         if "clearance" in change:
             parts.append(str(Classification(Level(change["clearance"]), frozenset(change.get("compartments", [])))))
         if change.get("roles"):
-            parts.append("roles " + ", ".join(change["roles"]))
+            parts.append(_("roles %(roles)s") % {"roles": ", ".join(change["roles"])})
         if change.get("unit"):
-            parts.append(f"unit {change['unit']}")
-        return "; ".join(parts) or "a new activation code"
+            parts.append(_("unit %(unit)s") % {"unit": change["unit"]})
+        return "; ".join(parts) or _("a new activation code")
 
 
 class Activation(models.Model):

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import AccessRequest, ApiToken, Compartment, Principal, Unit
 from secretariat.kernel.classification import normalise_compartment
@@ -23,7 +24,7 @@ def compartments_by_code(codes: Iterable[str]) -> list[Compartment]:
         raise InvalidInput(str(exc)) from None
     found = list(Compartment.objects.filter(code__in=wanted))
     if missing := wanted - {c.code for c in found}:
-        raise InvalidInput(f"unknown compartment(s): {', '.join(sorted(missing))}")
+        raise InvalidInput(_("unknown compartment(s): %(codes)s") % {"codes": ", ".join(sorted(missing))})
     return found
 
 
@@ -39,7 +40,7 @@ def unit_by_code(code: str) -> Unit:
     try:
         return Unit.objects.get(code=code)
     except Unit.DoesNotExist:
-        raise InvalidInput(f"unknown unit or post {code!r}") from None
+        raise InvalidInput(_("unknown unit or post %(code)s") % {"code": repr(code)}) from None
 
 
 def addressees_by_name(names: Iterable[str]) -> list[Principal | Unit]:
@@ -58,7 +59,9 @@ def access_requests(principal, *, pending_only: bool = True) -> QuerySet[AccessR
     """Requests for access, oldest first: for administrators and security officers only, as
     they name who is to be cleared for what."""
     if not principal.is_active or not any(principal.has_role(role) for role in OFFICERS):
-        raise Refused(f"{principal.username} is not an administrator or a security officer")
+        raise Refused(
+            _("%(username)s is not an administrator or a security officer") % {"username": principal.username}
+        )
     rows = AccessRequest.objects.select_related("requested_by", "decided_by", "principal")
     if pending_only:
         rows = rows.filter(state=AccessRequest.State.PENDING)
@@ -70,7 +73,7 @@ def access_requests(principal, *, pending_only: bool = True) -> QuerySet[AccessR
 
 def _require_officer(viewer) -> None:
     if not viewer.is_active or not any(viewer.has_role(role) for role in OFFICERS):
-        raise Refused(f"{viewer.username} is not an administrator or a security officer")
+        raise Refused(_("%(username)s is not an administrator or a security officer") % {"username": viewer.username})
 
 
 def principals_matching(viewer, query: str = ""):
@@ -87,10 +90,10 @@ def principal_for_officer(viewer, username: str) -> Principal:
     """One principal as the officers' desk shows it; NotFound if there is none, or the viewer is no officer
     (the two look the same)."""
     if not viewer.is_active or not any(viewer.has_role(role) for role in OFFICERS) or "\x00" in username:
-        raise NotFound(f"no principal {username!r}")
+        raise NotFound(_("no principal %(username)s") % {"username": repr(username)})
     found = principals().filter(username=username).first()
     if found is None:
-        raise NotFound(f"no principal {username!r}")
+        raise NotFound(_("no principal %(username)s") % {"username": repr(username)})
     return found
 
 
@@ -112,7 +115,7 @@ def own_token(principal, token_id: int) -> ApiToken:
     """One of the principal's own tokens; NotFound for anybody else's or none."""
     found = own_tokens(principal).filter(pk=token_id).first()
     if found is None:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(_("no token %(id)s") % {"id": token_id})
     return found
 
 

@@ -11,10 +11,12 @@ from django.contrib import auth
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from secretariat.accounts.labels import REQUEST, shown
 from secretariat.accounts.models import AccessRequest, Activation, ApiToken, Compartment, Principal, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, tokens, unit_by_code
 from secretariat.audit.models import AuditHead
@@ -32,7 +34,10 @@ INSTALLATION = "the operator's, once: installs the first two officers"
 def _check_grant(by: Principal, wanted: Classification) -> None:
     """Nobody grants a clearance or compartment above their own."""
     if not by.classification.dominates(wanted):
-        raise Refused(f"{by.username} holds {by.classification} and cannot grant {wanted}")
+        raise Refused(
+            _("%(username)s holds %(held)s and cannot grant %(wanted)s")
+            % {"username": by.username, "held": by.classification, "wanted": wanted}
+        )
 
 
 # Whoever manages accounts must not also keep the register or watch the log: an admin who
@@ -50,11 +55,17 @@ def _roles(roles: Iterable[str], held: Iterable[str] = ()) -> list[str]:
     valid = set(Role.values)
     roles = list(dict.fromkeys(roles))
     if unknown := [r for r in roles if r not in valid]:
-        raise InvalidInput(f"unknown role(s): {', '.join(unknown)}; use {', '.join(Role.values)}")
+        raise InvalidInput(
+            _("unknown role(s): %(unknown)s; use %(roles)s")
+            % {"unknown": ", ".join(unknown), "roles": ", ".join(Role.values)}
+        )
     combined = set(roles) | set(held)
     for duties in SEPARATED_DUTIES:
         if duties <= combined:
-            raise Refused(f"the roles {' and '.join(sorted(duties))} may not be held by one principal")
+            raise Refused(
+                _("the roles %(first)s and %(second)s may not be held by one principal")
+                % dict(zip(("first", "second"), sorted(duties), strict=True))
+            )
     return roles
 
 
@@ -70,9 +81,11 @@ def _username(username: str) -> str:
     try:
         Principal.username_validator(username)
     except ValidationError:
-        raise InvalidInput(f"malformed username {username!r}: letters, digits and @.+-_ only") from None
+        raise InvalidInput(
+            _("malformed username %(username)s: letters, digits and @.+-_ only") % {"username": repr(username)}
+        ) from None
     if not 1 <= len(username) <= 150:
-        raise InvalidInput("a username has 1 to 150 characters")
+        raise InvalidInput(_("a username has 1 to 150 characters"))
     return username
 
 
@@ -92,7 +105,7 @@ def _create(username, *, first_name, last_name, email, clearance, compartments, 
         unit=unit,
     )
     principal.set_unusable_password()
-    with unique_or_refused(f"a principal named {principal.username!r} exists already"):
+    with unique_or_refused(_("a principal named %(username)s exists already") % {"username": repr(principal.username)}):
         principal.save()
     principal.compartments.set(compartments)
     _grant(principal, roles)
@@ -122,10 +135,10 @@ def bootstrap(admin: str, security_officer: str, *, clearance="TOP SECRET") -> C
     (one asks, another approves). Refused once any officer exists."""
     AuditHead.objects.select_for_update().get(pk=1)  # serialises bootstraps on PostgreSQL too
     if RoleGrant.objects.filter(role__in=OFFICERS).exists():
-        raise Refused("the registry is installed already: its officers add principals")
+        raise Refused(_("the registry is installed already: its officers add principals"))
     level = _level(clearance)
     if _username(admin) == _username(security_officer):
-        raise InvalidInput("the administrator and the security officer are two people, with two usernames")
+        raise InvalidInput(_("the administrator and the security officer are two people, with two usernames"))
     made = []
     for username, role in ((admin, Role.ADMIN), (security_officer, Role.SECURITY_OFFICER)):
         principal = _create(
@@ -146,7 +159,7 @@ def _wanted_classification(change: dict) -> Classification:
 
 def _asked(by: Principal, kind: str, username: str, principal: Principal | None, change: dict) -> AccessRequest:
     if AccessRequest.objects.filter(state=AccessRequest.State.PENDING, kind=kind, username=username).exists():
-        raise Refused(f"a request of this kind for {username} awaits approval already")
+        raise Refused(_("a request of this kind for %(username)s awaits approval already") % {"username": username})
     request = AccessRequest.objects.create(
         kind=kind, username=username, principal=principal, change=change, requested_by=by, requested_at=clock.now()
     )
@@ -169,10 +182,10 @@ def request_principal(
     email: str = "",
 ) -> AccessRequest:
     """An administrator asks for a new principal; it exists once a second officer approves."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     username = _username(username)
     if Principal.objects.filter(username=username).exists():
-        raise Refused(f"a principal named {username!r} exists already")
+        raise Refused(_("a principal named %(username)s exists already") % {"username": repr(username)})
     level = _level(clearance)
     held = compartments_by_code(compartments)
     _check_grant(by, Classification(level, frozenset(c.code for c in held)))
@@ -194,16 +207,16 @@ def change_clearance(
     by: Principal, principal: Principal, *, clearance=None, compartments: Iterable[str] | None = None
 ) -> Principal | AccessRequest:
     """Lower a clearance at once; a raise, or a compartment added, is a request for a second officer."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     if principal.pk == by.pk:
-        raise Refused("nobody changes their own clearance")
+        raise Refused(_("nobody changes their own clearance"))
     before = principal.classification
     level = _level(clearance) if clearance is not None else before.level
     held = compartments_by_code(compartments) if compartments is not None else list(principal.compartments.all())
     after = Classification(level, frozenset(c.code for c in held))
     _check_grant(by, after)
     if after == before:
-        raise Refused(f"{principal.username} holds {before} already")
+        raise Refused(_("%(username)s holds %(held)s already") % {"username": principal.username, "held": before})
     if not before.dominates(after):
         change = {"clearance": int(after.level), "compartments": sorted(after.compartments)}
         return _asked(by, AccessRequest.Kind.CLEARANCE, principal.username, principal, change)
@@ -223,13 +236,13 @@ def _set_clearance(by, principal: Principal, after: Classification, held) -> Pri
 @use_case
 def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
     """Stop a principal acting or reading; the account and its history stay."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     if principal.pk == by.pk:
-        raise Refused("nobody deactivates their own account")
+        raise Refused(_("nobody deactivates their own account"))
     if not principal.is_active:
-        raise Refused(f"{principal.username} is deactivated already")
+        raise Refused(_("%(username)s is deactivated already") % {"username": principal.username})
     if not reason.strip():
-        raise InvalidInput("say why the account is deactivated")
+        raise InvalidInput(_("say why the account is deactivated"))
     principal.is_active = False
     principal.save(update_fields=["is_active"])
     record(by, "principal.deactivated", principal, {"reason": reason.strip()})
@@ -240,12 +253,12 @@ def deactivate(by: Principal, principal: Principal, reason: str) -> Principal:
 @use_case
 def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> AccessRequest:
     """Roles are asked for by an administrator and take effect when a second officer approves."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     if principal.pk == by.pk:
-        raise Refused("nobody grants roles to themselves")
+        raise Refused(_("nobody grants roles to themselves"))
     roles = [r for r in _roles(roles, principal.role_codes) if r not in principal.role_codes]
     if not roles:
-        raise Refused(f"{principal.username} holds these roles already")
+        raise Refused(_("%(username)s holds these roles already") % {"username": principal.username})
     return _asked(by, AccessRequest.Kind.ROLES, principal.username, principal, {"roles": roles})
 
 
@@ -254,9 +267,9 @@ def grant_roles(by: Principal, principal: Principal, roles: Iterable[str]) -> Ac
 def request_reset(by: Principal, principal: Principal) -> AccessRequest:
     """A new activation for someone who lost their authenticator or password; approved, it
     voids both, and they set a password and enrol an authenticator again with the code."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     if principal.pk == by.pk:
-        raise Refused("nobody resets their own account: ask another officer")
+        raise Refused(_("nobody resets their own account: ask another officer"))
     return _asked(by, AccessRequest.Kind.RESET, principal.username, principal, {})
 
 
@@ -264,15 +277,21 @@ def _pending(request_id: int) -> AccessRequest:
     try:
         request = AccessRequest.objects.select_for_update().get(pk=request_id)
     except AccessRequest.DoesNotExist:
-        raise NotFound(f"no access request {request_id}") from None
+        raise NotFound(_("no access request %(id)s") % {"id": request_id}) from None
     if request.state != AccessRequest.State.PENDING:
-        raise Refused(f"request {request_id} is {request.get_state_display()} already")
+        raise Refused(
+            _("request %(id)s is %(state)s already")
+            % {"id": request_id, "state": shown(REQUEST, request.get_state_display())}
+        )
     return request
 
 
 def _officer(by: Principal, to: str) -> None:
     if not by.is_active or not any(by.has_role(role) for role in OFFICERS):
-        raise Refused(f"{by.username} is not an administrator or a security officer: only they may {to}")
+        raise Refused(
+            _("%(username)s is not an administrator or a security officer: only they may %(to)s")
+            % {"username": by.username, "to": to}
+        )
 
 
 @dataclass(frozen=True)
@@ -288,12 +307,12 @@ def approve(by: Principal, request_id: int) -> Approved:
     """A second officer puts a request into effect: never the one who asked, never for
     themselves. What the requester could grant was checked when they asked; the rest is checked
     again now, as the world may have moved since (a username taken, a role that now clashes)."""
-    _officer(by, "approve grants of access")
+    _officer(by, _("approve grants of access"))
     request = _pending(request_id)
     if request.requested_by_id == by.pk:
-        raise Refused("a grant of access needs a second officer: nobody approves their own request")
+        raise Refused(_("a grant of access needs a second officer: nobody approves their own request"))
     if request.principal_id == by.pk:
-        raise Refused("nobody approves a grant to themselves")
+        raise Refused(_("nobody approves a grant to themselves"))
     change, activation = request.change, None
     if request.kind == AccessRequest.Kind.ADD:
         principal = _create(
@@ -340,9 +359,9 @@ def approve(by: Principal, request_id: int) -> Approved:
 @use_case
 def reject(by: Principal, request_id: int, reason: str) -> AccessRequest:
     """An officer turns a request down (the one who asked may withdraw it); nothing takes effect."""
-    _officer(by, "decide on grants of access")
+    _officer(by, _("decide on grants of access"))
     request = _pending(request_id)
-    request.reason = bounded(reason, "the reason", 500)
+    request.reason = bounded(reason, _("the reason"), 500)
     request.state, request.decided_by, request.decided_at = AccessRequest.State.REJECTED, by, clock.now()
     request.save(update_fields=["reason", "state", "decided_by", "decided_at"])
     record(
@@ -381,7 +400,7 @@ def _issue_activation(by: Principal | None, principal: Principal) -> Activated:
 
 def _activation(username: str, code: str) -> Activation:
     if "\x00" in username:  # no username holds one, and PostgreSQL would refuse the lookup
-        raise Refused("that activation code is not valid for this username: wrong, used or expired")
+        raise Refused(_("that activation code is not valid for this username: wrong, used or expired"))
     found = (
         Activation.objects.select_for_update()
         .select_related("principal")
@@ -389,7 +408,7 @@ def _activation(username: str, code: str) -> Activation:
         .first()
     )
     if found is None or found.expires_at <= clock.now() or not found.principal.is_active:
-        raise Refused("that activation code is not valid for this username: wrong, used or expired")
+        raise Refused(_("that activation code is not valid for this username: wrong, used or expired"))
     return found
 
 
@@ -404,7 +423,7 @@ def activate(username: str, code: str, password: str) -> Principal:
     try:
         validate_password(password, principal)
     except ValidationError as exc:
-        raise InvalidInput("password refused: " + " ".join(exc.messages)) from None
+        raise InvalidInput(_("password refused: %(reasons)s") % {"reasons": " ".join(exc.messages)}) from None
     principal.set_password(password)
     principal.save(update_fields=["password"])
     activation.used_at = clock.now()
@@ -423,20 +442,21 @@ def prove_identity(principal: Principal, secret: str) -> None:
     holder = principal_for_token(secret) if secret.startswith(f"{SCHEME}_") else None
     if holder is None or holder.pk != principal.pk:
         raise Refused(
-            f"that is not {principal.username}'s password or API token: an approval needs the approver's own secret"
+            _("that is not %(username)s's password or API token: an approval needs the approver's own secret")
+            % {"username": principal.username}
         )
 
 
 @transaction.atomic
 @use_case
 def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit:
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     code, name = code.strip(), name.strip()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", code) or not 1 <= len(name) <= 200:
         raise InvalidInput(
-            "a unit needs a code (lowercase letters, digits, hyphens) and a name of at most 200 characters"
+            _("a unit needs a code (lowercase letters, digits, hyphens) and a name of at most 200 characters")
         )
-    with unique_or_refused(f"unit {code!r} exists already"):
+    with unique_or_refused(_("unit %(code)s exists already") % {"code": repr(code)}):
         unit = Unit.objects.create(code=code, name=name, kind=Unit.Kind.POST if post else Unit.Kind.UNIT)
     record(by, "unit.added", unit, {"code": unit.code, "name": unit.name, "kind": unit.kind})
     return unit
@@ -446,12 +466,12 @@ def add_unit(by: Principal, code: str, name: str, *, post: bool = False) -> Unit
 @use_case
 def add_compartment(by: Principal, code: str, name: str = "") -> Compartment:
     """A new compartment is granted to its creator, who alone can then grant it further."""
-    by.require_role(Role.ADMIN, "manage accounts")
+    by.require_role(Role.ADMIN, _("manage accounts"))
     try:
         code = normalise_compartment(code)
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    with unique_or_refused(f"compartment {code!r} exists already"):
+    with unique_or_refused(_("compartment %(code)s exists already") % {"code": repr(code)}):
         compartment = Compartment.objects.create(code=code, name=name.strip()[:200])
     by.compartments.add(compartment)
     record(by, "compartment.added", compartment, {"code": code, "name": compartment.name, "granted_to": by.username})
@@ -470,11 +490,17 @@ def enrol_totp(principal: Principal) -> TOTPDevice:
     authenticator is confirmed: a password alone never enrols one, so whoever learns a
     password first cannot take the second factor (no trust on first use)."""
     if TOTPDevice.objects.filter(user=principal, confirmed=True).exists():
-        raise Refused(f"{principal.username} has an authenticator already; a security officer can reset it")
+        raise Refused(
+            _("%(username)s has an authenticator already; a security officer can reset it")
+            % {"username": principal.username}
+        )
     if not Activation.objects.filter(principal=principal, used_at__gte=clock.now() - ENROLMENT_WINDOW).exists():
         raise Refused(
-            f"{principal.username} has no authenticator, and one is enrolled only right after activation with a "
-            "code: ask an administrator for a reset, which a second officer approves"
+            _(
+                "%(username)s has no authenticator, and one is enrolled only right after activation with a "
+                "code: ask an administrator for a reset, which a second officer approves"
+            )
+            % {"username": principal.username}
         )
     if pending := TOTPDevice.objects.filter(user=principal, confirmed=False).first():
         return pending
@@ -489,7 +515,7 @@ def confirm_totp(principal: Principal, device: TOTPDevice, token: str, request=N
     """Confirm the authenticator with a first code from it, and verify the `request`'s session
     with it when there is one; False (nothing changed) if the code is wrong."""
     if device.user_id != principal.pk or device.confirmed:
-        raise Refused("no authenticator awaiting confirmation")
+        raise Refused(_("no authenticator awaiting confirmation"))
     if not device.verify_token(token):
         return False
     device.confirmed = True
@@ -560,11 +586,11 @@ class IssuedToken:
 @use_case
 def issue_token(by: Principal, name: str) -> IssuedToken:
     if not by.is_active:
-        raise Refused(f"{by.username} is deactivated and may not hold API tokens")
-    name = bounded(name, "the token's name", ApiToken._meta.get_field("name").max_length)
+        raise Refused(_("%(username)s is deactivated and may not hold API tokens") % {"username": by.username})
+    name = bounded(name, _("the token's name"), ApiToken._meta.get_field("name").max_length)
     prefix = f"{SCHEME}_{secrets.token_hex(4)}"
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
-    with unique_or_refused("a token with the same prefix exists: issue it again"):
+    with unique_or_refused(_("a token with the same prefix exists: issue it again")):
         token = ApiToken.objects.create(
             principal=by, name=name, prefix=prefix, key_hash=key_hash(secret), created_at=clock.now()
         )
@@ -578,9 +604,9 @@ def revoke_token(by: Principal, token_id: int) -> ApiToken:
     """The holder revokes their own token; an admin anyone's. Someone else's looks missing."""
     token = tokens(by).select_for_update(of=("self",)).filter(pk=token_id).first()
     if token is None:
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(_("no token %(id)s") % {"id": token_id})
     if token.is_revoked:
-        raise Refused(f"token {token_id} was revoked already")
+        raise Refused(_("token %(id)s was revoked already") % {"id": token_id})
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     record(by, "token.revoked", token, {"principal": token.principal.username, "prefix": token.prefix})

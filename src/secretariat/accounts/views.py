@@ -12,11 +12,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import user_has_device
 
 from secretariat.accounts import forms as forms_
 from secretariat.accounts import presenters, selectors, services
+from secretariat.accounts.labels import REQUEST, shown
 from secretariat.accounts.models import AccessRequest
 from secretariat.kernel.classification import Level
 from secretariat.kernel.desks import desk, login_required, needs_second_factor, perform, refusal
@@ -48,7 +51,7 @@ def login(request):
             if needs_second_factor(principal):
                 return redirect(f"/login/second-factor/?next={_next(request)}")
             return redirect(_next(request))
-        error = "Wrong username or password, or too many attempts: wait and try again."
+        error = _("Wrong username or password, or too many attempts: wait and try again.")
     return render(
         request, "accounts/login.html", {"error": error, "next": _next(request)}, status=400 if error else 200
     )
@@ -66,7 +69,7 @@ def second_factor(request):
         if request.method == "POST":
             if services.pass_second_factor(request, principal, request.POST.get("token", "").strip()):
                 return redirect(_next(request))
-            error = "That code is not right. Codes change every 30 seconds."
+            error = _("That code is not right. Codes change every 30 seconds.")
         return render(request, "accounts/second_factor.html", {"error": error, "next": _next(request)})
     try:
         device = services.enrol_totp(principal)
@@ -75,7 +78,7 @@ def second_factor(request):
     if request.method == "POST":
         if services.confirm_totp(principal, device, request.POST.get("token", "").strip(), request):
             return redirect(_next(request))
-        error = "That code is not right. Check the authenticator's clock and try the next code."
+        error = _("That code is not right. Check the authenticator's clock and try the next code.")
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
     return render(
         request,
@@ -97,7 +100,7 @@ def activate(request):
         values = {"username": request.POST.get("username", "").strip()}
         password = request.POST.get("password", "")
         if password != request.POST.get("password2", ""):
-            error = "The two passwords differ: type the same one twice."
+            error = _("The two passwords differ: type the same one twice.")
         else:
             try:
                 principal = services.activate(values["username"], request.POST.get("code", ""), password)
@@ -123,28 +126,35 @@ ACCESS_DESK = "/access/"
 
 
 class PrincipalRequestForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    first_name = forms.CharField(required=False, max_length=150)
-    last_name = forms.CharField(required=False, max_length=150)
-    email = forms.EmailField(required=False)
+    username = forms.CharField(max_length=150, label=gettext_lazy("Username"))
+    first_name = forms.CharField(required=False, max_length=150, label=gettext_lazy("First name"))
+    last_name = forms.CharField(required=False, max_length=150, label=gettext_lazy("Last name"))
+    email = forms.EmailField(required=False, label=pgettext_lazy("a principal's", "Email"))
     clearance = forms.ChoiceField(
-        choices=[(level.label, level.label) for level in Level], initial=Level.UNCLASSIFIED.label
+        label=gettext_lazy("Clearance"),
+        choices=[(level.label, level.label) for level in Level],
+        initial=Level.UNCLASSIFIED.label,
     )
-    compartments = forms.CharField(required=False, help_text="codes, separated by commas, e.g. SPECIAL FILE")
-    roles = forms.MultipleChoiceField(
-        choices=[(r.value, r.label) for r in Role if r not in OFFICERS] + [(r.value, r.label) for r in OFFICERS],
+    compartments = forms.CharField(
         required=False,
+        label=gettext_lazy("Compartments"),
+        help_text=gettext_lazy("codes, separated by commas, e.g. SPECIAL FILE"),
+    )
+    roles = forms.MultipleChoiceField(
+        choices=forms_.ROLE_CHOICES,
+        required=False,
+        label=gettext_lazy("Roles"),
         widget=forms.CheckboxSelectMultiple,
     )
-    unit = forms.ChoiceField(required=False)
+    unit = forms.ChoiceField(required=False, label=gettext_lazy("Unit"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "none")] + [(u.code, f"{u.name} ({u.code})") for u in selectors.units()]
+        self.fields["unit"].choices = [("", _("none"))] + [(u.code, f"{u.name} ({u.code})") for u in selectors.units()]
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(max_length=500)
+    reason = forms.CharField(max_length=500, label=gettext_lazy("Reason"))
 
 
 @require_safe
@@ -187,9 +197,12 @@ def request_principal(request):
         request,
         form,
         ask,
-        title="The request was not made",
+        title=_("The request was not made"),
         back=ACCESS_DESK,
-        said=lambda r: f"Request {r.pk} for a new principal {r.username} made: another officer approves it here.",
+        said=lambda r: (
+            _("Request %(id)s for a new principal %(username)s made: another officer approves it here.")
+            % {"id": r.pk, "username": r.username}
+        ),
     )
 
 
@@ -202,7 +215,7 @@ def approve(request, request_id: int):
     except NotFound:
         raise Http404("no such page") from None
     except ServiceError as exc:
-        return refusal(request, exc, title="Not approved", back=ACCESS_DESK)
+        return refusal(request, exc, title=_("Not approved"), back=ACCESS_DESK)
     data = presenters.approved_json(approved)
     expires_at = approved.activation.expires_at if approved.activation else None
     response = render(request, "accounts/approved.html", {"approved": data, "expires_at": expires_at})
@@ -217,9 +230,12 @@ def reject(request, request_id: int):
         request,
         RejectForm(request.POST),
         lambda d: services.reject(request.user, request_id, d["reason"]),
-        title="Not turned down",
+        title=_("Not turned down"),
         back=ACCESS_DESK,
-        said=lambda r: f"Request {r.pk} ({r.get_kind_display()} for {r.username}) turned down.",
+        said=lambda r: (
+            _("Request %(id)s (%(kind)s for %(username)s) turned down.")
+            % {"id": r.pk, "kind": shown(REQUEST, r.get_kind_display()), "username": r.username}
+        ),
     )
 
 
@@ -274,11 +290,14 @@ def _target(request, username: str):
 
 def _clearance_said(result) -> str:
     if isinstance(result, AccessRequest):
-        return (
-            f"Request {result.pk} to give {_by_name(result.principal)} {result.asked} made: "
+        return _(
+            "Request %(id)s to give %(name)s %(asked)s made: "
             "it takes effect when another officer approves it on the access desk."
-        )
-    return f"{_by_name(result)}'s clearance is now {result.classification}."
+        ) % {"id": result.pk, "name": _by_name(result.principal), "asked": result.asked}
+    return _("%(name)s's clearance is now %(classification)s.") % {
+        "name": _by_name(result),
+        "classification": result.classification,
+    }
 
 
 @require_POST
@@ -292,7 +311,7 @@ def change_clearance(request, username: str):
         lambda d: services.change_clearance(
             request.user, shown, clearance=d["clearance"], compartments=d["compartments"]
         ),
-        title="The clearance was not changed",
+        title=_("The clearance was not changed"),
         back=_principal_page(shown.username),
         said=_clearance_said,
     )
@@ -306,11 +325,14 @@ def grant_roles(request, username: str):
         request,
         forms_.RolesForm(request.POST, principal=shown),
         lambda d: services.grant_roles(request.user, shown, d["roles"]),
-        title="No roles were asked for",
+        title=_("No roles were asked for"),
         back=_principal_page(shown.username),
         said=lambda r: (
-            f"Request {r.pk} to grant {_by_name(shown)} the {r.asked} made: "
-            "it takes effect when another officer approves it on the access desk."
+            _(
+                "Request %(id)s to grant %(name)s the %(asked)s made: "
+                "it takes effect when another officer approves it on the access desk."
+            )
+            % {"id": r.pk, "name": _by_name(shown), "asked": r.asked}
         ),
     )
 
@@ -323,11 +345,14 @@ def request_reset(request, username: str):
         request,
         forms_.ResetForm(request.POST),
         lambda d: services.request_reset(request.user, shown),
-        title="No reset was asked for",
+        title=_("No reset was asked for"),
         back=_principal_page(shown.username),
         said=lambda r: (
-            f"Request {r.pk} to reset {_by_name(shown)}'s password and authenticator made: another officer "
-            "approves it on the access desk and hands over the new activation code."
+            _(
+                "Request %(id)s to reset %(name)s's password and authenticator made: another officer "
+                "approves it on the access desk and hands over the new activation code."
+            )
+            % {"id": r.pk, "name": _by_name(shown)}
         ),
     )
 
@@ -349,9 +374,9 @@ def deactivate(request, username: str):
         request,
         form,
         lambda d: services.deactivate(request.user, shown, d["reason"]),
-        title="The account was not deactivated",
+        title=_("The account was not deactivated"),
         back=back,
-        said=lambda p: f"{_by_name(p)} deactivated: they can no longer log in, read or act.",
+        said=lambda p: _("%(name)s deactivated: they can no longer log in, read or act.") % {"name": _by_name(p)},
     )
 
 
@@ -364,9 +389,12 @@ def units(request):
             request,
             forms_.UnitForm(request.POST),
             lambda d: services.add_unit(request.user, d["code"], d["name"], post=d["kind"] == "post"),
-            title="The unit was not added",
+            title=_("The unit was not added"),
             back=reverse("access-units"),
-            said=lambda u: f"{'Post' if u.kind == 'post' else 'Unit'} {u.name} ({u.code}) added.",
+            said=lambda u: (
+                (_("Post %(name)s (%(code)s) added.") if u.kind == "post" else _("Unit %(name)s (%(code)s) added."))
+                % {"name": u.name, "code": u.code}
+            ),
         )
     context = {"units": selectors.units_with_members(), "form": forms_.UnitForm() if admin else None}
     return render(request, "accounts/units.html", context)
@@ -381,9 +409,9 @@ def compartments(request):
             request,
             forms_.CompartmentForm(request.POST),
             lambda d: services.add_compartment(request.user, d["code"], d["name"]),
-            title="The compartment was not added",
+            title=_("The compartment was not added"),
             back=reverse("access-compartments"),
-            said=lambda c: f"Compartment {c.code} added; you hold it, and may now grant it.",
+            said=lambda c: _("Compartment %(code)s added; you hold it, and may now grant it.") % {"code": c.code},
         )
     context = {
         "compartments": selectors.compartments_with_holders(),
@@ -407,8 +435,11 @@ def tokens(request):
             try:
                 issued = services.issue_token(request.user, form.cleaned_data["name"])
             except ServiceError as exc:
-                return refusal(request, exc, title="No token was issued", back=TOKENS)
-            messages.success(request, f"Token {issued.token.prefix}… ({issued.token.name}) issued.")
+                return refusal(request, exc, title=_("No token was issued"), back=TOKENS)
+            messages.success(
+                request,
+                _("Token %(prefix)s… (%(name)s) issued.") % {"prefix": issued.token.prefix, "name": issued.token.name},
+            )
             response = render(request, "accounts/token_issued.html", {"issued": issued})
             response["Cache-Control"] = "no-store"  # the secret is shown once: no copy in a cache
             return response
@@ -435,9 +466,12 @@ def revoke_token(request, token_id: int):
                 request,
                 form,
                 lambda d: services.revoke_token(request.user, token.pk),
-                title="The token was not revoked",
+                title=_("The token was not revoked"),
                 back=TOKENS,
-                said=lambda t: f"Token {t.prefix}… ({t.name}) revoked: it no longer works.",
+                said=lambda t: (
+                    _("Token %(prefix)s… (%(name)s) revoked: it no longer works.")
+                    % {"prefix": t.prefix, "name": t.name}
+                ),
             )
     status = 422 if form.is_bound else 200
     return render(request, "accounts/revoke_token.html", {"token": token, "form": form}, status=status)

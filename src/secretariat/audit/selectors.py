@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from secretariat.audit import merkle
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
@@ -74,7 +75,7 @@ def _check_size(size: int | None) -> int:
     current = tree_size()
     size = current if size is None else size
     if not 1 <= size <= current:
-        raise InvalidInput(f"tree size must be between 1 and {current}")
+        raise InvalidInput(_("tree size must be between 1 and %(size)s") % {"size": current})
     return size
 
 
@@ -83,12 +84,12 @@ def inclusion(principal, seq: int, size: int | None = None) -> dict:
 
     For auditors, and only of events they may see: a proof carries neighbours' leaf hashes.
     """
-    principal.require_role("auditor", "read proofs of the log")
+    principal.require_role("auditor", _("read proofs of the log"))
     if not AuditEvent.objects.filter(seq=seq).restrict(principal, Action.REGISTER).exists():
-        raise NotFound(f"no event #{seq}")
+        raise NotFound(_("no event #%(seq)s") % {"seq": seq})
     size = _check_size(size)
     if not 1 <= seq <= size:
-        raise InvalidInput(f"event #{seq} is not within a tree of {size} events")
+        raise InvalidInput(_("event #%(seq)s is not within a tree of %(size)s events") % {"seq": seq, "size": size})
     leaves = _leaves(size)
     return {
         "seq": seq,
@@ -102,10 +103,10 @@ def inclusion(principal, seq: int, size: int | None = None) -> dict:
 
 def consistency(principal, old_size: int, new_size: int | None = None) -> dict:
     """Proof that the tree of `old_size` events is a prefix of the tree of `new_size` (RFC 9162 2.1.4)."""
-    principal.require_role("auditor", "read proofs of the log")
+    principal.require_role("auditor", _("read proofs of the log"))
     new_size = _check_size(new_size)
     if not 1 <= old_size <= new_size:
-        raise InvalidInput(f"old size must be between 1 and {new_size}")
+        raise InvalidInput(_("old size must be between 1 and %(size)s") % {"size": new_size})
     leaves = _leaves(new_size)
     return {
         "old_size": old_size,

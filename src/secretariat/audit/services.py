@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from secretariat.audit import merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
@@ -144,7 +145,10 @@ def restore_record() -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise Refused(f"cannot read the restore record {settings.SECRETARIAT_RESTORE_RECORD}: {exc}") from None
+        raise Refused(
+            _("cannot read the restore record %(path)s: %(error)s")
+            % {"path": settings.SECRETARIAT_RESTORE_RECORD, "error": exc}
+        ) from None
     return record if isinstance(record, dict) else None
 
 
@@ -162,8 +166,8 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
     log does not match. A head at or below the prefix that does not match is a rewrite, which
     no rollback explains: refused, for `audit verify` to name.
     """
-    auditor.require_role("auditor", "accept a rollback of the log")
-    named = bounded(backup, "the backup (its file name or SHA-256)", 300)
+    auditor.require_role("auditor", _("accept a rollback of the log"))
+    named = bounded(backup, _("the backup (its file name or SHA-256)"), 300)
     size = AuditHead.objects.select_for_update().get(pk=1).size  # no event is appended while the heads are read
     restored_from = restore_record()
     if restored_from is not None:
@@ -171,14 +175,17 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
         audit = restored_from.get("audit") or {}
         if named not in {restored.get("name"), restored.get("sha256"), restored.get("path")}:
             raise Refused(
-                f"the data dir was restored from {restored.get('name')!r} (SHA-256 {restored.get('sha256')}), "
-                f"not {named!r}: name that backup"
+                _("the data dir was restored from %(name)s (SHA-256 %(sha256)s), not %(named)s: name that backup")
+                % {"name": repr(restored.get("name")), "sha256": restored.get("sha256"), "named": repr(named)}
             )
         kept = int(audit.get("size", -1))
         if not 0 <= kept <= size or tree_root(kept).hex() != audit.get("root"):
             raise Refused(
-                f"the log's first {kept} events are not the ones the backup {named} held: "
-                "it has not been restored from it (`audit verify` says what is wrong)"
+                _(
+                    "the log's first %(kept)s events are not the ones the backup %(named)s held: "
+                    "it has not been restored from it (`audit verify` says what is wrong)"
+                )
+                % {"kept": kept, "named": named}
             )
         backup_data = {
             "name": restored.get("name"),
@@ -204,15 +211,21 @@ def accept_rollback(auditor, *, backup: str) -> AcceptedRollback:
         matches = head.size <= size and tree_root(head.size) == head.root
         if head.size <= kept and not matches:
             raise Refused(
-                f"{head.where} does not match the log at {head.size} events, within the {kept} the rollback kept: "
-                "an event under it changed, which no rollback explains (`audit verify` names it)"
+                _(
+                    "%(where)s does not match the log at %(size)s events, within the %(kept)s the rollback kept: "
+                    "an event under it changed, which no rollback explains (`audit verify` names it)"
+                )
+                % {"where": head.where, "size": head.size, "kept": kept}
             )
         if head.size > kept and not matches:
             lost.setdefault((head.size, head.root), head)
     if not lost:
         raise Refused(
-            f"nothing to accept: no signed head held anywhere goes beyond the log's {kept} kept events "
-            "without matching it"
+            _(
+                "nothing to accept: no signed head held anywhere goes beyond the log's %(kept)s kept events "
+                "without matching it"
+            )
+            % {"kept": kept}
         )
     last_kept = AuditEvent.objects.filter(seq=kept).values_list("at", flat=True).first()
     to_seq = max(size for size, _ in lost)
@@ -244,7 +257,7 @@ def witness_head(note: str) -> tuple[WitnessedHead, bool]:
     try:
         origin, size, root = signing.open_note_of(note, witnesses.witnessed_keys())
     except ValueError as exc:
-        raise InvalidInput(f"not a head this registry witnesses: {exc}") from None
+        raise InvalidInput(_("not a head this registry witnesses: %(error)s") % {"error": exc}) from None
     held = WitnessedHead.objects.filter(origin=origin, tree_size=size, root_hash=root.hex()).first()
     if held is not None:
         return held, False

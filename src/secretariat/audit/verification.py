@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from secretariat.audit import merkle, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
@@ -176,10 +177,12 @@ def _gather(key, problems: list[Problem]):
         try:
             origin, size, root = signing.open_note(note, key)
         except ValueError as exc:
-            problems.append(Problem(None, f"{where}: {exc}"))
+            problems.append(Problem(None, _("%(where)s: %(error)s") % {"where": where, "error": exc}))
             continue
         if origin != settings.SECRETARIAT_AUDIT_ORIGIN:
-            problems.append(Problem(None, f"{where}: signed for another log ({origin})"))
+            problems.append(
+                Problem(None, _("%(where)s: signed for another log (%(origin)s)") % {"where": where, "origin": origin})
+            )
             continue
         heads.append(Head(where, size, root, note, note in held_outside))
     return heads, database, checkpoint_file, witnessed
@@ -193,8 +196,10 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
         report.problems.append(
             Problem(
                 None,
-                f"the log is signed by the key {report.key_fingerprint}, not by the pinned {pinned}: "
-                "a key swapped into the data dir can re-sign a rewritten log",
+                _(
+                    "the log is signed by the key %(key_fingerprint)s, not by the pinned %(pinned)s: a key swapped into the data dir can re-sign a rewritten log"
+                )
+                % {"key_fingerprint": report.key_fingerprint, "pinned": pinned},
             )
         )
     heads, database, checkpoint_file, witnessed = _gather(key, report.problems)
@@ -217,18 +222,29 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
     expected = 1
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
         if event.seq != expected:
-            report.problems.append(Problem(expected, f"event #{expected} is missing: the log jumps to #{event.seq}"))
+            report.problems.append(
+                Problem(
+                    expected,
+                    _("event #%(expected)s is missing: the log jumps to #%(seq)s")
+                    % {"expected": expected, "seq": event.seq},
+                )
+            )
             break
         leaf = merkle.leaf_hash(event.canonical())
         if leaf.hex() != event.leaf_hash:
             report.problems.append(
-                Problem(event.seq, f"event #{event.seq} ({event.action}) differs from its recorded hash: edited")
+                Problem(
+                    event.seq,
+                    _("event #%(seq)s (%(action)s) differs from its recorded hash: edited")
+                    % {"seq": event.seq, "action": event.action},
+                )
             )
         elif not signing.leaf_signature_ok(leaf, _bytes(event.signature), key):
             report.problems.append(
                 Problem(
                     event.seq,
-                    f"event #{event.seq} ({event.action}) is not signed by the audit key: inserted, moved or re-hashed",
+                    _("event #%(seq)s (%(action)s) is not signed by the audit key: inserted, moved or re-hashed")
+                    % {"seq": event.seq, "action": event.action},
                 )
             )
         elif event.action == "audit.checkpoint":
@@ -248,8 +264,15 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
     for seq in sorted({h.accepted_at for h in report.lost_heads}):
         named = [h for h in report.lost_heads if h.accepted_at == seq]
         report.warnings.append(
-            f"{len(named)} signed head(s) of {', '.join(str(s) for s in sorted({h.size for h in named}))} events "
-            f"were lost in the rollback accepted at event #{seq} ({_accepted_backup(accepted[seq])})"
+            _(
+                "%(count)s signed head(s) of %(sizes)s events were lost in the rollback accepted at event #%(seq)s (%(backup)s)"
+            )
+            % {
+                "count": len(named),
+                "sizes": ", ".join(str(s) for s in sorted({h.size for h in named})),
+                "seq": seq,
+                "backup": _accepted_backup(accepted[seq]),
+            }
         )
     heads = [head for head in heads if (head.size, head.root) not in excused]
     outside_sizes = [head.size for head in heads if head.outside]
@@ -260,26 +283,31 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
             report.problems.append(
                 Problem(
                     seq,
-                    f"event #{seq} records a head of {seq} events signed, but neither the database nor any "
-                    "store outside it holds that head: deleted",
+                    _(
+                        "event #%(seq)s records a head of %(seq)s events signed, but neither the database nor any store outside it holds that head: deleted"
+                    )
+                    % {"seq": seq},
                 )
             )
 
     head = AuditHead.objects.filter(pk=1).first()
     recorded_size = head.size if head is not None else 0
     if head is None:
-        report.problems.append(Problem(None, "the log's head row is missing"))
+        report.problems.append(Problem(None, _("the log's head row is missing")))
     elif recorded_size > report.size:
         report.problems.append(
             Problem(
-                report.size + 1, f"the log holds {report.size} events but its head counts {recorded_size}: truncated"
+                report.size + 1,
+                _("the log holds %(size)s events but its head counts %(recorded_size)s: truncated")
+                % {"size": report.size, "recorded_size": recorded_size},
             )
         )
     elif recorded_size < report.size:
         report.problems.append(
             Problem(
                 recorded_size + 1,
-                f"the head counts {recorded_size} events but the log holds {report.size}: added behind the log's back",
+                _("the head counts %(recorded_size)s events but the log holds %(size)s: added behind the log's back")
+                % {"recorded_size": recorded_size, "size": report.size},
             )
         )
     beyond = [head for head in heads if head.size > report.size]
@@ -296,8 +324,10 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
             report.problems.append(
                 Problem(
                     report.size + 1,
-                    f"{head.where} signed a tree of {head.size} events; the log holds {report.size}: "
-                    "truncated or rolled back",
+                    _(
+                        "%(where)s signed a tree of %(size)s events; the log holds %(log_size)s: truncated or rolled back"
+                    )
+                    % {"where": head.where, "size": head.size, "log_size": report.size},
                 )
             )
         elif roots_at[head.size] != head.root:
@@ -305,7 +335,8 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
             report.problems.append(
                 Problem(
                     min(explained) if explained else _first_after_good(heads, roots_at, head.size),
-                    f"{head.where} does not match the log at size {head.size}: an event under it changed",
+                    _("%(where)s does not match the log at size %(size)s: an event under it changed")
+                    % {"where": head.where, "size": head.size},
                 )
             )
     return report
@@ -343,8 +374,10 @@ def _excused(report: Report, accepted: dict[int, dict], roots_at: dict[int, byte
             report.problems.append(
                 Problem(
                     seq,
-                    f"event #{seq} accepts a rollback to a log of {size} events that is not this log's first "
-                    f"{size}: it excuses nothing",
+                    _(
+                        "event #%(seq)s accepts a rollback to a log of %(size)s events that is not this log's first %(size)s: it excuses nothing"
+                    )
+                    % {"seq": seq, "size": size},
                 )
             )
             continue
@@ -357,7 +390,9 @@ def _excused(report: Report, accepted: dict[int, dict], roots_at: dict[int, byte
 def _accepted_backup(data: dict) -> str:
     backup = data.get("backup") if isinstance(data.get("backup"), dict) else {}
     name = backup.get("name") or backup.get("named") or "?"
-    return f"backup {name}" + (f" taken {backup['created_at']}" if backup.get("created_at") else "")
+    if backup.get("created_at"):
+        return _("backup %(name)s taken %(when)s") % {"name": name, "when": backup["created_at"]}
+    return _("backup %(name)s") % {"name": name}
 
 
 def _store_of(where: str) -> str:
@@ -370,31 +405,44 @@ def _compare_stores(report: Report, database: list[str], checkpoint_file, witnes
     path = checkpoint_file.where
     if checkpoint_file.missing and database:
         report.problems.append(
-            Problem(None, f"the checkpoint file {path} is missing; the database holds {len(database)} signed head(s)")
+            Problem(
+                None,
+                _("the checkpoint file %(path)s is missing; the database holds %(count)s signed head(s)")
+                % {"path": path, "count": len(database)},
+            )
         )
     for held in [checkpoint_file, *witnessed]:
         for number in held.bad_lines:
             report.problems.append(
-                Problem(None, f"line {number} of {held.where}: not a JSON line holding a signed note")
+                Problem(
+                    None,
+                    _("line %(number)s of %(where)s: not a JSON line holding a signed note")
+                    % {"number": number, "where": held.where},
+                )
             )
         if held.fragment:
             report.warnings.append(
-                f"the last line of {held.where} is an unfinished write ({held.fragment} bytes, no newline): "
-                "a write cut short by a full disk or a crash; the next checkpoint removes it"
+                _(
+                    "the last line of %(where)s is an unfinished write (%(fragment)s bytes, no newline): a write cut short by a full disk or a crash; the next checkpoint removes it"
+                )
+                % {"where": held.where, "fragment": held.fragment}
             )
     lacking = [note for note in database if note not in set(checkpoint_file.notes)]
     if lacking and not checkpoint_file.missing:
         report.problems.append(
             Problem(
                 None,
-                f"{path} lacks {len(lacking)} of the {len(database)} signed head(s) the database holds "
-                f"(the newest of {_size_of(lacking[-1])} events): lines removed, or a write that failed "
-                "(a full disk); `secretariat audit checkpoint` writes them again",
+                _(
+                    "%(path)s lacks %(count)s of the %(total)s signed head(s) the database holds (the newest of %(newest)s events): lines removed, or a write that failed (a full disk); `secretariat audit checkpoint` writes them again"
+                )
+                % {"path": path, "count": len(lacking), "total": len(database), "newest": _size_of(lacking[-1])},
             )
         )
     for held in witnessed:
         if held.missing and held.error:
-            report.warnings.append(f"witness {held.where} did not answer: {held.error}")
+            report.warnings.append(
+                _("witness %(where)s did not answer: %(error)s") % {"where": held.where, "error": held.error}
+            )
 
 
 def _size_of(note: str) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,7 +32,9 @@ def _day(text: str, what: str) -> dt.datetime | None:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.min, tzinfo=dt.UTC)
     except ValueError:
-        raise InvalidInput(f"{what} must be a day written YYYY-MM-DD, not {text!r}") from None
+        raise InvalidInput(
+            _("%(what)s must be a day written YYYY-MM-DD, not %(text)s") % {"what": what, "text": repr(text)}
+        ) from None
 
 
 def _filtered(principal, query):
@@ -43,9 +46,9 @@ def _filtered(principal, query):
         events = events.filter(actor_name=actor)
     if object_type := query.get("object_type", "").strip():
         events = events.filter(object_type=object_type)
-    if (since := _day(query.get("from", ""), "from")) is not None:
+    if (since := _day(query.get("from", ""), _("from"))) is not None:
         events = events.filter(at__gte=since)
-    if (until := _day(query.get("to", ""), "to")) is not None:
+    if (until := _day(query.get("to", ""), _("to"))) is not None:
         events = events.filter(at__lt=until + dt.timedelta(days=1))
     return events.order_by("-seq")
 

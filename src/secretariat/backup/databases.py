@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.utils.translation import gettext as _
 
 from secretariat.audit import merkle
 from secretariat.kernel.errors import Refused
@@ -84,7 +85,10 @@ def _audit_state(cursor) -> AuditState:
 
 
 def _no_registry(exc: Exception) -> Refused:
-    return Refused(f"{describe()} holds no registry yet (run `secretariat migrate`): nothing to back up ({exc})")
+    return Refused(
+        _("%(describe)s holds no registry yet (run `secretariat migrate`): nothing to back up (%(error)s)")
+        % {"describe": describe(), "error": exc}
+    )
 
 
 # --- taking the copy ----------------------------------------------------------------------------
@@ -105,7 +109,10 @@ def _snapshot_sqlite(into: Path) -> AuditState:
         target.execute("PRAGMA journal_mode=DELETE")  # the copy is one file; WAL again once it is in use
         (verdict,) = target.execute("PRAGMA quick_check").fetchone()
         if verdict != "ok":
-            raise Refused(f"the copy of {describe()} fails SQLite's quick_check ({verdict}): no backup written")
+            raise Refused(
+                _("the copy of %(describe)s fails SQLite's quick_check (%(verdict)s): no backup written")
+                % {"describe": describe(), "verdict": verdict}
+            )
         try:
             return _audit_state(target.cursor())
         except sqlite3.OperationalError as exc:
@@ -213,8 +220,10 @@ def pg_tool(name: str) -> str:
     candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=version)
     if not candidates:
         raise Refused(
-            f"{name} is neither on PATH nor in /usr/lib/postgresql/*/bin: install the PostgreSQL client "
-            "of the server's version (Debian: postgresql-client-15)"
+            _(
+                "%(name)s is neither on PATH nor in /usr/lib/postgresql/*/bin: install the PostgreSQL client of the server's version (Debian: postgresql-client-15)"
+            )
+            % {"name": name}
         )
     return str(candidates[-1])
 
@@ -250,8 +259,10 @@ def _run(command: list[str], what: str) -> None:
             command, env=_pg_environment(), capture_output=True, text=True, timeout=PG_TIMEOUT, stdin=subprocess.DEVNULL
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Refused(f"{what} could not run: {exc}") from None
+        raise Refused(_("%(what)s could not run: %(error)s") % {"what": what, "error": exc}) from None
     if result.returncode != 0:
         lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
         cause = lines[0] if lines else f"exit status {result.returncode}"
-        raise Refused(f"{what} failed on {describe()}: {cause}")
+        raise Refused(
+            _("%(what)s failed on %(describe)s: %(cause)s") % {"what": what, "describe": describe(), "cause": cause}
+        )

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 
 from secretariat.audit import signing, witnesses
 from secretariat.audit.models import AuditCheckpoint
@@ -52,7 +53,10 @@ def _passphrase(passphrase: str | None) -> bytes | None:
     if passphrase is None:
         return None
     if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(f"the passphrase is {len(passphrase)} characters long; at least {MIN_PASSPHRASE}")
+        raise InvalidInput(
+            _("the passphrase is %(length)s characters long; at least %(minimum)s")
+            % {"length": len(passphrase), "minimum": MIN_PASSPHRASE}
+        )
     return passphrase.encode()
 
 
@@ -87,15 +91,20 @@ def make_backup(path: Path, *, passphrase: str | None = None, include_key: bool 
     include_key = passphrase is not None if include_key is None else include_key
     secret = _passphrase(passphrase)
     if include_key and secret is None:
-        raise InvalidInput("the audit key goes into a backup only encrypted: give a passphrase, or leave the key out")
+        raise InvalidInput(
+            _("the audit key goes into a backup only encrypted: give a passphrase, or leave the key out")
+        )
     path = Path(path).absolute()
     if path.exists() or path.is_symlink():
-        raise Refused(f"{path} exists: a backup never replaces a file; name a new one")
+        raise Refused(_("%(path)s exists: a backup never replaces a file; name a new one") % {"path": path})
     if not path.parent.is_dir():
-        raise InvalidInput(f"{path.parent} is not a directory")
+        raise InvalidInput(_("%(parent)s is not a directory") % {"parent": path.parent})
     for directory in (settings.MEDIA_ROOT, settings.SECRETARIAT_ARCHIVE_DIR):
         if _inside(path.resolve(), directory):
-            raise InvalidInput(f"{path} is inside {directory}, which the backup copies: put it elsewhere")
+            raise InvalidInput(
+                _("%(path)s is inside %(directory)s, which the backup copies: put it elsewhere")
+                % {"path": path, "directory": directory}
+            )
     try:
         private = signing.private_key()
     except AuditKeyUnavailable:
@@ -191,7 +200,8 @@ def _refuse_unless_empty() -> None:
         held.append(database)
     if held:
         raise Refused(
-            f"restore writes only into an empty data dir and database: {'; '.join(held)}; nothing was written"
+            _("restore writes only into an empty data dir and database: %(held)s; nothing was written")
+            % {"held": "; ".join(held)}
         )
 
 
@@ -205,26 +215,40 @@ def _key_for(checked: tarball.Checked, secret: bytes | None) -> tuple[bytes | No
                 serialization.load_pem_private_key(present.read_bytes(), password=None).public_key()
             )
         except (OSError, ValueError, TypeError) as exc:
-            raise Refused(f"{present} is there and is not an audit key ({exc}): nothing was written") from None
+            raise Refused(
+                _("%(present)s is there and is not an audit key (%(error)s): nothing was written")
+                % {"present": present, "error": exc}
+            ) from None
         if wanted and existing != wanted:
             raise Refused(
-                f"{present} holds the key {existing}; the backup's log is signed by {wanted}: nothing was written"
+                _(
+                    "%(present)s holds the key %(existing)s; the backup's log is signed by %(wanted)s: nothing was written"
+                )
+                % {"present": present, "existing": existing, "wanted": wanted}
             )
         return None, "kept"
     if checked.key is None:
         return None, "missing"
     if secret is None:
         raise InvalidInput(
-            f"{checked.path} holds the audit key encrypted: give its passphrase (--passphrase-stdin); nothing was written"
+            _("%(path)s holds the audit key encrypted: give its passphrase (--passphrase-stdin); nothing was written")
+            % {"path": checked.path}
         )
     try:
         key = serialization.load_pem_private_key(checked.key, password=secret)
     except (ValueError, TypeError):
-        raise Refused(f"the passphrase does not open the audit key in {checked.path}: nothing was written") from None
+        raise Refused(
+            _("the passphrase does not open the audit key in %(path)s: nothing was written") % {"path": checked.path}
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise Refused(f"{checked.path} holds a key that is not an Ed25519 audit key: nothing was written")
+        raise Refused(
+            _("%(path)s holds a key that is not an Ed25519 audit key: nothing was written") % {"path": checked.path}
+        )
     if wanted and signing.fingerprint(key.public_key()) != wanted:
-        raise Refused(f"the key in {checked.path} is not the one its log is signed by ({wanted}): nothing was written")
+        raise Refused(
+            _("the key in %(path)s is not the one its log is signed by (%(wanted)s): nothing was written")
+            % {"path": checked.path, "wanted": wanted}
+        )
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return pem, "restored"
 
@@ -235,8 +259,10 @@ def _check_migrations(checked: tarball.Checked) -> None:
     unknown = [name for name in checked.manifest["database"].get("migrations", []) if name not in known]
     if unknown:
         raise Refused(
-            f"{checked.path} is of a newer Secretariat ({checked.manifest.get('secretariat_version')}; migration "
-            f"{unknown[0]} is unknown here): restore it with that version; nothing was written"
+            _(
+                "%(path)s is of a newer Secretariat (%(value)s; migration %(unknown)s is unknown here): restore it with that version; nothing was written"
+            )
+            % {"path": checked.path, "value": checked.manifest.get("secretariat_version"), "unknown": unknown[0]}
         )
 
 
@@ -298,14 +324,21 @@ def restore(path: Path, *, passphrase: str | None = None) -> Restored:
     path = Path(path).absolute()
     secret = _passphrase(passphrase)
     if not path.is_file():
-        raise InvalidInput(f"no backup file at {path}")
+        raise InvalidInput(_("no backup file at %(path)s") % {"path": path})
     _refuse_unless_empty()
     checked = tarball.check(path)
     manifest = checked.manifest
     if manifest.get("engine") != databases.engine():
         raise Refused(
-            f"{path} is a backup of a {manifest.get('engine')} database; this registry is configured for "
-            f"{databases.engine()} ({databases.describe()}): restore it on the engine it was taken on"
+            _(
+                "%(path)s is a backup of a %(value)s database; this registry is configured for %(engine)s (%(describe)s): restore it on the engine it was taken on"
+            )
+            % {
+                "path": path,
+                "value": manifest.get("engine"),
+                "engine": databases.engine(),
+                "describe": databases.describe(),
+            }
         )
     _check_migrations(checked)
     pem, key = _key_for(checked, secret)
@@ -322,8 +355,8 @@ def restore(path: Path, *, passphrase: str | None = None) -> Restored:
             _take_back(written)
             if isinstance(exc, OSError) and faults.describe(exc) is None:  # a full disk keeps its own line
                 raise Refused(
-                    f"restore could not write {exc.filename or data_dir}: {exc.strerror or exc}; "
-                    "what it had written is taken back"
+                    _("restore could not write %(target)s: %(reason)s; what it had written is taken back")
+                    % {"target": exc.filename or data_dir, "reason": exc.strerror or exc}
                 ) from None
             raise
     tarball.sync_directory(data_dir)

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.utils.translation import gettext as _
+
 from secretariat.kernel.errors import InvalidInput, Refused
 
 FORMAT = "secretariat-backup"
@@ -134,7 +136,9 @@ class Writer:
             for name in sorted(names):
                 source = Path(directory) / name
                 if source.is_symlink() or not source.is_file():
-                    raise Refused(f"{source} is not a regular file: a backup holds only regular files")
+                    raise Refused(
+                        _("%(source)s is not a regular file: a backup holds only regular files") % {"source": source}
+                    )
                 added.append(self.add_file(f"{prefix}/{source.relative_to(root).as_posix()}", source))
         return added
 
@@ -151,10 +155,14 @@ class Writer:
         try:
             os.link(self.temporary, self.path)
         except FileExistsError:
-            raise Refused(f"{self.path} appeared while the backup was written: nothing was replaced") from None
+            raise Refused(
+                _("%(path)s appeared while the backup was written: nothing was replaced") % {"path": self.path}
+            ) from None
         except OSError:  # a file system without hard links: rename, having checked
             if self.path.exists():
-                raise Refused(f"{self.path} appeared while the backup was written: nothing was replaced") from None
+                raise Refused(
+                    _("%(path)s appeared while the backup was written: nothing was replaced") % {"path": self.path}
+                ) from None
             os.rename(self.temporary, self.path)
         self.temporary.unlink(missing_ok=True)
         sync_directory(self.path.parent)
@@ -200,7 +208,9 @@ def _open(path: Path, source) -> tarfile.TarFile:
     try:
         return tarfile.open(fileobj=source, mode="r|*")
     except DAMAGED as exc:
-        raise InvalidInput(f"{path} is not a Secretariat backup (not a tar file: {exc})") from None
+        raise InvalidInput(
+            _("%(path)s is not a Secretariat backup (not a tar file: %(error)s)") % {"path": path, "error": exc}
+        ) from None
 
 
 DAMAGED = (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile)  # what a torn or altered tar.gz raises
@@ -212,8 +222,11 @@ def _reading(path: Path, written: bool = False) -> Iterator[None]:
     try:
         yield
     except DAMAGED as exc:
-        done = "what was written is taken back" if written else "nothing was written"
-        raise Refused(f"{path} is damaged or cut short ({exc or type(exc).__name__}): {done}") from None
+        done = _("what was written is taken back") if written else _("nothing was written")
+        raise Refused(
+            _("%(path)s is damaged or cut short (%(error)s): %(done)s")
+            % {"path": path, "error": exc or type(exc).__name__, "done": done}
+        ) from None
 
 
 def _entries(path: Path, source) -> Iterator[tuple[tarfile.TarInfo, tarfile.ExFileObject]]:
@@ -223,9 +236,15 @@ def _entries(path: Path, source) -> Iterator[tuple[tarfile.TarInfo, tarfile.ExFi
     try:
         for info in tar:
             if not info.isreg() or not allowed(info.name):
-                raise Refused(f"{path} holds {info.name!r}, which no Secretariat backup holds: nothing was written")
+                raise Refused(
+                    _("%(path)s holds %(member)s, which no Secretariat backup holds: nothing was written")
+                    % {"path": path, "member": repr(info.name)}
+                )
             if info.name in seen:
-                raise Refused(f"{path} holds {info.name!r} twice: nothing was written")
+                raise Refused(
+                    _("%(path)s holds %(member)s twice: nothing was written")
+                    % {"path": path, "member": repr(info.name)}
+                )
             seen.add(info.name)
             yield info, tar.extractfile(info)
     finally:
@@ -240,7 +259,7 @@ def check(path: Path) -> Checked:
     try:
         raw = open(path, "rb")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+        raise InvalidInput(_("cannot read %(path)s: %(strerror)s") % {"path": path, "strerror": exc.strerror}) from None
     with raw, _reading(path):
         whole = _Hashing(raw)
         found: dict[str, Member] = {}
@@ -248,7 +267,10 @@ def check(path: Path) -> Checked:
         for info, f in _entries(path, io.BufferedReader(whole, CHUNK)):
             if info.name == MANIFEST:
                 if info.size > MANIFEST_LIMIT:
-                    raise Refused(f"{path}: its manifest is {info.size} bytes long: not a manifest")
+                    raise Refused(
+                        _("%(path)s: its manifest is %(size)s bytes long: not a manifest")
+                        % {"path": path, "size": info.size}
+                    )
                 manifest_bytes = f.read()
                 continue
             reader = _Hashing(f)
@@ -260,29 +282,61 @@ def check(path: Path) -> Checked:
         while whole.read(CHUNK):  # the tar's padding, so the file's sum is of all of it
             pass
     if manifest_bytes is None:
-        raise Refused(f"{path} holds no {MANIFEST}: not a Secretariat backup, or cut short")
+        raise Refused(
+            _("%(path)s holds no %(manifest)s: not a Secretariat backup, or cut short")
+            % {"path": path, "manifest": MANIFEST}
+        )
     try:
         manifest = json.loads(manifest_bytes)
         listed = {m["name"]: Member(m["name"], m["sha256"], int(m["size"])) for m in manifest["members"]}
     except (ValueError, KeyError, TypeError) as exc:
-        raise Refused(f"{path}: its {MANIFEST} is not a backup manifest ({exc})") from None
+        raise Refused(
+            _("%(path)s: its %(manifest)s is not a backup manifest (%(error)s)")
+            % {"path": path, "manifest": MANIFEST, "error": exc}
+        ) from None
     if manifest.get("format") != FORMAT:
-        raise Refused(f"{path} is not a Secretariat backup (its manifest says {manifest.get('format')!r})")
+        raise Refused(
+            _("%(path)s is not a Secretariat backup (its manifest says %(format)s)")
+            % {"path": path, "format": repr(manifest.get("format"))}
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise Refused(
-            f"{path} is a backup of format {manifest.get('format_version')!r}; this Secretariat reads format "
-            f"{FORMAT_VERSION}: restore it with the version that made it ({manifest.get('secretariat_version')})"
+            _(
+                "%(path)s is a backup of format %(format)s; this Secretariat reads format %(readable)s: "
+                "restore it with the version that made it (%(version)s)"
+            )
+            % {
+                "path": path,
+                "format": repr(manifest.get("format_version")),
+                "readable": FORMAT_VERSION,
+                "version": manifest.get("secretariat_version"),
+            }
         )
     for name in sorted(listed.keys() | found.keys()):
         want, got = listed.get(name), found.get(name)
         if got is None:
-            raise Refused(f"{path} lacks {name}, which its manifest lists: nothing was written")
+            raise Refused(
+                _("%(path)s lacks %(name)s, which its manifest lists: nothing was written")
+                % {"path": path, "name": name}
+            )
         if want is None:
-            raise Refused(f"{path} holds {name}, which its manifest does not list: nothing was written")
+            raise Refused(
+                _("%(path)s holds %(name)s, which its manifest does not list: nothing was written")
+                % {"path": path, "name": name}
+            )
         if (got.size, got.sha256) != (want.size, want.sha256):
             raise Refused(
-                f"{path}: {name} is not what the manifest says (SHA-256 {got.sha256[:16]}…, {got.size} bytes; "
-                f"the manifest: {want.sha256[:16]}…, {want.size} bytes): damaged or altered; nothing was written"
+                _(
+                    "%(path)s: %(name)s is not what the manifest says (SHA-256 %(sha256)s…, %(size)s bytes; the manifest: %(listed_sha256)s…, %(listed_size)s bytes): damaged or altered; nothing was written"
+                )
+                % {
+                    "path": path,
+                    "name": name,
+                    "sha256": got.sha256[:16],
+                    "size": got.size,
+                    "listed_sha256": want.sha256[:16],
+                    "listed_size": want.size,
+                }
             )
     return Checked(path, whole.sha256.hexdigest(), whole.size, manifest, key, found)
 
@@ -307,4 +361,7 @@ def extract(checked: Checked, place: Callable[[str], Path | None], written: list
                 os.fsync(out.fileno())
             expected = checked.members[info.name]
             if (reader.size, reader.sha256.hexdigest()) != (expected.size, expected.sha256):
-                raise Refused(f"{checked.path} changed while it was restored ({info.name} differs): taken back")
+                raise Refused(
+                    _("%(path)s changed while it was restored (%(name)s differs): taken back")
+                    % {"path": checked.path, "name": info.name}
+                )

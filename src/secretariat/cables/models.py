@@ -155,6 +155,11 @@ class Control(models.Model):
     def assignee_name(self) -> str:
         return self.assignee.username if self.assignee_id else self.assignee_unit.code
 
+    @property
+    def assignee_shown(self) -> str:
+        """Who must answer, as pages name them: the person's name, or the post's or unit's."""
+        return str(self.assignee) if self.assignee_id else self.assignee_unit.name
+
     def is_open(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.ACKNOWLEDGED)
 

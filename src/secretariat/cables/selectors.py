@@ -11,6 +11,7 @@ from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.lists import words_match
 from secretariat.kernel.restriction import Action, allowed
 from secretariat.registry.models import DistributionEntry, Document
 from secretariat.registry.selectors import Reading, is_classified, no_document, read_document
@@ -158,6 +159,35 @@ def assignees(principal, document: Document) -> list[tuple[str, str]]:
     ]
 
 
-def opened_by(principal) -> QuerySet[Control]:
-    """The controls the principal opened, newest first."""
-    return controls(principal).filter(opened_by=principal).order_by("-opened_at", "-id")
+# The controls list's states: the statuses, and "overdue" (open or acknowledged, and past due).
+CONTROL_STATES = (*Control.Status.values, "overdue")
+
+
+def opened_by(principal, *, text: str = "", state: str = "", as_of: dt.datetime | None = None) -> QuerySet[Control]:
+    """The controls the principal opened, newest first; `text` matches the paper's number and who must answer,
+    `state` a status or "overdue" at `as_of`."""
+    rows = controls(principal).filter(opened_by=principal)
+    rows = words_match(
+        rows, text, "document__number", "assignee__username", "assignee__first_name", "assignee__last_name",
+        "assignee_unit__code", "assignee_unit__name",
+    )  # fmt: skip
+    if state == "overdue":
+        rows = rows.overdue(as_of)
+    elif state:
+        rows = rows.filter(status=state)
+    return rows.order_by("-opened_at", "-id")
+
+
+# The cable list's states are the cable's own.
+CABLE_STATES = Cable.State.values
+
+
+def drafted_or_to_approve(principal, *, text: str = "", state: str = "") -> QuerySet[Cable]:
+    """The cables the principal drafted or must approve (not the posts' reports), newest first; `text` matches the
+    number and the post it goes to (metadata: no subject)."""
+    awaiting = awaiting_approval(principal).values("pk")
+    rows = cables(principal).filter(Q(drafted_by=principal) | Q(pk__in=awaiting), in_reply_to__isnull=True)
+    rows = words_match(rows, text, "document__number", "action_post__code", "action_post__name")
+    if state:
+        rows = rows.filter(state=state)
+    return rows.select_related("action_post").order_by("-drafted_at", "-pk")

@@ -8,8 +8,7 @@ the guidance only where the access rule allows). Each form posts to one service.
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -27,6 +26,8 @@ from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import CLASSIFICATION_HELP, classification, desk, login_required, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.formats import iso
+from secretariat.kernel.lists import csv_response, filters_of, listing, offered
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role
 
@@ -115,6 +116,15 @@ def _approval_form(cable: Cable) -> ApprovalForm:
     return ApprovalForm(initial={"point": reference}, auto_id=f"approve-{cable.pk}-%s")
 
 
+CABLE_FILTERS = ("q", "state")
+CONTROL_FILTERS = ("q", "state")
+
+
+def _my_cables(request, filters: dict[str, str]):
+    state = offered(filters["state"], selectors.CABLE_STATES, _("state"))
+    return selectors.drafted_or_to_approve(request.user, text=filters["q"], state=state)
+
+
 @require_safe
 @unit_desk
 def cable_desk(request):
@@ -123,16 +133,46 @@ def cable_desk(request):
         "controls": selectors.read_controls(principal, selectors.controls_on(principal)),
         "refusals": SHOW_REFUSALS,
     }
+    status = 200
     if _at_post(principal):
         context["post_cables"] = list(selectors.cables_for_post(principal))
     else:
-        awaiting = set(selectors.awaiting_approval(principal).values_list("pk", flat=True))
-        mine = selectors.cables(principal).filter(
-            Q(drafted_by=principal) | Q(pk__in=awaiting), in_reply_to__isnull=True
+        filters = filters_of(request, CABLE_FILTERS)
+        try:
+            rows = _my_cables(request, filters)
+        except InvalidInput as exc:
+            context["error"], status = exc, 422
+            rows = selectors.drafted_or_to_approve(principal)
+        page = listing(request, rows.prefetch_related("document__compartments"), filters)
+        awaiting = set(
+            selectors.awaiting_approval(principal).filter(pk__in=[c.pk for c in page.rows]).values_list("pk", flat=True)
         )
-        context["cables"] = [(c, _approval_form(c) if c.pk in awaiting else None) for c in mine]
+        context["listing"] = page
+        context["states"] = selectors.CABLE_STATES
+        context["cables"] = [(c, _approval_form(c) if c.pk in awaiting else None) for c in page.rows]
         context["form"] = DraftForm()
-    return render(request, "cables/desk.html", context)
+    return render(request, "cables/desk.html", context, status=status)
+
+
+@require_safe
+@unit_desk
+def cables_csv(request):
+    """Every cable the principal drafted or must approve that the filters match, as CSV: metadata only."""
+    try:
+        rows = _my_cables(request, filters_of(request, CABLE_FILTERS))
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    header = ["number", "classification", "state", "precedence", "to", "dtg", "drafted", "approved", "sent"]
+    rows = rows.prefetch_related("document__compartments")
+    return csv_response(
+        "cables.csv",
+        header,
+        (
+            [c.document.number, c.document.classification, c.state, c.precedence, c.action_post.code, c.dtg,
+             iso(c.drafted_at), iso(c.approved_at), iso(c.sent_at)]
+            for c in rows.iterator(chunk_size=2000)
+        ),
+    )  # fmt: skip
 
 
 @require_safe
@@ -350,18 +390,58 @@ def _extract(principal, number: str):
         raise Http404("no such page") from None
 
 
+def _opened_controls(request, filters: dict[str, str]):
+    state = offered(filters["state"], selectors.CONTROL_STATES, _("state"))
+    return selectors.opened_by(request.user, text=filters["q"], state=state, as_of=clock.now())
+
+
 @require_safe
 @desk(Role.SECRETARY)
 def controls_page(request):
-    """The secretary's controls: each extract of their bodies with the form to put it under
-    control, and the controls they opened, each with its cancel link while open."""
+    """The secretary's controls: the controls they opened, searched, filtered and paged, each with its cancel link
+    while open; and each extract of their bodies with the form to put it under control."""
     principal = request.user
     extracts = [
         (extract, InstructForm(selectors.assignees(request.user, extract), auto_id=f"instruct-{extract.pk}-%s"))
         for extract in selectors.extracts_to_instruct(principal)
     ]
-    opened = selectors.read_controls(principal, selectors.opened_by(principal))
-    return render(request, "cables/controls.html", {"extracts": extracts, "opened": opened})
+    filters = filters_of(request, CONTROL_FILTERS)
+    error, status = None, 200
+    try:
+        rows = _opened_controls(request, filters)
+    except InvalidInput as exc:
+        error, status = exc, 422
+        rows = selectors.opened_by(principal)
+    page = listing(request, rows, filters)
+    context = {
+        "extracts": extracts,
+        "listing": page,
+        "opened": selectors.read_controls(principal, page.rows),  # only this page's tasks are read
+        "states": selectors.CONTROL_STATES,
+        "now": clock.now(),
+        "error": error,
+    }
+    return render(request, "cables/controls.html", context, status=status)
+
+
+@require_safe
+@desk(Role.SECRETARY)
+def controls_csv(request):
+    """Every control the secretary opened that the filters match, as CSV: metadata only, no task."""
+    try:
+        rows = _opened_controls(request, filters_of(request, CONTROL_FILTERS))
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    header = ["control", "number", "on", "status", "opened", "due", "acknowledged", "done", "report"]
+    return csv_response(
+        "controls.csv",
+        header,
+        (
+            [c.pk, c.document.number, c.assignee_shown, c.status, iso(c.opened_at), iso(c.due_at),
+             iso(c.acknowledged_at), iso(c.done_at), c.report.number if c.report_id else ""]
+            for c in rows.iterator(chunk_size=2000)
+        ),
+    )  # fmt: skip
 
 
 @desk(Role.SECRETARY)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 COMPARTMENT_CODE = re.compile(r"^[A-Z][A-Z0-9 -]{0,39}$")
 
@@ -32,7 +33,9 @@ class Level(models.IntegerChoices):
             if key in (level.label, _ABBREVIATIONS[level]):
                 return level
         names = ", ".join(level.label for level in cls)
-        raise ValueError(f"unknown classification level {text!r}; use one of {names}")
+        raise ValueError(
+            _("unknown classification level %(text)s; use one of %(names)s") % {"text": repr(text), "names": names}
+        )
 
 
 _ABBREVIATIONS = {
@@ -47,8 +50,11 @@ def normalise_compartment(code: str) -> str:
     value = re.sub(r"\s+", " ", code.strip().upper())
     if not COMPARTMENT_CODE.match(value):
         raise ValueError(
-            f"malformed compartment {code!r}: capital letters, digits, spaces or hyphens, "
-            "starting with a letter, at most 40 characters"
+            _(
+                "malformed compartment %(code)s: capital letters, digits, spaces or hyphens, "
+                "starting with a letter, at most 40 characters"
+            )
+            % {"code": repr(code)}
         )
     return value
 

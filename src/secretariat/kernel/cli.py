@@ -14,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from secretariat.kernel import clock, faults
 from secretariat.kernel.classification import Classification
@@ -126,7 +127,7 @@ def count(value: str) -> int:
     """A whole number from 0 to a million, for limits, pages and copy numbers."""
     number = int(value)
     if not 0 <= number <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (0 to 1000000)")
+        raise argparse.ArgumentTypeError(_("%(value)s is out of range (0 to 1000000)") % {"value": value})
     return number
 
 
@@ -147,7 +148,8 @@ def read_text(path: Path | None) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(
-            f"cannot read {path} as UTF-8 text: {exc.strerror if isinstance(exc, OSError) else exc.reason}"
+            _("cannot read %(path)s as UTF-8 text: %(reason)s")
+            % {"path": path, "reason": exc.strerror if isinstance(exc, OSError) else exc.reason}
         ) from None
 
 

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 _frozen: ContextVar[dt.datetime | None] = ContextVar("secretariat_clock", default=None)
 
@@ -24,7 +25,7 @@ def parse_instant(text: str) -> dt.datetime:
         try:
             value = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
         except ValueError:
-            raise ValueError(f"not an ISO 8601 date or date-time: {text!r}") from None
+            raise ValueError(_("not an ISO 8601 date or date-time: %(text)s") % {"text": repr(text)}) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)
     return value

@@ -7,12 +7,14 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 
-CLASSIFICATION_HELP = "e.g. TOP SECRET, SECRET or SECRET//SPECIAL FILE"
+CLASSIFICATION_HELP = gettext_lazy("e.g. TOP SECRET, SECRET or SECRET//SPECIAL FILE")
 SECOND_FACTOR_FROM = Level.SECRET
 
 
@@ -80,7 +82,7 @@ def perform(request, form: forms.Form, act, *, title: str, back: str, done=None,
     Missing and not allowed are the friendly 404 (rule 2)."""
     try:
         if not form.is_valid():
-            raise InvalidInput("check the fields marked below")
+            raise InvalidInput(_("check the fields marked below"))
         result = act(form.cleaned_data)
     except NotFound:
         raise Http404("no such page") from None

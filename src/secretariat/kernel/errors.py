@@ -4,6 +4,8 @@ import contextlib
 from collections.abc import Iterator
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 
 class ServiceError(Exception):
@@ -53,7 +55,15 @@ def bounded(value: str, what: str, max_length: int, *, required: bool = True) ->
     """`value` stripped; InvalidInput if it is empty (when required) or longer than its column."""
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput(f"{what} is required")
+        raise InvalidInput(_("%(what)s is required") % {"what": what})
     if len(value) > max_length:
-        raise InvalidInput(f"{what} is {len(value):,} characters long; at most {max_length:,} are allowed")
+        raise InvalidInput(
+            _("%(what)s is %(length)s characters long; at most %(limit)s are allowed")
+            % {"what": what, "length": grouped(len(value)), "limit": grouped(max_length)}
+        )
     return value
+
+
+def grouped(number: int) -> str:
+    """A count with its thousands grouped as the active language writes them: 1,001 in English, 1 001 in Russian."""
+    return number_format(number, force_grouping=True)

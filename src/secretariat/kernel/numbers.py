@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext as _
+
 REGISTRATION_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9.-]*(/[A-Z0-9][A-Z0-9.-]*)*$")
 
 
@@ -9,8 +11,11 @@ def check_registration_number(number: str) -> str:
     """Capital letters, digits, '.', '-', parts joined by single '/', e.g. P46/X or GD-12/3."""
     if not (1 <= len(number) <= 60) or not REGISTRATION_NUMBER.match(number):
         raise ValueError(
-            f"malformed registration number {number!r}: use capital letters, digits, '.' and '-', "
-            "with parts joined by a single '/', e.g. P46/X"
+            _(
+                "malformed registration number %(number)s: use capital letters, digits, '.' and '-', "
+                "with parts joined by a single '/', e.g. P46/X"
+            )
+            % {"number": repr(number)}
         )
     return number
 

@@ -8,6 +8,7 @@ importing accounts. A principal also answers `has_role`, `require_role`, `cleara
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext as _
 
 from secretariat.kernel.errors import InvalidInput
 
@@ -32,8 +33,8 @@ def principal_by_username(username: str):
     """The CLI, the desks, the demo and services name principals by username; InvalidInput if none."""
     model = get_user_model()
     if "\x00" in username:  # no username holds one, and PostgreSQL would refuse the lookup
-        raise InvalidInput(f"unknown principal {username!r}")
+        raise InvalidInput(_("unknown principal %(username)s") % {"username": repr(username)})
     try:
         return model.objects.ready_to_act().get(username=username)
     except model.DoesNotExist:
-        raise InvalidInput(f"unknown principal {username!r}") from None
+        raise InvalidInput(_("unknown principal %(username)s") % {"username": repr(username)}) from None

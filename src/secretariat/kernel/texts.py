@@ -40,8 +40,10 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.db.models.signals import pre_save
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.errors import InvalidInput, grouped
 
 # A body with no max_length of its own (tests/kernel/test_texts.py requires every body of the
 # project to declare one; this is what a body of another app would get).
@@ -63,18 +65,18 @@ _FORBIDDEN = {LINE: _NOT_IN_LINE, BODY: _NOT_IN_BODY, DATA: _NOT_IN_DATA}
 
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _NAMES = {
-    "\x00": "a NUL character",
-    "\t": "a tab",
-    "\n": "a line break",
-    "\r": "a carriage return",
-    "\f": "a form feed",
-    "\v": "a vertical tab",
-    "\x1c": "a file separator",
-    "\x1d": "a group separator",
-    "\x1e": "a record separator",
-    "\x85": "a next-line character",
-    "\u2028": "a line separator",
-    "\u2029": "a paragraph separator",
+    "\x00": gettext_lazy("a NUL character"),
+    "\t": gettext_lazy("a tab"),
+    "\n": gettext_lazy("a line break"),
+    "\r": gettext_lazy("a carriage return"),
+    "\f": gettext_lazy("a form feed"),
+    "\v": gettext_lazy("a vertical tab"),
+    "\x1c": gettext_lazy("a file separator"),
+    "\x1d": gettext_lazy("a group separator"),
+    "\x1e": gettext_lazy("a record separator"),
+    "\x85": gettext_lazy("a next-line character"),
+    "\u2028": gettext_lazy("a line separator"),
+    "\u2029": gettext_lazy("a paragraph separator"),
 }
 
 
@@ -87,10 +89,10 @@ def normalised(value: str) -> str:
 
 def _where(value: str, index: int, kind: str) -> str:
     if kind == LINE:
-        return f"at character {index + 1:,}"
+        return _("at character %(index)s") % {"index": grouped(index + 1)}
     line = value.count("\n", 0, index) + 1
     column = index - (value.rfind("\n", 0, index) + 1) + 1
-    return f"on line {line:,}, column {column:,}"
+    return _("on line %(line)s, column %(column)s") % {"line": grouped(line), "column": grouped(column)}
 
 
 def _refusal(name: str, value: str, index: int, kind: str) -> InvalidInput:
@@ -98,18 +100,30 @@ def _refusal(name: str, value: str, index: int, kind: str) -> InvalidInput:
     shown = repr(char)[1:-1]
     where = _where(value, index, kind)
     if "\ud800" <= char <= "\udfff":
-        return InvalidInput(f"{name} holds a lone surrogate ({shown}) {where}, which is not a character")
+        return InvalidInput(
+            _("%(name)s holds a lone surrogate (%(shown)s) %(where)s, which is not a character")
+            % {"name": name, "shown": shown, "where": where}
+        )
     if kind == LINE and (char == "\t" or char in _LINE_BREAKS):
-        return InvalidInput(f"{name} holds {_NAMES[char]} ({shown}) {where}; it must be one line, without tabs")
-    what = _NAMES.get(char, "a control character")
-    return InvalidInput(f"{name} holds {what} ({shown}) {where}, which no text may hold")
+        return InvalidInput(
+            _("%(name)s holds %(what)s (%(shown)s) %(where)s; it must be one line, without tabs")
+            % {"name": name, "what": _NAMES[char], "shown": shown, "where": where}
+        )
+    what = _NAMES[char] if char in _NAMES else _("a control character")
+    return InvalidInput(
+        _("%(name)s holds %(what)s (%(shown)s) %(where)s, which no text may hold")
+        % {"name": name, "what": what, "shown": shown, "where": where}
+    )
 
 
 def check(value: str, name: str, *, kind: str = LINE, max_length: int | None = None) -> None:
     """InvalidInput, naming `name`, if `value` is too long or holds a character its kind of
     field may not hold; `value` as given (normalise a body first: `body`)."""
     if max_length is not None and len(value) > max_length:
-        raise InvalidInput(f"{name} is {len(value):,} characters long; at most {max_length:,} are allowed")
+        raise InvalidInput(
+            _("%(what)s is %(length)s characters long; at most %(limit)s are allowed")
+            % {"what": name, "length": grouped(len(value)), "limit": grouped(max_length)}
+        )
     found = _FORBIDDEN[kind].search(value)
     if found is not None:
         raise _refusal(name, value, found.start(), kind)
@@ -136,7 +150,7 @@ def check_data(value, name: str) -> None:
         for key, item in value.items():
             path = f"{name}.{key}"
             if isinstance(key, str):
-                check(key, f"a key of {name}", kind=DATA)
+                check(key, _("a key of %(name)s") % {"name": name}, kind=DATA)
             check_data(item, path)
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
@@ -12,6 +12,7 @@ from secretariat.audit.models import AuditEvent
 from secretariat.audit.services import record
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.lists import words_match
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import (
     Attachment,
@@ -88,8 +89,14 @@ def copies(principal, number: str | None = None) -> QuerySet[Copy]:
     return queryset.order_by("document__number", "number")
 
 
-def overdue_copies(principal, as_of: dt.datetime) -> QuerySet[Copy]:
-    return copies(principal).overdue(as_of).order_by("due_at", "document__number", "number")
+def overdue_copies(principal, as_of: dt.datetime, *, text: str = "", level: Level | None = None) -> QuerySet[Copy]:
+    """Copies past due and not back at `as_of`, longest overdue first; `text` matches the paper's number and the
+    holder's login and name, `level` the paper's level."""
+    rows = copies(principal).overdue(as_of)
+    rows = words_match(rows, text, "document__number", "holder__username", "holder__first_name", "holder__last_name")
+    if level is not None:
+        rows = rows.filter(document__level=level)
+    return rows.order_by("due_at", "document__number", "number")
 
 
 def own_copy(principal, number: str) -> Copy | None:
@@ -139,13 +146,10 @@ class Balance:
         return {**self.__dict__, "balanced": self.balanced}
 
 
-def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[Balance]:
-    """The register balance of every document the principal may see in the register."""
-    queryset = documents(principal, Action.REGISTER)
-    if number is not None:
-        queryset = queryset.filter(number=number)
+def _with_balance(rows: QuerySet[Document], as_of: dt.datetime) -> QuerySet[Document]:
+    """Documents annotated with the terms of their balance at `as_of` (`balance_of` reads them)."""
     outstanding = not_ended_q(as_of, "copies__")
-    rows = queryset.annotate(
+    return rows.annotate(
         all_copies=Count("copies"),
         issued=Count("copies", filter=Q(copies__issued_at__lte=as_of)),
         returned=Count("copies", filter=Q(copies__returned_at__lte=as_of)),
@@ -153,13 +157,48 @@ def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[B
         lost=Count("copies", filter=Q(copies__lost_at__lte=as_of)),
         outstanding=Count("copies", filter=outstanding),
         overdue=Count("copies", filter=outstanding & Q(copies__due_at__lt=as_of)),
-    ).order_by("number")
-    return [
-        Balance(
-            d.number, d.copies_made, d.all_copies, d.issued, d.returned, d.destroyed, d.lost, d.outstanding, d.overdue
-        )
-        for d in rows
-    ]
+    )
+
+
+def balance_of(d: Document) -> Balance:
+    """The balance of a document read through `_with_balance`."""
+    return Balance(
+        d.number, d.copies_made, d.all_copies, d.issued, d.returned, d.destroyed, d.lost, d.outstanding, d.overdue
+    )
+
+
+def balances(principal, as_of: dt.datetime, number: str | None = None) -> list[Balance]:
+    """The register balance of every document the principal may see in the register."""
+    queryset = documents(principal, Action.REGISTER)
+    if number is not None:
+        queryset = queryset.filter(number=number)
+    return [balance_of(d) for d in _with_balance(queryset, as_of).order_by("number")]
+
+
+# The register desk's states: documents with copies out, with copies overdue, whose balance does not add up.
+REGISTER_STATES = ("out", "overdue", "unbalanced")
+
+
+def register(
+    principal, as_of: dt.datetime, *, text: str = "", kind: str = "", level: Level | None = None, state: str = ""
+) -> QuerySet[Document]:
+    """The register as it stood at `as_of`, narrowed by the desk's filters, in number order: each document carries
+    its balance (`balance_of`). `text` matches the registration number (metadata only: registry staff see no title)."""
+    rows = documents(principal, Action.REGISTER).filter(registered_at__lte=as_of)
+    rows = words_match(rows, text, "number")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level is not None:
+        rows = rows.filter(level=level)
+    rows = _with_balance(rows, as_of)
+    if state == "out":
+        rows = rows.filter(outstanding__gt=0)
+    elif state == "overdue":
+        rows = rows.filter(overdue__gt=0)
+    elif state == "unbalanced":
+        adds_up = Q(issued=F("returned") + F("destroyed") + F("lost") + F("outstanding"), copies_made=F("all_copies"))
+        rows = rows.exclude(adds_up)
+    return rows.order_by("number", "pk")
 
 
 def document_history(principal, document: Document, limit: int = 10) -> list:

@@ -11,19 +11,19 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.selectors import addressees_by_name
 from secretariat.kernel import clock
-from secretariat.kernel.classification import Classification
+from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.lists import csv_response, filters_of, listing, offered
 from secretariat.kernel.principals import Role, principal_by_username
-from secretariat.kernel.restriction import Action
 from secretariat.registry import selectors, services
 from secretariat.registry.forms import TEXT, AttachmentForm, VersionForm, text_upload
 from secretariat.registry.models import Document
@@ -52,23 +52,51 @@ def _as_of(request) -> dt.datetime:
         raise InvalidInput(_("as_of must be a day written YYYY-MM-DD, not %(text)s") % {"text": repr(text)}) from None
 
 
+def _level(text: str) -> Level | None:
+    """A list's level filter: blank for any, else a level as written (SECRET, TS, 2)."""
+    if not text:
+        return None
+    try:
+        return Level.parse(text)
+    except ValueError:
+        raise InvalidInput(
+            _("Choose a %(what)s from the list, not %(text)r") % {"what": _("level"), "text": text}
+        ) from None
+
+
+REGISTER_FILTERS = ("q", "kind", "level", "state", "as_of")
+OVERDUE_FILTERS = ("q", "level", "as_of")
+OVERDUE_ON_DESK = 10  # the rest are on the overdue list, a click away
+
+
+def _register_rows(request, filters: dict[str, str], as_of: dt.datetime):
+    """The register narrowed by the desk's filters; InvalidInput for a filter no list offers."""
+    kind = offered(filters["kind"], Document.Kind.values, _("kind"))
+    state = offered(filters["state"], selectors.REGISTER_STATES, _("state"))
+    level = _level(filters["level"])
+    return selectors.register(request.user, as_of, text=filters["q"], kind=kind, level=level, state=state)
+
+
 def _desk_page(request, *, error: ServiceError | None = None, form=None, status: int = 200, text_file_error: str = ""):
     principal = request.user
+    filters = filters_of(request, REGISTER_FILTERS)
     try:
         as_of = _as_of(request)
+        rows = _register_rows(request, filters, as_of)
     except InvalidInput as exc:
         as_of, error, status = clock.now(), exc, 422
-    entries = {d.number: d for d in selectors.documents(principal, Action.REGISTER)}
-    register = [
-        (entries[b.number], b)
-        for b in selectors.balances(principal, as_of)
-        if b.number in entries and entries[b.number].registered_at <= as_of
-    ]
+        rows = selectors.register(principal, as_of)
+    register = listing(request, rows, filters)
+    overdue = selectors.overdue_copies(principal, as_of)
     context = {
         "as_of": as_of,
-        "register": register,
-        "overdue": [copy_row(c, as_of) for c in selectors.overdue_copies(principal, as_of)],
+        "listing": register,
+        "register": [(document, selectors.balance_of(document)) for document in register.rows],
+        "overdue": [copy_row(c, as_of) for c in overdue[:OVERDUE_ON_DESK]],
+        "overdue_count": overdue.count(),
         "kinds": Document.Kind.values,
+        "levels": Level.choices,
+        "states": selectors.REGISTER_STATES,
         "form": form or {},
         "error": error,
         "text_file_error": text_file_error,
@@ -81,6 +109,81 @@ def _desk_page(request, *, error: ServiceError | None = None, form=None, status:
 def register(request):
     """The register: every paper the registrar may see in it, its copies' balance, and what is overdue."""
     return _desk_page(request)
+
+
+@registrar_desk
+@require_safe
+def register_csv(request):
+    """Every row of the register the filters match (not one page), as CSV: metadata only."""
+    filters = filters_of(request, REGISTER_FILTERS)
+    try:
+        as_of = _as_of(request)
+        rows = _register_rows(request, filters, as_of)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    header = [
+        "number", "classification", "kind", "dated", "made", "issued", "returned", "destroyed", "lost",
+        "outstanding", "overdue", "balanced",
+    ]  # fmt: skip
+
+    def lines():
+        for d in rows.iterator(chunk_size=2000):
+            b = selectors.balance_of(d)
+            yield [
+                d.number, d.classification, d.kind, d.dated.isoformat(), b.allocated, b.issued, b.returned,
+                b.destroyed, b.lost, b.outstanding, b.overdue, b.balanced,
+            ]  # fmt: skip
+
+    return csv_response("register.csv", header, lines())
+
+
+def _overdue_rows(request, filters: dict[str, str]):
+    as_of = _as_of(request)
+    return as_of, selectors.overdue_copies(request.user, as_of, text=filters["q"], level=_level(filters["level"]))
+
+
+@registrar_desk
+@require_safe
+def overdue(request):
+    """Every copy past due and not back, longest overdue first: the list a registrar chases from."""
+    filters = filters_of(request, OVERDUE_FILTERS)
+    error, status = None, 200
+    try:
+        as_of, rows = _overdue_rows(request, filters)
+    except InvalidInput as exc:
+        error, status = exc, 422
+        as_of = clock.now()
+        rows = selectors.overdue_copies(request.user, as_of)
+    page = listing(request, rows, filters)
+    context = {
+        "as_of": as_of,
+        "listing": page,
+        "overdue": [copy_row(c, as_of) for c in page.rows],
+        "levels": Level.choices,
+        "error": error,
+    }
+    return render(request, "registry/overdue.html", context, status=status)
+
+
+@registrar_desk
+@require_safe
+def overdue_csv(request):
+    """Every overdue copy the filters match, as CSV, longest overdue first."""
+    filters = filters_of(request, OVERDUE_FILTERS)
+    try:
+        as_of, rows = _overdue_rows(request, filters)
+    except InvalidInput as exc:
+        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+    header = ["number", "copy", "holder", "holder_name", "classification", "issued", "due", "days_overdue"]
+
+    def lines():
+        for c in rows.iterator(chunk_size=2000):
+            yield [
+                c.document.number, c.number, c.holder.username, str(c.holder), c.document.classification,
+                c.issued_at.isoformat(), c.due_at.isoformat(), (as_of - c.due_at).days,
+            ]  # fmt: skip
+
+    return csv_response("overdue.csv", header, lines())
 
 
 def _registration(form, text: str | None = None) -> dict:

@@ -1,5 +1,7 @@
 import sys
 
+from django.utils.translation import gettext as _
+
 from secretariat.accounts import presenters, selectors, services
 from secretariat.accounts.models import AccessRequest
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, listed, subcommand, subcommands
@@ -9,7 +11,7 @@ from secretariat.kernel.errors import InvalidInput
 def _stdin_line(what: str) -> str:
     line = sys.stdin.readline().rstrip("\n")
     if not line:
-        raise InvalidInput(f"give {what} on standard input, one line")
+        raise InvalidInput(_("give %(what)s on standard input, one line") % {"what": what})
     return line
 
 
@@ -111,8 +113,8 @@ class Command(SecretariatCommand):
             made = [presenters.activation_json(a) for a in (ceremony.admin, ceremony.security_officer)]
             return self.emit(made, "\n".join(presenters.activation_text(a) for a in made))
         if action == "activate":
-            code = _stdin_line("the activation code")
-            principal = services.activate(options["username"], code, _stdin_line("your new password"))
+            code = _stdin_line(_("the activation code"))
+            principal = services.activate(options["username"], code, _stdin_line(_("your new password")))
             return self.emit(principal.summary(), presenters.activated_text(principal))
         by = selectors.principal_by_username(options["actor"])
         if action == "add":
@@ -134,7 +136,7 @@ class Command(SecretariatCommand):
                 rows, "\n".join(presenters.request_line(r) for r in rows) or "no request awaits a decision"
             )
         if action == "approve":
-            services.prove_identity(by, _stdin_line("your password or API token"))
+            services.prove_identity(by, _stdin_line(_("your password or API token")))
             approved = services.approve(by, options["request"])
             data = presenters.approved_json(approved)
             return self.emit(data, presenters.approved_text(data))

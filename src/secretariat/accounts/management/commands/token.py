@@ -1,5 +1,7 @@
 import sys
 
+from django.utils.translation import gettext as _
+
 from secretariat.accounts import presenters, selectors, services
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.errors import InvalidInput
@@ -35,7 +37,7 @@ class Command(SecretariatCommand):
         if action == "create":
             secret = sys.stdin.readline().rstrip("\n")
             if not secret:
-                raise InvalidInput("give your password or API token on standard input, one line")
+                raise InvalidInput(_("give your password or API token on standard input, one line"))
             services.prove_identity(by, secret)
             issued = services.issue_token(by, o["name"])
             data = {**presenters.token_json(issued.token), "token": issued.secret}

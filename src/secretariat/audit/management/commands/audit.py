@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from secretariat.audit import selectors, services, signing
 from secretariat.audit.presenters import verification_text
@@ -65,7 +66,7 @@ class Command(SecretariatCommand):
             try:
                 report = verify_log(o["key_fingerprint"])
             except (OSError, ValueError, AuditKeyUnavailable) as exc:
-                raise Refused(f"cannot verify: {exc}") from None
+                raise Refused(_("cannot verify: %(error)s") % {"error": exc}) from None
             text = verification_text(report)
             if report.ok:
                 return self.emit(report.as_json(), text)
@@ -84,8 +85,11 @@ class Command(SecretariatCommand):
                 services.publish_checkpoints()
             except OSError as exc:
                 raise Refused(
-                    f"the head of {checkpoint.tree_size} events is signed and kept in the database, but {exc}; "
-                    "once that is put right, run `secretariat audit checkpoint` again: it writes every head a store lacks"
+                    _(
+                        "the head of %(tree_size)s events is signed and kept in the database, but %(error)s; "
+                        "once that is put right, run `secretariat audit checkpoint` again: it writes every head a store lacks"
+                    )
+                    % {"tree_size": checkpoint.tree_size, "error": exc}
                 ) from None
             return self.emit(
                 {"tree_size": checkpoint.tree_size, "root": checkpoint.root_hash, "note": checkpoint.note},
@@ -99,9 +103,12 @@ class Command(SecretariatCommand):
                 services.publish_checkpoints()
             except OSError as exc:
                 raise Refused(
-                    f"the rollback is recorded as event #{accepted.event.seq} and the head of "
-                    f"{accepted.checkpoint.tree_size} events is signed and kept in the database, but {exc}; once that "
-                    "is put right, run `secretariat audit checkpoint`: it writes every head a store lacks"
+                    _(
+                        "the rollback is recorded as event #%(seq)s and the head of %(tree_size)s events is signed and kept "
+                        "in the database, but %(error)s; once that is put right, run `secretariat audit checkpoint`: "
+                        "it writes every head a store lacks"
+                    )
+                    % {"seq": accepted.event.seq, "tree_size": accepted.checkpoint.tree_size, "error": exc}
                 ) from None
             return self.emit(
                 {

@@ -1,6 +1,8 @@
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from secretariat.backup import presenters, services
 from secretariat.kernel.cli import SecretariatCommand
 from secretariat.kernel.errors import InvalidInput
@@ -10,7 +12,7 @@ def read_passphrase() -> str:
     """The first line of standard input, never an argument (the process list shows arguments)."""
     passphrase = sys.stdin.readline().rstrip("\r\n")
     if not passphrase:
-        raise InvalidInput("--passphrase-stdin: no passphrase on standard input")
+        raise InvalidInput(_("--passphrase-stdin: no passphrase on standard input"))
     return passphrase
 
 

@@ -179,3 +179,19 @@ def test_the_drafter_prepares_the_announcement_in_the_draft_and_the_press_desk_r
     assert client.post(f"/channels/press/{template.pk}/release/", {"blank-date": "March 4"}).status_code == 302
     released = Release.objects.get(template=template)
     assert "On March 4 the Ambassador saw Vance." in page(client.get(f"/channels/tass/{released.document.number}/"))
+
+
+def test_the_cable_desk_and_its_refusals_read_in_russian(client, demo):  # noqa: F811
+    decide(client)
+    number = draft(client)
+    sign_in(client, "gromyko")
+    desk = page(client.get("/cable-desk/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert (
+        "Шифртелеграммы, которые я составил или должен утвердить" in desk and "Составить проект шифртелеграммы" in desk
+    )
+    cable = page(client.get(f"/cable-desk/{number}/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "Журнал регистрации" in cable and "Для исполнения" in cable
+    head = events()
+    text = page(client.post(f"/cable-desk/{number}/send/", HTTP_ACCEPT_LANGUAGE="ru"), 409)
+    assert f"шифртелеграмма № {number} ещё не утверждена: отправить её нельзя" in text
+    assert events() == head

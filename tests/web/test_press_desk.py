@@ -105,3 +105,22 @@ def test_after_the_report_tass_releases_it_and_it_is_on_the_public_channel_page(
     assert link in page(client.get("/channels/tass/"))
     again = sign_in(client, "tass").post(f"/channels/press/{template.pk}/release/", {"blank-day": "5"})
     assert "went out already" in page(again, 409)
+
+
+def test_the_press_desk_and_its_refusal_read_in_russian(client, sent):
+    number, template = sent
+    sign_in(client, "tass")
+    text = page(client.get("/channels/press/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "<h1>Пресс-служба</h1>" in text and "Сообщения, ожидающие выпуска" in text
+    assert f"подготовлено в шифртелеграмме № {number}" in text and ">Выпустить</button>" in text
+    response = client.post(
+        f"/channels/press/{template.pk}/release/", {"blank-day": "4"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    fragment = page(response, 409)
+    assert "Не выпущено:" in fragment and "не снята с контроля: сообщение ждёт донесения об исполнении" in fragment
+    assert "Ничего не изменено." in fragment
+    client.logout()
+    public = page(client.get("/channels/", HTTP_ACCEPT_LANGUAGE="ru"))
+    assert "<h1>Каналы</h1>" in public and "Серия TASS" in public
+    missing = page(client.get("/channels/nowhere/", HTTP_ACCEPT_LANGUAGE="ru"), 404)
+    assert "<h1>Не найдено</h1>" in missing and "Канала &#x27;nowhere&#x27; нет." in missing

@@ -120,3 +120,14 @@ def test_register_distribute_and_issue_from_the_desk(demo, login):
     assert entry.count('id="copy-') == 2 and "Note on the visit" not in entry and "The text." not in entry
     again = registrar.post("/registry/GD-1/issue/")
     assert again.status_code == 409 and "holds a copy already" in again.content.decode()
+
+
+def test_the_registry_desk_and_its_refusals_read_in_russian(demo, login):
+    registrar = login("registrar")
+    desk = registrar.get("/registry/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "<h1>Регистратура</h1>" in desk and "Просроченные экземпляры" in desk
+    assert "выдано 9 = возвращено 9 + уничтожено 0 + утрачено 0 + на руках 0" in desk
+    size = tree_size()
+    refused = registrar.post("/registry/P47/5/copies/2/loss/", {"circumstances": "  "}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert refused.status_code == 422 and "в сообщении об утрате нужны обстоятельства" in refused.content.decode()
+    assert "<h1>№ P47/5</h1>" in refused.content.decode() and tree_size() == size

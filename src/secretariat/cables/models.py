@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Unit
 from secretariat.decisions.models import Point
@@ -67,6 +68,11 @@ class Cable(models.Model):
 
     def __str__(self) -> str:
         return f"cable No {self.document.number}"
+
+    @property
+    def spoken(self) -> str:
+        """`str(cable)` in the language of whoever reads the message (str() itself stays English: logs, backups)."""
+        return _("cable No %(number)s") % {"number": self.document.number}
 
     @property
     def captions(self) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
@@ -113,7 +114,7 @@ def overdue_controls_on(principal: Principal, as_of: dt.datetime) -> QuerySet[Co
 def control(principal, control_id: int) -> Control:
     found = controls(principal).filter(pk=control_id).first()
     if found is None:
-        raise NotFound(f"no control {control_id}")
+        raise NotFound(_("no control %(control)s") % {"control": control_id})
     return found
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from secretariat.accounts.models import Principal, Unit
 from secretariat.audit.services import record, sign_checkpoint_as_system
@@ -71,11 +73,11 @@ def _cable_for_change(by: Principal, number: str) -> Cable:
 
 def _check_parts(parts: Sequence[Part]) -> None:
     if not parts or not any(p.text.strip() and not p.guidance for p in parts):
-        raise InvalidInput("a cable needs at least one part with text")
+        raise InvalidInput(_("a cable needs at least one part with text"))
     if any(not p.text.strip() for p in parts):
-        raise InvalidInput("a part of a cable has no text")
+        raise InvalidInput(_("a part of a cable has no text"))
     if parts[0].guidance:
-        raise InvalidInput("guidance follows the part it belongs to; it cannot open the cable")
+        raise InvalidInput(_("guidance follows the part it belongs to; it cannot open the cable"))
 
 
 @transaction.atomic
@@ -101,25 +103,33 @@ def draft_cable(
 ) -> Document:
     """A draft from the drafter's unit to a post; nobody outside the drafting side reads it yet."""
     if by.unit is None or by.unit.kind != Unit.Kind.UNIT:
-        raise Refused(f"{by.username} belongs to no home unit to send cables from")
+        raise Refused(_("%(who)s belongs to no home unit to send cables from") % {"who": by.username})
     if not by.is_active:
-        raise Refused(f"{by.username} is deactivated")
+        raise Refused(_("%(who)s is deactivated") % {"who": by.username})
     if action_post.kind != Unit.Kind.POST or any(p.kind != Unit.Kind.POST for p in info_posts):
-        raise InvalidInput("cables go to posts: the action and info addressees must be posts")
+        raise InvalidInput(_("cables go to posts: the action and info addressees must be posts"))
     if action_post in info_posts:
-        raise InvalidInput(f"{action_post.code} is the action addressee; it cannot also be an info addressee")
+        raise InvalidInput(
+            _("%(post)s is the action addressee; it cannot also be an info addressee") % {"post": action_post.code}
+        )
     if precedence not in Cable.Precedence.values:
-        raise InvalidInput(f"unknown precedence {precedence!r}; use {', '.join(Cable.Precedence.values)}")
-    subject = bounded(subject, "the subject", Document._meta.get_field("title").max_length)
-    report_requirement = bounded(report_requirement, "the report requirement", 300, required=False)
-    addressee_line = bounded(addressee_line, "the addressee line", 200, required=False)
+        raise InvalidInput(
+            _("unknown precedence %(precedence)s; use %(known)s")
+            % {"precedence": repr(precedence), "known": ", ".join(Cable.Precedence.values)}
+        )
+    subject = bounded(subject, _("the subject"), Document._meta.get_field("title").max_length)
+    report_requirement = bounded(report_requirement, _("the report requirement"), 300, required=False)
+    addressee_line = bounded(addressee_line, _("the addressee line"), 200, required=False)
     if point is not None and not decisions_known_to(by).filter(pk=point.pk).exists():
-        raise NotFound(f"no point {point.identifier} in protocol No {point.meeting.number} of {point.meeting.body}")
+        raise NotFound(
+            _("no point %(point)s in protocol No %(meeting)s of %(body)s")
+            % {"point": point.identifier, "meeting": point.meeting.number, "body": point.meeting.body}
+        )
     _check_parts(parts)
     if report_days is not None and not 1 <= report_days <= 3650:
-        raise InvalidInput("the report period must be between 1 and 3650 days")
+        raise InvalidInput(_("the report period must be between 1 and 3650 days"))
     if report_days is not None and not report_requirement.strip():
-        raise InvalidInput("a report period needs a report requirement (e.g. 'Wire when you have done it.')")
+        raise InvalidInput(_("a report period needs a report requirement (e.g. 'Wire when you have done it.')"))
     fields = {
         "number": number,
         "series": series,
@@ -179,21 +189,34 @@ def approve_cable(by: Principal, number: str, point: Point) -> Cable:
     cable = _cable_for_change(by, number)
     point = Point.objects.select_related("meeting__body__secretary", "approver").get(pk=point.pk)
     if cable.state != Cable.State.DRAFTED:
-        raise Refused(f"{cable} is {cable.state}, not a draft awaiting approval")
+        raise Refused(
+            _("%(cable)s is %(state)s, not a draft awaiting approval") % {"cable": cable.spoken, "state": cable.state}
+        )
     if cable.in_reply_to_id is not None:
-        raise Refused(f"{cable} is a report; reports are not approved")
+        raise Refused(_("%(cable)s is a report; reports are not approved") % {"cable": cable.spoken})
     if cable.point_id is None:
-        raise Refused(f"{cable} cites no decision: a cable is approved under the point it carries out")
+        raise Refused(
+            _("%(cable)s cites no decision: a cable is approved under the point it carries out")
+            % {"cable": cable.spoken}
+        )
     if cable.point_id != point.pk:
-        raise Refused(f"{cable} implements {cable.point}; it cannot be approved under {point}")
+        raise Refused(
+            _("%(cable)s implements %(implements)s; it cannot be approved under %(point)s")
+            % {"cable": cable.spoken, "implements": cable.point, "point": point}
+        )
     if not point.meeting.is_signed:
-        raise Refused(f"{point.meeting} is not signed: its decisions are not in force")
+        raise Refused(_("%(meeting)s is not signed: its decisions are not in force") % {"meeting": point.meeting})
     named = point.approver or point.meeting.body.secretary
     if named is None or named.pk != by.pk:
-        who = named.username if named else "nobody (the body has no secretary)"
-        raise Refused(f"{point} names {who} to approve; {by.username} may not")
+        who = named.username if named else _("nobody (the body has no secretary)")
+        raise Refused(
+            _("%(point)s names %(named)s to approve; %(who)s may not")
+            % {"point": point, "named": who, "who": by.username}
+        )
     if cable.drafted_by_id == by.pk:
-        raise Refused(f"{by.username} drafted {cable}; a second person approves it")
+        raise Refused(
+            _("%(who)s drafted %(cable)s; a second person approves it") % {"who": by.username, "cable": cable.spoken}
+        )
     cable.state = Cable.State.APPROVED
     cable.approved_at = clock.now()
     cable.approved_by = by
@@ -212,11 +235,13 @@ def send_cable(by: Principal, number: str) -> Cable:
     report requirement opens a control on the action post."""
     cable = _cable_for_change(by, number)
     if cable.state == Cable.State.DRAFTED:
-        raise Refused(f"{cable} is not approved yet: it cannot be sent")
+        raise Refused(_("%(cable)s is not approved yet: it cannot be sent") % {"cable": cable.spoken})
     if cable.state != Cable.State.APPROVED:
-        raise Refused(f"{cable} is {cable.state} already")
+        raise Refused(_("%(cable)s is %(state)s already") % {"cable": cable.spoken, "state": cable.state})
     if by.unit_id != cable.sender_id:
-        raise Refused(f"only the sending unit, {cable.sender.code}, sends {cable}")
+        raise Refused(
+            _("only the sending unit, %(unit)s, sends %(cable)s") % {"unit": cable.sender.code, "cable": cable.spoken}
+        )
     now = clock.now()
     cable.state = Cable.State.SENT
     cable.sent_at = now
@@ -248,9 +273,15 @@ def acknowledge_cable(by: Principal, number: str) -> Cable:
     """The action post confirms it has the cable; its control is then acknowledged."""
     cable = _cable_for_change(by, number)
     if not _is_officer_of(by, cable.action_post):
-        raise Refused(f"only an officer of {cable.action_post.code} acknowledges {cable}")
+        raise Refused(
+            _("only an officer of %(post)s acknowledges %(cable)s")
+            % {"post": cable.action_post.code, "cable": cable.spoken}
+        )
     if cable.state != Cable.State.SENT:
-        raise Refused(f"{cable} is {cable.state}; only a sent cable is acknowledged")
+        raise Refused(
+            _("%(cable)s is %(state)s; only a sent cable is acknowledged")
+            % {"cable": cable.spoken, "state": cable.state}
+        )
     now = clock.now()
     cable.state = Cable.State.RECEIVED
     cable.received_at = now
@@ -274,15 +305,20 @@ def _open_control(
     due_at: dt.datetime,
     point: Point | None = None,
 ) -> Control:
-    task = bounded(task, "the task", 2_000)
+    task = bounded(task, _("the task"), 2_000)
     if document.filed_at is not None:
-        raise Refused(f"No {document.number} is in a closed case file: no new obligation can be put on it")
+        raise Refused(
+            _("No %(number)s is in a closed case file: no new obligation can be put on it")
+            % {"number": document.number}
+        )
     if isinstance(assignee, Principal) and not assignee.is_active:
-        raise Refused(f"{assignee.username} is deactivated")
+        raise Refused(_("%(who)s is deactivated") % {"who": assignee.username})
     if due_at <= clock.now():
-        raise InvalidInput("a control's due date must be in the future")
+        raise InvalidInput(_("a control's due date must be in the future"))
     if isinstance(assignee, Principal) and not assignee.classification.dominates(document.classification):
-        raise Refused(f"{assignee.username} is not cleared for No {document.number}")
+        raise Refused(
+            _("%(who)s is not cleared for No %(number)s") % {"who": assignee.username, "number": document.number}
+        )
     control = Control.objects.create(
         document=document,
         point=point,
@@ -319,16 +355,21 @@ def instruct(
     except Document.DoesNotExist:
         raise no_document(extract_number) from None
     if not hasattr(document, "extract"):
-        raise Refused(f"No {extract_number} is not an extract: decisions instruct through their extract")
+        raise Refused(
+            _("No %(number)s is not an extract: decisions instruct through their extract") % {"number": extract_number}
+        )
     point = document.extract.point
     if point.meeting.body.secretary_id != by.pk:
-        raise Refused(f"only the secretary of {point.meeting.body} opens controls on its decisions")
+        raise Refused(
+            _("only the secretary of %(body)s opens controls on its decisions") % {"body": point.meeting.body}
+        )
     on_list = document.distribution.filter(
         **({"principal": assignee} if isinstance(assignee, Principal) else {"unit": assignee})
     ).exists()
     if not on_list:
         raise Refused(
-            f"{getattr(assignee, 'username', None) or assignee.code} is not on the distribution of No {extract_number}"
+            _("%(who)s is not on the distribution of No %(number)s")
+            % {"who": getattr(assignee, "username", None) or assignee.code, "number": extract_number}
         )
     return _open_control(by, document, task=task, assignee=assignee, due_at=due_at, point=point)
 
@@ -364,31 +405,45 @@ def file_report(
     if control is not None:
         chosen = Control.objects.select_for_update(of=("self",)).restrict(by, Action.VIEW).filter(pk=control).first()
         if chosen is None:
-            raise NotFound(f"no control {control}")
+            raise NotFound(_("no control %(control)s") % {"control": control})
         if chosen.document_id != original.pk:
             raise Refused(
-                f"control {control} is on No {chosen.document.number}; a report referencing No {references} "
-                "cannot close it"
+                _("control %(control)s is on No %(number)s; a report referencing No %(references)s cannot close it")
+                % {"control": control, "number": chosen.document.number, "references": references}
             )
         if not chosen.is_open() or not _is_assignee(by, chosen):
             raise Refused(
-                f"control {control} is {chosen.status}, on {chosen.assignee_name}: not {by.username}'s to close"
+                _("control %(control)s is %(status)s, on %(assignee)s: not %(who)s's to close")
+                % {"control": control, "status": chosen.status, "assignee": chosen.assignee_name, "who": by.username}
             )
     else:
         mine = [c for c in Control.objects.select_for_update().open().filter(document=original) if _is_assignee(by, c)]
         if not mine:
-            raise Refused(f"{by.username} has no open control on No {references} to report on")
+            raise Refused(
+                _("%(who)s has no open control on No %(number)s to report on")
+                % {"who": by.username, "number": references}
+            )
         if len(mine) > 1:
-            raise InvalidInput(f"{len(mine)} controls on No {references} are open: name the one this report closes")
+            raise InvalidInput(
+                ngettext(
+                    "%(count)d control on No %(number)s is open: name the one this report closes",
+                    "%(count)d controls on No %(number)s are open: name the one this report closes",
+                    len(mine),
+                )
+                % {"count": len(mine), "number": references}
+            )
         (chosen,) = mine
-    text = bounded(text, "the report's text", 1_000_000)
+    text = bounded(text, _("the report's text"), 1_000_000)
     classification = classification or original.classification
     body = body_of(original)
     cable = getattr(original, "cable", None)
     if cable is not None and cable.state == Cable.State.SENT and chosen.status == Control.Status.OPEN:
-        raise Refused(f"{cable} is not acknowledged yet: the post acknowledges it before reporting on it")
+        raise Refused(
+            _("%(cable)s is not acknowledged yet: the post acknowledges it before reporting on it")
+            % {"cable": cable.spoken}
+        )
     title_limit = Document._meta.get_field("title").max_length
-    subject = bounded(title, "the report's title", title_limit, required=False)
+    subject = bounded(title, _("the report's title"), title_limit, required=False)
     task = " ".join(chosen.task.split())  # a title is one line; the task may run over several
     subject = subject or f"Report on No {original.number}: {task}"[:title_limit]
     if cable is not None and by.unit is not None and by.unit.kind == Unit.Kind.POST:
@@ -451,12 +506,17 @@ def cancel_control(by: Principal, control_id: int, reason: str) -> Control:
         Control.objects.select_for_update(of=("self",)).restrict(by, Action.REGISTER).filter(pk=control_id).first()
     )
     if control is None:
-        raise NotFound(f"no control {control_id}")
+        raise NotFound(_("no control %(control)s") % {"control": control_id})
     if control.opened_by_id != by.pk:
-        raise Refused(f"only {control.opened_by.username}, who opened control {control_id}, may cancel it")
+        raise Refused(
+            _("only %(who)s, who opened control %(control)s, may cancel it")
+            % {"who": control.opened_by.username, "control": control_id}
+        )
     if not control.is_open():
-        raise Refused(f"control {control_id} is {control.status} already")
-    reason = bounded(reason, "the reason for cancelling", 300)
+        raise Refused(
+            _("control %(control)s is %(status)s already") % {"control": control_id, "status": control.status}
+        )
+    reason = bounded(reason, _("the reason for cancelling"), 300)
     control.status = Control.Status.CANCELLED
     control.cancelled_reason = reason
     control.save(update_fields=["status", "cancelled_reason"])

@@ -11,7 +11,9 @@ from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secretariat.accounts.forms import ClassificationField, picker
@@ -44,48 +46,64 @@ def _cable_url(number: str) -> str:
 
 
 class DraftForm(forms.Form):
-    subject = forms.CharField()
+    subject = forms.CharField(label=gettext_lazy("Subject"))
     classification = ClassificationField()
     action_post = forms.CharField(
-        label="Action post", widget=picker("posts"), help_text="the post that acts: type its name or code and pick"
+        label=gettext_lazy("Action post"),
+        widget=picker("posts"),
+        help_text=gettext_lazy("the post that acts: type its name or code and pick"),
     )
     info_posts = forms.CharField(
-        label="Info posts",
+        label=gettext_lazy("Info posts"),
         required=False,
         widget=picker("posts", multiple=True),
-        help_text="several, separated by commas",
+        help_text=gettext_lazy("several, separated by commas"),
     )
-    addressee_line = forms.CharField(label="Addressee line", required=False, help_text="e.g. TO THE SOVIET AMBASSADOR")
-    precedence = forms.ChoiceField(choices=Cable.Precedence.choices, initial=Cable.Precedence.ROUTINE)
-    first = forms.CharField(label="FIRST", widget=forms.Textarea(attrs={"rows": 6}))
+    addressee_line = forms.CharField(
+        label=gettext_lazy("Addressee line"), required=False, help_text=gettext_lazy("e.g. TO THE SOVIET AMBASSADOR")
+    )
+    precedence = forms.ChoiceField(
+        label=gettext_lazy("Precedence"), choices=Cable.Precedence.choices, initial=Cable.Precedence.ROUTINE
+    )
+    first = forms.CharField(label="FIRST", widget=forms.Textarea(attrs={"rows": 6}))  # the cable's own word
     guidance = forms.CharField(
-        label="Guidance",
+        label=gettext_lazy("Guidance"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="for the action addressee alone; it follows FIRST",
+        help_text=gettext_lazy("for the action addressee alone; it follows FIRST"),
     )
     second = forms.CharField(label="SECOND", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     point = forms.CharField(
-        label="Carries out point", required=False, help_text="BODY/MEETING/POINT, e.g. P/46/X (its approver approves)"
+        label=gettext_lazy("Carries out point"),
+        required=False,
+        help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X (its approver approves)"),
     )
     report_requirement = forms.CharField(
-        label="Report requirement", required=False, help_text="e.g. Wire when you have done it."
+        label=gettext_lazy("Report requirement"),
+        required=False,
+        help_text=gettext_lazy("e.g. Wire when you have done it."),
     )
-    report_days = forms.IntegerField(label="Days to report", required=False)
+    report_days = forms.IntegerField(label=gettext_lazy("Days to report"), required=False)
 
 
 class ApprovalForm(forms.Form):
-    point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
+    point = forms.CharField(
+        label=gettext_lazy("Under point"), help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X")
+    )
 
 
 class ProtocolApprovalForm(forms.Form):
     cable = forms.CharField(widget=forms.HiddenInput)
-    point = forms.CharField(label="Under point", help_text="BODY/MEETING/POINT, e.g. P/46/X")
+    point = forms.CharField(
+        label=gettext_lazy("Under point"), help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X")
+    )
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(required=False, help_text="default: Report on No …")
-    text = forms.CharField(label="Report", widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(
+        label=gettext_lazy("Title"), required=False, help_text=gettext_lazy("default: Report on No …")
+    )
+    text = forms.CharField(label=gettext_lazy("Report"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 def _parts(d: dict) -> list[Part]:
@@ -218,7 +236,7 @@ def draft(request):
         request,
         DraftForm(request.POST),
         act,
-        title="Draft a cable",
+        title=_("Draft a cable"),
         back=DESK,
         done=lambda document: _cable_url(document.number),
     )
@@ -233,7 +251,7 @@ def approve(request, number: str):
         lambda d: services.approve_cable(
             request.user, number, decision_selectors.cited_point(request.user, d["point"])
         ),
-        title=f"Approve cable No {number}",
+        title=_("Approve cable No %(number)s") % {"number": number},
         back=_cable_url(number),
     )
 
@@ -245,7 +263,7 @@ def send(request, number: str):
         request,
         forms.Form(request.POST),
         lambda d: services.send_cable(request.user, number),
-        title=f"Send cable No {number}",
+        title=_("Send cable No %(number)s") % {"number": number},
         back=_cable_url(number),
     )
 
@@ -259,7 +277,7 @@ def acknowledge(request, number: str):
             request,
             forms.Form(request.POST),
             lambda d: services.acknowledge_cable(request.user, number),
-            title=f"Acknowledge cable No {number}",
+            title=_("Acknowledge cable No %(number)s") % {"number": number},
             back=_cable_url(number),
         )
     error, status = None, 200
@@ -283,7 +301,7 @@ def report(request, number: str):
         request,
         ReportForm(request.POST),
         lambda d: services.file_report(request.user, number, text=d["text"], title=d["title"]),
-        title=f"Report on cable No {number}",
+        title=_("Report on cable No %(number)s") % {"number": number},
         back=_cable_url(number),
     )
 
@@ -323,7 +341,7 @@ def approve_under_protocol(request, prefix: str, number: int):
         lambda d: services.approve_cable(
             request.user, d["cable"], decision_selectors.cited_point(request.user, d["point"])
         ),
-        title=f"Approve a cable: protocol No {number} of {body}",
+        title=_("Approve a cable: protocol No %(number)s of %(body)s") % {"number": number, "body": body},
         back=protocol,
     )
 
@@ -334,28 +352,40 @@ CONTROLS = f"{DESK}controls/"
 
 
 class InstructForm(forms.Form):
-    assignee = forms.ChoiceField(label="Put on", help_text="someone on the extract's distribution")
-    task = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2_000, help_text="what is to be done")
+    assignee = forms.ChoiceField(
+        label=gettext_lazy("Put on"), help_text=gettext_lazy("someone on the extract's distribution")
+    )
+    task = forms.CharField(
+        label=gettext_lazy("Task"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2_000,
+        help_text=gettext_lazy("what is to be done"),
+    )
     due = forms.DateField(
-        label="Due by", widget=forms.DateInput(attrs={"type": "date"}), help_text="the end of that day (UTC)"
+        label=gettext_lazy("Due by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("the end of that day (UTC)"),
     )
 
     def __init__(self, assignees, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Choose who must answer"), *assignees]
+        self.fields["assignee"].choices = [("", _("Choose who must answer")), *assignees]
 
     def clean_due(self) -> dt.datetime:
         due = dt.datetime.combine(self.cleaned_data["due"], dt.time(23, 59), tzinfo=dt.UTC)
         if due <= clock.now():
             raise forms.ValidationError(
-                f"Enter a day after today, e.g. {(clock.now() + dt.timedelta(days=14)):%d %m %Y}"
+                _("Enter a day after today, e.g. %(example)s")
+                % {"example": f"{(clock.now() + dt.timedelta(days=14)):%d %m %Y}"}
             )
         return due
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, help_text="why the obligation no longer stands; the assignee and the log will see it"
+        label=gettext_lazy("Reason"),
+        max_length=300,
+        help_text=gettext_lazy("why the obligation no longer stands; the assignee and the log will see it"),
     )
 
 
@@ -434,11 +464,16 @@ def instruct(request, number: str):
             task=d["task"],
             due_at=d["due"],
         ),
-        title=f"Put No {extract.number} under control",
+        title=_("Put No %(number)s under control") % {"number": extract.number},
         back=CONTROLS,
         said=lambda control: (
-            f"Control {control.pk} opened on {control.assignee or control.assignee_unit} for No {extract.number}, "
-            f"due {control.due_at:%d %b %Y}"
+            _("Control %(control)s opened on %(assignee)s for No %(number)s, due %(due)s")
+            % {
+                "control": control.pk,
+                "assignee": control.assignee or control.assignee_unit,
+                "number": extract.number,
+                "due": date_format(control.due_at, "d M Y"),
+            }
         ),
     )
 
@@ -462,9 +497,10 @@ def cancel_control(request, control_id: int):
             request,
             CancelForm(request.POST),
             lambda d: services.cancel_control(principal, control.pk, d["reason"]),
-            title=f"Cancel control {control.pk}",
+            title=_("Cancel control %(control)s") % {"control": control.pk},
             back=back,
-            said=f"Control {control.pk} on No {control.document.number} cancelled",
+            said=_("Control %(control)s on No %(number)s cancelled")
+            % {"control": control.pk, "number": control.document.number},
         )
     (control,) = selectors.read_controls(principal, [control])
     return render(request, "cables/cancel_control.html", {"control": control, "form": CancelForm(), "back": back})

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy
 
 from secretariat.accounts.forms import ClassificationField
 
@@ -52,11 +53,14 @@ def _claimed(file: UploadedFile, allowed) -> str:
     by_type = next((k for k, (_, types, _) in KINDS.items() if sent in types), None)
     if by_name is None or by_name not in allowed:
         raise forms.ValidationError(
-            f"{file.name} is not a type this form takes: upload {kinds_named(allowed)}", code="unknown_type"
+            gettext("%(file)s is not a type this form takes: upload %(kinds)s")
+            % {"file": file.name, "kinds": kinds_named(allowed)},
+            code="unknown_type",
         )
     if sent not in NO_CLAIM and by_type != by_name:
         raise forms.ValidationError(
-            f"{file.name} was sent as {sent}, which is not what its name says ({kinds_named([by_name])})",
+            gettext("%(file)s was sent as %(sent)s, which is not what its name says (%(kinds)s)")
+            % {"file": file.name, "sent": sent, "kinds": kinds_named([by_name])},
             code="mismatch",
         )
     return by_name
@@ -67,7 +71,8 @@ def checked_upload(file: UploadedFile, allowed=tuple(KINDS)) -> Upload:
     limit = settings.SECRETARIAT_MAX_ATTACHMENT_BYTES
     if file.size > limit:
         raise forms.ValidationError(
-            f"{file.name} is {filesizeformat(file.size)}; the largest file taken is {_limit()}",
+            gettext("%(file)s is %(size)s; the largest file taken is %(limit)s")
+            % {"file": file.name, "size": filesizeformat(file.size), "limit": _limit()},
             code="too_large",
         )
     claimed = _claimed(file, allowed)
@@ -77,7 +82,9 @@ def checked_upload(file: UploadedFile, allowed=tuple(KINDS)) -> Upload:
     if claimed == TEXT:
         if sniffed := next((k for k, (_, _, magic) in KINDS.items() if magic and data.startswith(magic)), None):
             raise forms.ValidationError(
-                f"the bytes of {file.name} are a {sniffed} file, not text, as its name says", code="mismatch"
+                gettext("the bytes of %(file)s are a %(kind)s file, not text, as its name says")
+                % {"file": file.name, "kind": sniffed},
+                code="mismatch",
             )
         try:
             text = data.decode("utf-8-sig")
@@ -85,12 +92,15 @@ def checked_upload(file: UploadedFile, allowed=tuple(KINDS)) -> Upload:
             text = None
         if text is None or "\x00" in text:
             raise forms.ValidationError(
-                f"{file.name} is not UTF-8 text: save it as plain text in UTF-8 and upload it again", code="mismatch"
+                gettext("%(file)s is not UTF-8 text: save it as plain text in UTF-8 and upload it again")
+                % {"file": file.name},
+                code="mismatch",
             )
         return Upload(file, TEXT, text)
     if not data.startswith(KINDS[claimed][2]):
         raise forms.ValidationError(
-            f"the bytes of {file.name} are not a {claimed} file, as its name says: upload the file itself",
+            gettext("the bytes of %(file)s are not a %(kind)s file, as its name says: upload the file itself")
+            % {"file": file.name, "kind": claimed},
             code="mismatch",
         )
     return Upload(file, claimed)
@@ -105,14 +115,17 @@ class AttachmentForm(forms.Form):
     """An attachment from a file: a scan (PDF, PNG, JPEG, TIFF) is kept as the file, a UTF-8
     text file becomes the attachment's text."""
 
-    title = forms.CharField(max_length=500)
-    classification = ClassificationField(label="Classification")
-    page_count = forms.IntegerField(label="Pages", min_value=1, initial=1)
-    file = forms.FileField(label="File")
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=500)
+    classification = ClassificationField(label=gettext_lazy("Classification"))
+    page_count = forms.IntegerField(label=gettext_lazy("Pages"), min_value=1, initial=1)
+    file = forms.FileField(label=gettext_lazy("File"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = f"{kinds_named(KINDS)}; at most {_limit()}"
+        self.fields["file"].help_text = gettext("%(kinds)s; at most %(limit)s") % {
+            "kinds": kinds_named(KINDS),
+            "limit": _limit(),
+        }
 
     def clean_file(self):
         return checked_upload(self.cleaned_data["file"])
@@ -121,15 +134,24 @@ class AttachmentForm(forms.Form):
 class VersionForm(forms.Form):
     """A new version of a document's text, from a UTF-8 text file."""
 
-    file = forms.FileField(label="Text file")
-    note = forms.CharField(max_length=300, required=False, help_text="what changed, e.g. 'as amended on 18 Feb'")
+    file = forms.FileField(label=gettext_lazy("Text file"))
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("what changed, e.g. 'as amended on 18 Feb'"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = f"the whole new text, as a UTF-8 text file (.txt); at most {_limit()}"
+        self.fields["file"].help_text = gettext(
+            "the whole new text, as a UTF-8 text file (.txt); at most %(limit)s"
+        ) % {"limit": _limit()}
 
     def clean_file(self):
         upload = checked_upload(self.cleaned_data["file"], (TEXT,))
         if not upload.text.strip():
-            raise forms.ValidationError(f"{upload.file.name} holds no text: a version needs its whole text")
+            raise forms.ValidationError(
+                gettext("%(file)s holds no text: a version needs its whole text") % {"file": upload.file.name}
+            )
         return upload

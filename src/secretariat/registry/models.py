@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Unit
 from secretariat.kernel.classification import Classification, Level
@@ -187,6 +188,11 @@ class Copy(models.Model):
 
     def __str__(self) -> str:
         return f"copy {self.number} of No {self.document.number}"
+
+    @property
+    def spoken(self) -> str:
+        """`str(copy)` in the language of whoever reads the message (str() itself stays English)."""
+        return _("copy %(copy)s of No %(number)s") % {"copy": self.number, "number": self.document.number}
 
     def state_at(self, as_of: dt.datetime) -> str | None:
         """The copy's state at an instant, read from its timestamps (None: not issued yet)."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
 from secretariat.audit.models import AuditEvent
@@ -34,7 +35,7 @@ def document_count(principal, action: Action = Action.VIEW) -> int:
 
 def no_document(number: str) -> NotFound:
     """The one answer for a number that is missing or not allowed (rule 2 of docs/architecture.md)."""
-    return NotFound(f"no document No {number}")
+    return NotFound(_("no document No %(number)s") % {"number": number})
 
 
 def register_entry(principal, number: str) -> Document:

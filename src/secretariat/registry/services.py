@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal, Unit
 from secretariat.accounts.selectors import compartments_by_code
@@ -37,7 +38,10 @@ from secretariat.registry.selectors import no_document
 def may_classify(by: Principal, classification: Classification) -> None:
     """Nobody classifies above their own clearance or applies a compartment they do not hold."""
     if not by.classification.dominates(classification):
-        raise Refused(f"{by.username} holds {by.classification} and cannot mark a paper {classification}")
+        raise Refused(
+            _("%(who)s holds %(classification)s and cannot mark a paper %(classification2)s")
+            % {"who": by.username, "classification": by.classification, "classification2": classification}
+        )
 
 
 def compartments_of(classification: Classification):
@@ -54,7 +58,9 @@ def allocate_number(series: str, register: type[models.Model] = Document) -> str
     try:
         check_registration_number(f"{series}-1")
     except ValueError:
-        raise InvalidInput(f"malformed series {series!r}: capital letters and digits, e.g. GD") from None
+        raise InvalidInput(
+            _("malformed series %(series)s: capital letters and digits, e.g. GD") % {"series": repr(series)}
+        ) from None
     counter = series if register is Document else f"{register._meta.model_name}:{series}"
     NumberSeries.objects.get_or_create(prefix=counter)
     row = NumberSeries.objects.select_for_update().get(prefix=counter)
@@ -82,7 +88,9 @@ def _copy_of(by: Principal, number: str, copy_number: int) -> Copy:
             .get(document__number=number, number=copy_number)
         )
     except Copy.DoesNotExist:
-        raise NotFound(f"no copy {copy_number} of No {number}") from None
+        raise NotFound(
+            _("no copy %(copy_number)s of No %(number)s") % {"copy_number": copy_number, "number": number}
+        ) from None
 
 
 @transaction.atomic
@@ -122,13 +130,15 @@ def enter_in_register(
     may_classify(by, classification)
     title = title.strip()
     if not title:
-        raise InvalidInput("a document needs a title")
+        raise InvalidInput(_("a document needs a title"))
     if kind not in Document.Kind.values:
-        raise InvalidInput(f"unknown kind {kind!r}; use {', '.join(Document.Kind.values)}")
+        raise InvalidInput(
+            _("unknown kind %(kind)s; use %(known)s") % {"kind": repr(kind), "known": ", ".join(Document.Kind.values)}
+        )
     if page_count < 1:
-        raise InvalidInput("page count must be at least 1")
+        raise InvalidInput(_("page count must be at least 1"))
     if return_days is not None and not 1 <= return_days <= 3650:
-        raise InvalidInput("return period must be between 1 and 3650 days")
+        raise InvalidInput(_("return period must be between 1 and 3650 days"))
     compartments = compartments_of(classification)
     if number is None:
         number = allocate_number(series)
@@ -138,7 +148,7 @@ def enter_in_register(
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
     now = clock.now()
-    with unique_or_refused(f"No {number} is registered already"):
+    with unique_or_refused(_("No %(number)s is registered already") % {"number": number}):
         document = Document.objects.create(
             number=number,
             title=title,
@@ -180,16 +190,28 @@ def add_addressee(by: Principal, document: Document, addressee: Principal | Unit
     """Put one addressee on a document's distribution (inside the caller's transaction)."""
     position = document.distribution.count() + 1
     if addressee == by or (isinstance(addressee, Unit) and addressee.pk == by.unit_id):
-        raise Refused(f"{by.username} may not address a paper to themselves: the registry keeps it, not reads it")
+        raise Refused(
+            _("%(who)s may not address a paper to themselves: the registry keeps it, not reads it")
+            % {"who": by.username}
+        )
     if isinstance(addressee, Principal):
         if not addressee.classification.dominates(document.classification):
-            raise Refused(f"{addressee.username} is not cleared for {document.classification}")
+            raise Refused(
+                _("%(who)s is not cleared for %(classification)s")
+                % {"who": addressee.username, "classification": document.classification}
+            )
         if document.distribution.filter(principal=addressee).exists():
-            raise Refused(f"{addressee.username} is on the distribution of No {document.number} already")
+            raise Refused(
+                _("%(who)s is on the distribution of No %(number)s already")
+                % {"who": addressee.username, "number": document.number}
+            )
         entry = DistributionEntry.objects.create(document=document, position=position, principal=addressee)
     else:
         if document.distribution.filter(unit=addressee).exists():
-            raise Refused(f"{addressee.name} is on the distribution of No {document.number} already")
+            raise Refused(
+                _("%(who)s is on the distribution of No %(number)s already")
+                % {"who": addressee.name, "number": document.number}
+            )
         entry = DistributionEntry.objects.create(document=document, position=position, unit=addressee)
     record(by, "distribution.added", document, {"position": position, "addressee": _addressee_json(entry)})
     return entry
@@ -238,9 +260,12 @@ def _require_editable(document: Document) -> None:
     """Released texts never change; a text kept elsewhere (a cable's parts, an extract's point)
     changes only there."""
     if document.is_public:
-        raise Refused(f"No {document.number} is released and public: it never changes")
+        raise Refused(_("No %(number)s is released and public: it never changes") % {"number": document.number})
     if document.kept_by:
-        raise Refused(f"the text of No {document.number} is kept by {document.kept_by}: it changes only there")
+        raise Refused(
+            _("the text of No %(number)s is kept by %(kept_by)s: it changes only there")
+            % {"number": document.number, "kept_by": document.kept_by}
+        )
 
 
 def attach(
@@ -258,15 +283,18 @@ def attach(
     may_classify(by, classification)
     if not document.classification.dominates(classification):
         raise Refused(
-            f"No {document.number} is {document.classification}; "
-            f"an attachment marked {classification} would be above its cover"
+            _("No %(number)s is %(classification)s; an attachment marked %(classification2)s would be above its cover")
+            % {"number": document.number, "classification": document.classification, "classification2": classification}
         )
     if not title.strip():
-        raise InvalidInput("an attachment needs a title")
+        raise InvalidInput(_("an attachment needs a title"))
     if file is not None and file.size > settings.SECRETARIAT_MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(f"file is {file.size} bytes; the limit is {settings.SECRETARIAT_MAX_ATTACHMENT_BYTES}")
+        raise InvalidInput(
+            _("file is %(size)s bytes; the limit is %(limit)s")
+            % {"size": file.size, "limit": settings.SECRETARIAT_MAX_ATTACHMENT_BYTES}
+        )
     if page_count < 1:
-        raise InvalidInput("page count must be at least 1")
+        raise InvalidInput(_("page count must be at least 1"))
     compartments = compartments_of(classification)
     attachment = Attachment(
         document=document,
@@ -311,11 +339,11 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
             .exclude(principal__in=holding)
         ]
         if not holders:
-            raise Refused(f"everyone on the distribution of No {number} holds a copy already")
+            raise Refused(_("everyone on the distribution of No %(number)s holds a copy already") % {"number": number})
     if len({h.pk for h in holders}) != len(holders):
-        raise InvalidInput("a holder is named twice")
+        raise InvalidInput(_("a holder is named twice"))
     if not holders:
-        raise InvalidInput("name at least one holder")
+        raise InvalidInput(_("name at least one holder"))
     addressed = document.distribution.filter(Q(principal__in=holders) | Q(unit__members__in=holders))
     addressees = set(addressed.values_list("principal_id", flat=True)) | set(
         addressed.values_list("unit__members", flat=True)
@@ -325,15 +353,24 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
     limit = settings.SECRETARIAT_OVERDUE_LIMIT
     for holder in holders:
         if holder.pk == by.pk:
-            raise Refused(f"{by.username} may not issue a copy to themselves")
+            raise Refused(_("%(who)s may not issue a copy to themselves") % {"who": by.username})
         if holder.pk not in addressees:
-            raise Refused(f"{holder.username} is not on the distribution of No {number}: add them first")
+            raise Refused(
+                _("%(who)s is not on the distribution of No %(number)s: add them first")
+                % {"who": holder.username, "number": number}
+            )
         if not holder.is_active:
-            raise Refused(f"{holder.username} is not an active principal")
+            raise Refused(_("%(who)s is not an active principal") % {"who": holder.username})
         if not holder.classification.dominates(classification):
-            raise Refused(f"{holder.username} is not cleared for {classification}")
+            raise Refused(
+                _("%(who)s is not cleared for %(classification)s")
+                % {"who": holder.username, "classification": classification}
+            )
         if (late := Copy.objects.filter(holder=holder).overdue(now).count()) >= limit:
-            raise Refused(f"{holder.username} has {late} overdue copies (limit {limit}): return some first")
+            raise Refused(
+                _("%(who)s has %(late)s overdue copies (limit %(limit)s): return some first")
+                % {"who": holder.username, "late": late, "limit": limit}
+            )
     due_at = now + dt.timedelta(days=document.effective_return_days)
     first = document.copies_made + 1
     Document.objects.filter(pk=document.pk).update(copies_made=F("copies_made") + len(holders))
@@ -355,9 +392,9 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
 
 def _require_outstanding(copy: Copy, *, destruction_pending_ok: bool = False) -> None:
     if copy.status != Copy.Status.ISSUED:
-        raise Refused(f"{copy} is {copy.status} already")
+        raise Refused(_("%(copy)s is %(status)s already") % {"copy": copy.spoken, "status": copy.status})
     if copy.destruction_recorded_at is not None and not destruction_pending_ok:
-        raise Refused(f"{copy} is being destroyed: its destruction awaits a witness")
+        raise Refused(_("%(copy)s is being destroyed: its destruction awaits a witness") % {"copy": copy.spoken})
 
 
 def _copy_event(by: Principal, action: str, copy: Copy, **extra) -> None:
@@ -369,10 +406,13 @@ def _copy_event(by: Principal, action: str, copy: Copy, **extra) -> None:
 def confirm_receipt(by: Principal, number: str, copy_number: int) -> Copy:
     copy = _copy_of(by, number, copy_number)
     if copy.holder_id != by.pk:
-        raise Refused(f"only the holder, {copy.holder.username}, confirms receipt of {copy}")
+        raise Refused(
+            _("only the holder, %(holder)s, confirms receipt of %(copy)s")
+            % {"holder": copy.holder.username, "copy": copy.spoken}
+        )
     _require_outstanding(copy)
     if copy.receipt_confirmed_at is not None:
-        raise Refused(f"receipt of {copy} was confirmed already")
+        raise Refused(_("receipt of %(copy)s was confirmed already") % {"copy": copy.spoken})
     copy.receipt_confirmed_at = clock.now()
     copy.save(update_fields=["receipt_confirmed_at"])
     _copy_event(by, "copy.receipt_confirmed", copy)
@@ -396,7 +436,7 @@ def return_copy(by: Principal, number: str, copy_number: int) -> Copy:
 
 def _may_handle(by: Principal, copy: Copy) -> None:
     if copy.holder_id != by.pk and not by.has_role(Role.REGISTRAR):
-        raise Refused(f"only the holder or a registrar may do this to {copy}")
+        raise Refused(_("only the holder or a registrar may do this to %(copy)s") % {"copy": copy.spoken})
 
 
 @transaction.atomic
@@ -407,7 +447,7 @@ def record_destruction(by: Principal, number: str, copy_number: int, certificate
     _may_handle(by, copy)
     _require_outstanding(copy)
     if not certificate.strip():
-        raise InvalidInput("a destruction needs a certificate or record number")
+        raise InvalidInput(_("a destruction needs a certificate or record number"))
     copy.destruction_recorded_at = clock.now()
     copy.destruction_recorded_by = by
     copy.destruction_certificate = certificate.strip()
@@ -424,9 +464,9 @@ def witness_destruction(by: Principal, number: str, copy_number: int) -> Copy:
     _may_handle(by, copy)
     _require_outstanding(copy, destruction_pending_ok=True)
     if copy.destruction_recorded_at is None:
-        raise Refused(f"no destruction of {copy} is recorded to witness")
+        raise Refused(_("no destruction of %(copy)s is recorded to witness") % {"copy": copy.spoken})
     if copy.destruction_recorded_by_id == by.pk:
-        raise Refused(f"{by.username} recorded this destruction; a second person must witness it")
+        raise Refused(_("%(who)s recorded this destruction; a second person must witness it") % {"who": by.username})
     copy.status = Copy.Status.DESTROYED
     copy.destroyed_at = clock.now()
     copy.destruction_witnessed_by = by
@@ -442,7 +482,7 @@ def report_loss(by: Principal, number: str, copy_number: int, circumstances: str
     _may_handle(by, copy)
     _require_outstanding(copy)
     if not circumstances.strip():
-        raise InvalidInput("a loss report needs the circumstances")
+        raise InvalidInput(_("a loss report needs the circumstances"))
     now = clock.now()
     copy.status = Copy.Status.LOST
     copy.lost_at = now

@@ -50,7 +50,7 @@ def _as_of(request) -> dt.datetime:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(text), dt.time.max, tzinfo=dt.UTC)
     except ValueError:
-        raise InvalidInput(f"as_of must be a day written YYYY-MM-DD, not {text!r}") from None
+        raise InvalidInput(_("as_of must be a day written YYYY-MM-DD, not %(text)s") % {"text": repr(text)}) from None
 
 
 def _level(text: str) -> Level | None:
@@ -212,7 +212,7 @@ def _registration(form, text: str | None = None) -> dict:
     try:
         dated = dt.date.fromisoformat(form.get("dated", "").strip())
     except ValueError:
-        raise InvalidInput("the date must be written YYYY-MM-DD") from None
+        raise InvalidInput(_("the date must be written YYYY-MM-DD")) from None
     return {
         "number": form.get("number", "").strip() or None,
         "series": form.get("series", "").strip() or "R",
@@ -232,7 +232,7 @@ def register_document(request):
     try:
         text = text_upload(request.FILES.get("text_file"))
         if text is not None and request.POST.get("text", "").strip():
-            raise forms.ValidationError("give the text either typed in or as a file, not both")
+            raise forms.ValidationError(_("give the text either typed in or as a file, not both"))
     except forms.ValidationError as exc:
         (message,) = exc.messages
         error = InvalidInput(f"Text file: {message}")
@@ -241,7 +241,11 @@ def register_document(request):
         document = services.register_document(request.user, **_registration(request.POST, text))
     except ServiceError as exc:
         return _desk_page(request, error=exc, form=request.POST, status=_status(exc))
-    messages.success(request, f"No {document.number} registered, {document.classification}")
+    messages.success(
+        request,
+        _("No %(number)s registered, %(classification)s")
+        % {"number": document.number, "classification": document.classification},
+    )
     return redirect(f"/registry/{document.number}/")
 
 
@@ -295,7 +299,7 @@ def _upload(request, number: str, name: str, form: forms.Form, act, said):
     result, or the entry again with the form as sent, its errors next to their fields."""
     try:
         if not form.is_valid():
-            raise InvalidInput("check the fields marked below")
+            raise InvalidInput(_("check the fields marked below"))
         result = act(form.cleaned_data)
     except NotFound:
         raise Http404("no such document") from None
@@ -328,7 +332,10 @@ def add_attachment(request, number: str):
         "attachment_form",
         AttachmentForm(request.POST, request.FILES, auto_id="attachment-%s"),
         act,
-        lambda a: f"Attachment {a.position} ({a.classification}) added to No {number}",
+        lambda a: (
+            _("Attachment %(position)s (%(classification)s) added to No %(number)s")
+            % {"position": a.position, "classification": a.classification, "number": number}
+        ),
     )
 
 
@@ -342,7 +349,7 @@ def add_version(request, number: str):
         "version_form",
         VersionForm(request.POST, request.FILES, auto_id="version-%s"),
         lambda d: services.add_version(request.user, number, d["file"].text, d["note"]),
-        lambda v: f"Version {v.number} of the text of No {number} added",
+        lambda v: _("Version %(version)s of the text of No %(number)s added") % {"version": v.number, "number": number},
     )
 
 
@@ -356,7 +363,7 @@ def issue_copies(request, number: str):
 def _named_addressees(text: str) -> list:
     names = listed(text)
     if not names:
-        raise InvalidInput("name at least one addressee: a username, or unit:CODE")
+        raise InvalidInput(_("name at least one addressee: a username, or unit:CODE"))
     return addressees_by_name(names)
 
 

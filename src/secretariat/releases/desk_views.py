@@ -12,6 +12,8 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.kernel.desks import desk, perform, refusal, unit_desk
@@ -49,7 +51,7 @@ def release(request, template_id: int):
         raise Http404("no such page") from None
     except ServiceError as exc:
         if not htmx:
-            return refusal(request, exc, title="Release an announcement", back=DESK)
+            return refusal(request, exc, title=_("Release an announcement"), back=DESK)
         response = render(
             request,
             "releases/desk/_refused.html",
@@ -65,11 +67,16 @@ def release(request, template_id: int):
 
 
 class AnnouncementForm(forms.Form):
-    channel = forms.ModelChoiceField(queryset=selectors.channels(), to_field_name="code", empty_label=None)
-    title = forms.CharField()
+    channel = forms.ModelChoiceField(
+        label=gettext_lazy("Channel"), queryset=selectors.channels(), to_field_name="code", empty_label=None
+    )
+    title = forms.CharField(label=gettext_lazy("Title"))
     text = forms.CharField(
+        label=gettext_lazy("Text"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="what the channel will publish; write a blank the press desk fills as {{name}}, e.g. {{date}}",
+        help_text=gettext_lazy(
+            "what the channel will publish; write a blank the press desk fills as {{name}}, e.g. {{date}}"
+        ),
     )
 
 
@@ -93,7 +100,7 @@ def announce(request, number: str):
         lambda d: services.prepare_release(
             request.user, number, channel=d["channel"], title=d["title"], text=d["text"]
         ),
-        title=f"Prepare an announcement in cable No {number}",
+        title=_("Prepare an announcement in cable No %(number)s") % {"number": number},
         back=f"/cable-desk/{number}/",
     )
 
@@ -115,33 +122,50 @@ class EditorChoice(forms.ModelChoiceField):
 
 class ChannelForm(forms.Form):
     code = forms.CharField(
-        max_length=40, help_text="lowercase letters, digits and hyphens, e.g. tass: its page is /channels/tass/"
+        label=gettext_lazy("Code"),
+        max_length=40,
+        help_text=gettext_lazy("lowercase letters, digits and hyphens, e.g. tass: its page is /channels/tass/"),
     )
-    name = forms.CharField(max_length=200, help_text="e.g. TASS (Telegraph Agency of the Soviet Union)")
-    series = forms.CharField(max_length=20, help_text="the series its releases are numbered in, e.g. TASS")
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        help_text=gettext_lazy("e.g. TASS (Telegraph Agency of the Soviet Union)"),
+    )
+    series = forms.CharField(
+        label=gettext_lazy("Series"),
+        max_length=20,
+        help_text=gettext_lazy("the series its releases are numbered in, e.g. TASS"),
+    )
     editors = EditorsChoice(
-        queryset=selectors.press_officers(), to_field_name="username", required=False, help_text="press officers"
+        label=gettext_lazy("Editors"),
+        queryset=selectors.press_officers(),
+        to_field_name="username",
+        required=False,
+        help_text=gettext_lazy("press officers"),
     )
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) or code in services.RESERVED_CODES:
             raise forms.ValidationError(
-                "Enter lowercase letters, digits and hyphens, e.g. tass "
-                f"(not {', '.join(sorted(services.RESERVED_CODES))}: that is the press desk)"
+                _("Enter lowercase letters, digits and hyphens, e.g. tass (not %(reserved)s: that is the press desk)")
+                % {"reserved": ", ".join(sorted(services.RESERVED_CODES))}
             )
         return code
 
     def clean_series(self) -> str:
         series = self.cleaned_data["series"].strip().upper()
         if not re.fullmatch(r"[A-Z][A-Z0-9]{0,19}", series):
-            raise forms.ValidationError("Enter capital Latin letters and digits, starting with a letter, e.g. TASS")
+            raise forms.ValidationError(_("Enter capital Latin letters and digits, starting with a letter, e.g. TASS"))
         return series
 
 
 class EditorForm(forms.Form):
     editor = EditorChoice(
-        queryset=selectors.press_officers(), to_field_name="username", empty_label="Choose a press officer"
+        label=gettext_lazy("Editor"),
+        queryset=selectors.press_officers(),
+        to_field_name="username",
+        empty_label=gettext_lazy("Choose a press officer"),
     )
 
 
@@ -161,9 +185,12 @@ def add_channel(request):
         lambda d: services.add_channel(
             request.user, d["code"], d["name"], series=d["series"], editors=list(d["editors"])
         ),
-        title="Add a channel",
+        title=_("Add a channel"),
         back=CHANNELS,
-        said=lambda channel: f"Channel {channel.name} added at /channels/{channel.code}/ (series {channel.series})",
+        said=lambda channel: (
+            _("Channel %(name)s added at /channels/%(code)s/ (series %(series)s)")
+            % {"name": channel.name, "code": channel.code, "series": channel.series}
+        ),
     )
 
 
@@ -183,7 +210,7 @@ def add_editor(request, code: str):
         request,
         EditorForm(request.POST, auto_id=f"editor-{code}-%s"),
         act,
-        title=f"Add an editor of {channel.name}",
+        title=_("Add an editor of %(channel)s") % {"channel": channel.name},
         back=CHANNELS,
-        said=lambda editor: f"{editor} now edits {channel.name}",
+        said=lambda editor: _("%(editor)s now edits %(channel)s") % {"editor": editor, "channel": channel.name},
     )

@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
 from secretariat.kernel import clock
 from secretariat.releases import selectors
@@ -35,7 +36,7 @@ class ChannelFeed(Feed):
         return channel.name
 
     def subtitle(self, channel: Channel) -> str:
-        return f"Releases of {channel.name}, series {channel.series}"
+        return _("Releases of %(channel)s, series %(series)s") % {"channel": channel.name, "series": channel.series}
 
     def author_name(self, channel: Channel) -> str:
         return channel.name

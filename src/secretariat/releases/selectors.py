@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.selectors import principals
 from secretariat.audit.services import record
@@ -33,7 +34,7 @@ def channel(code: str) -> Channel:
     try:
         return Channel.objects.get(code=code)
     except Channel.DoesNotExist:
-        raise NotFound(f"no channel {code!r}") from None
+        raise NotFound(_("no channel %(code)s") % {"code": repr(code)}) from None
 
 
 def releases(channel: Channel | None = None) -> QuerySet[Release]:
@@ -46,7 +47,7 @@ def released(number: str) -> Release:
     try:
         return releases().get(document__number=number)
     except Release.DoesNotExist:
-        raise NotFound(f"no release No {number}") from None
+        raise NotFound(_("no release No %(number)s") % {"number": number}) from None
 
 
 @transaction.atomic

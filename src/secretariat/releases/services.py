@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
@@ -35,12 +36,17 @@ def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Se
     by.require_role(Role.ADMIN, "set up channels")
     code, name, series = code.strip(), name.strip(), series.strip().upper()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code) or not 1 <= len(name) <= 200:
-        raise InvalidInput("a channel needs a code (lowercase letters, digits, hyphens) and a name")
+        raise InvalidInput(_("a channel needs a code (lowercase letters, digits, hyphens) and a name"))
     if code in RESERVED_CODES:
-        raise InvalidInput(f"{code!r} is the address of the press desk (/channels/{code}/): choose another code")
+        raise InvalidInput(
+            _("%(quoted)s is the address of the press desk (/channels/%(code)s/): choose another code")
+            % {"quoted": repr(code), "code": code}
+        )
     if not re.fullmatch(r"[A-Z][A-Z0-9]{0,19}", series):
-        raise InvalidInput("a channel's series is capital letters and digits, e.g. TASS")
-    with unique_or_refused(f"a channel {code!r} or series {series!r} exists already"):
+        raise InvalidInput(_("a channel's series is capital letters and digits, e.g. TASS"))
+    with unique_or_refused(
+        _("a channel %(code)s or series %(series)s exists already") % {"code": repr(code), "series": repr(series)}
+    ):
         channel = Channel.objects.create(code=code, name=name, series=series)
     channel.editors.set(editors)
     record(
@@ -57,9 +63,9 @@ def add_channel(by: Principal, code: str, name: str, *, series: str, editors: Se
 def add_editor(by: Principal, channel: Channel, editor: Principal) -> Channel:
     by.require_role(Role.ADMIN, "set up channels")
     if not editor.has_role(Role.PRESS_OFFICER):
-        raise Refused(f"{editor.username} is not a press officer")
+        raise Refused(_("%(editor)s is not a press officer") % {"editor": editor.username})
     if channel.editors.filter(pk=editor.pk).exists():
-        raise Refused(f"{editor.username} edits {channel.code} already")
+        raise Refused(_("%(editor)s edits %(channel)s already") % {"editor": editor.username, "channel": channel.code})
     channel.editors.add(editor)
     record(by, "channel.editor_added", channel, {"editor": editor.username})
     return channel
@@ -78,15 +84,21 @@ def prepare_release(by: Principal, cable_number: str, *, channel: Channel, title
     except Cable.DoesNotExist:
         raise no_document(cable_number) from None
     if cable.drafted_by_id != by.pk:
-        raise Refused(f"only {cable.drafted_by.username}, who drafted {cable}, prepares what it announces")
+        raise Refused(
+            _("only %(drafter)s, who drafted %(cable)s, prepares what it announces")
+            % {"drafter": cable.drafted_by.username, "cable": cable.spoken}
+        )
     if cable.in_reply_to_id is not None:
-        raise Refused(f"{cable} is a report; announcements are prepared in instructions")
+        raise Refused(_("%(cable)s is a report; announcements are prepared in instructions") % {"cable": cable.spoken})
     if cable.state != Cable.State.DRAFTED:
-        raise Refused(f"{cable} is {cable.state}: its approval covered only the announcements prepared in the draft")
+        raise Refused(
+            _("%(cable)s is %(state)s: its approval covered only the announcements prepared in the draft")
+            % {"cable": cable.spoken, "state": cable.state}
+        )
     if not title.strip() or not text.strip():
-        raise InvalidInput("a release needs a title and a text")
+        raise InvalidInput(_("a release needs a title and a text"))
     if "{{" in FIELD.sub("", text) or "}}" in FIELD.sub("", text):
-        raise InvalidInput("blanks are written {{name}}: lowercase letters, digits and underscores")
+        raise InvalidInput(_("blanks are written {{name}}: lowercase letters, digits and underscores"))
     template = ReleaseTemplate.objects.create(
         cable=cable.document,
         channel=channel,
@@ -119,25 +131,30 @@ def release(by: Principal, template_id: int, values: dict[str, str]) -> Release:
         .first()
     )
     if template is None:
-        raise NotFound(f"no release {template_id}")
+        raise NotFound(_("no release %(id)s") % {"id": template_id})
     channel = template.channel
     if not by.is_active or not channel.editors.filter(pk=by.pk).exists():
-        raise Refused(f"only an editor of {channel.code} releases through it")
+        raise Refused(_("only an editor of %(channel)s releases through it") % {"channel": channel.code})
     if Release.objects.filter(template=template).exists():
-        raise Refused(f"release {template_id} went out already; a released text never changes")
+        raise Refused(_("release %(id)s went out already; a released text never changes") % {"id": template_id})
     cable = template.cable.cable
     controls = Control.objects.filter(document=template.cable)
     if cable.state in (Cable.State.DRAFTED, Cable.State.APPROVED):
-        raise Refused(f"{cable} has not been sent: nothing it announces can go out")
+        raise Refused(_("%(cable)s has not been sent: nothing it announces can go out") % {"cable": cable.spoken})
     if not controls.exists() or controls.exclude(status=Control.Status.DONE).exists():
-        raise Refused(f"the control on {cable} is not done: the announcement waits for the report")
+        raise Refused(
+            _("the control on %(cable)s is not done: the announcement waits for the report") % {"cable": cable.spoken}
+        )
     wanted = set(template.fields)
     if missing := wanted - set(values):
-        raise InvalidInput(f"fill every blank: missing {', '.join(sorted(missing))}")
+        raise InvalidInput(_("fill every blank: missing %(blanks)s") % {"blanks": ", ".join(sorted(missing))})
     if extra := set(values) - wanted:
-        raise InvalidInput(f"no such blank(s): {', '.join(sorted(extra))}")
+        raise InvalidInput(_("no such blank(s): %(blanks)s") % {"blanks": ", ".join(sorted(extra))})
     if bad := [k for k, v in values.items() if not isinstance(v, str) or not FIELD_VALUE.fullmatch(v.strip())]:
-        raise InvalidInput(f"a blank is filled with one line of 1 to 200 characters, without braces: {', '.join(bad)}")
+        raise InvalidInput(
+            _("a blank is filled with one line of 1 to 200 characters, without braces: %(blanks)s")
+            % {"blanks": ", ".join(bad)}
+        )
     values = {k: v.strip() for k, v in values.items()}
     now = clock.now()
     document = registry.enter_in_register(

@@ -9,6 +9,7 @@ from operator import attrgetter
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from secretariat.kernel.desks import public as public_page
 from secretariat.kernel.errors import NotFound
@@ -58,5 +59,5 @@ def release_page(request, code: str, number: str):
     channel = selectors.channel(code)
     release = selectors.released(number)
     if release.channel_id != channel.pk:
-        raise NotFound(f"no release No {number} in {channel.code}")
+        raise NotFound(_("no release No %(number)s in %(channel)s") % {"number": number, "channel": channel.code})
     return render(request, "releases/release.html", {"channel": channel, "item": published(release)})

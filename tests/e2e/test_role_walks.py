@@ -12,7 +12,6 @@ name, href or a form's action, each step's outcome is asserted by state (a row, 
 and every page's `<html lang>` is the language asked.
 """
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -56,7 +55,9 @@ class Walker:
         self.shots += 1
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 844 if width < 1000 else 800})
-            self.page.screenshot(path=self.folder / f"{self.language}-{self.shots:02d}-{name}-{width}.png", full_page=True)
+            self.page.screenshot(
+                path=self.folder / f"{self.language}-{self.shots:02d}-{name}-{width}.png", full_page=True
+            )
         self.page.set_viewport_size({"width": 1280, "height": 800})
         # One audit per page and language: pages of one kind (an entry, a case) count once, by their path's shape.
         shape = re.sub(r"\d+", "N", self.page.url.removeprefix(self.demo.url).split("?")[0])
@@ -64,7 +65,11 @@ class Walker:
             results = AXE.run(self.page)
             bad = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
             self.audited[(shape, self.language)] = [v["id"] for v in bad]
-            assert not bad, (self.page.url, self.language, [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"]]) for v in bad])
+            assert not bad, (
+                self.page.url,
+                self.language,
+                [(v["id"], v["help"], [n["html"][:120] for n in v["nodes"]]) for v in bad],
+            )
 
     def submit(self, action: str) -> None:
         """Send the form posting to `action` (its first submit button) and wait for what follows."""
@@ -171,6 +176,31 @@ def test_the_registrar_and_a_member_issue_receive_return_balance_and_close_a_cas
     registrar.submit(f"/cases/{case}/close/")
     expect(registrar.page).to_have_url(f"{registrar.demo.url}/cases/{case}/")
     expect(registrar.page.locator(f'form[action="/cases/{case}/papers/"]')).to_have_count(0)  # closed: no adding
+
+
+def test_the_secretary_records_a_meeting_signs_it_and_makes_an_extract(walkers, language):
+    secretary = walkers("secretary")
+    secretary.speak(language)
+    meeting = {"en": 60, "ru": 61}[language]
+    secretary.visit("/secretary/")
+    secretary.page.locator("#meeting-P-number").fill(str(meeting))
+    secretary.submit("/secretary/P/meetings/")
+    expect(secretary.page).to_have_url(f"{secretary.demo.url}/secretary/P/{meeting}/")
+
+    point = secretary.page.locator(f'form[action="/secretary/P/{meeting}/points/"]')
+    point.locator('[name="identifier"]').fill("1")
+    point.locator('[name="title"]').fill("On the walk")
+    point.locator('[name="decision"]').fill("Take note of the walk.")
+    point.locator('[name="classification"]').fill("SECRET")
+    point.locator('[name="addressees"]').fill("brezhnev")
+    secretary.submit(f"/secretary/P/{meeting}/points/")
+    expect(point).to_have_count(1)  # still open for points
+    secretary.submit(f"/secretary/P/{meeting}/sign/")
+    expect(secretary.page.locator(f'form[action="/secretary/P/{meeting}/sign/"]')).to_have_count(0)
+    expect(point).to_have_count(0)  # signed: no more points
+    secretary.submit(f"/secretary/P/{meeting}/extracts/")
+    extract = secretary.page.locator(f'main a[href^="/registry/P{meeting}/"], main a[href^="/documents/P{meeting}/"]')
+    expect(extract.first).to_be_visible()
 
 
 def test_the_researcher_searches_the_reading_room(walkers, language):

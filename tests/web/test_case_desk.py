@@ -13,7 +13,7 @@ from secretariat.registry.models import Document
 
 
 def _banner(text: str) -> str:
-    return text.split('<ul class="messages" role="status">')[1].split("</ul>")[0]
+    return text.split('<ul class="messages">')[1].split("</ul>")[0]
 
 
 def _field(text: str, name: str) -> str:

@@ -10,7 +10,7 @@ from tests import grants
 
 
 def _banner(text: str) -> str:
-    return text.split('<ul class="messages" role="status">')[1].split("</ul>")[0]
+    return text.split('<ul class="messages">')[1].split("</ul>")[0]
 
 
 def _field(text: str, name: str) -> str:

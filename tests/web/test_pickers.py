@@ -1,12 +1,16 @@
 """Pick, don't type: a marking from the configured levels and compartments, people, units and posts suggested by
 name as the person types (htmx fills a datalist; a value typed in full still works)."""
 
+import datetime as dt
 import re
 
+import pytest
 from django.test import Client
+from django.utils import translation
 
 from secretariat.accounts.models import Compartment
 from secretariat.kernel.classification import Classification
+from secretariat.kernel.widgets import DayInput
 from secretariat.registry.models import Document
 
 
@@ -54,3 +58,10 @@ def test_the_register_form_picks_a_marking_and_suggests_addressees(demo, login):
 def test_the_cable_and_point_forms_suggest_posts_and_people(demo, login):
     drafter = login("gromyko").get("/cable-desk/").content.decode()
     assert 'hx-get="/access/suggest/?kind=posts"' in drafter and 'name="classification_level"' in drafter
+
+
+@pytest.mark.parametrize("language", ["en-gb", "ru"])
+def test_a_day_is_given_to_the_browsers_calendar_as_iso_in_any_language(language):
+    with translation.override(language):
+        shown = DayInput().render("review_on", dt.date(2007, 2, 18))
+    assert 'type="date"' in shown and 'value="2007-02-18"' in shown

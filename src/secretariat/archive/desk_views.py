@@ -24,6 +24,7 @@ from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
+from secretariat.kernel.widgets import DayInput
 from secretariat.registry.forms import TEXT, checked_upload
 
 DESK = "/archive/"
@@ -123,9 +124,7 @@ class TransferForm(forms.Form):
 
 class InstructionForm(forms.Form):
     kind = forms.ChoiceField(choices=Item.Instruction.choices, label=gettext_lazy("Instruction"))
-    review_on = forms.DateField(
-        label=gettext_lazy("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_on = forms.DateField(label=gettext_lazy("Review on"), required=False, widget=DayInput())
     event = forms.CharField(
         label=gettext_lazy("Event"), required=False, help_text=gettext_lazy("for an event instruction")
     )
@@ -135,9 +134,7 @@ class InstructionForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    occurred_on = forms.DateField(
-        label=gettext_lazy("The event happened on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    occurred_on = forms.DateField(label=gettext_lazy("The event happened on"), widget=DayInput())
 
 
 class ReviewForm(forms.Form):
@@ -166,7 +163,7 @@ class ReviewForm(forms.Form):
     next_review_on = forms.DateField(
         label=gettext_lazy("Next review"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=gettext_lazy("keep or downgrade"),
     )
 

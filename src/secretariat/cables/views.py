@@ -31,6 +31,7 @@ from secretariat.kernel.formats import iso
 from secretariat.kernel.lists import csv_response, filters_of, listing, offered
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role
+from secretariat.kernel.widgets import DayInput
 
 DESK = "/cable-desk/"
 # htmx leaves 4xx responses unswapped; a refusal's fragment is meant to be shown.
@@ -363,7 +364,7 @@ class InstructForm(forms.Form):
     )
     due = forms.DateField(
         label=gettext_lazy("Due by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=gettext_lazy("the end of that day (UTC)"),
     )
 

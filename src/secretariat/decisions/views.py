@@ -26,6 +26,7 @@ from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
+from secretariat.kernel.widgets import DayInput
 from secretariat.registry.models import Document
 
 
@@ -42,7 +43,7 @@ def _meeting_url(body: Body, number: int) -> str:
 
 class MeetingForm(forms.Form):
     number = forms.IntegerField(label=gettext_lazy("Protocol No"))
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DayInput())
 
 
 class PointForm(forms.Form):
@@ -326,7 +327,7 @@ class BodyPaperForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Document.Kind.choices, initial=Document.Kind.NOTE)
     dated = forms.DateField(
         label=gettext_lazy("Dated"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=gettext_lazy("e.g. 18 02 1977"),
     )
     number = forms.CharField(

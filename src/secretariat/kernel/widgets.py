@@ -19,3 +19,13 @@ class SuggestInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"].update(source=self.source, multiple=self.multiple)
         return context
+
+
+class DayInput(forms.DateInput):
+    """A date picked in the browser's own calendar, in the person's locale. Its value is always ISO (YYYY-MM-DD),
+    as <input type="date"> requires whatever the page's language: a day in the locale's order would show empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

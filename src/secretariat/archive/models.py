@@ -98,6 +98,15 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
 
+    @property
+    def payload_octets(self) -> int:
+        """The payload's size in bytes, from its Payload-Oxum ("octets.files")."""
+        return int(self.payload_oxum.partition(".")[0])
+
+    @property
+    def payload_files(self) -> int:
+        return int(self.payload_oxum.partition(".")[2])
+
     def __str__(self) -> str:
         return f"transfer of {self.case}"
 

@@ -135,7 +135,7 @@ def test_the_registrar_and_a_member_issue_receive_return_balance_and_close_a_cas
 
     # Registers a paper for a member and issues its copy.
     registrar.page.locator("#title").fill(f"Walk paper ({language})")
-    registrar.page.locator("#classification").fill("SECRET")
+    registrar.page.locator('select[name="classification_level"]').select_option(value="SECRET")
     registrar.page.locator("#dated").fill("1977-02-18")
     registrar.page.locator("#text").fill("A paper the walk issues, receives and returns.")
     registrar.page.locator("#distribution").fill("brezhnev")
@@ -192,7 +192,7 @@ def test_the_secretary_records_a_meeting_signs_it_and_makes_an_extract(walkers, 
     point.locator('[name="identifier"]').fill("1")
     point.locator('[name="title"]').fill("On the walk")
     point.locator('[name="decision"]').fill("Take note of the walk.")
-    point.locator('[name="classification"]').fill("SECRET")
+    point.locator('select[name="classification_level"]').select_option(value="SECRET")
     point.locator('[name="addressees"]').fill("brezhnev")
     secretary.submit(f"/secretary/P/{meeting}/points/")
     expect(point).to_have_count(1)  # still open for points

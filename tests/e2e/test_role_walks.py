@@ -204,6 +204,51 @@ def test_the_secretary_records_a_meeting_signs_it_and_makes_an_extract(walkers, 
     expect(extract.first).to_be_visible()
 
 
+def test_the_drafter_drafts_a_cable_the_secretary_approves_it_and_the_drafter_sends_it(walkers, language):
+    """Gromyko drafts a cable carrying out point X of protocol No 46; the point names no approver, so the body's
+    secretary approves it, from the protocol's page; Gromyko sends it. Its state is read from the cable's page."""
+    drafter, secretary = walkers("gromyko"), walkers("secretary")
+    drafter.speak(language), secretary.speak(language)
+
+    drafter.visit("/cable-desk/")
+    form = drafter.page.locator('form[action="/cable-desk/draft/"]')
+    form.locator('[name="subject"]').fill(f"Walk instructions ({language})")
+    form.locator('select[name="classification_level"]').select_option(value="SECRET")
+    form.locator('[name="action_post"]').fill("washington")  # the post's code typed in full; the datalist only helps
+    form.locator('select[name="precedence"]').select_option(value="immediate")
+    form.locator('[name="first"]').fill("Meet the Secretary of State.")
+    form.locator('[name="guidance"]').fill("For the Ambassador alone: be brief.")
+    form.locator('[name="point"]').fill("P/46/X")
+    form.locator('[name="report_requirement"]').fill("Wire when you have done it.")
+    form.locator('[name="report_days"]').fill("5")
+    drafter.submit("/cable-desk/draft/")
+    expect(drafter.page).to_have_url(re.compile(r"/cable-desk/[^/]+/$"))
+    number = drafter.page.url.removeprefix(f"{drafter.demo.url}/cable-desk/").removesuffix("/")
+    state = drafter.page.locator("#cable-state")
+    expect(state).to_have_attribute("data-state", "drafted")
+    expect(drafter.page.locator(f'form[action="/cable-desk/{number}/send/"]')).to_have_count(0)  # not approved yet
+
+    # The secretary finds it waiting on the protocol's page and approves it under the point it carries out.
+    secretary.visit("/secretary/P/46/")
+    approval = secretary.page.locator(
+        'form[action="/cable-desk/approvals/P/46/"]', has=secretary.page.locator(f'input[name="cable"][value="{number}"]')
+    )
+    expect(approval).to_have_count(1)
+    with secretary.page.expect_navigation():
+        approval.locator("[type=submit]").click()
+    secretary.check()
+    expect(secretary.page).to_have_url(f"{secretary.demo.url}/secretary/P/46/")
+    expect(approval).to_have_count(0)
+
+    # The drafter sends it: the date-time group is set and the state is sent.
+    drafter.visit(f"/cable-desk/{number}/")
+    expect(state).to_have_attribute("data-state", "approved")
+    drafter.submit(f"/cable-desk/{number}/send/")
+    drafter.visit(f"/cable-desk/{number}/")
+    expect(state).to_have_attribute("data-state", "sent")
+    expect(drafter.page.locator(f'form[action="/cable-desk/{number}/send/"]')).to_have_count(0)
+
+
 def test_the_archivist_reviews_redacts_and_publishes(walkers):
     """In English only: the demo holds one transferred item still open to a review (the cable); a Russian pass
     needs a second, transferred by the walk itself (not done yet)."""

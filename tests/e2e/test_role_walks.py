@@ -249,6 +249,59 @@ def test_the_drafter_drafts_a_cable_the_secretary_approves_it_and_the_drafter_se
     expect(drafter.page.locator(f'form[action="/cable-desk/{number}/send/"]')).to_have_count(0)
 
 
+def test_the_admin_asks_for_a_principal_a_security_officer_approves_and_the_person_activates_and_logs_in(
+    walkers, language
+):
+    """The two-person grant: the administrator asks on the access desk, the security officer approves (the
+    activation code is shown once, on the page the approval answers with), the new person redeems it at
+    /activate/, sets a password and enrols an authenticator (SECRET calls for one), logs out and logs in again."""
+    admin, officer = walkers("admin"), walkers("security")
+    admin.speak(language), officer.speak(language)
+    username, password = f"ustinov-{language}", f"the marshal's own pass phrase ({language})"
+
+    admin.visit("/access/")
+    ask = admin.page.locator('form[action="/access/request/"]')
+    ask.locator('[name="username"]').fill(username)
+    ask.locator('[name="last_name"]').fill("Ustinov")
+    ask.locator('select[name="clearance"]').select_option(value="SECRET")
+    ask.locator('input[name="roles"][value="member"]').check()
+    admin.submit("/access/request/")
+    expect(admin.page).to_have_url(f"{admin.demo.url}/access/")
+    row = admin.page.locator("#pending ~ table tr", has=admin.page.locator("td", has_text=re.compile(rf"^{username}$")))
+    expect(row).to_have_count(1)
+    expect(row.locator('form[action$="/approve/"]')).to_have_count(0)  # nobody approves their own request
+    request = row.locator("td").first.inner_text().strip()
+
+    officer.visit("/access/")
+    approve = officer.page.locator(f'form[action="/access/{request}/approve/"]')
+    expect(approve).to_have_count(1)
+    officer.submit(f"/access/{request}/approve/")
+    code = officer.page.locator("main p.code code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{5}(?:-[A-Z2-9]{5}){3}", code), code
+    officer.visit("/access/")
+    expect(approve).to_have_count(0)
+
+    person = walkers(username, log_in=False)
+    person.speak(language)
+    person.visit(f"/activate/?username={username}")
+    person.page.locator("#code").fill(code)
+    person.page.locator("#password").fill(password)
+    person.page.locator("#password2").fill(password)
+    person.submit("/activate/")
+    expect(person.page).to_have_url(re.compile(r"/login/second-factor/"))  # SECRET: the authenticator comes next
+    authenticator = person.demo.authenticator
+    authenticator.enrol(username, person.page.locator("main p code").inner_text().strip())
+    person.page.locator("#token").fill(authenticator.code(username))
+    person.submit("/login/second-factor/")
+    authenticator.spent(username)
+    expect(person.page).to_have_url(f"{person.demo.url}/in-tray/")
+
+    person.demo.logins[username] = password
+    person.submit("/logout/")
+    expect(person.page).to_have_url(re.compile(r"/login/"))
+    person.log_in(username)  # password and second factor: lands on the in-tray
+
+
 def test_the_archivist_reviews_redacts_and_publishes(walkers):
     """In English only: the demo holds one transferred item still open to a review (the cable); a Russian pass
     needs a second, transferred by the walk itself (not done yet)."""

@@ -231,7 +231,8 @@ def test_the_drafter_drafts_a_cable_the_secretary_approves_it_and_the_drafter_se
     # The secretary finds it waiting on the protocol's page and approves it under the point it carries out.
     secretary.visit("/secretary/P/46/")
     approval = secretary.page.locator(
-        'form[action="/cable-desk/approvals/P/46/"]', has=secretary.page.locator(f'input[name="cable"][value="{number}"]')
+        'form[action="/cable-desk/approvals/P/46/"]',
+        has=secretary.page.locator(f'input[name="cable"][value="{number}"]'),
     )
     expect(approval).to_have_count(1)
     with secretary.page.expect_navigation():

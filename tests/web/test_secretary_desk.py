@@ -63,7 +63,10 @@ def test_record_a_meeting_and_a_point_attach_sign_correct_and_extract(client, de
     assert "On the &lt;visit&gt; of the delegation" in text and "<visit>" not in text  # escaped, never raw
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids)), "each form on the page has its own field ids (labels point to their field)"
-    assert "L. I. Brezhnev, A. A. Gromyko, USSR Ministry of Foreign Affairs" in text and "Attachment 1: Draft (SECRET, 2 pages)" in text
+    assert (
+        "L. I. Brezhnev, A. A. Gromyko, USSR Ministry of Foreign Affairs" in text
+        and "Attachment 1: Draft (SECRET, 2 pages)" in text
+    )
 
     assert client.post("/secretary/P/48/sign/")["Location"] == "/secretary/P/48/"
     assert Meeting.objects.get(number=48).is_signed

@@ -98,6 +98,9 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
 
+    def __str__(self) -> str:
+        return f"transfer of {self.case}"
+
     @property
     def payload_octets(self) -> int:
         """The payload's size in bytes, from its Payload-Oxum ("octets.files")."""
@@ -106,9 +109,6 @@ class Transfer(models.Model):
     @property
     def payload_files(self) -> int:
         return int(self.payload_oxum.partition(".")[2])
-
-    def __str__(self) -> str:
-        return f"transfer of {self.case}"
 
 
 class Item(Classified):

@@ -110,8 +110,10 @@ def test_a_template_has_no_word_outside_translation(template):
 def test_pages_follow_the_browser_and_then_the_persons_choice(client):
     russian = client.get("/login/", HTTP_ACCEPT_LANGUAGE="ru")
     assert '<html lang="ru">' in russian.text and "К содержанию" in russian.text
+    assert 'lang="en-gb">British English</button>' in russian.text  # the way back, named in its own tongue
     english = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="en-gb">' in english.text and "Skip to content" in english.text
+    assert 'lang="ru">Русский</button>' in english.text
     chosen = client.post("/i18n/setlang/", {"language": "ru", "next": "/reading-room/"})
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/reading-room/"
     assert '<html lang="ru">' in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").text  # the choice wins

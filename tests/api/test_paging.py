@@ -126,3 +126,20 @@ def test_a_page_of_content_records_the_reads_of_that_page_only(api_as):
     assert AuditEvent.objects.filter(action="control.read").count() == before
     assert len(gromyko.get("/controls", mine="true", limit=1).json()) == 1
     assert AuditEvent.objects.filter(action="control.read").count() == before + 1
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """The OpenAPI document names each schema by its class: two of one name (UnitIn in accounts and in the
+    archive) would give one operation the other's body, and a client built from the document would be refused."""
+    import ninja
+
+    from secretariat.api import api as _assembled  # noqa: F401  (every router imported)
+
+    named: dict[str, set[str]] = {}
+    stack = list(ninja.Schema.__subclasses__())
+    while stack:
+        schema = stack.pop()
+        stack.extend(schema.__subclasses__())
+        if schema.__module__.startswith("secretariat."):
+            named.setdefault(schema.__name__, set()).add(schema.__module__)
+    assert not {name: modules for name, modules in named.items() if len(modules) > 1}

@@ -66,12 +66,12 @@ class RepositoryOut(Schema):
     agency_code: str
 
 
-class UnitIn(Schema):
+class ArchiveUnitIn(Schema):
     unit: str = Field(pattern=UNIT, description="repository/fond[/opis[/delo]], e.g. TsKhSD/89/25")
     title: str = Field(pattern=LINE_FILLED, max_length=500)
 
 
-class UnitOut(Schema):
+class ArchiveUnitOut(Schema):
     unit: str
     title: str
 
@@ -265,8 +265,8 @@ def add_repository(request, payload: RepositoryIn):
     return Status(201, {f: getattr(found, f) for f in ("code", "name", "country_code", "agency_code")})
 
 
-@router.post("/archive/units", response={200: UnitOut, **problems(404, 409, 422)}, operation_id="describe_unit")
-def describe_unit(request, payload: UnitIn):
+@router.post("/archive/units", response={200: ArchiveUnitOut, **problems(404, 409, 422)}, operation_id="describe_unit")
+def describe_unit(request, payload: ArchiveUnitIn):
     """Title a fonds, series (opis) or file (delo), describing the levels above it where needed (an archivist)."""
     unit = services.describe_unit(request.auth, **_unit(payload.unit), title=payload.title)
     return {"unit": selectors.unit_reference(unit), "title": unit.title}

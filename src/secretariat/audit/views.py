@@ -18,6 +18,7 @@ from secretariat.audit import presenters, selectors, services
 from secretariat.audit.verification import verify_log
 from secretariat.kernel.desks import desk
 from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.lists import refused_csv
 from secretariat.kernel.principals import Role
 
 PAGE_SIZE = 50
@@ -87,7 +88,7 @@ def events_csv(request):
     try:
         events = _filtered(request.user, request.GET).order_by("seq")
     except InvalidInput as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+        return refused_csv(exc)
     response = StreamingHttpResponse(
         presenters.events_csv(events.select_related("actor").iterator(chunk_size=2000), selectors.names_of),
         content_type="text/csv; charset=utf-8",

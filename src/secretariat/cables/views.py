@@ -8,7 +8,7 @@ the guidance only where the access rule allows). Each form posts to one service.
 import datetime as dt
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -28,7 +28,7 @@ from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.formats import iso
-from secretariat.kernel.lists import csv_response, filters_of, listing, offered
+from secretariat.kernel.lists import csv_response, filters_of, listing, offered, refused_csv
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role
 from secretariat.kernel.widgets import DayInput
@@ -168,7 +168,7 @@ def cables_csv(request):
     try:
         rows = _my_cables(request, filters_of(request, CABLE_FILTERS))
     except InvalidInput as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+        return refused_csv(exc)
     header = ["number", "classification", "state", "precedence", "to", "dtg", "drafted", "approved", "sent"]
     rows = rows.prefetch_related("document__compartments")
     return csv_response(
@@ -438,7 +438,7 @@ def controls_csv(request):
     try:
         rows = _opened_controls(request, filters_of(request, CONTROL_FILTERS))
     except InvalidInput as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+        return refused_csv(exc)
     header = ["control", "number", "on", "status", "opened", "due", "acknowledged", "done", "report"]
     return csv_response(
         "controls.csv",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -77,6 +77,11 @@ def listing(request, rows: QuerySet, filters: dict[str, str]) -> Listing:
     for name in [name for name, value in kept.items() if not value]:
         kept.pop(name)
     return Listing(page, filters, kept.urlencode())
+
+
+def refused_csv(exc: InvalidInput) -> HttpResponse:
+    """A CSV asked for with a filter no list offers: 422 with the reason, in plain text."""
+    return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
 
 
 def csv_response(filename: str, header: list[str], lines: Iterable[list]) -> StreamingHttpResponse:

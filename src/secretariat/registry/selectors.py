@@ -96,7 +96,7 @@ def overdue_copies(principal, as_of: dt.datetime, *, text: str = "", level: Leve
     rows = words_match(rows, text, "document__number", "holder__username", "holder__first_name", "holder__last_name")
     if level is not None:
         rows = rows.filter(document__level=level)
-    return rows.order_by("due_at", "document__number", "number")
+    return rows.prefetch_related("document__compartments").order_by("due_at", "document__number", "number")
 
 
 def own_copy(principal, number: str) -> Copy | None:

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -23,7 +23,7 @@ from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
-from secretariat.kernel.lists import csv_response, filters_of, listing, offered
+from secretariat.kernel.lists import csv_response, filters_of, listing, offered, refused_csv
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.registry import selectors, services
 from secretariat.registry.forms import TEXT, AttachmentForm, VersionForm, text_upload
@@ -127,7 +127,7 @@ def register_csv(request):
         as_of = _as_of(request)
         rows = _register_rows(request, filters, as_of)
     except InvalidInput as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+        return refused_csv(exc)
     header = [
         "number", "classification", "kind", "dated", "made", "issued", "returned", "destroyed", "lost",
         "outstanding", "overdue", "balanced",
@@ -180,7 +180,7 @@ def overdue_csv(request):
     try:
         as_of, rows = _overdue_rows(request, filters)
     except InvalidInput as exc:
-        return HttpResponse(exc.message, status=422, content_type="text/plain; charset=utf-8")
+        return refused_csv(exc)
     header = ["number", "copy", "holder", "holder_name", "classification", "issued", "due", "days_overdue"]
 
     def lines():

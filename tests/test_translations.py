@@ -117,3 +117,41 @@ def test_pages_follow_the_browser_and_then_the_persons_choice(client):
     chosen = client.post("/i18n/setlang/", {"language": "ru", "next": "/reading-room/"})
     assert chosen.status_code == 302 and chosen.headers["Location"] == "/reading-room/"
     assert '<html lang="ru">' in client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").text  # the choice wins
+
+
+def _choices_shown_on_pages():
+    """Every choice a desk shows, with the context its app's labels.py gives it."""
+    from secretariat.accounts.models import AccessRequest, Unit
+    from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Review
+    from secretariat.cables.models import Cable, Control
+    from secretariat.kernel.principals import Role
+    from secretariat.registry.models import Copy, Document
+
+    return [
+        ("role", Role),
+        ("access request", AccessRequest.Kind),
+        ("access request", AccessRequest.State),
+        ("unit kind", Unit.Kind),
+        ("paper kind", Document.Kind),
+        ("copy state", Copy.Status),
+        ("cable state", Cable.State),
+        ("precedence", Cable.Precedence),
+        ("control state", Control.Status),
+        ("archive level", ArchiveUnit.Level),
+        ("instruction", Item.Instruction),
+        ("annotation", Annotation.Kind),
+        ("review outcome", Review.Outcome),
+        ("redaction reason", Redaction.Reason),
+    ]
+
+
+def test_every_choice_a_page_shows_has_its_russian_words():
+    from django.utils import translation
+
+    untranslated = []
+    with translation.override("ru"):
+        for context, choices in _choices_shown_on_pages():
+            for choice in choices:
+                if translation.pgettext(context, choice.label) == choice.label:
+                    untranslated.append(f"{context}: {choice.label}")
+    assert untranslated == []

@@ -191,6 +191,9 @@ def test_the_cable_desk_and_its_refusals_read_in_russian(client, demo):  # noqa:
     )
     cable = page(client.get(f"/cable-desk/{number}/", HTTP_ACCEPT_LANGUAGE="ru"))
     assert "Журнал регистрации" in cable and "Для исполнения" in cable
+    assert (
+        "<td>проект</td>" in cable and "ВНЕ ОЧЕРЕДИ" in cable and ">drafted<" not in cable and "IMMEDIATE" not in cable
+    )
     head = events()
     text = page(client.post(f"/cable-desk/{number}/send/", HTTP_ACCEPT_LANGUAGE="ru"), 409)
     assert f"шифртелеграмма № {number} ещё не утверждена: отправить её нельзя" in text

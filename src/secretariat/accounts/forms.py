@@ -6,9 +6,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from secretariat.accounts import selectors, services
-from secretariat.accounts.labels import ROLE, shown
+from secretariat.accounts.labels import ROLE
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
+from secretariat.kernel.labels import shown
 from secretariat.kernel.principals import OFFICERS, Role
 from secretariat.kernel.widgets import SuggestInput
 

@@ -2,10 +2,10 @@
 
 The choices' labels stay in the models as they are (English, as the API and `--json` give them, and as the
 migrations hold them); a page shows them through these entries, looked up when it is drawn: a template by
-`{% translate value context "…" %}`, Python by `shown(...)`.
+`{% translate value context "…" %}`, Python by `kernel.labels.shown(...)`.
 """
 
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 ROLE = "role"
 REQUEST = "access request"
@@ -31,8 +31,3 @@ LABELS = [
     pgettext_lazy("unit kind", "unit"),
     pgettext_lazy("unit kind", "post"),
 ]
-
-
-def shown(context: str, label) -> str:
-    """`label` (a choice's English label) in the active language."""
-    return pgettext(context, str(label))

@@ -5,9 +5,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext as _
 
-from secretariat.accounts.labels import ROLE, shown
+from secretariat.accounts.labels import ROLE
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.errors import Refused
+from secretariat.kernel.labels import shown
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import RestrictedQuerySet
 

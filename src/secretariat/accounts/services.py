@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from secretariat.accounts.labels import REQUEST, shown
+from secretariat.accounts.labels import REQUEST
 from secretariat.accounts.models import AccessRequest, Activation, ApiToken, Compartment, Principal, RoleGrant, Unit
 from secretariat.accounts.selectors import compartments_by_code, tokens, unit_by_code
 from secretariat.audit.models import AuditHead
@@ -24,6 +24,7 @@ from secretariat.audit.services import record
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level, normalise_compartment
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
+from secretariat.kernel.labels import shown
 from secretariat.kernel.principals import OFFICERS, Role
 from secretariat.kernel.usecases import use_case
 

@@ -19,11 +19,12 @@ from django_otp import user_has_device
 
 from secretariat.accounts import forms as forms_
 from secretariat.accounts import presenters, selectors, services
-from secretariat.accounts.labels import REQUEST, shown
+from secretariat.accounts.labels import REQUEST
 from secretariat.accounts.models import AccessRequest
 from secretariat.kernel.classification import Level
 from secretariat.kernel.desks import desk, login_required, needs_second_factor, perform, refusal
 from secretariat.kernel.errors import NotFound, Refused, ServiceError
+from secretariat.kernel.labels import shown
 from secretariat.kernel.principals import OFFICERS, Role
 
 

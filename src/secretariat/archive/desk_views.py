@@ -11,17 +11,20 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.forms import ClassificationField
 from secretariat.archive import selectors, services
+from secretariat.archive.labels import INSTRUCTION, OUTCOME, REASON
 from secretariat.archive.models import ArchiveUnit, Item, Redaction, Review
 from secretariat.archive.services import Span
 from secretariat.cases.selectors import case_files
 from secretariat.kernel import clock
+from secretariat.kernel.classification import Level
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
+from secretariat.kernel.labels import choices_shown
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.kernel.widgets import DayInput
@@ -30,7 +33,10 @@ from secretariat.registry.forms import TEXT, checked_upload
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)
 ITEMS_SHOWN = 200
-REASONS = ", ".join(f"{r.value} ({r.label})" for r in Redaction.Reason)
+REASONS = format_lazy(
+    ", ".join("{} ({})" for _reason in Redaction.Reason),
+    *(part for r in Redaction.Reason for part in (r.value, pgettext_lazy(REASON, r.label))),
+)
 
 
 class RepositoryForm(forms.Form):
@@ -123,7 +129,9 @@ class TransferForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Item.Instruction.choices, label=gettext_lazy("Instruction"))
+    kind = forms.ChoiceField(
+        choices=choices_shown(INSTRUCTION, Item.Instruction.choices), label=gettext_lazy("Instruction")
+    )
     review_on = forms.DateField(label=gettext_lazy("Review on"), required=False, widget=DayInput())
     event = forms.CharField(
         label=gettext_lazy("Event"), required=False, help_text=gettext_lazy("for an event instruction")
@@ -140,12 +148,13 @@ class EventForm(forms.Form):
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Outcome"),
-        choices=[(o.value, o.label) for o in Review.Outcome if o != Review.Outcome.AUTOMATIC],
+        choices=choices_shown(OUTCOME, [(o.value, o.label) for o in Review.Outcome if o != Review.Outcome.AUTOMATIC]),
     )
-    level = forms.CharField(
+    level = forms.ChoiceField(
         label=gettext_lazy("New level"),
         required=False,
-        help_text=gettext_lazy("for a downgrade: CONFIDENTIAL or SECRET"),
+        choices=[("", "—"), *((level.label, level.label) for level in Level if level > Level.UNCLASSIFIED)],
+        help_text=gettext_lazy("for a downgrade: a level below the item's"),
     )
     redactions = forms.CharField(
         label=gettext_lazy("Redactions"),

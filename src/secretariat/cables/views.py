@@ -20,6 +20,7 @@ from secretariat.accounts.forms import ClassificationField, picker
 from secretariat.accounts.models import Unit
 from secretariat.accounts.selectors import addressees_by_name, unit_by_code
 from secretariat.cables import selectors, services
+from secretariat.cables.labels import PRECEDENCE
 from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
 from secretariat.decisions import selectors as decision_selectors
@@ -28,6 +29,7 @@ from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.formats import iso
+from secretariat.kernel.labels import choices_shown
 from secretariat.kernel.lists import csv_response, filters_of, listing, offered, refused_csv
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role
@@ -64,7 +66,9 @@ class DraftForm(forms.Form):
         label=gettext_lazy("Addressee line"), required=False, help_text=gettext_lazy("e.g. TO THE SOVIET AMBASSADOR")
     )
     precedence = forms.ChoiceField(
-        label=gettext_lazy("Precedence"), choices=Cable.Precedence.choices, initial=Cable.Precedence.ROUTINE
+        label=gettext_lazy("Precedence"),
+        choices=choices_shown(PRECEDENCE, Cable.Precedence.choices),
+        initial=Cable.Precedence.ROUTINE,
     )
     first = forms.CharField(label="FIRST", widget=forms.Textarea(attrs={"rows": 6}))  # the cable's own word
     guidance = forms.CharField(

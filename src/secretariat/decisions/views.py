@@ -24,9 +24,11 @@ from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.labels import choices_shown
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.kernel.widgets import DayInput
+from secretariat.registry.labels import KIND
 from secretariat.registry.models import Document
 
 
@@ -324,7 +326,9 @@ class SecretaryForm(forms.Form):
 class BodyPaperForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=500)
     classification = ClassificationField()
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Document.Kind.choices, initial=Document.Kind.NOTE)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=choices_shown(KIND, Document.Kind.choices), initial=Document.Kind.NOTE
+    )
     dated = forms.DateField(
         label=gettext_lazy("Dated"),
         widget=DayInput(),

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 
 def day_of(value: dt.datetime | None) -> str | None:
@@ -21,10 +22,10 @@ def stamp(value: dt.datetime | None) -> str:
 
 
 def desk_day(value: dt.date | dt.datetime) -> str:
-    """A date as the desks write it, the templates' "j M Y" in the office's zone: '18 Feb 1977'."""
+    """A date as the desks write it, the templates' "j M Y" in the office's zone: '18 Feb 1977', '18 февраля 1977'."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value)
-    return dateformat.format(value, "j M Y")
+    return dateformat.format(value, gettext("j M Y"))
 
 
 def day(value: dt.date | dt.datetime) -> str:

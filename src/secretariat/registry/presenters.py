@@ -3,7 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from secretariat.kernel.formats import day_of, desk_day
+from secretariat.kernel.labels import shown
+from secretariat.registry.labels import COPY
 from secretariat.registry.models import Copy, Document
 from secretariat.registry.selectors import Balance
 
@@ -109,13 +113,19 @@ def copy_row(copy: Copy, as_of: dt.datetime) -> CopyRow:
     awaiting = outstanding and copy.destruction_recorded_at is not None and copy.destruction_recorded_at <= as_of
     overdue = copy.is_overdue(as_of)
     if state is None:
-        label = "not issued yet"
+        label = _("not issued yet")
     elif awaiting:
-        label = f"destruction recorded ({copy.destruction_certificate}), awaiting a witness"
+        label = _("destruction recorded (%(certificate)s), awaiting a witness") % {
+            "certificate": copy.destruction_certificate
+        }
     elif outstanding:
         confirmed = copy.receipt_confirmed_at is not None and copy.receipt_confirmed_at <= as_of
-        label = "overdue" if overdue else ("held, receipt confirmed" if confirmed else "issued, receipt not confirmed")
+        label = (
+            _("overdue")
+            if overdue
+            else (_("held, receipt confirmed") if confirmed else _("issued, receipt not confirmed"))
+        )
     else:
         ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
-        label = f"{state} {desk_day(ended)}"
+        label = f"{shown(COPY, state)} {desk_day(ended)}"
     return CopyRow(copy, label, overdue, outstanding, awaiting)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from secretariat.accounts.models import Compartment
+from secretariat.decisions.models import Meeting
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.widgets import DayInput
 from secretariat.registry.models import Document
@@ -58,6 +59,24 @@ def test_the_register_form_picks_a_marking_and_suggests_addressees(demo, login):
 def test_the_cable_and_point_forms_suggest_posts_and_people(demo, login):
     drafter = login("gromyko").get("/cable-desk/").content.decode()
     assert 'hx-get="/access/suggest/?kind=posts"' in drafter and 'name="classification_level"' in drafter
+    assert 'hx-get="/secretary/points/suggest/"' in drafter and 'list="id_point-options"' in drafter
+
+
+def test_points_are_suggested_from_signed_protocols_whose_decision_the_person_knows(demo, login):
+    suggest = "/secretary/points/suggest/?field=point&point="
+    gromyko = login("gromyko")
+    latest = _options(gromyko.get(suggest))  # on focus, nothing typed: the latest points
+    assert [value for value, _ in latest] == ["P/47/5", "P/46/X"]
+    assert latest[1] == ("P/46/X", "P/46/X: CC CPSU Politburo, protocol No 46 of 18 Feb 1977")
+    for typed in ("46", "P/46", "P/46/X", "politburo 46 x"):
+        assert [value for value, _ in _options(gromyko.get(suggest + typed))] == ["P/46/X"], typed
+    assert _options(gromyko.get(suggest + "P/48")) == []
+    # Ponomarev has the extract of point X alone; the registrar keeps the register, not the decisions.
+    assert [value for value, _ in _options(login("ponomarev").get(suggest))] == ["P/46/X"]
+    assert _options(login("registrar").get(suggest + "P")) == []
+    Meeting.objects.filter(number=47).update(signed_at=None)
+    assert [value for value, _ in _options(gromyko.get(suggest))] == ["P/46/X"]  # a protocol not signed yet
+    assert Client().get(suggest + "46").status_code == 302  # log in first
 
 
 @pytest.mark.parametrize("language", ["en-gb", "ru"])

@@ -26,6 +26,7 @@ from secretariat.kernel.desks import desk, login_required, needs_second_factor, 
 from secretariat.kernel.errors import NotFound, Refused, ServiceError
 from secretariat.kernel.labels import shown
 from secretariat.kernel.principals import OFFICERS, Role
+from secretariat.kernel.widgets import suggested
 
 
 def _next(request, default: str = "/in-tray/") -> str:
@@ -481,19 +482,8 @@ def revoke_token(request, token_id: int):
 @login_required
 @require_safe
 def suggest(request):
-    """A picker's suggestions (htmx): the <option>s of its datalist for what was typed into the field named by
-    `field`. For a list ('gromyko, unit:wash', `multiple`), the last item is completed and those before it kept."""
+    """A people, unit or post picker's suggestions (htmx), by login, code or name: nothing until something is typed."""
     kind = request.GET.get("kind", "")
     if kind not in selectors.SUGGESTION_KINDS:
         raise Http404("no such kind of suggestion")
-    typed = request.GET.get(request.GET.get("field", ""), "")
-    kept, last = "", typed
-    if request.GET.get("multiple"):
-        before, _comma, last = typed.rpartition(",")
-        kept = ", ".join(item.strip() for item in before.split(",") if item.strip())
-    options = []
-    if last.strip():
-        options = [
-            (f"{kept}, {value}" if kept else value, label) for value, label in selectors.suggestions(last.strip(), kind)
-        ]
-    return render(request, "accounts/_suggestions.html", {"options": options})
+    return suggested(request, lambda text: selectors.suggestions(text, kind) if text else [])

@@ -24,6 +24,7 @@ from secretariat.cables.labels import PRECEDENCE
 from secretariat.cables.models import Cable
 from secretariat.cables.services import Part
 from secretariat.decisions import selectors as decision_selectors
+from secretariat.decisions.forms import point_picker
 from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required, perform, unit_desk
@@ -81,6 +82,7 @@ class DraftForm(forms.Form):
     point = forms.CharField(
         label=gettext_lazy("Carries out point"),
         required=False,
+        widget=point_picker(),
         help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X (its approver approves)"),
     )
     report_requirement = forms.CharField(
@@ -93,14 +95,18 @@ class DraftForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     point = forms.CharField(
-        label=gettext_lazy("Under point"), help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X")
+        label=gettext_lazy("Under point"),
+        widget=point_picker(),
+        help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X"),
     )
 
 
 class ProtocolApprovalForm(forms.Form):
     cable = forms.CharField(widget=forms.HiddenInput)
     point = forms.CharField(
-        label=gettext_lazy("Under point"), help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X")
+        label=gettext_lazy("Under point"),
+        widget=point_picker(),
+        help_text=gettext_lazy("BODY/MEETING/POINT, e.g. P/46/X"),
     )
 
 

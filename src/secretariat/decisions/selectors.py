@@ -10,6 +10,8 @@ from secretariat.accounts.selectors import principals
 from secretariat.audit.services import record
 from secretariat.decisions.models import Body, BodyPaper, Extract, Meeting, Point, PointAttachment
 from secretariat.kernel.errors import InvalidInput, NotFound
+from secretariat.kernel.formats import desk_day
+from secretariat.kernel.lists import words_match
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Document
 from secretariat.registry.selectors import is_classified
@@ -75,6 +77,35 @@ def decisions_known_to(principal) -> QuerySet[Point]:
         Q(pk__in=Point.objects.restrict(principal, Action.VIEW).values("pk"))
         | Q(pk__in=Extract.objects.filter(document__in=in_extracts).values("point_id"))
     )
+
+
+def points_to_cite(principal, text: str, limit: int = 10) -> list[tuple[str, str]]:
+    """Up to `limit` points of signed protocols whose decision the principal knows, as a point picker suggests
+    them: ('P/46/X', 'P/46/X: Politburo, protocol No 46 of 18 Feb 1977'), matching every word of 'P/46', '46 X' or
+    'politburo'; the latest first (and those alone when nothing is typed). Only references, never a title: the
+    decision's words are read, and audited, on its protocol or extract."""
+    rows = decisions_known_to(principal).filter(meeting__signed_at__isnull=False)
+    rows = words_match(
+        rows, text.replace("/", " "), "meeting__body__prefix", "meeting__body__name", "meeting__number", "identifier"
+    )
+    rows = rows.select_related("meeting__body").order_by("-meeting__held_on", "-meeting__number", "position")
+    found = []
+    for point in rows[:limit]:
+        meeting = point.meeting
+        reference = f"{meeting.body.prefix}/{meeting.number}/{point.identifier}"
+        found.append(
+            (
+                reference,
+                gettext("%(reference)s: %(body)s, protocol No %(number)s of %(day)s")
+                % {
+                    "reference": reference,
+                    "body": meeting.body.name,
+                    "number": meeting.number,
+                    "day": desk_day(meeting.held_on),
+                },
+            )
+        )
+    return found
 
 
 def point_by_reference(principal, body: Body, meeting_number: int, identifier: str) -> Point:

@@ -8,6 +8,7 @@ from secretariat.decisions import views
 app_name = "decisions"
 urlpatterns = [
     path("", views.secretary_desk, name="desk"),
+    path("points/suggest/", views.suggest_points, name="suggest-points"),  # a point picker's search-as-you-type
     path("bodies/", views.bodies_page, name="bodies"),  # the administrator's (and the registrar's) bodies
     path("bodies/add/", views.add_body, name="add-body"),
     path("bodies/<str:prefix>/", views.body_page, name="body"),

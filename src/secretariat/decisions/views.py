@@ -22,12 +22,12 @@ from secretariat.decisions import selectors, services
 from secretariat.decisions.models import Body
 from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import desk, perform
+from secretariat.kernel.desks import desk, login_required, perform
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.labels import choices_shown
 from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
-from secretariat.kernel.widgets import DayInput
+from secretariat.kernel.widgets import DayInput, suggested
 from secretariat.registry.labels import KIND
 from secretariat.registry.models import Document
 
@@ -91,6 +91,13 @@ class ExtractForm(forms.Form):
     signatory = forms.CharField(
         label=gettext_lazy("Signatory"), required=False, help_text=gettext_lazy("default: the secretary of the body")
     )
+
+
+@login_required
+@require_safe
+def suggest_points(request):
+    """A point picker's suggestions (htmx): points of signed protocols the person knows, the latest first."""
+    return suggested(request, lambda text: selectors.points_to_cite(request.user, text))
 
 
 @require_safe

@@ -1,6 +1,11 @@
-"""Form widgets every desk shares: a text input that suggests as the person types."""
+"""Form widgets every desk shares: a text input that suggests as the person types (and the answer its htmx call
+gets), a day picked in the browser's calendar."""
+
+from collections.abc import Callable
 
 from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
 
 
 class SuggestInput(forms.TextInput):
@@ -19,6 +24,19 @@ class SuggestInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"].update(source=self.source, multiple=self.multiple)
         return context
+
+
+def suggested(request, find: Callable[[str], list[tuple[str, str]]]) -> HttpResponse:
+    """A SuggestInput's htmx call answered: the <option>s of its datalist for what was typed into the field named
+    by `field`, `find(text)` giving (value, label) pairs. For a list ('gromyko, unit:wash', `multiple`) the last
+    item is completed and those before it kept."""
+    typed = request.GET.get(request.GET.get("field", ""), "")
+    kept, last = "", typed
+    if request.GET.get("multiple"):
+        before, _comma, last = typed.rpartition(",")
+        kept = ", ".join(item.strip() for item in before.split(",") if item.strip())
+    options = [(f"{kept}, {value}" if kept else value, label) for value, label in find(last.strip())]
+    return render(request, "kernel/_suggestions.html", {"options": options})
 
 
 class DayInput(forms.DateInput):

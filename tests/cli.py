@@ -1,15 +1,56 @@
 """Run the real `secretariat` command in a subprocess, against a data dir of its own."""
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 SECRETARIAT = str(Path(sys.executable).with_name("secretariat"))
+# The configured PostgreSQL of this pass (CI's second), or '' on SQLite.
+PG_URL = os.environ.get("SECRETARIAT_DATABASE_URL", "")
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on the configured PostgreSQL server, for processes of its own; its URL. Made from
+    the server's maintenance database, as Django's test runner does (the configured database is never touched),
+    and dropped afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    parts = urlsplit(PG_URL)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path="/" + name))
+    finally:
+        _drop(maintenance, name)
+
+
+def _drop(url: str, name: str) -> None:
+    """Drop a scratch database. FORCE ends the leftover sessions, but not an autovacuum worker that may be busy
+    in it (the test role may not signal those): wait for it and retry."""
+    import psycopg
+
+    for attempt in range(40):
+        try:
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 def env_for(data_dir: Path, database_url: str | None = None) -> dict:

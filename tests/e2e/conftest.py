@@ -12,6 +12,7 @@ over a data dir of its own, and its browser are started once. Screenshots go to 
 """
 
 import base64
+import contextlib
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.cli import SECRETARIAT, env_for
+from tests.cli import PG_URL, SECRETARIAT, env_for, scratch_database
 from tests.conftest import SCREENSHOTS, SCREENSHOTS_OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -96,7 +97,7 @@ class Demo:
     authenticator: Authenticator
 
 
-def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def _serve(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
     """The demo data dir served on a free port, once it answers; another port if this one was taken meanwhile
     (another worker's server may bind the port between our probe and the server's bind)."""
     for attempt in range(3):
@@ -108,7 +109,7 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
         with out.open("w") as stdout, err.open("w") as stderr:
             server = subprocess.Popen(
                 [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
-                env=env_for(data_dir) | {"SECRETARIAT_DEVELOPMENT": "1"},  # as `secretariat demo` serves
+                env=env_for(data_dir, database_url) | {"SECRETARIAT_DEVELOPMENT": "1"},  # as `secretariat demo` serves
                 cwd=data_dir,
                 stdout=stdout,
                 stderr=stderr,
@@ -130,24 +131,27 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
     raise AssertionError("no free port for the demo")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, golden_demo_data_dir):
-    """A copy of the demo's data dir, served until the module's tests are done."""
-    data_dir = tmp_path_factory.mktemp("demo")
-    shutil.copytree(golden_demo_data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
-    server, url = _serve(data_dir)
+# What each confirmed authenticator took last (its last step and drift), so the tests' authenticator goes on from it.
+DEVICES_TAKEN = (
+    "SELECT p.username, d.last_t, d.drift FROM otp_totp_totpdevice d "
+    "JOIN accounts_principal p ON p.id = d.user_id WHERE d.confirmed"
+)
+
+
+@contextlib.contextmanager
+def _served(data_dir: Path, database_url: str | None = None) -> Iterator[Demo]:
+    """A demo's data dir (and its PostgreSQL database, if it was built on one) served until the block ends."""
+    server, url = _serve(data_dir, database_url)
     try:
+        if database_url:
+            import psycopg
+
+            with psycopg.connect(database_url) as db:
+                taken = {name: (last_t, drift) for name, last_t, drift in db.execute(DEVICES_TAKEN)}
+        else:
+            with contextlib.closing(sqlite3.connect(data_dir / "secretariat.sqlite3")) as db:
+                taken = {name: (last_t, drift) for name, last_t, drift in db.execute(DEVICES_TAKEN)}
         logins, authenticator = {}, Authenticator()
-        with sqlite3.connect(data_dir / "secretariat.sqlite3") as db:  # what the server's devices took last
-            taken = dict(
-                (
-                    (name, (last_t, drift))
-                    for name, last_t, drift in db.execute(
-                        "SELECT p.username, d.last_t, d.drift FROM otp_totp_totpdevice d "
-                        "JOIN accounts_principal p ON p.id = d.user_id WHERE d.confirmed"
-                    )
-                )
-            )
         for line in (data_dir / "demo-logins.txt").read_text().splitlines():
             username, password, _who, key = line.split("\t")
             logins[username] = password
@@ -157,6 +161,39 @@ def demo(tmp_path_factory, golden_demo_data_dir):
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, golden_demo_data_dir):
+    """A copy of the demo's data dir (embedded SQLite), served until the module's tests are done."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    shutil.copytree(golden_demo_data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
+    with _served(data_dir) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def demo_on_the_configured_engine(tmp_path_factory, request):
+    """The demo on this pass's engine, served: on PostgreSQL, `secretariat demo --no-serve` built into a new
+    database of the configured server (dropped afterwards); on SQLite, a copy of the embedded demo's data dir."""
+    if not PG_URL:
+        data_dir = tmp_path_factory.mktemp("demo")
+        shutil.copytree(request.getfixturevalue("golden_demo_data_dir"), data_dir, symlinks=True, dirs_exist_ok=True)
+        with _served(data_dir) as served:
+            yield served
+        return
+    data_dir = tmp_path_factory.mktemp("demo-pg")
+    with scratch_database("secretariat_walk") as database_url:
+        built = subprocess.run(
+            [SECRETARIAT, "demo", "--no-serve"],
+            env=env_for(data_dir, database_url),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert built.returncode == 0, built.stderr
+        with _served(data_dir, database_url) as served:
+            yield served
 
 
 @pytest.fixture(scope="module")

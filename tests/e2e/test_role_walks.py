@@ -218,6 +218,8 @@ def test_the_drafter_drafts_a_cable_the_secretary_approves_it_and_the_drafter_se
     form.locator('select[name="precedence"]').select_option(value="immediate")
     form.locator('[name="first"]').fill("Meet the Secretary of State.")
     form.locator('[name="guidance"]').fill("For the Ambassador alone: be brief.")
+    form.locator('[name="point"]').fill("46")  # the picker offers the points of signed protocols Gromyko knows
+    expect(drafter.page.locator('#id_point-options option[value="P/46/X"]')).to_have_count(1)
     form.locator('[name="point"]').fill("P/46/X")
     form.locator('[name="report_requirement"]').fill("Wire when you have done it.")
     form.locator('[name="report_days"]').fill("5")

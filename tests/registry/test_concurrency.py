@@ -25,20 +25,17 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.cli import OFFICER_PASSWORD, migrated
+from tests.cli import OFFICER_PASSWORD, PG_URL, migrated, scratch_database
 
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
 SECRETARIAT = str(BIN / "secretariat")
-PG_URL = os.environ.get("SECRETARIAT_DATABASE_URL", "")
 
 WORKERS = 8  # driver processes per scenario
 CALLS = 20  # service calls per driver
@@ -198,34 +195,8 @@ def site(tmp_path):
     if ENGINE == "sqlite":
         yield Site("sqlite", data_dir, None)
         return
-    import psycopg
-
-    name = f"secretariat_conc_{uuid.uuid4().hex[:12]}"
-    parts = urlsplit(PG_URL)
-    # The server's maintenance database, as Django's test runner uses: the configured database is never touched.
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield Site("postgresql", data_dir, urlunsplit(parts._replace(path="/" + name)))
-    finally:
-        _drop(maintenance, name)
-
-
-def _drop(url: str, name: str) -> None:
-    """Drop the test's database. FORCE ends the workers' leftover sessions, but not an autovacuum
-    worker that may be busy in it (the test role may not signal those): wait for it and retry."""
-    import psycopg
-
-    for attempt in range(40):
-        try:
-            with psycopg.connect(url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
-            if attempt == 39:
-                raise
-            time.sleep(0.25)
+    with scratch_database("secretariat_conc") as url:
+        yield Site("postgresql", data_dir, url)
 
 
 def set_up(site: Site, documents: tuple[str, ...] = (), holders: bool = True) -> None:

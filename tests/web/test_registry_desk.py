@@ -127,6 +127,7 @@ def test_the_registry_desk_and_its_refusals_read_in_russian(demo, login):
     desk = registrar.get("/registry/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "<h1>Регистратура</h1>" in desk and "Просроченные экземпляры" in desk
     assert "выдано 9 = возвращено 9 + уничтожено 0 + утрачено 0 + на руках 0" in desk
+    assert '<option value="note" selected>записка</option>' in desk  # a new paper is a note unless said otherwise
     assert ">выписка</td>" in desk and ">extract</td>" not in desk
     entry = registrar.get("/registry/P46/X/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "возвращён " in entry and ">returned " not in entry

@@ -98,7 +98,7 @@ def _desk_page(request, *, error: ServiceError | None = None, form=None, status:
         "kinds": Document.Kind.values,
         "levels": Level.choices,
         "states": selectors.REGISTER_STATES,
-        "form": form or {},
+        "form": form or {"kind": Document.Kind.NOTE},  # a new paper is a note unless the registrar says otherwise
         "classification_picker": PICK_CLASSIFICATION.render(
             "classification", _picked_classification(form or {}), attrs={"id": "classification", "required": True}
         ),

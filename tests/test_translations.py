@@ -155,3 +155,17 @@ def test_every_choice_a_page_shows_has_its_russian_words():
                 if translation.pgettext(context, choice.label) == choice.label:
                     untranslated.append(f"{context}: {choice.label}")
     assert untranslated == []
+
+
+def test_words_in_more_than_one_catalog_read_the_same_in_each():
+    """Django merges the apps' catalogs, and the first app holding a msgid wins for every page: the same English
+    (in the same context) translated two ways would show one app's words on another's page ('С' for a cable's
+    sender, from the audit desk's date range). A different meaning takes a context; the same one, the same words."""
+    words: dict[object, dict[str, object]] = {}
+    for po in CATALOGS:
+        with open(po.with_suffix(".mo"), "rb") as compiled:
+            for msgid, msgstr in gettext.GNUTranslations(compiled)._catalog.items():
+                if msgid:
+                    words.setdefault(msgid, {})[po.parents[3].name] = msgstr
+    differing = {msgid: apps for msgid, apps in words.items() if len(set(apps.values())) > 1}
+    assert differing == {}

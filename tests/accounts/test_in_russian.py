@@ -29,7 +29,7 @@ def test_the_units_desk_says_in_russian_what_it_did_and_why_not(admin, login):
     assert "Подразделение Второй европейский отдел (gd-2) добавлено." in added
     again = officer.post("/access/units/", unit, **RU)  # the service refuses: the code is taken
     assert again.status_code == 409
-    assert "Не сделано: подразделение &#x27;gd-2&#x27; уже существует" in again.content.decode()
+    assert "Не выполнено: подразделение &#x27;gd-2&#x27; уже существует" in again.content.decode()
     malformed = officer.post("/access/units/", {**unit, "code": "GD 2"}, **RU)  # the form refuses
     assert malformed.status_code == 422
     assert "Введите код из строчных латинских букв, цифр и дефисов" in malformed.content.decode()

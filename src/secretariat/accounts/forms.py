@@ -4,6 +4,7 @@ kinds of unit), and say next to the field what is wrong."""
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from secretariat.accounts import selectors, services
 from secretariat.accounts.labels import ROLE
@@ -78,7 +79,7 @@ class SearchForm(forms.Form):
 
 
 class ClearanceForm(forms.Form):
-    clearance = forms.ChoiceField(choices=LEVEL_CHOICES, label=_("Level"))
+    clearance = forms.ChoiceField(choices=LEVEL_CHOICES, label=pgettext_lazy("clearance", "Level"))
     compartments = forms.MultipleChoiceField(
         required=False, label=_("Compartments"), widget=forms.CheckboxSelectMultiple
     )

@@ -13,7 +13,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from secretariat.accounts.forms import ClassificationField, picker
@@ -74,7 +74,7 @@ class AttachmentForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"))
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     classification = ClassificationField()
-    page_count = forms.IntegerField(label=gettext_lazy("Pages"), initial=1)
+    page_count = forms.IntegerField(label=pgettext_lazy("page count", "Pages"), initial=1)
 
 
 class CorrectionForm(forms.Form):
@@ -347,7 +347,7 @@ class BodyPaperForm(forms.Form):
         max_length=60,
         help_text=gettext_lazy("e.g. P46/X; leave empty for the next R number"),
     )
-    page_count = forms.IntegerField(label=gettext_lazy("Pages"), min_value=1, initial=1)
+    page_count = forms.IntegerField(label=pgettext_lazy("page count", "Pages"), min_value=1, initial=1)
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     people = PeopleChoice(
         queryset=selectors.candidates(),

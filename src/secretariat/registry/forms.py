@@ -13,7 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from secretariat.accounts.forms import ClassificationField
 
@@ -117,7 +117,7 @@ class AttachmentForm(forms.Form):
 
     title = forms.CharField(label=gettext_lazy("Title"), max_length=500)
     classification = ClassificationField(label=gettext_lazy("Classification"))
-    page_count = forms.IntegerField(label=gettext_lazy("Pages"), min_value=1, initial=1)
+    page_count = forms.IntegerField(label=pgettext_lazy("page count", "Pages"), min_value=1, initial=1)
     file = forms.FileField(label=gettext_lazy("File"))
 
     def __init__(self, *args, **kwargs):

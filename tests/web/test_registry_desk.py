@@ -131,6 +131,7 @@ def test_the_registry_desk_and_its_refusals_read_in_russian(demo, login):
     assert ">выписка</td>" in desk and ">extract</td>" not in desk
     entry = registrar.get("/registry/P46/X/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "возвращён " in entry and ">returned " not in entry
+    assert "Вернуть в течение 7 дней: CC CPSU (General Department, 1st sector)" in entry
     size = tree_size()
     refused = registrar.post("/registry/P47/5/copies/2/loss/", {"circumstances": "  "}, HTTP_ACCEPT_LANGUAGE="ru")
     assert refused.status_code == 422 and "в сообщении об утрате нужны обстоятельства" in refused.content.decode()

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -41,9 +42,34 @@ for k in range(400):
 """
 
 
-def _told(process: subprocess.Popen) -> list[str]:
-    out, _ = process.communicate(timeout=120)
-    return [line for line in out.splitlines() if line.startswith("GD-")]
+class Writer:
+    """A writer process, and the numbers it has been told so far (read as it prints them, by a thread)."""
+
+    def __init__(self, k: int, env: dict):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(k)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.told: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            if line.startswith("GD-"):
+                self.told.append(line.strip())
+
+    def finished(self) -> list[str]:
+        self.process.wait(timeout=120)
+        self.reader.join(timeout=30)
+        return self.told
+
+
+def _until(condition, timeout: float = 120) -> None:
+    """Wait for `condition` (the writers' start-up takes seconds on a busy machine, not a fixed time)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the writers told nothing in time"
+        time.sleep(0.05)
 
 
 def test_nothing_committed_is_lost_when_writers_and_the_server_are_killed(tmp_path):
@@ -57,22 +83,14 @@ def test_nothing_committed_is_lost_when_writers_and_the_server_are_killed(tmp_pa
             data, "add", "--as", "admin", "reg", "--clearance", "TOP SECRET", "--roles", "registrar", settings=on
         )
         env = drill.cli_env(data, on)
-        writers = [
-            subprocess.Popen(
-                [sys.executable, "-c", WRITER, str(k)],
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for k in range(WRITERS)
-        ]
-        time.sleep(4)
-        writers[0].send_signal(signal.SIGKILL)  # a writer dies mid-transaction
-        time.sleep(1)
+        writers = [Writer(k, env) for k in range(WRITERS)]
+        _until(lambda: all(w.told for w in writers))  # every writer is registering
+        writers[0].process.send_signal(signal.SIGKILL)  # a writer dies mid-transaction
+        after = sum(len(w.told) for w in writers[1:])
+        _until(lambda: sum(len(w.told) for w in writers[1:]) >= after + 3)  # the others go on
         server.kill()  # and then the server, under the others
-        told = [number for writer in writers for number in _told(writer)]
-        assert all(writer.returncode != 0 for writer in writers), "every writer was cut off"
+        told = [number for writer in writers for number in writer.finished()]
+        assert all(w.process.returncode != 0 for w in writers), "every writer was cut off"
         assert len(told) >= WRITERS, told  # they did get work done before the crash
         server.start()  # crash recovery
 

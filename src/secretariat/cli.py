@@ -20,7 +20,7 @@ DESKS = (
     ("Archive", "archive"),
     ("Papers as PDF", "render"),
     ("Audit log", "audit"),
-    ("Operating the registry", "web backup demo"),
+    ("Operating the registry", "web backup search demo"),
 )
 # Django's own commands an installation runs, in the project's words.
 OPERATOR_DJANGO_COMMANDS = {

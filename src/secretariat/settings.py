@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "secretariat.kernel",
+    "secretariat.search",
     "secretariat",
     "secretariat.accounts",
     "secretariat.audit",

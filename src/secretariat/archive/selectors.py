@@ -24,6 +24,9 @@ from secretariat.audit.services import record
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound
 from secretariat.kernel.restriction import Action
+from secretariat.search.models import Entry
+from secretariat.search.selectors import matching
+from secretariat.search.selectors import ranked as ranked_by_words
 
 
 def repositories() -> QuerySet[Repository]:
@@ -350,12 +353,11 @@ def published_items(
 ) -> QuerySet[Item]:
     """Published items matching the reading room's search and facets, in archival order.
 
-    Every word of `query` must stand in what was published (`search_text`: title, number, text
-    with the redactions blanked, annotations), compared as `normalised` text, so case (Cyrillic
-    too), line breaks and soft hyphens do not matter and a withheld word finds nothing."""
-    found = _published()
-    for word in normalised(query).split():
-        found = found.filter(search_text__contains=word)
+    Every word of `query` must stand, as a stem (search.text), in what was published (`search_text`: title,
+    number, text with the redactions blanked, annotations), so case (Cyrillic too), a plural ("ambassadors" for
+    "ambassador"), line breaks and soft hyphens do not matter and a withheld word finds nothing. Ranked by the
+    search app when there is a query (`ranked`)."""
+    found = matching(_published(), Entry.Scope.READING_ROOM, query)
     if creator:
         found = found.filter(creator=creator)
     if year is not None:
@@ -374,9 +376,24 @@ def published_items(
     )
 
 
-def facets() -> dict[str, list[tuple[str, int]]]:
-    """Counts of published items by body, year, fond and classification as originally marked."""
-    published = _published()
+def ranked(found: QuerySet[Item], query: str):
+    """`published_items(query, …)` for a paginator: best match first when there is a query, else archival order."""
+    return ranked_by_words(found, Entry.Scope.READING_ROOM, query)
+
+
+def published_count() -> int:
+    return _published().count()
+
+
+def published_search_texts():
+    """(item, what the reading room searches) for every published item: the reading room's index, rebuilt."""
+    return _published().order_by("pk").values_list("pk", "search_text").iterator(chunk_size=2000)
+
+
+def facets(published: QuerySet[Item] | None = None) -> dict[str, list[tuple[str, int]]]:
+    """Counts by body, year, fond and classification as originally marked, over `published` (the items a search
+    found), or over every published item."""
+    published = (_published() if published is None else published).order_by()
     by_fond = published.annotate(fonds=FONDS_OF_ITEM).values("fonds").annotate(n=Count("id"))
     return {
         "creator": [

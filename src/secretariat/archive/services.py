@@ -40,6 +40,8 @@ from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import page
 from secretariat.render.pdf import reading_pages, render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
+from secretariat.search import services as search
+from secretariat.search.models import Entry
 
 REVIEW_AFTER_YEARS = 30  # the usual closure period of state papers
 # No "-": public identifiers join the parts with it (tskhsd-89-25-44), so it must not stand inside one.
@@ -750,6 +752,7 @@ def publish(by: Principal, reference: str) -> Item:
     item.published_text = published.plain_text()
     item.search_text = selectors.search_text(published)
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
+    search.index(Entry.Scope.READING_ROOM, item.pk, item.search_text)
     record(by, "archive.published", item, {"reference": selectors.reference(item)})
     return item
 
@@ -766,6 +769,7 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     item.published_by = None
     item.published_text = item.search_text = ""
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
+    search.forget(Entry.Scope.READING_ROOM, item.pk)
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
     record(by, "archive.withdrawn", item, {"reason": bounded(reason, gettext("reason"), 500), "review": review.pk})
     return item

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from secretariat.archive import records, selectors
 from secretariat.kernel.desks import public
 from secretariat.kernel.errors import InvalidInput
+from secretariat.search.text import query_stems
+from secretariat.search.text import snippet as passage
 
 ITEMS_PER_PAGE = 20
 reading_room_page = public("archive/reading_room/not_found.html")
@@ -31,19 +33,21 @@ def reading_room(request):
         "marked": request.GET.get("marked", "")[:20],
     }
     query = request.GET.get("q", "")[:200]
+    wanted = query_stems(query)
     try:
         found = selectors.published_items(query, **chosen)
-        page = Paginator(found, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-        count, error = page.paginator.count, ""
+        page = Paginator(selectors.ranked(found, query), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        count, error, facets = page.paginator.count, "", selectors.facets(found)
     except InvalidInput as exc:
         page, count, error = Paginator([], ITEMS_PER_PAGE).get_page(1), 0, exc.message
+        facets = selectors.facets()
     context = {
         "query": query,
         "chosen": {k: v for k, v in chosen.items() if v},
         "page": page,
-        "results": [selectors.public_record(item) for item in page],
+        "results": [(record, passage(record.plain_text(), wanted)) for record in map(selectors.public_record, page)],
         "count": count,
-        "facets": selectors.facets(),
+        "facets": facets,
         "fonds": selectors.public_fonds_list(),
         "error": error,
     }

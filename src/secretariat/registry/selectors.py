@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal
@@ -22,6 +22,9 @@ from secretariat.registry.models import (
     DocumentVersion,
     not_ended_q,
 )
+from secretariat.search.models import Entry
+from secretariat.search.selectors import matching, ranked
+from secretariat.search.text import query_stems, snippet
 
 
 def documents(principal, action: Action = Action.VIEW) -> QuerySet[Document]:
@@ -210,3 +213,67 @@ def document_history(principal, document: Document, limit: int = 10) -> list:
     )
     events = AuditEvent.objects.filter(about).restrict(principal, Action.REGISTER)
     return list(events.select_related("actor").order_by("-seq")[:limit])
+
+
+# Staff search: the papers this principal may read, found by their words (the search app's index).
+
+
+def searched_text(title: str, text: str) -> str:
+    """What staff search finds a paper by: its title and its current text."""
+    return f"{title}\n{text}"
+
+
+def paper_search_texts():
+    """(paper, what staff search finds it by) for every paper: the staff index, rebuilt."""
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number").values("text")[:1]
+    rows = Document.objects.order_by("pk").annotate(text=Subquery(latest)).values_list("pk", "title", "text")
+    return ((pk, searched_text(title, text or "")) for pk, title, text in rows.iterator(chunk_size=2000))
+
+
+def papers_found(principal, query: str, *, kind: str = "", level: Level | None = None) -> QuerySet[Document]:
+    """The papers this principal may read (VIEW) holding every word of `query`, of a kind and level if given."""
+    rows = matching(documents(principal, Action.VIEW), Entry.Scope.STAFF, query)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level is not None:
+        rows = rows.filter(level=level)
+    return rows.order_by("-registered_at", "-pk")
+
+
+def found_by_kind_and_level(found: QuerySet[Document]) -> dict[str, list[tuple[str, int]]]:
+    """How many of the papers found are of each kind and level: counted over the readable rows alone."""
+    found = found.order_by()
+    return {
+        "kind": [(r["kind"], r["n"]) for r in found.values("kind").annotate(n=Count("pk")).order_by("kind")],
+        "level": [
+            (Level(r["level"]).label, r["n"]) for r in found.values("level").annotate(n=Count("pk")).order_by("level")
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paper staff search found, with the passage of its text where the words stand."""
+
+    document: Document
+    parts: list[tuple[str, bool]]
+
+
+@transaction.atomic
+def passages(principal, found: list[Document], query: str) -> list[Passage]:
+    """Each paper of a results page with its passage. Showing a classified paper's words is reading it: each such
+    paper's read is audited (rule 4), as opening it would be."""
+    wanted = query_stems(query)
+    latest = {v.document_id: v for v in DocumentVersion.objects.filter(document__in=found).order_by("number")}
+    shown = []
+    for document in found:
+        version = latest[document.pk]
+        if is_classified(document):
+            record(principal, "document.read", document, {"version": version.number, "through": "search"})
+        shown.append(Passage(document, snippet(searched_text(document.title, version.text), wanted)))
+    return shown
+
+
+def ranked_papers(found: QuerySet[Document], query: str):
+    """`papers_found(…)` for a paginator, the best match first."""
+    return ranked(found, Entry.Scope.STAFF, query)

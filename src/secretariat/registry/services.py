@@ -32,7 +32,9 @@ from secretariat.registry.models import (
     Incident,
     NumberSeries,
 )
-from secretariat.registry.selectors import no_document
+from secretariat.registry.selectors import no_document, searched_text
+from secretariat.search import services as search
+from secretariat.search.models import Entry
 
 
 def may_classify(by: Principal, classification: Classification) -> None:
@@ -168,6 +170,7 @@ def enter_in_register(
         )
     document.compartments.set(compartments)
     DocumentVersion.objects.create(document=document, number=1, text=text, created_at=now, created_by=by)
+    search.index(Entry.Scope.STAFF, document.pk, searched_text(document.title, text))
     record(
         by,
         "document.registered",
@@ -243,6 +246,7 @@ def add_version(by: Principal, number: str, text: str, note: str = "") -> Docume
     version = DocumentVersion.objects.create(
         document=document, number=last.number + 1, text=text, note=note.strip(), created_at=clock.now(), created_by=by
     )
+    search.index(Entry.Scope.STAFF, document.pk, searched_text(document.title, text))
     record(by, "document.version_added", document, {"version": version.number, "note": version.note})
     return version
 

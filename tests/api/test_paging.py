@@ -18,7 +18,10 @@ from secretariat.registry.models import Document
 # A value for each path parameter of a list, from the demo.
 PATH_VALUES = {"number": "P47/5", "prefix": "P", "identifier": "tskhsd-89-25-44"}
 # The query a list needs besides its page: where a phrase stands in the extract (several places), to withhold.
-QUERIES = {"/api/archive/items/{identifier}/phrase-redactions": {"phrase": "Vance", "reason": "PRIVACY"}}
+QUERIES = {
+    "/api/archive/items/{identifier}/phrase-redactions": {"phrase": "Vance", "reason": "PRIVACY"},
+    "/api/search": {"q": "Vance"},
+}
 
 
 def list_operations(spec: dict):

@@ -20,6 +20,7 @@ _LINE_CHAR = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]"
 _BODY_CHAR = r"[^\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
 ONE_LINE = rf"^{_LINE_CHAR}*$"
 Text = Annotated[str, Field(pattern=ONE_LINE)]
+DocumentKind = Literal["extract", "draft", "cable", "report", "announcement", "note"]
 # Text that is not blank: a character other than white space (as Python's str.strip() sees it, so the
 # class lists what it strips beyond `\s`). The services strip what they are given and refuse it empty; here
 # the document says so first.
@@ -152,6 +153,17 @@ class DocumentOut(Schema):
     copies_made: int
     return_instruction: str
     registered_at: str
+
+
+class PassagePartOut(Schema):
+    text: str
+    match: bool = Field(description="one of the words searched for, in the form the paper has it")
+
+
+class FoundOut(DocumentOut):
+    """A paper staff search found: its register entry and the passage its words stand in."""
+
+    passage: list[PassagePartOut]
 
 
 class AttachmentOut(Schema):
@@ -417,7 +429,7 @@ class RegisterIn(Schema):
     )
     title: Line = Field(max_length=500)
     classification: Marking
-    kind: Literal["extract", "draft", "cable", "report", "announcement", "note"] = "note"
+    kind: DocumentKind = "note"
     text: str = Field("", pattern=BODY, max_length=1_000_000, description="the body text (version 1)")
     dated: dt.date = Field(description="the paper's date")
     page_count: PageCount = 1

@@ -129,3 +129,17 @@ def copy_row(copy: Copy, as_of: dt.datetime) -> CopyRow:
         ended = {"returned": copy.returned_at, "destroyed": copy.destroyed_at, "lost": copy.lost_at}[state]
         label = f"{shown(COPY, state)} {desk_day(ended)}"
     return CopyRow(copy, label, overdue, outstanding, awaiting)
+
+
+def passage_json(found) -> dict:
+    """A paper staff search found: its register metadata and the passage its words stand in (matches marked)."""
+    return {
+        **document_json(found.document),
+        "passage": [{"text": text, "match": hit} for text, hit in found.parts],
+    }
+
+
+def passage_line(found) -> str:
+    """A paper found, on one line for the command line: number, marking, the passage with matches in *stars*."""
+    passage = "".join(f"*{text}*" if hit else text for text, hit in found.parts)
+    return f"No {found.document.number:<14} {str(found.document.classification):<24} {passage}"

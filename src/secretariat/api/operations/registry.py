@@ -13,6 +13,7 @@ from django.core.files import File as DjangoFile
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from secretariat.accounts.selectors import addressees_by_name
+from secretariat.api.operations.account_schemas import LevelName
 from secretariat.api.problems import problems
 from secretariat.api.schemas import (
     AddresseesIn,
@@ -21,15 +22,19 @@ from secretariat.api.schemas import (
     CopyOut,
     DestructionIn,
     DistributionEntryOut,
+    DocumentKind,
     DocumentOut,
+    FoundOut,
     IncidentOut,
     LossIn,
     Paging,
     RegisterIn,
+    Text,
     VersionIn,
     VersionOut,
 )
 from secretariat.kernel import clock
+from secretariat.kernel.classification import Level
 from secretariat.kernel.restriction import Action
 from secretariat.registry import presenters, selectors, services
 
@@ -42,6 +47,24 @@ def list_documents(request, paging: Query[Paging], in_register: bool = Query(Fal
     were registered. Metadata only."""
     rows = selectors.documents(request.auth, Action.REGISTER if in_register else Action.VIEW)
     return [presenters.document_json(d) for d in paging.of(rows)]
+
+
+@router.get(
+    "/search", response={200: list[FoundOut], **problems(422)}, operation_id="search_documents", tags=["documents"]
+)
+def search_documents(
+    request,
+    paging: Query[Paging],
+    q: Text,
+    kind: DocumentKind | None = None,
+    level: LevelName | None = None,
+):
+    """Papers you may read holding every word of `q` (each in any of its forms; "a phrase" in quotes), best match
+    first, each with the passage its words stand in.
+    A classified paper's passage is an audited read, as reading the paper is."""
+    found = selectors.papers_found(request.auth, q, kind=kind or "", level=Level.parse(level) if level else None)
+    shown = selectors.passages(request.auth, paging.of(selectors.ranked_papers(found, q)), q)
+    return [presenters.passage_json(p) for p in shown]
 
 
 @router.post(

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.files import File
 
 from secretariat.accounts.selectors import addressees_by_name, unit_by_code
+from secretariat.kernel.classification import Level
 from secretariat.kernel.cli import (
     SecretariatCommand,
     add_actor,
@@ -106,6 +107,14 @@ class Command(SecretariatCommand):
         lst = subcommand(sub, "list", help="documents you may read (or, with --register, see in the register)")
         add_actor(lst)
         lst.add_argument("--register", action="store_true", help="those you may see in the register")
+        find = subcommand(
+            sub, "search", help="papers you may read holding every word (any form; a phrase in quotes), best first"
+        )
+        add_actor(find)
+        find.add_argument("words", help='what to find: words, or "a phrase" in quotes')
+        find.add_argument("--kind", choices=Document.Kind.values, default="", help="only papers of this kind")
+        find.add_argument("--level", default="", help="only papers at this level, e.g. SECRET")
+        find.add_argument("--limit", type=count, default=20, help="how many, best first (20)")
 
     def handle(self, *args, action, **o):
         by = principal_by_username(o["actor"])
@@ -156,6 +165,16 @@ class Command(SecretariatCommand):
                 text += ["", f"Attachment {a.position}: {a.title} [{a.classification}]", a.text]
             text += ["", f"[{d.return_instruction()}]", str(d.classification)]
             return self.emit(data, "\n".join(text))
+        if action == "search":
+            try:
+                level = Level.parse(o["level"]) if o["level"] else None
+            except ValueError as exc:
+                raise InvalidInput(str(exc)) from None
+            found = selectors.papers_found(by, o["words"], kind=o["kind"], level=level)
+            shown = selectors.passages(by, selectors.ranked_papers(found, o["words"])[: o["limit"]], o["words"])
+            return self.emit(
+                [presenters.passage_json(p) for p in shown], "\n".join(map(presenters.passage_line, shown)) or "none"
+            )
         rows = selectors.documents(by, Action.REGISTER if o["register"] else Action.VIEW)
         data = [presenters.document_json(d) for d in rows]
         self.emit(

@@ -26,11 +26,11 @@ def _match_argument(wanted: list[tuple[str, ...]]) -> str:
 
 def _matching_sql(scope: str, wanted: list[tuple[str, ...]]) -> tuple[str, str, list]:
     """(FROM … WHERE …, the rank expression (lower is better), params) of the entries of `scope` holding every stem."""
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":  # the index first (CROSS JOIN keeps SQLite's planner to that order)
         return (
-            "search_index JOIN search_entry e ON e.id = search_index.rowid "
-            "WHERE search_index MATCH %s AND e.scope = %s",
-            "bm25(search_index)",
+            "(SELECT rowid AS id, bm25(search_index) AS rank FROM search_index WHERE search_index MATCH %s) f "
+            "CROSS JOIN search_entry e ON e.id = f.id WHERE e.scope = %s",
+            "f.rank",
             [_match_argument(wanted), scope],
         )
     return (

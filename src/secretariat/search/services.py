@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from secretariat.kernel.statistics import optimise
 from secretariat.kernel.usecases import use_case
 from secretariat.search.models import Entry
 from secretariat.search.text import stems
@@ -55,4 +56,5 @@ def reindex(scope: str, progress: Callable[[int], None] = lambda n: None) -> int
     stale = [key for key in held.iterator(chunk_size=CHUNK) if key not in kept]
     for start in range(0, len(stale), CHUNK):
         Entry.objects.filter(scope=scope, key__in=stale[start : start + CHUNK]).delete()
+    optimise()  # the planner's statistics, after so many rows changed
     return len(kept)

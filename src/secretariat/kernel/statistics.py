@@ -1,0 +1,27 @@
+"""The query planner's statistics on SQLite, kept as SQLite advises for short-lived connections.
+
+Without them SQLite's planner guesses, and at 100k papers it guessed wrong for a search (walking an index of every
+entry to test each against the few the full-text index found: 87 ms where 8 ms would do). `PRAGMA optimize` after
+each request analyses a table only when the queries just run would gain from it, so it costs nothing most of the
+time. PostgreSQL's autovacuum keeps its statistics itself.
+"""
+
+from django.db import connection
+
+
+def analyse_after_each_request(get_response):
+    """Middleware, outermost: after the response is made, `PRAGMA optimize` on the request's SQLite connection."""
+
+    def middleware(request):
+        response = get_response(request)
+        optimise()
+        return response
+
+    return middleware
+
+
+def optimise() -> None:
+    """`PRAGMA optimize` on SQLite (and after a bulk change, from its command); nothing on PostgreSQL."""
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")

@@ -28,7 +28,7 @@ from secretariat.audit.services import record, sign_checkpoint_as_system, tree_r
 from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.decisions.selectors import body_of
-from secretariat.kernel import clock, texts
+from secretariat.kernel import batches, clock, texts
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.formats import day
@@ -842,7 +842,7 @@ def import_transcription(
     identifier = _identifier(identifier or ref.get("document") or str(_next_identifier(unit)), "item number")
     if unit.items.filter(identifier__iexact=identifier).exists():
         raise Refused(gettext("%(unit)s already holds item %(item)s") % {"unit": unit, "item": identifier})
-    date = dt.date.fromisoformat(found["date"]) if found["date"] else None
+    date = _day(found["date"])
     unclassified = marking == UNCLASSIFIED
     sheets = ref.get("sheets") or ""
     now = clock.now()
@@ -886,6 +886,48 @@ def import_transcription(
         },
     )
     return item
+
+
+@use_case(
+    faces=("cli",),
+    because="a batch of import_transcription (which has every face), run as a command; "
+    "the web's background task queue comes with the scans' worker (issue 14)",
+)
+def import_transcriptions(
+    by: Principal,
+    files: Iterable[tuple[str, str | None]],
+    *,
+    unit: dict | None = None,
+    classification: Classification | None = None,
+    progress=lambda n: None,
+) -> batches.Outcome:
+    """Import a batch of transcriptions, (source, text) each, every one by `import_transcription` (its rules and
+    its audit event), a chunk per transaction. A source imported already is skipped, so a rerun after a kill does
+    what is left; a file the rules refuse (no archival reference, a marking that cannot be read) is reported and
+    the rest go in."""
+    _archivist(by)
+    imported = set(
+        Item.objects.filter(source=Item.Source.TRANSCRIPTION).values_list("transcription__source", flat=True)
+    )
+
+    def act(file: tuple[str, str | None]) -> None:
+        source, text = file
+        if text is None:
+            raise InvalidInput(gettext("%(source)s cannot be read as UTF-8 text") % {"source": source})
+        import_transcription(by, text, source=source, classification=classification, **(unit or {}))
+
+    return batches.run(
+        ((source, (source, text)) for source, text in files), act, done=imported.__contains__, progress=progress
+    )
+
+
+def _day(read: str | None) -> dt.date | None:
+    """The paper's day, when the importer read a whole one; a year or a month alone ('1940') stays only as
+    written (`date_as_written`), and the review then counts from the import, as for an undated paper."""
+    try:
+        return dt.date.fromisoformat(read) if read else None
+    except ValueError:
+        return None
 
 
 def _read(value, what: str, max_length: int, *, required: bool = False) -> str:

@@ -22,6 +22,5 @@ def analyse_after_each_request(get_response):
 
 def optimise() -> None:
     """`PRAGMA optimize` on SQLite (and after a bulk change, from its command); nothing on PostgreSQL."""
-    if connection.vendor == "sqlite" and connection.connection is not None:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
+    if connection.vendor == "sqlite" and connection.connection is not None:  # only a connection the request opened
+        connection.connection.execute("PRAGMA optimize")

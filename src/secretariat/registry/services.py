@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from secretariat.accounts.models import Principal, Unit
-from secretariat.accounts.selectors import compartments_by_code
+from secretariat.accounts.selectors import addressees_by_name, compartments_by_code
 from secretariat.audit.services import record
-from secretariat.kernel import clock
+from secretariat.kernel import batches, clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, unique_or_refused
 from secretariat.kernel.numbers import check_registration_number
@@ -502,3 +502,61 @@ def file_papers(documents: Iterable[Document]) -> None:
     """Mark papers filed, inside the transaction (and under the audit event) of the case file
     that closed over them: no new obligation may be put on a filed paper."""
     Document.objects.filter(pk__in=[d.pk for d in documents], filed_at__isnull=True).update(filed_at=clock.now())
+
+
+# The register's columns a CSV of entries gives, and how each is read (every other column is refused).
+REGISTER_COLUMNS = ("number", "title", "classification", "kind", "dated", "pages", "signatory", "distribution", "text")
+
+
+def _entry_fields(row: dict) -> dict:
+    """A CSV row as register_document takes it; InvalidInput naming the column that does not read."""
+    unknown = set(row) - set(REGISTER_COLUMNS)
+    if unknown:
+        raise InvalidInput(_("unknown columns: %(columns)s") % {"columns": ", ".join(sorted(unknown))})
+    try:
+        classification = Classification.parse(row.get("classification") or "")
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    try:
+        dated = dt.date.fromisoformat((row.get("dated") or "").strip())
+    except ValueError:
+        raise InvalidInput(_("the date must be written YYYY-MM-DD")) from None
+    pages = (row.get("pages") or "1").strip()
+    if not pages.isdigit():
+        raise InvalidInput(_("pages must be a whole number, not %(pages)r") % {"pages": pages})
+    names = [name.strip() for name in (row.get("distribution") or "").split(";") if name.strip()]
+    return {
+        "number": row["number"].strip(),
+        "title": row.get("title") or "",
+        "classification": classification,
+        "kind": (row.get("kind") or Document.Kind.NOTE).strip(),
+        "dated": dated,
+        "page_count": int(pages),
+        "signatory": row.get("signatory") or "",
+        "text": row.get("text") or "",
+        "distribution": addressees_by_name(names),
+    }
+
+
+@use_case(
+    faces=("cli",),
+    because="a batch of register_document (which has every face), run as a command; "
+    "the web's background task queue comes with the scans' worker (issue 14)",
+)
+def register_batch(by: Principal, rows: Iterable[dict], progress=lambda n: None) -> batches.Outcome:
+    """Register the papers of a CSV of register entries, each by `register_document` (its rules and its audit
+    event), a chunk per transaction; a row whose number is registered already is skipped (a rerun after a kill
+    does what is left), a row the rules refuse is reported and the rest go in."""
+    by.require_role(Role.REGISTRAR, "keep the register")
+
+    def keyed():
+        for line, row in enumerate(rows, start=2):  # line 1 is the header
+            number = (row.get("number") or "").strip()
+            yield number or f"line {line}", row
+
+    def act(row: dict) -> None:
+        if not (row.get("number") or "").strip():
+            raise InvalidInput(_("a row of register entries names its number (the column 'number')"))
+        register_document(by, **_entry_fields(row))
+
+    return batches.run(keyed(), act, done=lambda key: Document.objects.filter(number=key).exists(), progress=progress)

@@ -364,6 +364,22 @@ def test_the_researcher_searches_the_reading_room(walkers, language):
     expect(researcher.page.locator("blockquote.citation")).to_have_count(1)
 
 
+def test_a_member_searches_the_papers_he_may_read(walkers, language):
+    member = walkers("gromyko")
+    member.speak(language)
+    member.visit("/search/")
+    member.page.locator("#q").fill("ambassadors")
+    with member.page.expect_navigation():
+        member.page.locator("#q").press("Enter")
+    member.check()
+    found = member.page.locator('main article.found a[href="/documents/P46/X/"]')
+    expect(found).to_have_count(1)
+    expect(member.page.locator("main article.found mark").first).to_be_visible()
+    found.click()
+    member.page.wait_for_load_state()
+    member.check()
+
+
 def test_every_page_audited_was_clean(audited):
     """What axe saw, in both languages (the walks above fail on the first page that is not)."""
     assert audited and not any(audited.values())

@@ -261,7 +261,8 @@ class Passage:
 
 @transaction.atomic
 def passages(principal, found: list[Document], query: str) -> list[Passage]:
-    """Each paper of a results page with its passage. Showing a classified paper's words is reading it: each such
+    """Each paper of a results page with its passage: where the words stand in its text, or else in its title
+    (which the page shows anyway). Showing a classified paper's words is reading it: each such
     paper's read is audited (rule 4), as opening it would be."""
     wanted = query_stems(query)
     latest = {v.document_id: v for v in DocumentVersion.objects.filter(document__in=found).order_by("number")}
@@ -270,7 +271,10 @@ def passages(principal, found: list[Document], query: str) -> list[Passage]:
         version = latest[document.pk]
         if is_classified(document):
             record(principal, "document.read", document, {"version": version.number, "through": "search"})
-        shown.append(Passage(document, snippet(searched_text(document.title, version.text), wanted)))
+        in_text = snippet(version.text, wanted)
+        shown.append(
+            Passage(document, in_text if any(hit for _part, hit in in_text) else snippet(document.title, wanted))
+        )
     return shown
 
 

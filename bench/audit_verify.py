@@ -8,7 +8,7 @@ them: each row's leaf is `merkle.leaf_hash(event.canonical())` and its signature
 event and its signed head (`signing.sign_note`, with the frontier), then every head is written
 to the checkpoint file with `services.publish_checkpoints`. The rows are bulk-inserted, so the
 log builds in the time the signatures take. The log ends with a tail after its last head, as a
-live one does.
+live one does. One log grows through the sizes (10k, then 100k), so the database must be empty.
 
 The floor: the RFC 6962 tree (SHA-256 of 0x00 || the canonical event, then the nodes) over the
 same canonical bytes, with hashlib alone, no database. A raw SELECT of the same rows through the
@@ -69,52 +69,56 @@ def _sealed(event: AuditEvent) -> AuditEvent:
     return event
 
 
-def build(size: int) -> list[bytes]:
-    """A log of `size` events with a signed head every N (as `record` signs them); returns the
-    canonical bytes of every event, for the floor."""
-    every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
-    signing.create_key()
-    origin = settings.SECRETARIAT_AUDIT_ORIGIN
-    tree = merkle.CompactRange()
-    canonical: list[bytes] = []
-    events: list[AuditEvent] = []
-    heads: list[AuditCheckpoint] = []
-    seq = 0
+class Log:
+    """A log grown to each size in turn (10k, then 100k …): the rows are append-only, so the
+    larger log is the smaller one with more events after it, as a live log grows."""
 
-    def append(event: AuditEvent) -> None:
-        events.append(_sealed(event))
-        canonical.append(event.canonical())
-        tree.append(bytes.fromhex(event.leaf_hash))
+    def __init__(self) -> None:
+        signing.create_key()
+        self.every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
+        self.origin = settings.SECRETARIAT_AUDIT_ORIGIN
+        self.tree = merkle.CompactRange()
+        self.canonical: list[bytes] = []  # every event's canonical bytes, for the floor
+        self.seq = 0
 
-    def flush() -> None:
-        with transaction.atomic():
-            AuditEvent.objects.bulk_create(events, batch_size=2000)
-            AuditCheckpoint.objects.bulk_create(heads, batch_size=500)
-        events.clear()
-        heads.clear()
+    def grow(self, size: int) -> None:
+        """Append events up to `size`, with a signed head every N (as `record` signs them)."""
+        events: list[AuditEvent] = []
+        heads: list[AuditCheckpoint] = []
 
-    while seq < size:
-        seq += 1
-        append(_event(seq))
-        if every and seq % every == 0 and seq < size:
-            seq += 1  # the head's own event, which the head covers
-            append(_event(seq, "audit.checkpoint", {"trigger": f"every {every} events"}))
-            root = tree.root()
-            heads.append(
-                AuditCheckpoint(
-                    tree_size=seq,
-                    root_hash=root.hex(),
-                    signed_at=events[-1].at,
-                    note=signing.sign_note(signing.checkpoint_body(origin, seq, root)),
-                    frontier=[h.hex() for h in tree.state()[1]],
+        def append(event: AuditEvent) -> None:
+            events.append(_sealed(event))
+            self.canonical.append(event.canonical())
+            self.tree.append(bytes.fromhex(event.leaf_hash))
+
+        def flush() -> None:
+            with transaction.atomic():
+                AuditEvent.objects.bulk_create(events, batch_size=2000)
+                AuditCheckpoint.objects.bulk_create(heads, batch_size=500)
+            events.clear()
+            heads.clear()
+
+        while self.seq < size:
+            self.seq += 1
+            append(_event(self.seq))
+            if self.every and self.seq % self.every == 0 and self.seq < size:
+                self.seq += 1  # the head's own event, which the head covers
+                append(_event(self.seq, "audit.checkpoint", {"trigger": f"every {self.every} events"}))
+                root = self.tree.root()
+                heads.append(
+                    AuditCheckpoint(
+                        tree_size=self.seq,
+                        root_hash=root.hex(),
+                        signed_at=events[-1].at,
+                        note=signing.sign_note(signing.checkpoint_body(self.origin, self.seq, root)),
+                        frontier=[h.hex() for h in self.tree.state()[1]],
+                    )
                 )
-            )
-        if len(events) >= 20_000:
-            flush()
-    flush()
-    AuditHead.objects.filter(pk=1).update(size=seq)
-    services.publish_checkpoints()
-    return canonical
+            if len(events) >= 20_000:
+                flush()
+        flush()
+        AuditHead.objects.filter(pk=1).update(size=self.seq)
+        services.publish_checkpoints()
 
 
 def hashlib_floor(canonical: list[bytes]) -> bytes:
@@ -153,10 +157,10 @@ def timed(fn):
     return result, time.perf_counter() - start
 
 
-def run(size: int, workers: int) -> None:
-    canonical, built = timed(lambda: build(size))
-    print(f"\n{size} events built in {built:.1f} s ({AuditCheckpoint.objects.count()} signed heads)")
-    root, floor = timed(lambda: hashlib_floor(canonical))
+def run(log: Log, size: int, workers: int) -> None:
+    _, built = timed(lambda: log.grow(size))
+    print(f"\n{size} events ({AuditCheckpoint.objects.count()} signed heads), built in {built:.1f} s")
+    root, floor = timed(lambda: hashlib_floor(log.canonical))
     _, fetch = timed(raw_select)
     report, fast = timed(verify_log)
     assert report.ok, report.as_json()
@@ -184,16 +188,12 @@ def main() -> None:
     args = parser.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
     print(f"engine {connection.vendor}; a signed head every {settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY} events")
-    for size in sizes:
-        _fresh()  # each size in a log of its own
-        run(size, args.workers)
-
-
-def _fresh() -> None:
-    """An empty log: the schema made anew (the append-only triggers refuse to empty it)."""
-    call_command("migrate", "audit", "zero", verbosity=0)
     call_command("migrate", verbosity=0)
-    Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS).unlink(missing_ok=True)
+    if AuditEvent.objects.exists():
+        parser.error("the database already holds an audit log: give the bench an empty one")
+    log = Log()
+    for size in sorted(sizes):
+        run(log, size, args.workers)
 
 
 if __name__ == "__main__":

@@ -273,10 +273,10 @@ def verify_log(
                     )
                 )
                 break
-            data = json.loads(data) if isinstance(data, str) else data
-            leaf = merkle.leaf_hash(_canonical(seq, at, actor_id, actor_name, action, object_type, object_id, data))
+            data = _json_value(data)
+            leaf = _leaf(_canonical, seq, at, actor_id, actor_name, action, object_type, object_id, data)
             if leaf.hex() != leaf_hex:
-                leaf = merkle.leaf_hash(AuditEvent.objects.get(seq=seq).canonical())  # the model's bytes decide
+                leaf = _leaf(_model_canonical, seq)  # the model's own bytes decide
             if leaf.hex() != leaf_hex:
                 edited.add(seq)
                 report.problems.append(
@@ -436,6 +436,29 @@ def _canonical(
         f'"at":"{at:%Y-%m-%dT%H:%M:%S.%f}Z","data":{_JSON_SORTED(data)},'
         f'"object":{{"id":{_JSON_STRING(object_id)},"type":{_JSON_STRING(object_type)}}},"seq":{int(seq)}}}'
     ).encode()
+
+
+def _json_value(data):
+    """The data column as the model reads it (JSONField.from_db_value): text that is not JSON stays text."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError:
+        return data
+
+
+def _leaf(canonical, *columns) -> bytes:
+    """The leaf of the bytes `canonical(*columns)` makes; b"" (no leaf's hash) for a row so
+    damaged that no canonical bytes can be made of it (a date that is no date): named as edited."""
+    try:
+        return merkle.leaf_hash(canonical(*columns))
+    except (AttributeError, TypeError, ValueError):
+        return b""
+
+
+def _model_canonical(seq: int) -> bytes:
+    return AuditEvent.objects.get(seq=seq).canonical()
 
 
 def _events(columns: tuple[str, ...], *, after: int, upto: int | None, chunk_size: int) -> Iterator[tuple]:

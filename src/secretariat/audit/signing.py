@@ -89,6 +89,19 @@ def leaf_signature_ok(leaf: bytes, signature: bytes, key: Ed25519PublicKey) -> b
     return True
 
 
+def public_bytes(key: Ed25519PublicKey) -> bytes:
+    """The raw 32 bytes of a public key: what a worker process is handed to check signatures."""
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def bad_leaf_signatures(key_bytes: bytes, rows: list[tuple[int, bytes, bytes]]) -> list[int]:
+    """The seqs among `rows` (seq, leaf hash, signature) whose signature does not verify under
+    the raw public key `key_bytes`. Module-level and free of Django, so a process pool's worker
+    can run it on a chunk of the log (`audit verify --all-signatures`)."""
+    key = Ed25519PublicKey.from_public_bytes(key_bytes)
+    return [seq for seq, leaf, signature in rows if not leaf_signature_ok(leaf, signature, key)]
+
+
 def fingerprint(key: Ed25519PublicKey) -> str:
     """SHA256:… of the raw public key, as OpenSSH writes it: what an auditor pins and compares."""
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

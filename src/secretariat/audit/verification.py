@@ -3,9 +3,10 @@
 The checks and what each catches, in the order of the log:
 - seq must run 1, 2, 3 … with no gap            (a deleted event)
 - each event's recomputed leaf = its stored hash (an edited event)
-- each event's signature verifies               (an inserted, swapped or re-hashed event)
 - each signed checkpoint, from the database and from the file outside it, matches the
   recomputed root at its size                   (any change under a signed head)
+- each event's signature verifies, for the events after the last signed head that matches
+  (an inserted, swapped or re-hashed event in the tail)
 - no checkpoint and no head counter exceeds the log (truncation, a rolled-back database)
 - the checkpoint file holds every head the database holds, and every checkpoint event in the
   log has its head somewhere                      (heads deleted to hide a truncation)
@@ -13,6 +14,20 @@ The checks and what each catches, in the order of the log:
                                                   (a log cut after its last local head)
 - the key is the pinned one, when one is pinned  (a swapped key that re-signed everything)
 What no store outside the database holds yet (the unwitnessed tail) is reported, not hidden.
+
+The events under a signed head that matches the recomputed tree are vouched for by that head's
+signature: the root is computed from the leaves recomputed from the stored events, so no event
+under it can change without the root changing, and no head can be made without the key. Their
+own signatures are therefore not checked one by one (an Ed25519 check is ~100 times the cost of
+hashing the event); only the tail after the last matching head is. When a head does not match,
+it vouches for nothing: every event after the last matching head, up to the end of the log, has
+its signature checked, so the event that was re-hashed or inserted is still the one named.
+`all_signatures=True` (`audit verify --all-signatures`) checks every event's signature as well,
+over a pool of processes: an auditor's full sweep, which also names a signature column damaged
+under a head (the head vouches for the event, not for that column).
+
+The log is read in keyset chunks (seq > last, `chunk_size` rows a query): memory stays bounded
+whatever the size of the log.
 
 A log restored from an older backup is shorter than the heads the witnesses hold: verify
 reports it as a rollback (how many events, after which time) and fails, until an auditor
@@ -22,14 +37,23 @@ reported as lost in that rollback rather than as problems; any other head still 
 """
 
 import datetime as dt
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from secretariat.audit import merkle, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
+
+CHUNK_SIZE = 2000  # events read by one query
+SWEEP_CHUNK = 4000  # event signatures checked by one task of the process pool
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     rollback: Rollback | None = None  # heads larger than the log that no accepted rollback names
     lost_heads: list[LostHead] = field(default_factory=list)  # heads an accepted rollback names
+    covered_size: int = 0  # the largest signed head that matches: the events it vouches for
+    signatures_checked: int = 0  # event signatures checked one by one (the tail, or all of them)
 
     @property
     def unwitnessed(self) -> int:
@@ -134,6 +160,8 @@ class Report:
             "key_fingerprint": self.key_fingerprint,
             "witnessed_size": self.witnessed_size,
             "unwitnessed_events": self.unwitnessed,
+            "covered_by_signed_head": self.covered_size,
+            "signatures_checked": self.signatures_checked,
             "warnings": self.warnings,
             "rollback": self.rollback.as_json() if self.rollback else None,
             "lost_in_accepted_rollbacks": [
@@ -188,7 +216,15 @@ def _gather(key, problems: list[Problem]):
     return heads, database, checkpoint_file, witnessed
 
 
-def verify_log(pinned_fingerprint: str = "") -> Report:
+def verify_log(
+    pinned_fingerprint: str = "",
+    *,
+    all_signatures: bool = False,
+    workers: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Report:
+    """Verify the log (see the module's doc). `all_signatures`: check every event's signature
+    too, over `workers` processes (default: one per core; 1 checks them in this process)."""
     key = signing.public_key()
     report = Report(key_fingerprint=signing.fingerprint(key))
     pinned = pinned_fingerprint or settings.SECRETARIAT_AUDIT_KEY_FINGERPRINT
@@ -214,50 +250,88 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
     }
     roots_wanted = {head.size for head in heads} | {_kept(data)[0] for data in accepts.values()}
     roots_at: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
-    signed_at: list[int] = []  # the events that record the signing of a head (its size is theirs)
-    accepted: dict[int, dict] = {}  # the accept events that are what the log signed
+    # Then, once the log is read: signed_at, the events that record the signing of a head (its
+    # size is theirs), and accepted, the accept events that are what the log signed.
     last_at: dt.datetime | None = None
 
     tree = merkle.CompactRange()
     expected = 1
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected:
-            report.problems.append(
-                Problem(
-                    expected,
-                    _("event #%(expected)s is missing: the log jumps to #%(seq)s")
-                    % {"expected": expected, "seq": event.seq},
+    edited: set[int] = set()  # events whose recomputed leaf differs from the stored one
+    checkpoint_events: list[int] = []
+    accept_events: dict[int, dict] = {}
+    columns = _READ + (("signature",) if all_signatures else ())
+    with _Sweep(key, workers if all_signatures else 1) as sweep:
+        batch: list[tuple[int, bytes, bytes]] = []
+        for row in _events(columns, after=0, upto=None, chunk_size=chunk_size):
+            seq, at, actor_id, actor_name, action, object_type, object_id, data, leaf_hex = row[:9]
+            if seq != expected:
+                report.problems.append(
+                    Problem(
+                        expected,
+                        _("event #%(expected)s is missing: the log jumps to #%(seq)s")
+                        % {"expected": expected, "seq": seq},
+                    )
                 )
-            )
-            break
-        leaf = merkle.leaf_hash(event.canonical())
-        if leaf.hex() != event.leaf_hash:
-            report.problems.append(
-                Problem(
-                    event.seq,
-                    _("event #%(seq)s (%(action)s) differs from its recorded hash: edited")
-                    % {"seq": event.seq, "action": event.action},
+                break
+            data = _json_value(data)
+            leaf = _leaf(_canonical, seq, at, actor_id, actor_name, action, object_type, object_id, data)
+            if leaf.hex() != leaf_hex:
+                leaf = _leaf(_model_canonical, seq)  # the model's own bytes decide
+            if leaf.hex() != leaf_hex:
+                edited.add(seq)
+                report.problems.append(
+                    Problem(
+                        seq,
+                        _("event #%(seq)s (%(action)s) differs from its recorded hash: edited")
+                        % {"seq": seq, "action": action},
+                    )
                 )
+            else:
+                if all_signatures:
+                    batch.append((seq, leaf, _bytes(row[9])))
+                    if len(batch) >= SWEEP_CHUNK:
+                        sweep.submit(batch)
+                        batch = []
+                if action == "audit.checkpoint":
+                    checkpoint_events.append(seq)
+                elif action == ROLLBACK_ACCEPTED and isinstance(data, dict):
+                    accept_events[seq] = data
+            tree.append(leaf)
+            if seq in roots_wanted:
+                roots_at[seq] = tree.root()
+            last_at = at
+            expected += 1
+        size = expected - 1
+        # The events the signed heads vouch for: up to the largest head whose root is the tree's.
+        report.covered_size = max((h.size for h in heads if h.size <= size and roots_at[h.size] == h.root), default=0)
+        if not all_signatures:
+            # The tail after it: each event's own signature is all that vouches for it.
+            tail = _events(
+                ("seq", "leaf_hash", "signature"), after=report.covered_size, upto=size, chunk_size=chunk_size
             )
-        elif not signing.leaf_signature_ok(leaf, _bytes(event.signature), key):
-            report.problems.append(
-                Problem(
-                    event.seq,
-                    _("event #%(seq)s (%(action)s) is not signed by the audit key: inserted, moved or re-hashed")
-                    % {"seq": event.seq, "action": event.action},
-                )
+            for seq, leaf_hex, signature in tail:
+                if seq not in edited:
+                    batch.append((seq, _bytes(leaf_hex), _bytes(signature)))
+                if len(batch) >= SWEEP_CHUNK:
+                    sweep.submit(batch)
+                    batch = []
+        sweep.submit(batch)
+    report.signatures_checked = sweep.checked
+    unsigned = sorted(sweep.bad)
+    for seq, action in _actions(unsigned):
+        report.problems.append(
+            Problem(
+                seq,
+                _("event #%(seq)s (%(action)s) is not signed by the audit key: inserted, moved or re-hashed")
+                % {"seq": seq, "action": action},
             )
-        elif event.action == "audit.checkpoint":
-            signed_at.append(event.seq)
-        elif event.action == ROLLBACK_ACCEPTED and isinstance(event.data, dict):
-            accepted[event.seq] = event.data
-        tree.append(leaf)
-        if event.seq in roots_wanted:
-            roots_at[event.seq] = tree.root()
-        last_at = event.at
-        expected += 1
+        )
+    signed_at = [seq for seq in checkpoint_events if seq not in sweep.bad]
+    accepted = {seq: data for seq, data in accept_events.items() if seq not in sweep.bad}
     report.size = expected - 1
     report.root = tree.root()
+    if last_at is not None and last_at.tzinfo is None:
+        last_at = last_at.replace(tzinfo=dt.UTC)  # SQLite's raw rows: UTC, without the zone
     excused = _excused(report, accepted, roots_at)
     lost = [head for head in heads if (head.size, head.root) in excused]
     report.lost_heads = [LostHead(h.where, h.size, h.root, excused[(h.size, h.root)]) for h in lost]
@@ -340,6 +414,131 @@ def verify_log(pinned_fingerprint: str = "") -> Report:
                 )
             )
     return report
+
+
+_READ = ("seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "data", "leaf_hash")
+_JSON_STRING = json.encoder.encode_basestring  # the string encoder of json.dumps(ensure_ascii=False)
+_JSON_SORTED = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _canonical(
+    seq: int, at: dt.datetime, actor_id, actor_name: str, action: str, object_type, object_id, data
+) -> bytes:
+    """AuditEvent.canonical of these column values, written out field by field: the same bytes
+    (sorted keys, compact, UTF-8) without building a model and a nested dict for each event.
+    Only a shortcut: an event whose leaf these bytes do not reproduce is hashed again with the
+    model's own canonical() before it is called edited, so a difference costs time, never a
+    false finding."""
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+    actor = "null" if actor_id is None else int(actor_id)
+    return (
+        f'{{"action":{_JSON_STRING(action)},"actor":{{"id":{actor},"name":{_JSON_STRING(actor_name)}}},'
+        f'"at":"{at:%Y-%m-%dT%H:%M:%S.%f}Z","data":{_JSON_SORTED(data)},'
+        f'"object":{{"id":{_JSON_STRING(object_id)},"type":{_JSON_STRING(object_type)}}},"seq":{int(seq)}}}'
+    ).encode()
+
+
+def _json_value(data):
+    """The data column as the model reads it (JSONField.from_db_value): text that is not JSON stays text."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError:
+        return data
+
+
+def _leaf(canonical, *columns) -> bytes:
+    """The leaf of the bytes `canonical(*columns)` makes; b"" (no leaf's hash) for a row so
+    damaged that no canonical bytes can be made of it (a date that is no date): named as edited."""
+    try:
+        return merkle.leaf_hash(canonical(*columns))
+    except (AttributeError, TypeError, ValueError):
+        return b""
+
+
+def _model_canonical(seq: int) -> bytes:
+    return AuditEvent.objects.get(seq=seq).canonical()
+
+
+def _events(columns: tuple[str, ...], *, after: int, upto: int | None, chunk_size: int) -> Iterator[tuple]:
+    """The events after seq `after` (up to `upto`), in order, as raw rows of `columns`: one
+    query per `chunk_size` rows, each starting after the last seq of the one before (keyset),
+    so no query and no chunk holds more than `chunk_size` events, and no cursor stays open
+    between chunks. Raw SQL: the ORM's per-row conversions cost more than the hashing."""
+    qn = connection.ops.quote_name
+    seq = qn("seq")
+    sql = (
+        f"SELECT {', '.join(qn(c) for c in columns)} FROM {qn(AuditEvent._meta.db_table)} "
+        f"WHERE {seq} > %s{f' AND {seq} <= %s' if upto is not None else ''} ORDER BY {seq} LIMIT %s"
+    )
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [after, *([upto] if upto is not None else []), chunk_size])
+            chunk = cursor.fetchall()
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+        after = chunk[-1][0]
+
+
+def _actions(seqs: list[int]) -> Iterator[tuple[int, str]]:
+    """(seq, action) of the events `seqs`, in order, a bounded number a query."""
+    for i in range(0, len(seqs), 500):
+        yield from AuditEvent.objects.filter(seq__in=seqs[i : i + 500]).order_by("seq").values_list("seq", "action")
+
+
+def default_workers() -> int:
+    """One signature checker per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _Sweep:
+    """Checks event signatures handed to it in chunks: in this process (one worker), or over a
+    pool of `workers` processes, each given a chunk of rows (seq, leaf, signature) and the raw
+    public key, never a database connection. At most two chunks per worker wait at once, so
+    memory stays bounded however long the log."""
+
+    def __init__(self, key, workers: int | None) -> None:
+        self.key = key
+        self.workers = default_workers() if workers is None else max(workers, 1)
+        self.checked = 0
+        self.bad: set[int] = set()
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: set[Future] = set()
+
+    def __enter__(self) -> "_Sweep":
+        return self
+
+    def submit(self, rows: list[tuple[int, bytes, bytes]]) -> None:
+        if not rows:
+            return
+        self.checked += len(rows)
+        if self.workers == 1:
+            self.bad.update(seq for seq, leaf, sig in rows if not signing.leaf_signature_ok(leaf, sig, self.key))
+            return
+        if self._pool is None:
+            # fork where there is one: a worker needs no Django, only the function and its rows
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        if len(self._pending) >= 2 * self.workers:
+            done, self._pending = wait(self._pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                self.bad.update(future.result())
+        self._pending.add(self._pool.submit(signing.bad_leaf_signatures, signing.public_bytes(self.key), rows))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                for future in self._pending:
+                    self.bad.update(future.result())
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
 
 
 def _kept(data: dict) -> tuple[int, bytes]:

@@ -29,6 +29,19 @@ class Command(SecretariatCommand):
             metavar="FP",
             help="fail unless the log is signed by this key (SHA256:…, as `audit key` prints it)",
         )
+        verify.add_argument(
+            "--all-signatures",
+            action="store_true",
+            help="also check every event's own signature, over every core (an auditor's full sweep); "
+            "by default the events under a signed head that matches are vouched for by its signature",
+        )
+        verify.add_argument(
+            "--workers",
+            type=count,
+            default=None,
+            metavar="N",
+            help="processes for --all-signatures (default: one per core; 1: in this process)",
+        )
         subcommand(sub, "key", help="the audit key's fingerprint and public key, to pin and to give to witnesses")
         cp = subcommand(
             sub, "checkpoint", help="sign the current tree head; write every head to the file and the witnesses"
@@ -64,7 +77,7 @@ class Command(SecretariatCommand):
     def handle(self, *args, action, **o):
         if action == "verify":
             try:
-                report = verify_log(o["key_fingerprint"])
+                report = verify_log(o["key_fingerprint"], all_signatures=o["all_signatures"], workers=o["workers"])
             except (OSError, ValueError, AuditKeyUnavailable) as exc:
                 raise Refused(_("cannot verify: %(error)s") % {"error": exc}) from None
             text = verification_text(report)

@@ -8,6 +8,7 @@ case file (the case list and the case), and requests for access (the access desk
 timings are bench/desks.py's."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -15,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 
 from secretariat.accounts import services as accounts
 from secretariat.cases import services as cases
-from secretariat.kernel import clock
+from secretariat.kernel import clock, lists
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
+from secretariat.registry.models import Copy
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 GROWN_AT = dt.datetime(1977, 3, 1, 10, 0, tzinfo=MOSCOW)
@@ -100,3 +102,21 @@ def test_every_desk_page_asks_as_many_queries_for_many_rows_as_for_few(demo, log
         if few[(who, url)][0] != many[(who, url)][0]
     }
     assert not differing, differing
+
+
+@pytest.mark.demo(archive=False)
+def test_the_in_tray_pages_each_list_on_its_own(demo, login, monkeypatch):
+    grow(1, 3)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
+    client = login("andropov")
+    first = client.get("/in-tray/").content.decode()
+    held = Copy.objects.filter(holder__username="andropov").outstanding().count()
+    assert held > 2 and first.count('<td><a href="/documents/') <= 2 + 1  # two copies, and at most a control
+    assert f"Page 1 of {(held + 1) // 2}" in first and 'href="?copies=2" rel="next"' in first
+    second = client.get("/in-tray/?copies=2&controls=1").content.decode()
+    assert 'href="?controls=1&amp;copies=1" rel="prev"' in second  # the other list keeps its page
+
+    def numbers(text):  # the papers of the copies listed
+        return re.findall(r'<a href="/documents/([^"]+)/">', text.split('id="controls"')[0])
+
+    assert numbers(first) and numbers(second) and not set(numbers(first)) & set(numbers(second))

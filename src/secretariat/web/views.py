@@ -12,9 +12,8 @@ from django.template import loader
 from django.views.decorators.http import require_safe
 
 from secretariat.cables import selectors as cables
-from secretariat.kernel import clock, faults
+from secretariat.kernel import clock, faults, lists
 from secretariat.kernel.desks import login_required
-from secretariat.kernel.lists import PAGE_SIZE
 from secretariat.registry import selectors as registry
 
 
@@ -37,7 +36,7 @@ class TrayList:
 
 
 def _tray_list(request, rows, param: str) -> TrayList:
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+    page = Paginator(rows, lists.PAGE_SIZE).get_page(request.GET.get(param))
     kept = request.GET.copy()
     kept.pop(param, None)
     return TrayList(page, param, kept.urlencode())

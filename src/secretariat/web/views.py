@@ -3,43 +3,21 @@
 import json
 import logging
 import sys
-from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
 from secretariat.cables import selectors as cables
-from secretariat.kernel import clock, faults, lists
-from secretariat.kernel.desks import login_required
+from secretariat.kernel import clock, faults
+from secretariat.kernel.desks import login_required, paged
 from secretariat.registry import selectors as registry
 
 
 @require_safe
 def home(request):
     return redirect("/in-tray/" if request.user.is_authenticated else "/login/")
-
-
-@dataclass(frozen=True)
-class TrayList:
-    """One list of the in-tray, a page at a time: each list pages on its own (`?copies=2&controls=3`)."""
-
-    page: Page
-    param: str  # the list's page in the URL
-    query: str  # the other lists' pages, kept in the pager's links
-
-    @property
-    def rows(self) -> list:
-        return self.page.object_list
-
-
-def _tray_list(request, rows, param: str) -> TrayList:
-    page = Paginator(rows, lists.PAGE_SIZE).get_page(request.GET.get(param))
-    kept = request.GET.copy()
-    kept.pop(param, None)
-    return TrayList(page, param, kept.urlencode())
 
 
 @require_safe
@@ -51,13 +29,13 @@ def in_tray(request):
     copies = registry.holder_inventory(principal, principal).prefetch_related("document__compartments")
     controls = cables.controls_on(principal).prefetch_related("document__compartments")
     posts = cables.cables_for_post(principal).prefetch_related("document__compartments")
-    controls_page = _tray_list(request, controls, "controls")
+    controls_page = paged(request, controls, "controls")
     context = {
         "now": now,
-        "copies": _tray_list(request, copies, "copies"),
+        "copies": paged(request, copies, "copies"),
         "controls": controls_page,
         "controls_read": cables.read_controls(principal, controls_page.rows),
-        "cables": _tray_list(request, posts, "cables"),
+        "cables": paged(request, posts, "cables"),
     }
     return render(request, "web/in_tray.html", context)
 

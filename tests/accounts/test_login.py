@@ -1,7 +1,12 @@
 """Login in the browser's terms: password, throttling, the second factor for SECRET and up, sessions."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -120,8 +125,21 @@ def test_forms_need_their_csrf_token(people):
     assert strict.post("/login/", {"username": "clerk", "password": PASSWORD}).status_code == 403
 
 
-def test_sessions_end_after_thirty_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_end_after_thirty_idle_minutes(client, people, settings, monkeypatch):
+    """Working on keeps the session; 30 idle minutes end it. It is saved at most once a minute, not per request."""
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and not getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    log_in(client, "clerk")
+    assert client.get("/in-tray/").status_code == 200
+    for minutes in range(20, 121, 20):  # a page every 20 minutes for two hours: still in
+        monkeypatch.setattr(timezone, "now", lambda minutes=minutes: start + dt.timedelta(minutes=minutes))
+        assert client.get("/in-tray/").status_code == 200, minutes
+    with CaptureQueriesContext(connection) as seconds_later:  # within the minute: the session is not written
+        assert client.get("/in-tray/").status_code == 200
+    assert not [q for q in seconds_later.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(minutes=120 + 30, seconds=1))
+    assert client.get("/in-tray/")["Location"].startswith("/login/")  # 30 idle minutes: logged out
 
 
 def test_an_open_redirect_is_not_followed(client, people):

@@ -27,7 +27,7 @@ from secretariat.decisions import selectors as decision_selectors
 from secretariat.decisions.forms import point_picker
 from secretariat.kernel import clock
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import desk, login_required, perform, unit_desk
+from secretariat.kernel.desks import desk, login_required, paged, perform, unit_desk
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.formats import iso
 from secretariat.kernel.labels import choices_shown
@@ -146,13 +146,18 @@ def _my_cables(request, filters: dict[str, str]):
 @unit_desk
 def cable_desk(request):
     principal = request.user
+    on_me = paged(request, selectors.controls_on(principal).prefetch_related("document__compartments"), "controls")
     context = {
-        "controls": selectors.read_controls(principal, selectors.controls_on(principal)),
+        "controls": selectors.read_controls(principal, on_me.rows),  # only this page's tasks are read
+        "controls_page": on_me,
         "refusals": SHOW_REFUSALS,
     }
     status = 200
     if _at_post(principal):
-        context["post_cables"] = list(selectors.cables_for_post(principal))
+        for_post = paged(
+            request, selectors.cables_for_post(principal).prefetch_related("document__compartments"), "cables"
+        )
+        context["post_cables"], context["post_cables_page"] = for_post.rows, for_post
     else:
         filters = filters_of(request, CABLE_FILTERS)
         try:

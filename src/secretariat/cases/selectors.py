@@ -35,12 +35,12 @@ def case_list(principal, state: str = "") -> QuerySet[CaseFile]:
 
 def case_papers(case: CaseFile):
     """A case's papers in the order they were added (the case was found through `case_file`)."""
-    return case.entries.select_related("document").order_by("position")
+    return case.entries.select_related("document").prefetch_related("document__compartments").order_by("position")
 
 
 def papers_to_add(principal, case: CaseFile | None = None) -> QuerySet[Document]:
     """The papers the principal may register, not yet in `case`: the choices for adding one."""
-    papers = Document.objects.restrict(principal, Action.REGISTER).order_by("number")
+    papers = Document.objects.restrict(principal, Action.REGISTER).prefetch_related("compartments").order_by("number")
     return papers.exclude(pk__in=case.entries.values("document_id")) if case is not None else papers
 
 

@@ -17,6 +17,7 @@ from secretariat.cases import selectors, services
 from secretariat.cases.models import CaseFile
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import NotFound
+from secretariat.kernel.lists import listing
 from secretariat.kernel.principals import Role
 
 DESK = "/cases/"
@@ -136,7 +137,7 @@ def case_page(request, number: str):
     case = _case(request.user, number)
     context = {
         "case": case,
-        "papers": selectors.case_papers(case),
+        "papers": listing(request, selectors.case_papers(case), {}),  # a page at a time
         "missing": [] if case.is_closed else selectors.still_missing(case),
         "add_form": None if case.is_closed else AddPaperForm(request.user, case, auto_id="add-%s"),
     }

@@ -2,14 +2,17 @@
 showing a refusal in the page, and the public pages' GET-only, one-404 wrapper."""
 
 import functools
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from secretariat.kernel import lists
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 
@@ -107,3 +110,25 @@ def public(not_found_template: str):
         return wrapper
 
     return decorator
+
+
+@dataclass(frozen=True)
+class PagedList:
+    """One of several lists on a desk page, a page at a time: each pages on its own in the URL (`?copies=2`), its
+    pager (kernel/_paged.html) keeping the others' pages."""
+
+    page: Page
+    param: str  # the list's page in the URL
+    query: str  # the rest of the URL's query, kept in the pager's links
+
+    @property
+    def rows(self) -> list:
+        return self.page.object_list
+
+
+def paged(request, rows, param: str) -> PagedList:
+    """The page of `rows` that `?<param>=` asks for (past the end gives the last), lists.PAGE_SIZE rows a page."""
+    page = Paginator(rows, lists.PAGE_SIZE).get_page(request.GET.get(param))
+    kept = request.GET.copy()
+    kept.pop(param, None)
+    return PagedList(page, param, kept.urlencode())

@@ -441,8 +441,10 @@ def holder(request, username: str):
     except InvalidInput:
         raise Http404("no such holder") from None
     now = clock.now()
-    rows = [copy_row(c, now) for c in selectors.holder_inventory(request.user, person)]
-    return render(request, "registry/holder.html", {"holder": person, "rows": rows, "now": now})
+    copies = selectors.holder_inventory(request.user, person).prefetch_related("document__compartments")
+    page = listing(request, copies, {})  # a page at a time, each row's paper and its marking fetched with it
+    rows = [copy_row(c, now) for c in page.rows]
+    return render(request, "registry/holder.html", {"holder": person, "rows": rows, "listing": page, "now": now})
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from secretariat.cables import selectors as cables
 from secretariat.kernel import clock, faults
-from secretariat.kernel.desks import login_required
+from secretariat.kernel.desks import login_required, paged
 from secretariat.registry import selectors as registry
 
 
@@ -23,12 +23,19 @@ def home(request):
 @require_safe
 @login_required
 def in_tray(request):
+    """What I hold, what I owe, what came for my post: each list a page at a time, each row read with what the
+    page shows of it (the paper and its compartments) in a fixed number of queries."""
     principal, now = request.user, clock.now()
+    copies = registry.holder_inventory(principal, principal).prefetch_related("document__compartments")
+    controls = cables.controls_on(principal).prefetch_related("document__compartments")
+    posts = cables.cables_for_post(principal).prefetch_related("document__compartments")
+    controls_page = paged(request, controls, "controls")
     context = {
         "now": now,
-        "copies": list(registry.holder_inventory(principal, principal)),
-        "controls": cables.read_controls(principal, cables.controls_on(principal)),
-        "cables": list(cables.cables_for_post(principal)),
+        "copies": paged(request, copies, "copies"),
+        "controls": controls_page,
+        "controls_read": cables.read_controls(principal, controls_page.rows),
+        "cables": paged(request, posts, "cables"),
     }
     return render(request, "web/in_tray.html", context)
 

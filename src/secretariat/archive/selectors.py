@@ -538,12 +538,11 @@ class _Located(Sequence):
     def after(self, key: list[str], size: int) -> list:
         """The `size` items after the one published at key[0] with public identifier key[1]."""
         published_at, identifier = dt.datetime.fromisoformat(key[0]), key[1]
-        *path, number = identifier.split("-")
-        # Only its place in the order is read: it was published when the key was given out.
-        last = (
-            Item.objects.filter(unit__reference__iexact="/".join(path), identifier__iexact=number)
-            .values_list("id", flat=True)
-            .first()
+        # Its place in the order: among the few published in that same microsecond (by the index
+        # on published_at), the one with that identifier; it was published when the key was given.
+        same = Item.objects.filter(published_at=published_at).values_list("id", "unit__reference", "identifier")
+        last = next(
+            (pk for pk, unit, number in same if f"{unit}-{number}".lower().replace("/", "-") == identifier), None
         )
         later = Q(published_at__gt=published_at) | Q(published_at=published_at, id__gt=last or 0)
         return [

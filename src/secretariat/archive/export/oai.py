@@ -58,7 +58,9 @@ class OaiSource(Protocol):
     ) -> Sequence[Located]:
         """Items with from_ <= published_at <= until in set_spec (or a set below it), in a stable order.
 
-        Only len() and slicing are used, so a lazy sequence (a queryset) serves large archives.
+        Only len() and slicing are used, so a lazy sequence (a queryset) serves large archives;
+        a sequence with `after(key, size)` (the `size` items after the one whose [published_at
+        isoformat, identifier] is `key`) is paged by key instead of by offset when a token resumes.
         """
 
     def item(self, identifier: str) -> Located | None:

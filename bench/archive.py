@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from secretariat.accounts.models import Compartment  # noqa: E402
-from secretariat.archive import selectors  # noqa: E402
+from secretariat.archive import selectors, summaries  # noqa: E402
 from secretariat.archive.export import oai  # noqa: E402
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review  # noqa: E402
 from secretariat.kernel.classification import Level  # noqa: E402
@@ -193,6 +193,7 @@ def build(count: int, fonds_count: int) -> None:
     for found in Item.objects.prefetch_related(*selectors.PUBLIC_PREFETCH).select_related("unit__repository"):
         found.search_text = selectors.search_text(selectors.public_record(found))
         found.save(update_fields=["search_text"])
+    summaries.refresh_all()  # what publish() keeps with each unit
 
 
 def check_search() -> int:

@@ -50,6 +50,16 @@ class ArchiveUnit(models.Model):
     level = models.CharField(max_length=10, choices=Level.choices)
     identifier = models.CharField(max_length=30)
     title = models.CharField(max_length=500, blank=True)
+    # Kept with the unit by archive.summaries (on publish, withdraw and describe) for the exports:
+    # its full reference, and a summary of the published items under it. All nullable, so adding
+    # them rebuilds no table.
+    reference = models.CharField(max_length=200, null=True, blank=True, help_text="TsKhSD/89/25")  # noqa: DJ001
+    published_count = models.PositiveIntegerField(null=True, blank=True)
+    published_from = models.DateField(null=True, blank=True)
+    published_to = models.DateField(null=True, blank=True)
+    published_creators = models.JSONField(null=True, blank=True)
+    published_languages = models.JSONField(null=True, blank=True)
+    last_published_at = models.DateTimeField(null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -175,6 +185,7 @@ class Item(Classified):
 
     class Meta:
         ordering = ["unit", "received_at", "id"]
+        indexes = [models.Index(fields=["published_at", "id"], name="item_published_order")]  # OAI-PMH's keyset
         constraints = [
             models.UniqueConstraint(fields=["unit", "identifier"], name="item_identifier_once_per_unit"),
             models.CheckConstraint(

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext
 
 from secretariat.archive import records
-from secretariat.archive.export import oai
+from secretariat.archive.export import Summary, oai
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.audit.services import record
 from secretariat.kernel.classification import Level
@@ -46,8 +46,8 @@ def units(principal) -> QuerySet[ArchiveUnit]:
 
 
 def unit_reference(unit: ArchiveUnit) -> str:
-    """TsKhSD/89/25: the repository and the unit's path."""
-    return "/".join([unit.repository.code, *(u.identifier for u in unit.path())])
+    """TsKhSD/89/25: the repository and the unit's path (kept with the unit by archive.summaries)."""
+    return unit.reference or "/".join([unit.repository.code, *(u.identifier for u in unit.path())])
 
 
 def reference(item: Item) -> str:
@@ -491,8 +491,54 @@ def oai_repository() -> records.Repository:
     return records.Repository("Secretariat", "Secretariat archives")
 
 
+def _summary(unit: ArchiveUnit, below=None) -> Summary:
+    """A public unit from what is kept with it (archive.summaries): no item is read for it."""
+    parts = [*unit_reference(unit).split("/"), "", "", ""]
+    return Summary(
+        level=unit.level,
+        identifier=unit.identifier,
+        title=unit.title or f"{unit.get_level_display().capitalize()} {unit.identifier}",
+        reference=records.Reference(repository=parts[0], fond=parts[1], opis=parts[2], delo=parts[3]),
+        date_from=unit.published_from,
+        date_to=unit.published_to,
+        creator_names=tuple(unit.published_creators or ()),
+        language_codes=tuple(unit.published_languages or ()),
+        last_published_at=unit.last_published_at.astimezone(dt.UTC) if unit.last_published_at else None,
+        published_count=unit.published_count or 0,
+        below=below,
+    )
+
+
+READ_AT_ONCE = 200  # published items built into records per query when a fonds is walked
+
+
+def public_fonds_summary(found: ArchiveUnit) -> Summary:
+    """A fonds as its finding aid is written from the database: summarised from what is kept
+    with each unit, its series, files and items read only as the document walks them (a few
+    hundred items at a time), so a fonds of any size is written in bounded memory."""
+    return _summary(found, below=lambda: _below(found))
+
+
+def _below(unit: ArchiveUnit):
+    """The public children of a unit in archival order (as _public_unit orders them)."""
+    for child in unit.children.filter(published_count__gt=0).select_related("repository").order_by("identifier"):
+        yield _summary(child, below=lambda child=child: _below(child))
+    own = sorted(_published().filter(unit=unit).values_list("identifier", "id"), key=lambda r: (len(r[0]), r[0]))
+    for start in range(0, len(own), READ_AT_ONCE):
+        keys = [pk for _, pk in own[start : start + READ_AT_ONCE]]
+        found = {
+            i.pk: i
+            for i in _published()
+            .filter(pk__in=keys)
+            .select_related("unit__repository", "unit__parent__parent")
+            .prefetch_related(*PUBLIC_PREFETCH)
+        }
+        yield from (public_record(found[pk]) for pk in keys)
+
+
 class _Located(Sequence):
-    """Published items of a queryset as OAI-PMH's (record, units above it), built a page at a time."""
+    """Published items of a queryset as OAI-PMH's (record, units above it), built a page at a time:
+    by offset, or (`after`) by the key of the last item of the page before."""
 
     def __init__(self, found: QuerySet[Item], source: "PublishedSource"):
         self._found, self._source = found, source
@@ -501,22 +547,39 @@ class _Located(Sequence):
         return self._found.count()
 
     def __getitem__(self, index):
+        page = self._found.prefetch_related(*PUBLIC_PREFETCH)
         if isinstance(index, slice):
-            return [self._source.locate(found) for found in self._found[index]]
-        return self._source.locate(self._found[index])
+            return [self._source.locate(found) for found in page[index]]
+        return self._source.locate(page[index])
+
+    def after(self, key: list[str], size: int) -> list:
+        """The `size` items after the one published at key[0] with public identifier key[1]."""
+        published_at, identifier = dt.datetime.fromisoformat(key[0]), key[1]
+        # Its place in the order: among the few published in that same microsecond (by the index
+        # on published_at), the one with that identifier; it was published when the key was given.
+        same = Item.objects.filter(published_at=published_at).values_list("id", "unit__reference", "identifier")
+        last = next(
+            (pk for pk, unit, number in same if f"{unit}-{number}".lower().replace("/", "-") == identifier), None
+        )
+        later = Q(published_at__gt=published_at) | Q(published_at=published_at, id__gt=last or 0)
+        return [
+            self._source.locate(found) for found in self._found.filter(later).prefetch_related(*PUBLIC_PREFETCH)[:size]
+        ]
 
 
 class PublishedSource:
     """OAI-PMH's view of the archive (export.oai.OaiSource), read from the database: lists are
-    filtered, counted and sliced in SQL, and a fonds is built into public records only when an
-    item on the page lies in it (once per request)."""
+    filtered, counted and paged in SQL (by key), and each record's units are described from what
+    is kept with them (archive.summaries), so a page reads its own items and nothing else."""
 
     def __init__(self, admin_emails: list[str]):
         self._admin_emails = admin_emails
-        self._fonds: dict[int, records.Unit] = {}
+        self._repository: records.Repository | None = None
 
     def repository(self) -> records.Repository:
-        return oai_repository()
+        if self._repository is None:
+            self._repository = oai_repository()
+        return self._repository
 
     def admin_emails(self) -> list[str]:
         return self._admin_emails
@@ -526,7 +589,18 @@ class PublishedSource:
         return first.astimezone(dt.UTC) if first else None
 
     def sets(self) -> list[tuple[str, str]]:
-        return list(oai.TreeSource(self.repository(), [self._tree(u) for u in public_fonds_list()], []).sets())
+        """Every fonds and series with something published, as TreeSource lists them."""
+        public = ArchiveUnit.objects.restrict(None, Action.VIEW).filter(published_count__gt=0)
+        fonds = list(public.filter(parent__isnull=True).select_related("repository"))
+        series: dict[int, list[ArchiveUnit]] = {}
+        for unit in public.filter(level=ArchiveUnit.Level.SERIES).select_related("repository").order_by("identifier"):
+            series.setdefault(unit.parent_id, []).append(unit)
+        found = []
+        for top in fonds:
+            for path in [(top,), *((top, s) for s in series.get(top.pk, []))]:
+                units = [_summary(u) for u in path]
+                found.append((oai.set_spec(units), f"{units[-1].reference.citation}: {units[-1].title}"))
+        return found
 
     def items(self, from_: dt.datetime | None, until: dt.datetime | None, set_spec: str | None) -> Sequence:
         found = _published()
@@ -542,30 +616,14 @@ class PublishedSource:
 
     def item(self, identifier: str):
         try:
-            return self.locate(item_by_identifier(None, identifier))
+            found = item_by_identifier(None, identifier)
         except NotFound:
             return None
+        return self.locate(found)
 
     def locate(self, found: Item) -> tuple[records.PublishedItem, tuple[records.Unit, ...]]:
         """The item's public record and the public units above it, fonds first."""
-        units = found.unit.path()
-        tree = self._tree(units[0])
-        path = [tree]
-        for unit in units[1:]:
-            path.append(
-                next(c for c in path[-1].children if isinstance(c, records.Unit) and c.identifier == unit.identifier)
-            )
-        record = next(
-            c
-            for c in path[-1].children
-            if isinstance(c, records.PublishedItem) and c.identifier == public_identifier(found)
-        )
-        return record, tuple(path)
-
-    def _tree(self, fonds: ArchiveUnit) -> records.Unit:
-        if fonds.pk not in self._fonds:
-            self._fonds[fonds.pk] = public_fonds(fonds)
-        return self._fonds[fonds.pk]
+        return public_record(found), tuple(_summary(unit) for unit in found.unit.path())
 
 
 def _in_fonds(identifier: str) -> Q:

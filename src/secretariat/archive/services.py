@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from secretariat.accounts.models import Principal
 from secretariat.accounts.selectors import compartments_by_code
-from secretariat.archive import bags, selectors
+from secretariat.archive import bags, selectors, summaries
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
@@ -135,6 +135,7 @@ def describe_unit(
     unit = _unit(by, selectors.repository(repository), fond, opis, delo)
     unit.title = bounded(title, gettext("title"), 500)
     unit.save(update_fields=["title"])
+    summaries.refresh(unit)
     record(by, "archive.unit_titled", unit, {"unit": str(unit), "title": unit.title})
     return unit
 
@@ -753,6 +754,7 @@ def publish(by: Principal, reference: str) -> Item:
     item.search_text = selectors.search_text(published)
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     search.index(Entry.Scope.READING_ROOM, item.pk, item.search_text)
+    summaries.refresh(item.unit)
     record(by, "archive.published", item, {"reference": selectors.reference(item)})
     return item
 
@@ -770,6 +772,7 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     item.published_text = item.search_text = ""
     item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
     search.forget(Entry.Scope.READING_ROOM, item.pk)
+    summaries.refresh(item.unit)
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)
     record(by, "archive.withdrawn", item, {"reason": bounded(reason, gettext("reason"), 500), "review": review.pk})
     return item

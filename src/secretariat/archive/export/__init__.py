@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from lxml import etree
@@ -27,6 +28,50 @@ ANNOTATION_LABELS = {
     "typist": "Typist's mark",
     "page": "Page mark",
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary(Unit):
+    """A unit described from what is kept with it (archive.summaries), not from its items: the
+    bodies and languages of the published items under it (archival order of first appearance),
+    their dates in date_from/date_to, the latest publication; its children are read only when a
+    document walks them (`below`, e.g. a fonds streamed from the database)."""
+
+    creator_names: tuple[str, ...] = ()
+    language_codes: tuple[str, ...] = ()
+    last_published_at: datetime.datetime | None = None
+    published_count: int = 0
+    below: Callable[[], Iterable[Unit | PublishedItem]] | None = dataclasses.field(default=None, compare=False)
+
+
+def children_of(unit: Unit) -> Iterable[Unit | PublishedItem]:
+    if isinstance(unit, Summary) and unit.below is not None:
+        return unit.below()
+    return unit.children
+
+
+def items_of(unit: Unit) -> Iterator[PublishedItem]:
+    """Every published item under a unit, depth first, in archival order, read as it goes."""
+    for child in children_of(unit):
+        if isinstance(child, PublishedItem):
+            yield child
+        else:
+            yield from items_of(child)
+
+
+class Chunks:
+    """A file-like sink for etree.xmlfile whose output is taken a piece at a time (streaming)."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._parts.append(data)
+
+    def take(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts.clear()
+        return out
 
 
 class Language(NamedTuple):
@@ -134,11 +179,15 @@ def date_span(unit: Unit) -> tuple[datetime.date, datetime.date] | None:
 
 
 def creators(node: Unit | PublishedItem) -> list[str]:
+    if isinstance(node, Summary):
+        return list(node.creator_names)
     items = node.items() if isinstance(node, Unit) else [node]
     return list(dict.fromkeys(i.creator for i in items if i.creator))
 
 
 def languages(node: Unit | PublishedItem) -> list[Language]:
+    if isinstance(node, Summary):
+        return [language(code) for code in node.language_codes]
     items = node.items() if isinstance(node, Unit) else [node]
     return [language(code) for code in dict.fromkeys(i.language for i in items if i.language)]
 
@@ -150,10 +199,62 @@ def branch(unit: Unit, trail: tuple[Unit | PublishedItem, ...] | None):
     (an item's document in OAI-PMH), while each unit on it is still summarised whole.
     """
     if trail is None:
-        return [(child, None) for child in unit.children]
+        return [(child, None) for child in children_of(unit)]
     return [(trail[0], trail[1:])] if trail else []
 
 
 def chain(path: tuple[Unit, ...], node: Unit | PublishedItem) -> tuple[Unit | PublishedItem, tuple | None]:
     """The top of a document about `node` and the trail down to it; without a path, `node` is the top."""
     return (path[0], (*path[1:], node)) if path else (node, None)
+
+
+FLUSH_EVERY = 50  # items written between two chunks of a streamed document
+
+
+def stream(
+    root: etree._Element,
+    dsc: tuple[str, dict[str, str]],
+    c_tag: str,
+    describe: Callable[[etree._Element, Unit | PublishedItem], None],
+    fonds: Unit,
+) -> Iterator[bytes]:
+    """A finding aid written as it is read: `root` is the document with the fonds described but
+    nothing below it; each unit under the fonds is opened, described (`describe` without its
+    children) and walked, each item written whole, so only one item is held at a time."""
+    out = Chunks()
+    nsmap = {None: etree.QName(c_tag).namespace}
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(root.tag, dict(root.attrib), nsmap=root.nsmap):
+            xf.write("\n")
+            *head, archdesc = root
+            for element in head:
+                xf.write(element, pretty_print=True)
+            with xf.element(archdesc.tag, dict(archdesc.attrib)):
+                xf.write("\n")
+                for element in archdesc:
+                    xf.write(element, pretty_print=True)
+                with xf.element(dsc[0], dsc[1]):
+                    xf.write("\n")
+                    yield from _walk(xf, out, fonds, c_tag, nsmap, describe, [0])
+                xf.write("\n")
+            xf.write("\n")
+    yield out.take()
+
+
+def _walk(xf, out: Chunks, unit: Unit, c_tag: str, nsmap, describe, written: list[int]) -> Iterator[bytes]:
+    for child in children_of(unit):
+        c = etree.Element(c_tag, {"level": "item" if isinstance(child, PublishedItem) else child.level}, nsmap=nsmap)
+        describe(c, child)
+        if isinstance(child, PublishedItem):
+            xf.write(c, pretty_print=True)
+            written[0] += 1
+            if written[0] % FLUSH_EVERY == 0:
+                yield out.take()
+            continue
+        with xf.element(c_tag, dict(c.attrib)):
+            xf.write("\n")
+            for element in c:
+                xf.write(element, pretty_print=True)
+            yield from _walk(xf, out, child, c_tag, nsmap, describe, written)
+        xf.write("\n")

@@ -6,12 +6,14 @@ the marked blank "[REDACTED: CODE]", its reason stated in dc:rights beside why t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
+from secretariat.archive import export
 from secretariat.archive.export import (
     ANNOTATION_LABELS,
+    Chunks,
     access_statement,
     clean,
     original_marking,
@@ -63,3 +65,17 @@ def document(items: Iterable[PublishedItem]) -> bytes:
     root = etree.Element("records", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": _XSI})
     root.extend(record(item) for item in items)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def document_stream(items: Iterable[PublishedItem]) -> Iterator[bytes]:
+    """document() written piece by piece as the items are read (a large fonds)."""
+    out = Chunks()
+    with etree.xmlfile(out, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element("records", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": _XSI}):
+            xf.write("\n")
+            for n, item in enumerate(items, 1):
+                xf.write(record(item), pretty_print=True)
+                if n % export.FLUSH_EVERY == 0:
+                    yield out.take()
+    yield out.take() + b"\n"

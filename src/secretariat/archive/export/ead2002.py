@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -25,6 +26,7 @@ from secretariat.archive.export import (
     paragraphs,
     record_id,
     reference_parts,
+    stream,
     utc,
     write_runs,
 )
@@ -41,6 +43,18 @@ _ISIL = re.compile(r"(([A-Z]{2})|([a-zA-Z]{1})|([a-zA-Z]{3,4}))(-[a-zA-Z0-9:/\-]
 def fonds_document(repository: Repository, fonds: Unit, *, created: datetime.datetime) -> bytes:
     """The finding aid of one fonds and everything published under it."""
     return _bytes(_ead(repository, fonds, (), created))
+
+
+def fonds_stream(repository: Repository, fonds: Unit, *, created: datetime.datetime) -> Iterator[bytes]:
+    """fonds_document written piece by piece as the fonds's children are read (a large fonds)."""
+    root = _ead(repository, fonds, (), created, walk=False)
+    return stream(
+        root,
+        (f"{{{NAMESPACE}}}dsc", {"type": "combined"}),
+        f"{{{NAMESPACE}}}c",
+        lambda element, node: _describe(element, repository, node, ()),
+        fonds,
+    )
 
 
 def item_document(
@@ -72,10 +86,16 @@ def _codes(repository: Repository, country: str, agency: str) -> dict[str, str]:
 
 
 def _ead(
-    repository: Repository, subject: Unit | PublishedItem, path: tuple[Unit, ...], created: datetime.datetime
+    repository: Repository,
+    subject: Unit | PublishedItem,
+    path: tuple[Unit, ...],
+    created: datetime.datetime,
+    walk: bool = True,
 ) -> etree._Element:
-    """The document about `subject`, described from the top of `path` down to it."""
+    """The document about `subject`, described from the top of `path` down to it (without walk:
+    the top alone, for `fonds_stream` to write what lies below)."""
     top, trail = chain(path, subject)
+    trail = trail if walk else ()
     root = etree.Element(f"{{{NAMESPACE}}}ead", nsmap={None: NAMESPACE, "xlink": _XLINK, "xsi": _XSI})
     root.set(f"{{{_XSI}}}schemaLocation", f"{NAMESPACE} {SCHEMA_LOCATION}")
     header = _sub(root, "eadheader")

@@ -8,6 +8,7 @@ abbr expansion is the reason), its annotations, its citation and why it may be r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ from secretariat.archive.export import (
     paragraphs,
     record_id,
     reference_parts,
+    stream,
     utc,
     write_runs,
 )
@@ -36,6 +38,18 @@ SCHEMA_LOCATION = "https://www.loc.gov/ead/ead3.xsd"  # announced by OAI-PMH; th
 def fonds_document(repository: Repository, fonds: Unit, *, created: datetime.datetime) -> bytes:
     """The finding aid of one fonds and everything published under it."""
     return _bytes(_ead(repository, fonds, (), created))
+
+
+def fonds_stream(repository: Repository, fonds: Unit, *, created: datetime.datetime) -> Iterator[bytes]:
+    """fonds_document written piece by piece as the fonds's children are read (a large fonds)."""
+    root = _ead(repository, fonds, (), created, walk=False)
+    return stream(
+        root,
+        (f"{{{NAMESPACE}}}dsc", {}),
+        f"{{{NAMESPACE}}}c",
+        lambda element, node: _describe(element, repository, node, ()),
+        fonds,
+    )
 
 
 def item_document(
@@ -64,10 +78,16 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def _ead(
-    repository: Repository, subject: Unit | PublishedItem, path: tuple[Unit, ...], created: datetime.datetime
+    repository: Repository,
+    subject: Unit | PublishedItem,
+    path: tuple[Unit, ...],
+    created: datetime.datetime,
+    walk: bool = True,
 ) -> etree._Element:
-    """The document about `subject`, described from the top of `path` down to it."""
+    """The document about `subject`, described from the top of `path` down to it (without walk:
+    the top alone, for `fonds_stream` to write what lies below)."""
     top, trail = chain(path, subject)
+    trail = trail if walk else ()
     root = etree.Element(f"{{{NAMESPACE}}}ead", nsmap={None: NAMESPACE})
     control = _sub(root, "control")
     _sub(control, "recordid", record_id(repository.code, subject))

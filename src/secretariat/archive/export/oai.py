@@ -2,7 +2,8 @@
 
 The six verbs, every error condition of the protocol, two metadata formats (oai_dc, and "ead" for
 EAD3 in its own namespace, http://ead3.archivists.org/schema/), sets for fonds and series, and
-resumption tokens that are self-contained (they carry the list's arguments and the offset) and
+resumption tokens that are self-contained (they carry the list's arguments, the offset and the
+key of the last item given, so a database source seeks rather than counts its way there) and
 tamper-evident (HMAC-SHA256 with the caller's secret), so no harvest state is kept anywhere.
 Datestamps are seconds in UTC; from and until may be days or seconds, but not one of each.
 Nothing is ever deleted from the public archive, so deletedRecord is "no".
@@ -57,7 +58,9 @@ class OaiSource(Protocol):
     ) -> Sequence[Located]:
         """Items with from_ <= published_at <= until in set_spec (or a set below it), in a stable order.
 
-        Only len() and slicing are used, so a lazy sequence (a queryset) serves large archives.
+        Only len() and slicing are used, so a lazy sequence (a queryset) serves large archives;
+        a sequence with `after(key, size)` (the `size` items after the one whose [published_at
+        isoformat, identifier] is `key`) is paged by key instead of by offset when a token resumes.
         """
 
     def item(self, identifier: str) -> Located | None:
@@ -330,7 +333,7 @@ def _list(request: _Request, arguments: dict[str, str], verb: str) -> etree._Ele
     if not len(found) and not state["offset"]:
         raise OaiError("noRecordsMatch", "No published item matches these arguments.")
     listing = etree.Element(f"{{{NAMESPACE}}}{verb}")
-    page, token = _page(request, found, state, state["offset"])
+    page, token = _page(request, found, state, state["offset"], keyed=True)
     for item, path in page:
         if verb == "ListRecords":
             _record(request, listing, state["metadataPrefix"], item, path)
@@ -340,16 +343,27 @@ def _list(request: _Request, arguments: dict[str, str], verb: str) -> etree._Ele
     return listing
 
 
-def _page(request: _Request, found: Sequence, state: dict, offset: int) -> tuple[Sequence, etree._Element | None]:
-    """The slice of `found` from `offset`, and the resumptionToken the protocol wants after it (if any)."""
+def _page(
+    request: _Request, found: Sequence, state: dict, offset: int, keyed: bool = False
+) -> tuple[Sequence, etree._Element | None]:
+    """The page of `found` from `offset`, and the resumptionToken the protocol wants after it (if any).
+
+    A keyed list's token also carries the key of the page's last item (its datestamp and
+    identifier), and a source whose list can seek by it (`after`) reads the next page from
+    there, so a page costs the same however deep in the list it lies."""
     total = len(found)
     if offset >= total:
         raise OaiError("badResumptionToken", "The resumption token is past the end of the list.")
     end = offset + request.page_size
+    after = state.get("after") if keyed else None
+    page = found.after(after, request.page_size) if after and hasattr(found, "after") else found[offset:end]
+    if not page:
+        raise OaiError("badResumptionToken", "The resumption token is past the end of the list.")
     token = etree.Element(f"{{{NAMESPACE}}}resumptionToken", completeListSize=str(total), cursor=str(offset))
     if end < total:
-        token.text = _sign(request.secret, {**state, "offset": end})
-    return found[offset:end], token if end < total or offset else None
+        key = {"after": [page[-1][0].published_at.isoformat(), page[-1][0].identifier]} if keyed else {}
+        token.text = _sign(request.secret, {**state, "offset": end, **key})
+    return page, token if end < total or offset else None
 
 
 def _record(request: _Request, parent: etree._Element, prefix: str, item: PublishedItem, path: tuple[Unit, ...]):

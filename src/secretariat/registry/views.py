@@ -21,7 +21,7 @@ from secretariat.accounts.selectors import addressees_by_name
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.cli import listed
-from secretariat.kernel.desks import desk, login_required
+from secretariat.kernel.desks import desk, login_required, paged
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.lists import csv_response, filters_of, listing, offered, refused_csv
 from secretariat.kernel.principals import Role, principal_by_username
@@ -260,13 +260,14 @@ def _entry_page(request, number: str, *, error: ServiceError | None = None, stat
     except NotFound:
         raise Http404("no such document") from None
     (balance,) = selectors.balances(principal, as_of, number)
-    rows = [copy_row(c, as_of) for c in selectors.copies(principal, number)]
+    copies = paged(request, selectors.copies(principal, number).issued_by(as_of), "copies")
     context = {
         "document": document,
         "as_of": as_of,
         "balance": balance,
         "distribution": selectors.distribution(principal, number),
-        "rows": [r for r in rows if r.state != "not issued yet"],
+        "rows": [copy_row(c, as_of) for c in copies.rows],
+        "copies": copies,
         "error": error,
         "attachment_form": AttachmentForm(auto_id="attachment-%s"),
         "addressees_picker": PICK_ADDRESSEES.render("addressees", "", attrs={"id": "addressees", "required": True}),

@@ -135,3 +135,15 @@ def test_reindex_rebuilds_each_scope_and_drops_what_its_source_no_longer_holds(d
     services.reindex(ROOM)
     after = {scope: set(Entry.objects.filter(scope=scope).values_list("key", "stems")) for scope in (STAFF, ROOM)}
     assert after == before
+
+
+def test_an_upgraded_installation_finds_what_it_held_before_the_index(demo):
+    """Migration 0002 indexes every published item and paper once, as `search reindex` does."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    before = set(Entry.objects.values_list("scope", "key", "stems"))
+    Entry.objects.all().delete()
+    import_module("secretariat.search.migrations.0002_index_what_is_there").index_what_is_there(apps, None)
+    assert set(Entry.objects.values_list("scope", "key", "stems")) == before

@@ -86,11 +86,22 @@ def test_a_case_without_a_title_is_refused_next_to_its_field(demo, login):
     assert CaseFile.objects.count() == 2 and AuditEvent.objects.count() == size
 
 
-def test_add_a_paper_from_the_select_of_papers_one_may_register(demo, login):
+def test_add_a_paper_picked_from_those_one_may_register(demo, login):
     registrar = login("registrar")
     _new_paper("R-77")
     page = registrar.get("/cases/CASE-2/").content.decode()
-    assert '<option value="R-77">' in page and '<option value="P47/5">' not in page  # already in it
+    assert 'hx-get="/cases/papers/suggest/?case=CASE-2"' in page and "<select" not in page.split("papers/")[-1][:300]
+    suggest = "/cases/papers/suggest/?case=CASE-2&field=document&document="
+    offered = registrar.get(suggest + "R-7").content.decode()
+    assert '<option value="R-77">' in offered
+    assert '<option value="P47/5">' not in registrar.get(suggest + "P47").content.decode()  # already in it
+    several = registrar.get("/cases/papers/suggest/?field=documents&multiple=1&documents=P46/X,+R-7").content.decode()
+    assert '<option value="P46/X, R-77">' in several  # the list so far kept, the last completed
+    assert login("gromyko").get(suggest + "R").status_code == 404  # the registrar's desk alone
+    _new_paper("R-78")
+    opened = registrar.post("/cases/open/", {"title": "Two papers", "documents": "R-77, R-78"}, follow=True)
+    case = CaseFile.objects.get(title="Two papers")
+    assert opened.status_code == 200 and sorted(case.documents.values_list("number", flat=True)) == ["R-77", "R-78"]
     response = registrar.post("/cases/CASE-2/papers/", {"document": "R-77"}, follow=True)
     assert response.redirect_chain[-1][0] == "/cases/CASE-2/"
     text = response.content.decode()

@@ -7,6 +7,7 @@ from secretariat.cables.models import Control
 from secretariat.cases.models import CaseFile
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.formats import desk_day
+from secretariat.kernel.lists import words_match
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Copy, Document
 
@@ -80,3 +81,10 @@ def still_missing(case: CaseFile) -> list[str]:
         .select_related("document", "holder")
     ]
     return missing
+
+
+def papers_suggested(principal, text: str, case: CaseFile | None = None, limit: int = 10) -> list[tuple[str, str]]:
+    """A paper picker's suggestions: up to `limit` papers to add (`papers_to_add`) whose number or title has every
+    word typed, as (number, 'No P46/X: About the instructions…'). The register shows the same."""
+    found = words_match(papers_to_add(principal, case), text, "number", "title")[:limit]
+    return [(d.number, f"No {d.number}: {d.title}") for d in found]

@@ -19,6 +19,7 @@ from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import NotFound
 from secretariat.kernel.lists import listing
 from secretariat.kernel.principals import Role
+from secretariat.kernel.widgets import SuggestInput, suggested
 
 DESK = "/cases/"
 PER_PAGE = 50
@@ -41,22 +42,21 @@ def _case(principal, number: str) -> CaseFile:
         raise Http404("no such page") from None
 
 
-def _paper_label(document) -> str:
-    return _("No %(number)s · %(classification)s · %(kind)s") % {
-        "number": document.number,
-        "classification": document.classification,
-        "kind": document.kind,
-    }
-
-
-class DocumentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, document) -> str:
-        return _paper_label(document)
+def paper_picker(case: CaseFile | None = None, *, multiple: bool = False) -> SuggestInput:
+    """Papers to add, suggested by number or title as the registrar types (a register of 100,000 papers is no
+    select); a number typed in full is taken as it is."""
+    source = f"/cases/papers/suggest/{f'?case={case.number}' if case is not None else ''}"
+    return SuggestInput(source, multiple=multiple)
 
 
 class DocumentsChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, document) -> str:
-        return _paper_label(document)
+    """Papers named by number, several in one field ('P46/X, P47/5'), as the picker fills it."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [value]
+        numbers = [number.strip() for item in value or [] for number in str(item).split(",") if number.strip()]
+        return super().clean(numbers)
 
 
 class OpenCaseForm(forms.Form):
@@ -75,8 +75,9 @@ class OpenCaseForm(forms.Form):
         queryset=None,
         required=False,
         to_field_name="number",
+        widget=paper_picker(multiple=True),
         label=gettext_lazy("Papers"),
-        help_text=gettext_lazy("optional; add more later"),
+        help_text=gettext_lazy("optional, several separated by commas; add more later"),
     )
 
     def __init__(self, principal, *args, **kwargs):
@@ -85,16 +86,17 @@ class OpenCaseForm(forms.Form):
 
 
 class AddPaperForm(forms.Form):
-    document = DocumentChoice(
+    document = forms.ModelChoiceField(
         queryset=None,
         to_field_name="number",
         label=gettext_lazy("Paper"),
-        empty_label=gettext_lazy("Choose a paper you may register"),
+        help_text=gettext_lazy("its number: type a number or words of its title and pick"),
     )
 
     def __init__(self, principal, case, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = selectors.papers_to_add(principal, case)
+        self.fields["document"].widget = paper_picker(case)
 
 
 class CloseCaseForm(forms.Form):
@@ -106,6 +108,15 @@ class CloseCaseForm(forms.Form):
 
 
 @require_safe
+@registrar_desk
+@require_safe
+def suggest_papers(request):
+    """A paper picker's suggestions (htmx): papers the registrar may add (to `?case=`, those not in it yet)."""
+    number = request.GET.get("case", "")
+    case = _case(request.user, number) if number else None
+    return suggested(request, lambda text: selectors.papers_suggested(request.user, text, case) if text else [])
+
+
 @registrar_desk
 def case_list(request):
     state = request.GET.get("state", "")

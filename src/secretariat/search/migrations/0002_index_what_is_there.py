@@ -23,6 +23,7 @@ def index_what_is_there(apps, schema_editor):
             text = f"{titles[document_id]}\n{text}"
             Entry.objects.update_or_create(scope="staff", key=document_id, defaults={"stems": stems(text)})
 
+
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_initial"),

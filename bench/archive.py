@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from lxml import etree  # noqa: E402
+from timing import report, timings  # noqa: E402
 
 from secretariat.accounts.models import Compartment  # noqa: E402
 from secretariat.archive import selectors, summaries  # noqa: E402
@@ -79,22 +79,6 @@ WHERE i.published_at IS NOT NULL
 ORDER BY i.published_at, i.id
 LIMIT %(limit)s
 """
-
-
-def timings(fn, runs: int) -> list[float]:
-    """Milliseconds per call, after one warm-up call."""
-    fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def report(name: str, measured: list[float], floor: list[float] | None = None) -> None:
-    ratio = f"  ratio {statistics.median(measured) / statistics.median(floor):6.1f}" if floor else ""
-    print(f"{name:<58} mean {statistics.mean(measured):8.2f} ms  median {statistics.median(measured):8.2f} ms{ratio}")
 
 
 def paper(rng: random.Random, i: int) -> str:

@@ -18,7 +18,6 @@ It also prints the queries each page asked.
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import report, timings  # noqa: E402
 
 from secretariat.accounts.models import Principal, RoleGrant, Unit  # noqa: E402
 from secretariat.registry.models import Copy, Document  # noqa: E402
@@ -63,23 +63,6 @@ GROUP BY d.id, d.number, d.level, d.copies_made
 ORDER BY d.number, d.id LIMIT 50
 """
 RAW_REGISTER_COUNT = "SELECT COUNT(*) FROM registry_document d WHERE d.registered_at <= %(now)s"
-
-
-def timings(fn, runs: int) -> list[float]:
-    """Milliseconds per call, after two warm-up calls."""
-    fn()
-    fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def report(name: str, measured: list[float], floor: list[float] | None = None) -> None:
-    ratio = f"  ratio {statistics.median(measured) / statistics.median(floor):6.1f}" if floor else ""
-    print(f"{name:<52} mean {statistics.mean(measured):8.2f} ms  median {statistics.median(measured):8.2f} ms{ratio}")
 
 
 def people():
@@ -179,10 +162,10 @@ def main() -> None:
         in_tray, register = page(as_member, "/in-tray/"), page(as_registrar, "/registry/")
         in_tray_floor = raw(RAW_IN_TRAY, RAW_IN_TRAY_COUNT, {"holder": member.pk})
         register_floor = raw(RAW_REGISTER, RAW_REGISTER_COUNT, {"now": now})
-        floor, measured = timings(in_tray_floor, args.runs), timings(in_tray, args.runs)
+        floor, measured = timings(in_tray_floor, args.runs, warm=2), timings(in_tray, args.runs, warm=2)
         report("floor: raw SELECT of 50 copies + COUNT", floor)
         report(f"in-tray, whole page ({queries(in_tray)} queries, warm)", measured, floor)
-        floor, measured = timings(register_floor, args.runs), timings(register, args.runs)
+        floor, measured = timings(register_floor, args.runs, warm=2), timings(register, args.runs, warm=2)
         report("floor: raw SELECT of 50 papers + balances + COUNT", floor)
         report(f"register, whole page ({queries(register)} queries, warm)", measured, floor)
 

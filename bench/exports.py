@@ -23,7 +23,6 @@ import datetime as dt
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -42,6 +41,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from lxml import etree  # noqa: E402
+from timing import report, timings  # noqa: E402
 
 from secretariat.accounts.models import Compartment  # noqa: E402
 from secretariat.archive import selectors, summaries  # noqa: E402
@@ -80,23 +80,6 @@ JOIN archive_repository r ON r.id = u.repository_id
 WHERE i.published_at IS NOT NULL AND (u.id = %(fonds)s OR u.parent_id = %(fonds)s)
 ORDER BY u.identifier, i.identifier
 """
-
-
-def timings(fn, runs: int, warm: bool = True) -> list[float]:
-    """Milliseconds per call, after one warm-up call (if warm)."""
-    if warm:
-        fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def report(name: str, measured: list[float], floor: list[float] | None = None) -> None:
-    ratio = f"  ratio {statistics.median(measured) / statistics.median(floor):7.1f}" if floor else ""
-    print(f"{name:<62} median {statistics.median(measured):10.1f} ms{ratio}", flush=True)
 
 
 def build(count: int) -> None:
@@ -279,7 +262,9 @@ def main() -> None:
     floor = timings(lambda: fonds_floor(fonds.pk), args.ead_runs)
     report("floor", floor)
     report(
-        "EAD3 of the fonds, streamed", timings(lambda: fonds_ead(fonds), args.ead_runs, warm=args.ead_runs > 1), floor
+        "EAD3 of the fonds, streamed",
+        timings(lambda: fonds_ead(fonds), args.ead_runs, warm=int(args.ead_runs > 1)),
+        floor,
     )
     if not args.memory:
         return

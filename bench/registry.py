@@ -26,6 +26,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from timing import best  # noqa: E402
 
 from secretariat.accounts import services as accounts  # noqa: E402
 from secretariat.audit import merkle  # noqa: E402
@@ -47,17 +48,6 @@ WHERE d.is_public
        AND (d.id IN (SELECT c.document_id FROM registry_copy c WHERE c.holder_id = %(pid)s AND c.status = 'issued')
             OR d.id IN (SELECT e.document_id FROM registry_distributionentry e WHERE e.principal_id = %(pid)s)))
 """
-
-
-def best(fn, repeat: int = 7, number: int = 20) -> float:
-    """Best mean seconds per call over `repeat` rounds of `number` calls."""
-    rounds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        rounds.append((time.perf_counter() - start) / number)
-    return min(rounds)
 
 
 def build(docs: int):

@@ -12,7 +12,6 @@ import re
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("SECRETARIAT_DATA_DIR", tempfile.mkdtemp(prefix="secretariat-bench-"))
@@ -25,23 +24,13 @@ django.setup()
 
 import typst  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from timing import timings  # noqa: E402
 
 from secretariat.accounts import services as accounts  # noqa: E402
 from secretariat.kernel.classification import Classification  # noqa: E402
 from secretariat.registry import services as registry  # noqa: E402
 from secretariat.render.pdf import render_pdf  # noqa: E402
 from secretariat.render.selectors import read_for_rendering  # noqa: E402
-
-
-def timings(fn, runs: int) -> list[float]:
-    """Milliseconds per call, after one warm-up call."""
-    fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def one_page_copy():

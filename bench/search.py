@@ -27,6 +27,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from timing import best  # noqa: E402
 
 from secretariat.kernel.statistics import optimise  # noqa: E402
 from secretariat.search import services  # noqa: E402
@@ -44,16 +45,6 @@ def vocabulary() -> list[str]:
     text = " ".join(p.read_text(errors="ignore") for p in sorted(corpus.rglob("*.txt")))
     words = sorted({w for w in text.split() if w.isalpha() and len(w) > 3})
     return words or [f"word{i}" for i in range(5000)]
-
-
-def best(fn, repeat: int = 5, number: int = 5) -> float:
-    rounds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        rounds.append((time.perf_counter() - start) / number)
-    return min(rounds)
 
 
 def build(n: int, words: list[str]) -> tuple[float, float]:
@@ -145,8 +136,8 @@ def main() -> None:
             orm_count, orm_top = orm_page(word)
             raw_count, raw_top = raw_page(word)
             assert orm_count == raw_count and len(orm_top) == len(raw_top), (orm_count, raw_count)
-            ours = best(lambda word=word: orm_page(word))
-            floor = best(lambda word=word: raw_page(word))
+            ours = best(lambda word=word: orm_page(word), 5, 5)
+            floor = best(lambda word=word: raw_page(word), 5, 5)
             scan = best(lambda word=word: like_count(word), 3, 2)
             print(
                 f"  {label:<6} word ({orm_count:>7,} found): page {ours * 1e3:7.2f} ms   raw index {floor * 1e3:7.2f} ms"

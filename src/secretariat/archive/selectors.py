@@ -8,7 +8,6 @@ each redacted span replaced by a marked blank before anything else sees the text
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from secretariat.kernel.restriction import Action
 from secretariat.search.models import Entry
 from secretariat.search.selectors import matching
 from secretariat.search.selectors import ranked as ranked_by_words
+from secretariat.search.text import visible
 
 
 def repositories() -> QuerySet[Repository]:
@@ -253,9 +253,7 @@ def normalised(text: str) -> str:
     """Text as a reader sees it, for comparing: compatibility forms folded (full-width letters),
     format characters dropped (soft hyphens, zero-width spaces), case folded, runs of
     whitespace (line breaks included) made one space."""
-    folded = unicodedata.normalize("NFKC", text)
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return " ".join(visible.casefold().split())
+    return " ".join(visible(text).casefold().split())
 
 
 def search_text(published: records.PublishedItem) -> str:

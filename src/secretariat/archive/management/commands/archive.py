@@ -2,6 +2,7 @@ import argparse
 import datetime as dt
 
 from secretariat.archive import presenters, selectors, services
+from secretariat.archive.management.arguments import unit_path
 from secretariat.archive.models import Redaction
 from secretariat.archive.services import Span
 from secretariat.kernel.cli import SecretariatCommand, add_actor, subcommand, subcommands
@@ -15,16 +16,6 @@ def day(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date: write YYYY-MM-DD") from None
-
-
-def unit_path(value: str) -> list[str]:
-    """TsKhSD/89/25[/delo] → ['TsKhSD', '89', '25', '']."""
-    parts = [p.strip() for p in value.strip("/").split("/")]
-    if not 2 <= len(parts) <= 4 or not all(parts):
-        raise argparse.ArgumentTypeError(
-            f"name a unit as repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not {value!r}"
-        )
-    return parts + [""] * (4 - len(parts))
 
 
 def phrase_redaction(value: str) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from secretariat.archive import selectors, services
+from secretariat.archive.management.arguments import unit_named
 from secretariat.archive.transcription import parse
 from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, read_text
 from secretariat.kernel.errors import InvalidInput
@@ -45,7 +46,11 @@ class Command(SecretariatCommand):
         parser.add_argument("--dry-run", action="store_true", help="read and report; import nothing")
         add_actor(parser, required=False)
         parser.add_argument(
-            "--into", default=None, metavar="UNIT", help="repository/fond[/opis[/delo]], e.g. TsKhSD/89/25"
+            "--into",
+            type=unit_named,
+            default={},
+            metavar="UNIT",
+            help="repository/fond[/opis[/delo]], e.g. TsKhSD/89/25",
         )
         parser.add_argument("--item", default=None, metavar="N", help="the item's number in the unit")
         parser.add_argument(
@@ -62,14 +67,8 @@ class Command(SecretariatCommand):
             return self.emit(found, summary(found))
         if actor is None:
             raise InvalidInput("importing is an archivist's act: give --as USER (or --dry-run to only read the file)")
-        unit = {}
-        if into:
-            parts = [p.strip() for p in into.strip("/").split("/")]
-            if not 2 <= len(parts) <= 4 or not all(parts):
-                raise InvalidInput(f"--into names repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not {into!r}")
-            unit = dict(zip(["repository", "fond", "opis", "delo"], parts, strict=False))
         imported = services.import_transcription(
-            principal_by_username(actor), text, source=str(file), identifier=item, classification=classification, **unit
+            principal_by_username(actor), text, source=str(file), identifier=item, classification=classification, **into
         )
         found = imported.transcription
         found.pop("source", None)

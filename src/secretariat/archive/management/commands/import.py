@@ -6,19 +6,11 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from secretariat.archive import services
+from secretariat.archive.management.arguments import unit_named
 from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, subcommand, subcommands
 from secretariat.kernel.errors import InvalidInput
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
-
-
-def _unit(into: str | None) -> dict:
-    if not into:
-        return {}
-    parts = [p.strip() for p in into.strip("/").split("/")]
-    if not 2 <= len(parts) <= 4 or not all(parts):
-        raise InvalidInput(f"--into names repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not {into!r}")
-    return dict(zip(["repository", "fond", "opis", "delo"], parts, strict=False))
 
 
 def _transcriptions(folder: Path):
@@ -44,7 +36,9 @@ class Command(SecretariatCommand):
         folder = subcommand(sub, "transcriptions", help="every .txt under a folder, as archive items (archivist)")
         add_actor(folder)
         folder.add_argument("folder", type=Path, help="the folder (searched with its subfolders)")
-        folder.add_argument("--into", default=None, metavar="UNIT", help="repository/fond[/opis[/delo]] for them all")
+        folder.add_argument(
+            "--into", type=unit_named, default={}, metavar="UNIT", help="repository/fond[/opis[/delo]] for them all"
+        )
         folder.add_argument(
             "--classification", type=classification, default=None, help="the marking, where a file's cannot be read"
         )
@@ -67,7 +61,7 @@ class Command(SecretariatCommand):
                 outcome = services.import_transcriptions(
                     by,
                     _transcriptions(o["folder"]),
-                    unit=_unit(o["into"]),
+                    unit=o["into"],
                     classification=o["classification"],
                     progress=bar.update,
                 )

@@ -71,11 +71,14 @@ INSTALLED_APPS = [
     "secretariat.cases",
     "secretariat.archive",
     "secretariat.render",
+    "secretariat.imports",
     "secretariat.api",
     "secretariat.web",
     "secretariat.backup",
     "secretariat.demo",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -198,6 +201,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Work too long for a request (an import of many papers) goes on the database queue, in the registry's own
+# database, and `secretariat serve` (and `demo`) run a worker beside the web server (`secretariat worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SECRETARIAT_CLOCK = os.environ.get("SECRETARIAT_CLOCK") or None
 SECRETARIAT_OVERDUE_LIMIT = int(os.environ.get("SECRETARIAT_OVERDUE_LIMIT", "3"))

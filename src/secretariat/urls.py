@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("secretariat.registry.urls")),  # /registry/ desk, a copy's receipt
     path("", include("secretariat.render.urls")),  # /documents/<number>/, a copy's PDF
     path("cases/", include("secretariat.cases.urls")),  # the registrar's case files desk
+    path("imports/", include("secretariat.imports.urls")),  # batches queued for the worker
     path("secretary/", include("secretariat.decisions.urls")),
     path("cable-desk/", include("secretariat.cables.urls")),
     path("cable-desk/", include((announcement_urlpatterns, "announcements"))),  # a draft's announcement

@@ -98,6 +98,10 @@ BUILT = {
     ("post", "/api/bodies/{prefix}/meetings/{meeting}/points/{point}/extract"),
     ("post", "/api/cases"),
     ("post", "/api/cases/{number}/documents"),
+    ("get", "/api/imports"),
+    ("post", "/api/imports"),
+    ("get", "/api/imports/{batch_id}"),
+    ("post", "/api/imports/{batch_id}/resume"),
 }
 
 
@@ -131,6 +135,10 @@ def test_the_schema_is_openapi_3_with_every_operation_once(db):
 # (or a channel); 409 where its service may refuse; 400 and 422 where it takes a body, 422 a query parameter.
 # No operation answers 403 (409 instead: a 403 would say "it exists") or 429 (no rate limit).
 STATUSES = {
+    "list_imports": {200, 401, 422},
+    "queue_import": {201, 400, 401, 409, 422},
+    "show_import": {200, 401, 404},
+    "resume_import": {200, 401, 404, 409},
     "search_documents": {200, 401, 422},
     "list_documents": {200, 401, 422},
     "read_document": {200, 401, 404},
@@ -295,6 +303,7 @@ def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
 
 # Plausible values from the demo for every path parameter, and bodies for the writes.
 PARAMETERS = {
+    "batch_id": "1",
     "copy_number": "1",
     "template_id": "1",
     "token_id": "1",

@@ -516,7 +516,16 @@ def reject_access_request(request, request_id: int, payload: RejectIn):
 
 
 # The desks' operations, one router per app (api/operations/).
-from secretariat.api.operations import accounts, archive, cables, cases, decisions, registry, releases  # noqa: E402
+from secretariat.api.operations import (  # noqa: E402
+    accounts,
+    archive,
+    cables,
+    cases,
+    decisions,
+    imports,
+    registry,
+    releases,
+)
 
-for operations in (registry, decisions, cases, cables, releases, archive, accounts):
+for operations in (registry, decisions, cases, cables, releases, archive, imports, accounts):
     api.add_router("", operations.router)

@@ -671,3 +671,36 @@ class CaseDocumentsIn(Schema):
     documents: list[Number] = Field(
         min_length=1, max_length=500, json_schema_extra={"uniqueItems": True}, description="registration numbers"
     )
+
+
+class ImportIn(Schema):
+    """A batch to import (multipart/form-data, beside its `files`): transcriptions (.txt files, or one ZIP of
+    them; archivist) or register entries (one CSV; registrar)."""
+
+    kind: Literal["transcriptions", "register"]
+    into: str = Field(
+        "", pattern=ONE_LINE, max_length=200, description="transcriptions: repository/fond[/opis[/delo]] for them all"
+    )
+    classification: Marking | None = Field(None, description="transcriptions: where a file's marking cannot be read")
+
+
+class ImportRefusalOut(Schema):
+    key: str
+    reason: str
+
+
+class ImportOut(Schema):
+    id: int
+    kind: str
+    state: Literal["queued", "running", "finished", "failed"]
+    source: str
+    queued_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    total: int | None
+    processed: int
+    imported: int
+    skipped: int
+    refused: list[ImportRefusalOut]
+    error: str
+    resumable: bool

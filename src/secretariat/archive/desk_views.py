@@ -274,9 +274,7 @@ def import_transcription(request):
         if not form.is_valid():
             raise InvalidInput(_("check the fields marked below"))
         d = form.cleaned_data
-        unit = (
-            dict(zip(["repository", "fond", "opis", "delo"], d["into"].split("/"), strict=False)) if d["into"] else {}
-        )
+        unit = selectors.unit_named(d["into"]) if d["into"] else {}
         item = services.import_transcription(
             request.user,
             d["file"].text,

@@ -45,6 +45,21 @@ def units(principal) -> QuerySet[ArchiveUnit]:
     return ArchiveUnit.objects.restrict(principal, Action.VIEW).select_related("repository", "parent__parent")
 
 
+UNIT_PARTS = ("repository", "fond", "opis", "delo")
+
+
+def unit_named(reference: str) -> dict[str, str]:
+    """'TsKhSD/89/25' → {'repository': 'TsKhSD', 'fond': '89', 'opis': '25', 'delo': ''}: a unit's place as the
+    desks, the API and the command line name it (a repository and a fond at least); InvalidInput if it is none."""
+    parts = [p.strip() for p in reference.strip().strip("/").split("/")]
+    if not 2 <= len(parts) <= 4 or not all(parts):
+        raise InvalidInput(
+            gettext("name a unit as repository/fond[/opis[/delo]], e.g. TsKhSD/89/25, not %(reference)r")
+            % {"reference": reference}
+        )
+    return dict(zip(UNIT_PARTS, parts + [""] * (4 - len(parts)), strict=True))
+
+
 def unit_reference(unit: ArchiveUnit) -> str:
     """TsKhSD/89/25: the repository and the unit's path (kept with the unit by archive.summaries)."""
     return unit.reference or "/".join([unit.repository.code, *(u.identifier for u in unit.path())])

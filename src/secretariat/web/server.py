@@ -1,5 +1,6 @@
 """Serve the application with gunicorn, or answer one request without a server."""
 
+import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from gunicorn.app.base import BaseApplication
 
 from secretariat.accounts.models import Principal
+from secretariat.web import worker
 
 
 class _Gunicorn(BaseApplication):
@@ -28,9 +30,23 @@ class _Gunicorn(BaseApplication):
         return get_wsgi_application()
 
 
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Run until interrupted: `workers` processes of `threads` threads each, logging to stderr."""
+def serve(host: str, port: int, workers: int, threads: int, *, tasks: bool = True) -> None:
+    """Run until interrupted: `workers` processes of `threads` threads each, logging to stderr; and, unless
+    `tasks` is False, the worker that runs queued tasks (web/worker.py), stopped with the server."""
+    beside = worker.start_beside() if tasks else None
     connections.close_all()  # no connection may cross the fork into the workers
+    try:
+        _serve(host, port, workers, threads)
+    finally:
+        if beside is not None:
+            beside.terminate()
+            try:
+                beside.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                beside.kill()
+
+
+def _serve(host: str, port: int, workers: int, threads: int) -> None:
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

@@ -16,10 +16,13 @@ class Command(SecretariatCommand):
         parser.add_argument("--port", type=count, default=8000, help="the port on 127.0.0.1 (8000)")
         parser.add_argument("--workers", type=count, default=2, help="processes (2)")
         parser.add_argument("--threads", type=count, default=4, help="threads per process (4)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="run no task worker beside it (one runs elsewhere: `worker`)"
+        )
         parser.add_argument("--get", metavar="PATH", default=None, help="print the response to one GET and exit")
         parser.add_argument("--as", dest="actor", metavar="USER", default=None, help="with --get: logged in as USER")
 
-    def handle(self, *args, host, port, workers, threads, get, actor, **o):
+    def handle(self, *args, host, port, workers, threads, no_worker, get, actor, **o):
         if get is not None:
             response = server.get(get, principal_by_username(actor) if actor else None)
             self.stderr.write(f"{response.status} {response.content_type}")
@@ -33,4 +36,4 @@ class Command(SecretariatCommand):
             else "production settings (behind a TLS proxy that sets X-Forwarded-Proto)"
         )
         self.stderr.write(f"Serving {settings.DATA_DIR} on http://{host}:{port}/ with {mode}; Ctrl-C stops it.")
-        server.serve(host, port, workers, threads)
+        server.serve(host, port, workers, threads, tasks=not no_worker)

@@ -1,0 +1,56 @@
+"""The import desk's forms: transcriptions (many .txt files, or a ZIP of them) and a CSV of register entries."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from secretariat.accounts.forms import ClassificationField
+from secretariat.archive import selectors as archive
+
+
+class FilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one field (a browser's multiple file input, or files dropped on it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FilesInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(d, initial) for d in data]
+        return [single(data or None, initial)]
+
+
+class TranscriptionsForm(forms.Form):
+    files = FilesField(
+        label=gettext_lazy("Transcriptions"),
+        help_text=gettext_lazy("UTF-8 text files (.txt), one paper each; or one ZIP of them. Choose several at once."),
+        widget=FilesInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}),
+    )
+    into = forms.ChoiceField(label=gettext_lazy("Into"), required=False)
+    classification = ClassificationField(
+        label=gettext_lazy("Classification"),
+        required=False,
+        help_text=gettext_lazy("only where a file's marking cannot be read (UNCLASSIFIED if it never was)"),
+    )
+
+    def __init__(self, principal, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = sorted(archive.unit_reference(u) for u in archive.units(principal))
+        self.fields["into"].choices = [("", _("where each one's archival reference says")), *((u, u) for u in units)]
+
+
+class EntriesForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Register entries"),
+        help_text=gettext_lazy(
+            "a CSV file in UTF-8 whose first line names the columns: number, title, classification, kind, dated, "
+            "pages, signatory, distribution (names separated by ;), text"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

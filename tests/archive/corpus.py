@@ -49,8 +49,35 @@ def expected(path: Path) -> dict:
     }
 
 
+# Issue 14's held-out part: expected fields written by reading each document before the parser first ran on
+# it; the parser work measured these only at its start and its end.
+HELD_OUT = frozenset(
+    {
+        "en-1930s-special-department-to-stalin",
+        "en-1941-chechen-ingush-obkom-special-folder",
+        "en-1968-kgb-memorandum-red-square",
+        "en-1988-kgb-report-1979-k",
+        "ru-1932-kaganovich-stalin-cipher-10s",
+        "ru-1932-stalin-kaganovich-277",
+        "ru-1934-kaganovich-molotov-telegram-gagry",
+        "ru-1935-kaganovich-molotov-cipher-42",
+        # a second batch, transcribed and read after the parser work was done: measured once, at its end
+        "en-1967-kgb-memorandum-1931-a",
+        "en-1974-kgb-memorandum-350-a-ov",
+        "en-1977-politburo-pb49-xv-letter-pcf",
+        "en-1979-cc-declaration-attachment-177-151",
+        "en-1980-politburo-pb181-34",
+        "ru-1932-stalin-kaganovich-nkps",
+        "ru-1935-kaganovich-molotov-voroshilov-cipher-47",
+    }
+)
+
+
 def held_out(path: Path) -> bool:
-    """Written before the parser first ran on it (the honest half of the accuracy figure)."""
+    """Written before the parser first ran on it (the honest half of the accuracy figure): named in HELD_OUT,
+    or marked "held_out" in its expected file (the earlier held-out set)."""
+    if path.stem in HELD_OUT:
+        return True
     return bool(json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8")).get("held_out"))
 
 

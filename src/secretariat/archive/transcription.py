@@ -204,6 +204,9 @@ FOOTNOTE_LABEL = re.compile(r"^\d{1,3}$")
 TYPIST_MARK = re.compile(r"^\d{1,3}\s?-?\s?[a-zа-яё]{2,3}(?:\s?[,\s]\s?[a-zа-яё]{2,3}){0,6}\.?$")
 EDITORS_NOTE = re.compile(r"^-\s+\S")  # "- РГАСПИ. Ф. 17 …", "- Sheet 15 Typewritten copy …"
 SEPARATOR = re.compile(r"^[=\-_*~·•]{4,}$")
+# An edition's footnotes stand under a rule of underscores, each opening with its number: "1 Отправлена шифром …"
+FOOTNOTE_RULE = re.compile(r"^_{4,}$")
+FOOTNOTE_LINE = re.compile(r"^\d{1,3}\s+[^\W\d_]")
 
 
 @dataclass
@@ -270,7 +273,8 @@ CAVEAT_PHRASES = [
     (
         re.compile(
             r"особ(?:ая|ой|ую)\s+папк[аиу]|из\s+о(?:\[собой\]|собой|\.)\s*п(?:апки|\.)"
-            r"|\(?особый\s*№[^)\n]{0,5}\)?|special\s+(?:file|folder|dossier)",
+            r"|\(?особый\s*№[^)\n]{0,5}\)?|special\s+(?:file|folder|dossier|dossiers|files|folders|papka)"
+            r"|(?<!\w)osobaya\s+papka(?!\w)",
             re.I,
         ),
         SPECIAL_FILE,
@@ -281,7 +285,8 @@ HANDLING_PHRASES = re.compile(
     r"|(?<!\w)urgent(?!\w)|(?<!\w)лично(?!\w)|единственный\s+экземпляр|copy\s+no\.?\s*\d{1,4}|экз\.\s*№\s*\d{1,4}",
     re.I,
 )
-MARKING_FILLER = re.compile(r"(?<!\w)(?:К|K|от|of|dated|г|года|ода)(?!\w)|[\s.,;:()\[\]*]+")
+# What may stand beside markings on a marking line: "(from the Special File)", "Из особой папки", "K № …"
+MARKING_FILLER = re.compile(r"(?<!\w)(?:К|K|от|of|dated|г|года|ода|from|the|из)(?!\w)|[\s.,;:()\[\]*«»\"“”–—-]+", re.I)
 
 
 @dataclass
@@ -337,7 +342,11 @@ NUMBER_SIGN = r"(?:(?<!\w)(?:No|Nº|N°)\.?|№|#|(?<!\w)N(?=\s+\d))"
 NUMBER_TOKEN = r"(?:[A-Za-zА-Яа-яЁё]{1,3}[-\s]?)?\d{1,6}(?:[-/][\w()]{1,12}){0,3}"
 SIGNED_NUMBER = re.compile(rf"{NUMBER_SIGN}\s*(?P<number>{NUMBER_TOKEN})")
 # A registration number written without a sign: "St-173/49gs", "Pb 176/125", "П51/94"
-BARE_NUMBER = re.compile(r"(?<![\w/])(?P<number>(?:Pb|P|П|St|Ст)[-\s]?\d{1,6}/[\w()]{1,12})")
+# The prefixes name the body: Pb/P/П/ПБ Politburo, St/Ст Secretariat, Pr/Пр Presidium, Ob/Об Orgburo;
+# capitalised or in capitals, Latin or Cyrillic (never lower case: "к 6/V-26", "об 5/VI" are words and dates).
+BARE_NUMBER = re.compile(
+    r"(?<![\w/])(?P<number>(?:Pb|PB|P|Pr|PR|St|ST|Ob|OB|ПБ|Пб|П|Пр|ПР|Ст|СТ|Об|ОБ)[-\s]?\d{1,6}/[\w()]{1,12})"
+)
 # Not the document's own number: a protocol, a copy, a decree or an annex cited by number
 CITED_BEFORE = re.compile(
     r"(?:protocol|minutes?|протокол\w*|copy|экз\.?|decree|resolution|постановлени\w*|annex|item|point"
@@ -379,10 +388,23 @@ def find_number(line: str) -> _NumberHit | None:
 NUMBER_PARTS = re.compile(r"^(?:[A-Za-zА-Яа-яЁё]{1,3}[-\s]?)?(?P<protocol>\d{1,6})/(?P<point>[\w()]{1,12})")
 
 
+# Letters after a point's number mark the paper's secrecy, not the point: "s"/"с" secret, "gs"/"гс" (and
+# "ss"/"сс") top secret, "op"/"оп" special file. St-173/49gs is point 49; Ст-195/3с point 3.
+SECRECY_SUFFIX = re.compile(r"^(?P<point>\d{1,6})(?:gs|ss|op|s|гс|сс|оп|с)$", re.I)
+
+
+def point_without_secrecy(point: str | None) -> str | None:
+    """The point a written point names: its secrecy letters dropped ("49gs" -> "49"), anything else as written."""
+    if point is None:
+        return None
+    match = SECRECY_SUFFIX.match(point)
+    return match["point"] if match else point
+
+
 def protocol_and_point(number: str) -> tuple[str | None, str | None]:
-    """Split a registration number: P46/X is point X of protocol 46, Ст-195/3с point 3с of protocol 195."""
+    """Split a registration number: P46/X is point X of protocol 46, Ст-195/3с point 3 of protocol 195."""
     match = NUMBER_PARTS.match(number)
-    return (match["protocol"], match["point"]) if match else (None, None)
+    return (match["protocol"], point_without_secrecy(match["point"])) if match else (None, None)
 
 
 # A protocol line: "Extract from protocol No 46 …", "Выписка из протокола № 195 § 3с …", "Minute No. 173/49gs"
@@ -399,7 +421,8 @@ def read_protocol(line: str, year: int | None) -> tuple[str, str | None] | None:
     match = PROTOCOL_LINE.search(line)
     if match is None:
         return None
-    protocol, slash, point = match["protocol"], match["slash"], match["point"]
+    protocol, slash, point = match["protocol"], point_without_secrecy(match["slash"]), match["point"]
+    point = point_without_secrecy(point)
     if slash and year is not None and slash == f"{year % 100:02d}":
         return f"{protocol}/{slash}", point
     if slash:
@@ -536,18 +559,27 @@ def is_date_line(line: str) -> bool:
     return not DATE_FILLER.sub("", rest)
 
 
-DECISION_LINE = re.compile(r"^(?:Decision|Решение)\b[^\n]{0,40}?(?<!\w)(?:dated|of|от)\s", re.I)
+# The decision's own date, which is the paper's when it carries two (a meeting's and a covering letter's, a
+# draft's and its approval's): "Решение от 5.III.40", "Approved by the Secretariat on 12 May 1976",
+# "Утверждено Политбюро 3 мая 1937 г.", "Adopted on …". (A poll's date, "Опросом членов ПБ от 17.VI.33", is
+# not among them: the corpus dates such an extract by its protocol.)
+DECISION_LINE = re.compile(
+    r"^(?:Decision|Решение)\b[^\n]{0,40}?(?<!\w)(?:dated|of|от)\s"
+    r"|(?<!\w)(?:принято|утвержден[оаы]?|одобрен[оаы]?)\b[^\n]{0,60}?(?:от\s|\d)"
+    r"|(?<!\w)(?:approved|adopted|decided)\b[^\n]{0,60}?(?:on|of|dated)\s",
+    re.I,
+)
 MEETING_LINE = re.compile(r"\b(?:meeting|session|заседани[яеи]|protocol|minutes|протокол)", re.I)
 
 
 # ---------------------------------------------------------------------------------------------
 # Distribution: "To: comrades …", "Extracts to Cdes.: …", "Копии: …", "Выписки посланы: …"
 
-COMRADES = r"(?:comrades?|cdes?\.?|cmrds?\.?|т\.\s?т\.|тт\.|тов\.|товарищам?)"
+COMRADES = r"(?:comrades?|cdes?\.?|cmrds?\.?|т\.\s?т\.|тт\.|тов\.|т\.|товарищ[уа]?м?)"
 DISTRIBUTION_LINES = [
     re.compile(
         r"(?<!\w)(?:Copies|Copy to|Extracts?(?:\s+sent)?\s+to|Extracts have been sent(?:\s+to)?|Distribution"
-        rf"|Копии|Выписки(?:\s+посланы)?|Разослать)(?:\s+{COMRADES})?\s*:\s*(?P<names>.+)$",
+        rf"|Копии|Копия|Выписки(?:\s+посланы)?|Разослать)(?:\s+{COMRADES}\s*:?|\s*:)\s*(?P<names>.+)$",
         re.I,
     ),
     re.compile(rf"^To\s*:?\s*{COMRADES}\s+(?P<names>.+)$", re.I),
@@ -560,6 +592,35 @@ INITIALS = re.compile(r"(?<!\w)[A-ZА-ЯЁ]\.(?:\s?[A-ZА-ЯЁ]\.)*")
 COMRADE_WORD = re.compile(rf"(?<!\w){COMRADES}(?!\w)|(?<!\w)only(?!\w)", re.I)
 
 
+# An office before the comrade: "СЕКРЕТАРЮ ЦК ВКП(б) тов. СТАЛИНУ", "To the Secretary of the CC Comrade Stalin",
+# "Гагры. Тов. Сталину." The office is in capitals, opens with "To", or is a place and a stop or dash.
+OFFICE_FIRST = re.compile(
+    r"^(?P<office>(?:В\s+)?(?:[A-ZА-ЯЁ]{2}[\w()]*\.?,?\s+){1,8}"
+    r"|(?:To|Copy to)\s+(?:the\s+)?(?:[A-Z][\w()-]*,?\s+(?:of\s+(?:the\s+)?)?){1,8}"
+    r"|[A-ZА-ЯЁ][\w-]+\s*[.—–-]\s*)"
+    rf"(?<!\w)(?i:{COMRADES})\s*(?P<names>[A-ZА-ЯЁ][^\n]{{0,160}})$",
+)
+# A surname alone in the dative, perhaps after a place: "Кагановичу.", "Сочи — Сталину.", "СТАЛИНУ И.В."
+DATIVE_SURNAME = r"[А-ЯЁ][а-яёА-ЯЁ-]*(?:ову|еву|ёву|ину|ыну|скому|цкому|ому|ичу|ОВУ|ЕВУ|ИНУ|ЫНУ|СКОМУ|ЦКОМУ|ОМУ|ИЧУ)"
+ADDRESSEE_LINE = re.compile(
+    rf"^(?:[А-ЯЁ][\w-]+\s*[.—–-]\s*)?(?P<names>{DATIVE_SURNAME}(?:\s+[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?)?)\s*\.?$"
+)
+# "Для Кагановича.", "For Cde. Stalin": a short line naming whom the paper is for
+FOR_LINE = re.compile(
+    rf"^(?:Для|For)\s+(?:{COMRADES}\s*)?(?P<names>(?:[A-ZА-ЯЁ]\.\s?){{0,2}}[A-ZА-ЯЁ][\w-]+(?:\s+[A-ZА-ЯЁ]\.\s?(?:[A-ZА-ЯЁ]\.)?)?)\.?$",
+    re.I,
+)
+# A list's heading with nothing after it ("Копии:", "To Comrades:"): its names follow, one or a few a line.
+DISTRIBUTION_HEADING = re.compile(
+    r"^(?:To|Copies(?:\s+to)?|Copy to|Extracts?(?:\s+sent)?\s+to|Distribution|Копии|Выписки(?:\s+посланы)?|Разослать"
+    rf"|Кому|Адресаты)(?:\s+{COMRADES})?\s*:?\s*$",
+    re.I,
+)
+# "тов. Молотову В.М." in lower case: read only when the rest is names and nothing else
+LOWER_COMRADE = re.compile(r"^(?:тов\.|т\.\s?т\.|тт\.|товарищ(?:у|ам))\s*(?P<names>[А-ЯЁ].*)$")
+MAX_NAME_WORDS = 3
+
+
 def find_distribution(line: str) -> list[str] | None:
     """The addressees a distribution line names, surnames as written."""
     if len(line) > 400:
@@ -569,6 +630,61 @@ def find_distribution(line: str) -> list[str] | None:
         if match is not None:
             names = [name for part in NAME_SEPARATORS.split(match["names"]) if (name := _surname(part))]
             return names or None
+    if len(line) > 200:
+        return None
+    for pattern in (OFFICE_FIRST, ADDRESSEE_LINE, FOR_LINE, LOWER_COMRADE):
+        match = pattern.match(line)
+        if match is not None:
+            names = _name_list(match["names"])
+            if names:
+                return names
+    return None
+
+
+def _name_list(text: str) -> list[str] | None:
+    """Names only, or nothing: each part of `text` one to three capitalised words, no digits, no sentence."""
+    names = []
+    for part in NAME_SEPARATORS.split(text.strip()):
+        if not part.strip():
+            continue
+        name = _surname(part)
+        if name is None or any(ch.isdigit() for ch in name) or len(name.split()) > MAX_NAME_WORDS:
+            return None
+        if not all(word[:1].isupper() for word in name.split()):
+            return None
+        names.append(name)
+    return names or None
+
+
+def find_distribution_block(lines: list[str]) -> tuple[list[str], int] | None:
+    """A distribution list over several lines: a heading alone ("Копии:") and name lines under it, or a line
+    of names ending in a comma or "and"/"и" and the lines that carry on. Returns the names and how many lines."""
+    if not lines or len(lines[0]) > 400:
+        return None
+    first = lines[0]
+    if DISTRIBUTION_HEADING.match(first):
+        names: list[str] = []
+        used = 1
+        for follower in lines[1:8]:
+            found = _name_list(COMRADE_WORD.sub(" ", follower)) if len(follower) <= 120 else None
+            if not found:
+                break
+            names.extend(found)
+            used += 1
+        return (names, used) if names else None
+    opening = find_distribution(first)
+    if opening and re.search(r"(?:,|(?<!\w)(?:and|и))\s*$", first):
+        names = list(opening)
+        used = 1
+        for follower in lines[1:8]:
+            found = _name_list(COMRADE_WORD.sub(" ", follower)) if len(follower) <= 200 else None
+            if not found:
+                break
+            names.extend(found)
+            used += 1
+            if not re.search(r"(?:,|(?<!\w)(?:and|и))\s*$", follower):
+                break
+        return names, used
     return None
 
 
@@ -589,7 +705,8 @@ REPOSITORY = re.compile(
     r"|ЦХСД|РГАНИ|РГАСПИ|РЦХИДНИ|АП РФ|АПРФ|ГА РФ|ГАРФ|РГАЭ|РГВА|ЦАМО|АВП РФ|ЦГА)(?!\w)"
 )
 FOND = re.compile(r"(?<!\w)(?:fond|f\.|ф\.|фонд)\s*(?P<value>[\w-]{1,8})", re.I)
-OPIS = re.compile(r"(?<!\w)(?:opis(?:\s+list)?|op\.|оп\.|опись)\s*(?P<value>[\w-]{1,8})", re.I)
+# Latin and Cyrillic letters mixed in an abbreviation ("Oп." with a Latin O) are read as either script.
+OPIS = re.compile(r"(?<!\w)(?:opis(?:\s+list)?|op\.|[оo][пn]\.|опись)\s*(?P<value>[\w-]{1,8})", re.I)
 DELO = re.compile(r"(?<!\w)(?:delo|d\.|д\.|дело)\s*(?P<value>[\w-]{1,8})", re.I)
 DOCUMENT = re.compile(r"(?<!\w)(?:document|doc\.|док\.)\s*(?P<value>[\w-]{1,8})", re.I)
 SHEETS = re.compile(
@@ -731,7 +848,7 @@ ATTENDANCE = re.compile(
     re.I,
 )
 META_LABEL = re.compile(
-    r"^(?:source|document information|реквизиты|направление|государство|датировка|источник|архив|тип документа"
+    r"^(?:source|document information|archive|реквизиты|направление|государство|датировка|источник|архив|тип документа"
     r"|метки)\s*:?$",
     re.I,
 )
@@ -828,12 +945,18 @@ def _take_annotations(lines: list[_Line]) -> list[Annotation]:
     """Take out every annotation; a bare margin or stamp label takes the paragraph after it."""
     annotations: list[Annotation] = []
     index = 0
+    under_rule = False
     while index < len(lines):
         line = lines[index]
         index += 1
         if not line.content:
             continue
+        if FOOTNOTE_RULE.match(line.content):
+            under_rule = True
+            continue
         hit = read_annotation(line.content)
+        if hit is None and under_rule and FOOTNOTE_LINE.match(line.content):
+            hit = _AnnotationHit("editorial", line.content)
         if hit is None:
             continue
         members = [line]
@@ -950,7 +1073,10 @@ def _read_number_and_date(lines: list[_Line], own: list[_Line], fields: _Fields)
 
 
 def _date_candidates(lines: list[_Line], own: list[_Line], number_line: _Line | None):
-    """Dates in order of trust: the number's line or its neighbour, a decision, a meeting, a date line."""
+    """Dates in order of trust: a decision's, the number's line or its neighbour, a meeting, a date line."""
+    for line in own:
+        if DECISION_LINE.search(line.content) and len(line.content) <= 120 and (dates := find_dates(line.content)):
+            yield line, dates[0]
     if number_line is not None:
         yield from ((number_line, d) for d in find_dates(number_line.content)[:1])
         position = lines.index(number_line)
@@ -959,7 +1085,7 @@ def _date_candidates(lines: list[_Line], own: list[_Line], number_line: _Line | 
         for neighbour in neighbours:
             if is_date_line(neighbour.content):
                 yield neighbour, find_dates(neighbour.content)[0]
-    for pattern in (DECISION_LINE, MEETING_LINE):
+    for pattern in (MEETING_LINE,):
         for line in own:
             if pattern.search(line.content) and (dates := find_dates(line.content)):
                 yield line, dates[0]
@@ -1003,12 +1129,35 @@ def _read_protocol(own: list[_Line], annotations: list[Annotation], fields: _Fie
 
 
 def _read_distribution(own: list[_Line], fields: _Fields) -> None:
-    found = [(line, names) for line in own if (names := find_distribution(line.content))]
+    found: list[tuple[list[_Line], list[str]]] = []
+    index = 0
+    while index < len(own):
+        block = find_distribution_block([line.content for line in own[index : index + 8]])
+        if block is not None:
+            names, used = block
+            found.append((own[index : index + used], names))
+            index += used
+            continue
+        if names := find_distribution(own[index].content):
+            found.append(([own[index]], names))
+        index += 1
     names = list(dict.fromkeys(name for _, line_names in found for name in line_names))
-    fields.set("distribution", names, *(line for line, _ in found))
+    fields.set("distribution", names, *(line for lines, _ in found for line in lines))
+
+
+ARCHIVE_LABEL = re.compile(r"^(?:archive|архив)\s*:?$", re.I)
 
 
 def _read_return_and_reference(lines: list[_Line], annotations: list[Annotation], fields: _Fields) -> None:
+    """The site's "Архив:" value is the paper's own reference; then margin notes and editors' notes; then lines.
+    A reference in a footnote under the edition's rule cites another paper, so it comes last."""
+    for index, line in enumerate(lines):
+        if line.content and ARCHIVE_LABEL.match(line.content):
+            value = next((n for n in lines[index + 1 :] if n.content), None)
+            if value is not None:
+                fields.set("archival_reference", find_reference(value.content), value)
+    footnotes = [a for a in annotations if a.kind == "editorial" and FOOTNOTE_LINE.match(a.text)]
+    annotations = [a for a in annotations if a not in footnotes]
     by_number = {line.number: line for line in lines}
     for annotation in annotations:
         members = [by_number[n] for n in annotation.lines]
@@ -1018,6 +1167,10 @@ def _read_return_and_reference(lines: list[_Line], annotations: list[Annotation]
         if line.content:
             fields.set("return_instruction", find_return(line.content), line)
             fields.set("archival_reference", find_reference(line.content), line)
+    for annotation in footnotes:
+        members = [by_number[n] for n in annotation.lines]
+        fields.set("return_instruction", find_return(annotation.text), *members)
+        fields.set("archival_reference", find_reference(annotation.text), *members)
 
 
 def _read_signatory(own: list[_Line], fields: _Fields) -> None:

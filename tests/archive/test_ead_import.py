@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from secretariat.archive import ead2002, services
 from secretariat.archive.models import ArchiveUnit, Item
@@ -263,3 +265,21 @@ def test_a_malformed_or_foreign_file_is_refused_whole_before_anything(archivist,
     code, told = _import(capsys, foreign)
     assert code == 2 and "not an EAD 2002 finding aid" in told["error"]["message"]
     assert _state() == before  # the cut file's first descriptions were well formed: not one went in
+
+
+def test_on_a_terminal_a_progress_bar_counts_the_descriptions_and_the_outcome_is_told_in_words(archivist, capsys):
+    with pytest.raises(SystemExit):
+        call_command("import", "ead", "--as", "archivist", str(HAND), "--classification", "SECRET")
+    out, err = capsys.readouterr()
+    assert "13/13" in err and "descriptions" in err  # the bar, on standard error
+    assert out.splitlines()[0] == "8 imported, 0 there already, 5 refused"
+    assert "  4/21: " in out
+
+
+def test_the_queries_grow_with_the_descriptions_not_with_the_archive(archivist, capsys):
+    """Each description costs a bounded handful of queries (its parent found by its key, the unitid checked, the
+    row, its event): 501 of them stay under 20 each, however many units the archive holds already."""
+    with CaptureQueriesContext(connection) as queries:
+        code, told = _import(capsys, LARGE, "--into", "TsKhSD", "--classification", "SECRET")
+    assert code == 0 and told["done"] == 501
+    assert len(queries.captured_queries) < 20 * 501

@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext
@@ -62,7 +62,6 @@ class Description:
     access: str  # conditions of access, likewise
     languages: tuple[str, ...]  # ISO 639-2 codes: rus, eng
     repository_code: str  # the unitid's repositorycode, where AtoM wrote it
-    fields: dict = field(default_factory=dict, compare=False)  # everything above, for the record
 
     @property
     def parent_key(self) -> str | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from secretariat.accounts.models import Principal
 from secretariat.accounts.selectors import compartments_by_code
-from secretariat.archive import bags, selectors, summaries
+from secretariat.archive import bags, ead2002, selectors, summaries
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
 from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
@@ -1001,3 +1001,198 @@ def _language(text: str) -> str:
     cyrillic = sum(1 for ch in text if "а" <= ch.lower() <= "я" or ch in "ёЁ")
     latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
     return "ru" if cyrillic > latin else "en"
+
+
+# Import of a finding aid (EAD 2002, as AtoM exports it).
+
+
+# EAD's levels as the archive keeps them: a unit's level, or None for an item. AtoM's "collection" is a
+# fonds-level description (ISAD(G) 3.1.4); its subfonds, subseries, "part" and other levels have no place here.
+EAD_LEVELS = {
+    "fonds": ArchiveUnit.Level.FONDS,
+    "collection": ArchiveUnit.Level.FONDS,
+    "series": ArchiveUnit.Level.SERIES,
+    "file": ArchiveUnit.Level.FILE,
+    "item": None,
+}
+# What each lies in (None: directly in the repository).
+EAD_PLACES = {
+    ArchiveUnit.Level.FONDS: (None,),
+    ArchiveUnit.Level.SERIES: (ArchiveUnit.Level.FONDS,),
+    ArchiveUnit.Level.FILE: (ArchiveUnit.Level.SERIES,),
+    None: (ArchiveUnit.Level.FONDS, ArchiveUnit.Level.SERIES, ArchiveUnit.Level.FILE),
+}
+EAD_LANGUAGES = {"eng": "en", "rus": "ru", "fre": "fr", "fra": "fr", "ger": "de", "deu": "de", "ukr": "uk"}
+
+
+def ead_place(repository: str, into: Sequence[str] = ()) -> tuple[Repository, ArchiveUnit | None]:
+    """Where a finding aid goes: a repository, and the unit its top description lies in (None: the top
+    description is a fonds of the repository). NotFound where either is not in the archive."""
+    found = selectors.repository(repository)
+    unit = None
+    for identifier in filter(None, into):
+        unit = ArchiveUnit.objects.filter(repository=found, parent=unit, identifier__iexact=identifier).first()
+        if unit is None:
+            raise NotFound(
+                gettext("no unit %(reference)s in the archive")
+                % {"reference": "/".join([found.code, *filter(None, into)])}
+            )
+    return found, unit
+
+
+def ead_imported(repository: Repository, into: ArchiveUnit | None) -> set[str]:
+    """The keys (paths of identifiers below `into`, folded for case: "89/25/3") of what is there already, units
+    and items: what a rerun of an import skips."""
+    units = ArchiveUnit.objects.filter(repository=repository).values_list("id", "parent_id", "identifier")
+    below: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent, identifier in units:
+        below.setdefault(parent, []).append((pk, identifier))
+    paths: dict[int, str] = {}
+    keys: set[str] = set()
+    todo = [(pk, identifier.casefold()) for pk, identifier in below.get(into.pk if into else None, [])]
+    while todo:
+        pk, path = todo.pop()
+        paths[pk] = path
+        keys.add(path)
+        todo += [(child, f"{path}/{identifier.casefold()}") for child, identifier in below.get(pk, [])]
+    for unit, identifier in Item.objects.filter(unit_id__in=paths).values_list("unit_id", "identifier"):
+        keys.add(f"{paths[unit]}/{identifier.casefold()}")
+    return keys
+
+
+def _ead_parent(repository: Repository, into: ArchiveUnit | None, description: ead2002.Description):
+    """The unit the description lies in, found by its key below `into`; Refused where the one above it did
+    not go in (it was refused, or is not a fonds, series or file)."""
+    unit = into
+    for i, identifier in enumerate(description.path[:-1], 1):
+        unit = ArchiveUnit.objects.filter(repository=repository, parent=unit, identifier__iexact=identifier).first()
+        if unit is None:
+            raise Refused(
+                gettext("it lies in %(above)s, which is not in the archive as a fonds, series or file")
+                % {"above": "/".join(description.path[:i])}
+            )
+    return unit
+
+
+@transaction.atomic
+@use_case(
+    faces=("cli",),
+    because="a finding aid is imported whole (`secretariat import ead`), one description at a time through this; "
+    "the web's background task queue comes with the scans' worker (issue 14)",
+)
+def import_ead_description(
+    by: Principal,
+    description: ead2002.Description,
+    *,
+    repository: Repository,
+    into: ArchiveUnit | None = None,
+    classification: Classification | None = None,
+    source: str = "",
+) -> ArchiveUnit | Item:
+    """One description of an EAD 2002 finding aid as a fonds, series or file (an archive unit) or an item, in
+    the unit its key names below `into` (or in the repository), with its audit event. Refused: no title, a level
+    the archive has no place for, a unitid that is missing, malformed or used already in the same unit, a date
+    that cannot be read, and (an item) no marking: EAD carries none, so `classification` gives it."""
+    _archivist(by)
+    if description.level not in EAD_LEVELS:
+        level = description.level or gettext("none")
+        if description.otherlevel:
+            level = f"{level} ({description.otherlevel})"
+        raise InvalidInput(
+            gettext("the level %(level)s has no place in the archive: fonds (or collection), series, file or item")
+            % {"level": level}
+        )
+    level = EAD_LEVELS[description.level]
+    if not description.title:
+        raise InvalidInput(gettext("no title (unittitle)"))
+    if not description.unitid:
+        raise InvalidInput(gettext("no identifier (unitid): the archive cites every unit and item by one"))
+    identifier = _identifier(description.unitid, gettext("identifier (unitid)"))
+    parent = _ead_parent(repository, into, description)
+    place = parent.level if parent is not None else None
+    if place not in EAD_PLACES[level]:
+        raise Refused(
+            gettext("a %(level)s cannot lie in %(place)s")
+            % {
+                "level": level.label if level else gettext("item"),
+                "place": parent if parent is not None else gettext("the repository itself"),
+            }
+        )
+    taken = ArchiveUnit.objects.filter(repository=repository, parent=parent, identifier__iexact=identifier)
+    if taken.exists() or (parent is not None and parent.items.filter(identifier__iexact=identifier).exists()):
+        raise Refused(
+            gettext("%(place)s already holds %(identifier)s")
+            % {"place": parent if parent is not None else repository, "identifier": identifier}
+        )
+    try:
+        dates = ead2002.read_dates(description.date_normal, description.date)
+    except ValueError as exc:
+        raise InvalidInput(
+            gettext("the date %(date)r cannot be read: %(reason)s")
+            % {"date": description.date_normal or description.date, "reason": exc}
+        ) from None
+    read = description.as_json() | {"format": "EAD 2002", "source": source or description.key}
+    if dates is not None:
+        read |= {"start": dates.start.isoformat(), "end": dates.end.isoformat()}
+    if level is not None:
+        with unique_or_refused(
+            gettext("%(place)s already holds %(identifier)s")
+            % {"place": parent or repository, "identifier": identifier}
+        ):
+            unit = ArchiveUnit.objects.create(
+                repository=repository,
+                parent=parent,
+                level=level,
+                identifier=identifier,
+                title=bounded(description.title, gettext("title"), 500),
+            )
+        summaries.refresh_one(unit)
+        # The unit keeps its title; what else the finding aid says of it (dates, extent, scope, access) is
+        # kept with the event that described it.
+        record(by, "archive.unit_described", unit, {"repository": repository.code, "unit": str(unit)} | read)
+        return unit
+    if classification is None:
+        raise InvalidInput(
+            gettext(
+                "an item needs its marking, which EAD does not carry: give --classification (UNCLASSIFIED if it never was)"
+            )
+        )
+    compartments = compartments_of(classification)
+    may_classify(by, classification)
+    day_ = dates.day if dates is not None else None
+    unclassified = classification == UNCLASSIFIED
+    text = description.scope  # the archive's text of an item described, not transcribed: its scope and content
+    language = next((EAD_LANGUAGES[c] for c in description.languages if c in EAD_LANGUAGES), None)
+    now = clock.now()
+    with unique_or_refused(
+        gettext("%(place)s already holds %(identifier)s") % {"place": parent, "identifier": identifier}
+    ):
+        item = Item.objects.create(
+            unit=parent,
+            identifier=identifier,
+            reference_as_written=_read(description.key, "archival reference", 300),
+            source=Item.Source.TRANSCRIPTION,
+            title=_read(description.title, "title", 1000, required=True),
+            creator=_read(description.creator, "creator (origination)", 300),
+            date=day_,
+            date_as_written=_read(description.date or description.date_normal, "date", 100),
+            language=language or _language(f"{description.title}\n{text}"),
+            text=text + ("\n" if text else ""),
+            transcription=read,
+            marked_level=classification.level,
+            level=classification.level,
+            instruction=Item.Instruction.DATE if unclassified or day_ else Item.Instruction.EXEMPTION,
+            review_on=None if unclassified else _years_after(day_, REVIEW_AFTER_YEARS) if day_ else now.date(),
+            exemption="" if unclassified or day_ else UNDATED,
+            declassified_at=now if unclassified else None,
+            received_at=now,
+        )
+    item.compartments.set(compartments)
+    item.marked_compartments.set(compartments)
+    record(
+        by,
+        "archive.item_described",
+        item,
+        {"reference": selectors.reference(item), "marked": str(classification)} | read,
+    )
+    return item

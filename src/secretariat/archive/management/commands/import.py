@@ -1,3 +1,4 @@
+import argparse
 import csv
 import sys
 from pathlib import Path
@@ -5,8 +6,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from secretariat.archive import services
+from secretariat.archive import ead2002, services
 from secretariat.archive.management.arguments import unit_named
+from secretariat.kernel import batches
 from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, subcommand, subcommands
 from secretariat.kernel.errors import InvalidInput
 from secretariat.kernel.principals import principal_by_username
@@ -24,10 +26,21 @@ def _transcriptions(folder: Path):
         yield f"{folder.name}/{path.relative_to(folder)}", text
 
 
+def _place(value: str) -> list[str]:
+    """TsKhSD/89 → ['TsKhSD', '89']: a repository, or a unit of it, that a finding aid goes into."""
+    parts = [p.strip() for p in value.strip("/").split("/")]
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        raise argparse.ArgumentTypeError(
+            f"name a repository or a unit as repository[/fond[/opis[/delo]]], not {value!r}"
+        )
+    return parts
+
+
 class Command(SecretariatCommand):
     help = (
         "Import a batch, every paper through its use case (its rules and its audit event), a chunk per transaction, "
-        "with a progress bar: a folder of transcriptions into the archive, or a CSV of register entries. "
+        "with a progress bar: a folder of transcriptions or an EAD 2002 finding aid into the archive, or a CSV of "
+        "register entries. "
         "Run it again after a kill: what went in is skipped."
     )
 
@@ -42,6 +55,25 @@ class Command(SecretariatCommand):
         folder.add_argument(
             "--classification", type=classification, default=None, help="the marking, where a file's cannot be read"
         )
+        ead = subcommand(
+            sub,
+            "ead",
+            help="an EAD 2002 finding aid as AtoM exports it: its fonds, series and files as archive units, its items "
+            "as items (archivist)",
+        )
+        add_actor(ead)
+        ead.add_argument("file", type=Path, help="the finding aid (.xml)")
+        ead.add_argument(
+            "--into",
+            type=_place,
+            default=None,
+            metavar="REFERENCE",
+            help="where its top description goes: a repository (TsKhSD) for a fonds, a unit (TsKhSD/89) for a series "
+            "(default: the repository its unitid's repositorycode names)",
+        )
+        ead.add_argument(
+            "--classification", type=classification, default=None, help="the marking of its items (EAD carries none)"
+        )
         entries = subcommand(
             sub,
             "register",
@@ -53,7 +85,9 @@ class Command(SecretariatCommand):
 
     def handle(self, *args, action, actor, **o):
         by = principal_by_username(actor)
-        with tqdm(unit=_("papers"), disable=self.as_json, file=sys.stderr) as bar:
+        with tqdm(
+            unit=_("papers") if action != "ead" else _("descriptions"), disable=self.as_json, file=sys.stderr
+        ) as bar:
             if action == "transcriptions":
                 if not o["folder"].is_dir():
                     raise InvalidInput(f"{o['folder']} is not a folder")
@@ -65,6 +99,8 @@ class Command(SecretariatCommand):
                     classification=o["classification"],
                     progress=bar.update,
                 )
+            elif action == "ead":
+                outcome = self._ead(by, o["file"], o["into"], o["classification"], bar)
             else:
                 try:
                     with o["file"].open(encoding="utf-8", newline="") as f:
@@ -73,6 +109,43 @@ class Command(SecretariatCommand):
                     raise InvalidInput(f"cannot read {o['file']}: {exc}") from None
                 bar.total = len(rows)
                 outcome = registry.register_batch(by, rows, progress=bar.update)
+        self._report(outcome)
+
+    def _ead(self, by, path: Path, into: list[str] | None, marking, bar) -> batches.Outcome:
+        """The finding aid read through once first (so a malformed or unsafe file is refused before anything is
+        written, and the bar knows its length), then imported a chunk per transaction, what is there skipped."""
+        total, top = 0, None
+        for description in ead2002.descriptions(path):
+            total, top = total + 1, top or description
+        if top is None:
+            raise InvalidInput(f"{path.name} holds no description")
+        place = into or [top.repository_code]
+        if not place[0]:
+            raise InvalidInput(
+                f"{path.name} names no repository (its unitid has no repositorycode): give --into REPOSITORY[/fond]"
+            )
+        repository, unit = services.ead_place(place[0], place[1:])
+        there = services.ead_imported(repository, unit)
+        bar.total = total
+
+        def act(description: ead2002.Description) -> None:
+            services.import_ead_description(
+                by,
+                description,
+                repository=repository,
+                into=unit,
+                classification=marking,
+                source=f"{path.name}: {description.key}",
+            )
+
+        return batches.run(
+            ((d.key, d) for d in ead2002.descriptions(path)),
+            act,
+            done=lambda key: key.casefold() in there,
+            progress=bar.update,
+        )
+
+    def _report(self, outcome: batches.Outcome) -> None:
         lines = [
             _("%(done)s imported, %(skipped)s there already, %(refused)s refused")
             % {"done": len(outcome.done), "skipped": len(outcome.skipped), "refused": len(outcome.refused)}

@@ -212,3 +212,36 @@ def empty_site(tmp_path):
 def test_threads_taking_one_lease_at_once_have_one_winner(empty_site):
     out = empty_site.python(RACE.format(rounds=5))
     assert out.strip() == str([1] * 10)
+
+
+def test_the_desks_sweep_button_says_another_node_sweeps_and_does_nothing(demo, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from secretariat.archive.models import Review
+    from secretariat.audit.models import AuditEvent
+    from secretariat.kernel import clock
+    from secretariat.kernel.models import Lease
+
+    now = timezone.now()
+    Lease.objects.update_or_create(
+        name="archive sweep",
+        defaults={
+            "holder": "node-b:77",
+            "acquired_at": now,
+            "expires_at": now + dt.timedelta(hours=1),
+            "finished_at": None,
+        },  # fmt: skip
+    )
+    archivist = login("archivist")
+    events, reviews = AuditEvent.objects.count(), Review.objects.count()
+    with clock.frozen("2040-01-01T12:00:00+00:00"):
+        page = archivist.post("/archive/sweep/", follow=True)
+    assert page.redirect_chain == [("/archive/", 302)]
+    assert "archive sweep: another node (node-b:77) is sweeping since " in page.content.decode()
+    assert (AuditEvent.objects.count(), Review.objects.count()) == (events, reviews)
+    Lease.objects.filter(name="archive sweep").update(expires_at=now)  # that node is gone: the button sweeps
+    with clock.frozen("2040-01-01T12:00:00+00:00"):
+        archivist.post("/archive/sweep/", follow=True)
+    assert AuditEvent.objects.count() > events

@@ -25,6 +25,7 @@ from secretariat.kernel.classification import Level
 from secretariat.kernel.desks import desk, perform
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.labels import choices_shown
+from secretariat.kernel.leases import LeaseHeld
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.kernel.widgets import DayInput
@@ -318,13 +319,17 @@ def transfer(request):
 @archivist_desk
 @require_POST
 def sweep(request):
-    return perform(
-        request,
-        forms.Form(request.POST),
-        lambda d: services.sweep_reviews(request.user),
-        title=_("Open the reviews due"),
-        back=DESK,
-    )
+    try:
+        return perform(
+            request,
+            forms.Form(request.POST),
+            lambda d: services.sweep_reviews(request.user),
+            title=_("Open the reviews due"),
+            back=DESK,
+        )
+    except LeaseHeld as held:  # the daily job (or another archivist) is sweeping: nothing done here
+        messages.warning(request, held.message)
+        return redirect(DESK)
 
 
 @archivist_desk

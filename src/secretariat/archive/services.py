@@ -32,6 +32,7 @@ from secretariat.kernel import batches, clock, texts
 from secretariat.kernel.classification import UNCLASSIFIED, Classification, Level
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded, unique_or_refused
 from secretariat.kernel.formats import day
+from secretariat.kernel.leases import leased
 from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.kernel.usecases import use_case
@@ -44,6 +45,8 @@ from secretariat.search import services as search
 from secretariat.search.models import Entry
 
 REVIEW_AFTER_YEARS = 30  # the usual closure period of state papers
+# The daily sweep of a large archive may take minutes; a node that died holding its lease holds it this long at most.
+SWEEP_LEASE = dt.timedelta(hours=1)
 # No "-": public identifiers join the parts with it (tskhsd-89-25-44), so it must not stand inside one.
 IDENTIFIER = re.compile(r"^[0-9A-Za-zА-Яа-яЁё][0-9A-Za-zА-Яа-яЁё.]{0,29}$")
 
@@ -532,7 +535,6 @@ class Sweep:
     declassified: list[Item]
 
 
-@transaction.atomic
 @use_case(faces=("web", "cli"), because="a sweep: the archive desk's button, and cron on the command line")
 def sweep_reviews(by: Principal | None = None) -> Sweep:
     """The clock's work: each classified item whose review date has come (or whose event has
@@ -541,7 +543,15 @@ def sweep_reviews(by: Principal | None = None) -> Sweep:
     its date without one. Restricted categories never declassify automatically, nor does an
     item a reviewer has kept or downgraded, nor one holding a phrase a review withheld
     elsewhere in the archive: a reviewer looks at it. Run by the daily job
-    (`by` None: the system) or by an archivist from the desk."""
+    (`by` None: the system) or by an archivist from the desk. Holding the sweep's lease, so with the
+    crontab on every app server, or a desk's button pressed meanwhile, one of them sweeps
+    (kernel.leases.LeaseHeld for the rest)."""
+    with leased("archive sweep", ttl=SWEEP_LEASE):
+        return _sweep_reviews(by)
+
+
+@transaction.atomic
+def _sweep_reviews(by: Principal | None) -> Sweep:
     if by is not None:
         _archivist(by)
     today = clock.now().date()

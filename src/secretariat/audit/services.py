@@ -1,6 +1,7 @@
 """Appending to the audit log and signing its head. Called by every other app's services."""
 
 import contextlib
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,11 @@ from secretariat.audit import merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, Refused, bounded
+from secretariat.kernel.leases import leased
 from secretariat.kernel.usecases import use_case
+
+# Signing a head takes a moment; a node that died holding the lease holds it this long at most.
+CHECKPOINT_LEASE = dt.timedelta(minutes=10)
 
 
 def record(actor, action: str, target: models.Model | None = None, data: dict | None = None) -> AuditEvent:
@@ -69,14 +74,17 @@ def _tree(size: int) -> merkle.CompactRange:
     return tree
 
 
-@transaction.atomic
 @use_case(
     faces=("cli",), because="the operator's cron (the log also signs its head every N events and after each sweep)"
 )
 def sign_checkpoint(actor) -> AuditCheckpoint:
-    """An auditor signs the tree head now (`audit checkpoint`, from cron or by hand)."""
+    """An auditor signs the tree head now (`audit checkpoint`, from cron or by hand). Holding the
+    lease "audit checkpoint", so with the crontab on every app server one of them signs
+    (kernel.leases.LeaseHeld for the rest)."""
     actor.require_role("auditor", "sign the log's head")
-    return _checkpoint(actor, {})
+    with leased("audit checkpoint", ttl=CHECKPOINT_LEASE):
+        with transaction.atomic():
+            return _checkpoint(actor, {})
 
 
 def sign_checkpoint_as_system(trigger: str) -> AuditCheckpoint:

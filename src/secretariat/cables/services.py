@@ -26,6 +26,7 @@ from secretariat.decisions.selectors import body_of, decisions_known_to
 from secretariat.kernel import clock
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, bounded
+from secretariat.kernel.leases import leased
 from secretariat.kernel.restriction import Action
 from secretariat.kernel.usecases import use_case
 from secretariat.registry import services as registry
@@ -34,6 +35,8 @@ from secretariat.registry.selectors import no_document
 
 DEFAULT_REPORT_DAYS = 7
 KEPT_BY = "the cable desk (its parts)"
+# The escalation sweep takes seconds; a node that died holding its lease holds it this long at most.
+ESCALATION_LEASE = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -530,14 +533,20 @@ def _recipients(control: Control) -> list[str]:
     return sorted({p.email for p in people if p.email})
 
 
-@transaction.atomic
 @use_case(faces=("cli",), because="a sweep cron runs")
 def escalate_overdue(by: Principal | None = None) -> list[Control]:
     """Mark controls past due as escalated (once each) and notify the assignee and the opener.
 
     The mail says which control is late, never what the paper says. Run by the overdue sweep
-    (`secretariat control escalate`), so `by` is None: the system.
+    (`secretariat control escalate`), so `by` is None: the system. Holding the sweep's lease, so
+    with the crontab on every app server one of them escalates (kernel.leases.LeaseHeld for the rest).
     """
+    with leased("control escalate", ttl=ESCALATION_LEASE):
+        return _escalate_overdue(by)
+
+
+@transaction.atomic
+def _escalate_overdue(by: Principal | None) -> list[Control]:
     now = clock.now()
     late = list(
         Control.objects.select_for_update(of=("self",))

@@ -1,4 +1,5 @@
-"""The abstract models several apps' models are made of. Abstract: no table of their own.
+"""The abstract models several apps' models are made of (abstract: no table of their own), and one
+table of the kernel's own: the leases that let one node of several run a sweep (kernel/leases.py).
 
 They name accounts' Compartment, Unit and the user model by label, as Django's own apps name
 the user model, so the kernel imports no app.
@@ -52,3 +53,17 @@ class Addressee(models.Model):
     @property
     def addressee(self):
         return self.principal or self.unit
+
+
+class Lease(models.Model):
+    """Who runs a sweep now, or ran it last: one row per sweep, taken and given back by
+    `kernel.leases.leased` (wall time, not the stand-still clock: see there)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    holder = models.CharField(max_length=200)  # host:pid of the process that took it
+    acquired_at = models.DateTimeField()
+    expires_at = models.DateTimeField()  # free from this instant on (the holder died, or finished)
+    finished_at = models.DateTimeField(null=True, blank=True)  # null while the sweep runs
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.holder})"

@@ -7,6 +7,7 @@ from secretariat.archive.models import Redaction
 from secretariat.archive.services import Span
 from secretariat.kernel.cli import SecretariatCommand, add_actor, subcommand, subcommands
 from secretariat.kernel.errors import InvalidInput
+from secretariat.kernel.leases import LeaseHeld
 from secretariat.kernel.principals import principal_by_username
 from secretariat.kernel.restriction import Action
 
@@ -154,7 +155,10 @@ class Command(SecretariatCommand):
 
     def handle(self, *args, action, **o):
         if action == "sweep":
-            swept = services.sweep_reviews()
+            try:
+                swept = services.sweep_reviews()
+            except LeaseHeld as held:  # another app server sweeps: nothing done, and no error
+                return self.emit(held.as_json(), held.message)
             lines = [f"review due: {presenters.review_line(r)}" for r in swept.opened]
             lines += [f"declassified on its date: {presenters.item_line(i)}" for i in swept.declassified]
             return self.emit(

@@ -12,6 +12,7 @@ from secretariat.kernel.cli import (
     subcommand,
     subcommands,
 )
+from secretariat.kernel.leases import LeaseHeld
 from secretariat.kernel.principals import principal_by_username
 
 
@@ -50,8 +51,11 @@ class Command(SecretariatCommand):
         now = clock.now()
         if action == "escalate":
             # Notices sent through the console mail backend go to stderr: stdout is the result (--json).
-            with contextlib.redirect_stdout(sys.stderr):
-                late = services.escalate_overdue()
+            try:
+                with contextlib.redirect_stdout(sys.stderr):
+                    late = services.escalate_overdue()
+            except LeaseHeld as held:  # another app server sweeps: nothing done, and no error
+                return self.emit(held.as_json(), held.message)
             lines = [presenters.control_line(c, now) for c in late]
             return self.emit(
                 [presenters.control_json(c, now) for c in late],

@@ -20,6 +20,14 @@ SECRETARIAT_AUDIT_KEY_FINGERPRINT the audit key's fingerprint (`secretariat audi
                          fails if the log is signed by any other key
 SECRETARIAT_AUDIT_WITNESS_FOR comma-separated verifier keys (`secretariat audit key` of another
                          registry) whose signed heads /audit/witnessed keeps, as their witness
+SECRETARIAT_STORAGE_URL  keep every file on an S3-compatible object store shared by several app
+                         servers instead of the data dir: s3://BUCKET[/PREFIX][?endpoint_url=URL
+                         &region=REGION&addressing_style=path|virtual]. Attachments go under
+                         PREFIX/files/, bags under PREFIX/archive/bags/, each signed head as its own
+                         object under PREFIX/audit/checkpoints/. Unset: local disk (MEDIA_ROOT,
+                         SECRETARIAT_ARCHIVE_DIR, the checkpoint file).
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) the object store's credentials, read by
+                         boto3 from the environment (or its other usual sources)
 """
 
 import os
@@ -200,6 +208,50 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
+
+
+def object_storages(url: str) -> dict[str, dict]:
+    """STORAGES entries for an object store named by SECRETARIAT_STORAGE_URL: "default" (attachments),
+    "archive" (the bags) and "checkpoints" (one object per signed head). Empty for no URL (local disk)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(f"SECRETARIAT_STORAGE_URL={url!r}: give s3://bucket[/prefix][?endpoint_url=…]")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    unknown = sorted(set(query) - {"endpoint_url", "region", "addressing_style"})
+    if unknown:
+        raise ImproperlyConfigured(f"SECRETARIAT_STORAGE_URL: unknown option(s) {', '.join(unknown)}")
+    prefix = parts.path.strip("/")
+    common = {
+        "bucket_name": parts.netloc,
+        "endpoint_url": query.get("endpoint_url") or None,
+        "region_name": query.get("region") or None,
+        "addressing_style": query.get("addressing_style") or None,
+        "default_acl": None,  # the bucket's own policy: nothing is made public
+        "querystring_auth": True,
+        "file_overwrite": False,  # an upload never replaces another's file; it gets a name of its own
+    }
+    backend = "storages.backends.s3.S3Storage"
+
+    def under(name: str, **options) -> dict:
+        return {
+            "BACKEND": backend,
+            "OPTIONS": {**common, "location": "/".join(p for p in (prefix, name) if p), **options},
+        }
+
+    # A head's object is named by its own content: two nodes writing it write the same bytes.
+    return {
+        "default": under("files"),
+        "archive": under("archive"),
+        "checkpoints": under("audit/checkpoints", file_overwrite=True),
+    }
+
+
+SECRETARIAT_STORAGE_URL = os.environ.get("SECRETARIAT_STORAGE_URL", "")
+STORAGES.update(object_storages(SECRETARIAT_STORAGE_URL))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Work too long for a request (an import of many papers) goes on the database queue, in the registry's own

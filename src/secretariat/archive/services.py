@@ -8,11 +8,9 @@ and removed again if the transaction fails, so the database and the bags agree.
 import datetime as dt
 import json
 import re
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -312,7 +310,7 @@ def transfer_case(
         for e in events
     )
     files["audit/tree-head.json"] = _json({"tree_size": size, "root_hash": tree_root(size).hex() if size else None})
-    path = settings.SECRETARIAT_ARCHIVE_DIR / "bags" / _slug(case.number)
+    key = f"bags/{_slug(case.number)}"
     info = {
         "Source-Organization": unit.repository.name,
         "External-Identifier": case.number,
@@ -322,14 +320,13 @@ def transfer_case(
         "Bag-Count": "1 of 1",
     }
     # A bag already there is an orphan of a transfer of this case that rolled back: no Transfer
-    # names it, and the case's row lock keeps any other transfer of it waiting.
-    shutil.rmtree(path, ignore_errors=True)
-    bagged = bags.write_bag(path, files, info)
+    # names it, and the case's row lock keeps any other transfer of it waiting (bags.put removes it).
+    bagged = bags.put(key, files, info)
     try:
         transfer = Transfer.objects.create(
             case=case,
             unit=unit,
-            bag=str(path.relative_to(settings.SECRETARIAT_ARCHIVE_DIR)),
+            bag=key,
             payload_oxum=bagged.payload_oxum,
             tagmanifest_sha512=bagged.tagmanifest_sha512,
             received_at=now,
@@ -353,7 +350,7 @@ def transfer_case(
             },
         )
     except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
+        bags.remove(key)
         raise
     return transfer
 
@@ -432,9 +429,8 @@ def check_fixity(by: Principal | None, case_number: str | None = None) -> list[F
             raise NotFound(gettext("no transfer of case file %(case)s") % {"case": case_number})
     results = []
     for transfer in transfers:
-        path = settings.SECRETARIAT_ARCHIVE_DIR / transfer.bag
-        problems = bags.fixity_problems(path)
-        if not problems and bags.bagged(path).tagmanifest_sha512 != transfer.tagmanifest_sha512:
+        problems, tagmanifest = bags.check(transfer.bag)
+        if not problems and tagmanifest != transfer.tagmanifest_sha512:
             problems = ["the tag manifest is not the one received: the bag was rewritten after its transfer"]
         transfer.checked_at, transfer.problems = clock.now(), problems
         transfer.save(update_fields=["checked_at", "problems"])

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-from secretariat.audit import merkle, signing, verification, witnesses
+from secretariat.audit import checkpoint_store, merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
 from secretariat.kernel import clock
 from secretariat.kernel.errors import InvalidInput, Refused, bounded
@@ -120,8 +120,8 @@ def publish_checkpoints() -> dict[str, int]:
     """Write every head the database holds to the checkpoint file and to each witness that
     lacks it; return how many each store took. Raises OSError naming a store that fails."""
     notes = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True))
-    path = Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS)
-    added = {str(path): _store(str(path), lambda: witnesses.write_file(path, notes))}
+    log = checkpoint_store.store()
+    added = {log.where: _store(log.where, lambda: log.write(notes))}
     for location in witnesses.witness_locations():
         added[location] = _store(location, lambda location=location: witnesses.write_witness(location, notes))
     return added

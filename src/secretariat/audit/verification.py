@@ -43,13 +43,12 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from secretariat.audit import merkle, signing, witnesses
+from secretariat.audit import checkpoint_store, merkle, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead
 
 CHUNK_SIZE = 2000  # events read by one query
@@ -185,7 +184,7 @@ def signed_heads(key, problems: list[Problem] | None = None) -> list[Head]:
 def _gather(key, problems: list[Problem]):
     rows = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("pk", "note"))
     database = [note for _, note in rows]
-    checkpoint_file = witnesses.read_file(Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS))
+    checkpoint_file = checkpoint_store.store().read()
     witnessed = [witnesses.read_witness(location) for location in witnesses.witness_locations()]
 
     checkpoints: list[tuple[str, str]] = [(f"checkpoint #{pk} in the database", note) for pk, note in rows]

@@ -7,6 +7,10 @@ the database (so the copy holds every head the file holds, and perhaps a few mor
 checks every SHA-256 in the file against its manifest, and that the data dir and database are
 empty, before it writes anything; what it writes it takes back if it fails half-way.
 
+Where an object store is configured (SECRETARIAT_STORAGE_URL), the attachments, bags and signed
+heads are read from it through Django's storages for the backup and written back into it, which
+must then be empty, on restore; the backup file is the same either way.
+
 A restore of a backup older than the heads the witnesses hold is a rollback of the log: `audit
 verify` reports it until an auditor records it (`audit accept-rollback`); see audit/services.py.
 """
@@ -25,12 +29,15 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
-from secretariat.audit import signing, witnesses
+from secretariat.archive import bags
+from secretariat.audit import checkpoint_store, signing, witnesses
 from secretariat.audit.models import AuditCheckpoint
 from secretariat.audit.verification import Report, verify_log
 from secretariat.backup import databases, tarball
@@ -67,6 +74,23 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def key_path() -> Path:
     return Path(settings.SECRETARIAT_AUDIT_KEY)
+
+
+def _object_storages() -> dict[str, Storage]:
+    """The trees kept in an object store rather than on local disk: "files" and/or "archive"."""
+    found = {}
+    if not isinstance(storages["default"], FileSystemStorage):
+        found["files"] = storages["default"]
+    if (archive := bags.object_storage()) is not None:
+        found["archive"] = archive
+    return found
+
+
+def _add_storage(writer: tarball.Writer, prefix: str, storage: Storage) -> None:
+    for name in bags.walk(storage, ""):
+        size = storage.size(name)
+        with storage.open(name, "rb") as source:
+            writer.add_stream(f"{prefix}/{name}", source, size)
 
 
 # --- backup ---------------------------------------------------------------------------------------
@@ -121,10 +145,11 @@ def make_backup(path: Path, *, passphrase: str | None = None, include_key: bool 
         if include_key and private is not None
         else None
     )
-    checkpoint_file = Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS)
+    log = checkpoint_store.store()
+    remote = _object_storages()
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}-") as staging:
-        # The checkpoint file before the database: every head it holds is then in the copy too.
-        checkpoints = witnesses.read_bytes_locked(checkpoint_file)
+        # The checkpoint log before the database: every head it holds is then in the copy too.
+        checkpoints = log.snapshot()
         database = Path(staging) / "database"
         state = databases.snapshot(database)
         database.chmod(0o600)
@@ -135,8 +160,11 @@ def make_backup(path: Path, *, passphrase: str | None = None, include_key: bool 
             database.unlink()
             if checkpoints is not None:
                 writer.add_bytes(tarball.CHECKPOINTS_MEMBER, checkpoints, mode=0o644)
-            writer.add_tree("files", Path(settings.MEDIA_ROOT))
-            writer.add_tree("archive", Path(settings.SECRETARIAT_ARCHIVE_DIR))
+            for prefix, root in (("files", settings.MEDIA_ROOT), ("archive", settings.SECRETARIAT_ARCHIVE_DIR)):
+                if prefix in remote:
+                    _add_storage(writer, prefix, remote[prefix])
+                else:
+                    writer.add_tree(prefix, Path(root))
             if encrypted is not None:
                 writer.add_bytes(tarball.KEY_MEMBER, encrypted)
             manifest = {
@@ -149,9 +177,7 @@ def make_backup(path: Path, *, passphrase: str | None = None, include_key: bool 
                 "audit": {
                     **state.as_json(),
                     "key_fingerprint": fingerprint,
-                    "checkpoint_file_heads": len(witnesses.held_in(checkpoints, str(checkpoint_file)).notes)
-                    if checkpoints
-                    else 0,
+                    "checkpoint_file_heads": len(witnesses.held_in(checkpoints, log.where).notes) if checkpoints else 0,
                 },
                 "key": (
                     {
@@ -190,12 +216,18 @@ class Restored:
 def _refuse_unless_empty() -> None:
     """Refuse (naming what is there) unless the data dir and the database hold no registry."""
     held = []
-    for directory in (Path(settings.MEDIA_ROOT), Path(settings.SECRETARIAT_ARCHIVE_DIR)):
+    remote = _object_storages()
+    for prefix, root in (("files", settings.MEDIA_ROOT), ("archive", settings.SECRETARIAT_ARCHIVE_DIR)):
+        if prefix in remote:
+            if next(bags.walk(remote[prefix], ""), None) is not None:
+                held.append(f"the object store's {prefix}/ holds files")
+            continue
+        directory = Path(root)
         if directory.is_dir() and any(p.is_file() or p.is_symlink() for p in directory.rglob("*")):
             held.append(f"{directory} holds files")
-    checkpoints = Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS)
-    if checkpoints.exists() and checkpoints.stat().st_size:
-        held.append(f"{checkpoints} holds signed heads")
+    log = checkpoint_store.store()
+    if log.holds_any():
+        held.append(f"{log.where} holds signed heads")
     if (database := databases.holds()) is not None:
         held.append(database)
     if held:
@@ -266,13 +298,41 @@ def _check_migrations(checked: tarball.Checked) -> None:
         )
 
 
-def _place(name: str, staging: Path) -> Path | None:
-    if name.startswith("files/"):
-        return Path(settings.MEDIA_ROOT) / name.removeprefix("files/")
-    if name.startswith("archive/"):
-        return Path(settings.SECRETARIAT_ARCHIVE_DIR) / name.removeprefix("archive/")
+def _into_storage(storage: Storage, name: str, written: list):
+    """A restore target writing a member into `storage` under `name` (which must be free)."""
+
+    def receive(content) -> None:
+        stored = storage.save(name, File(content, name=name.rsplit("/", 1)[-1]))
+        written.append((storage, stored))
+        if stored != name:
+            raise Refused(_("%(name)s is taken in the object store: what was written is taken back") % {"name": name})
+
+    return receive
+
+
+def _into_log(log: checkpoint_store.ObjectStore, written: list):
+    """A restore target writing the backup's checkpoint file into the object store, a head an object."""
+
+    def receive(content) -> None:
+        written.append(log)
+        log.write(witnesses.held_in(content.read(), log.where).notes)
+
+    return receive
+
+
+def _place(name: str, staging: Path, written: list):
+    remote = _object_storages()
+    for prefix, root in (("files", settings.MEDIA_ROOT), ("archive", settings.SECRETARIAT_ARCHIVE_DIR)):
+        if name.startswith(f"{prefix}/"):
+            relative = name.removeprefix(f"{prefix}/")
+            if prefix in remote:
+                return _into_storage(remote[prefix], relative, written)
+            return Path(root) / relative
     if name == tarball.CHECKPOINTS_MEMBER:
-        return Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS)
+        log = checkpoint_store.store()
+        if isinstance(log, checkpoint_store.ObjectStore):
+            return _into_log(log, written)
+        return log.path
     if name in (tarball.SQLITE_MEMBER, tarball.POSTGRESQL_MEMBER):
         return staging / "database"
     return None  # the manifest and the encrypted key: read already
@@ -292,8 +352,14 @@ def _write_key(pem: bytes, written: list[Path]) -> None:
 def _take_back(written: list[Path]) -> None:
     """Remove what a failed restore wrote, and the directories it left empty."""
     for path in reversed(written):
-        with contextlib.suppress(OSError):
-            path.unlink()
+        with contextlib.suppress(Exception):
+            if isinstance(path, checkpoint_store.ObjectStore):
+                path.discard()  # the heads it wrote into a store that was empty
+            elif isinstance(path, tuple):
+                storage, name = path
+                storage.delete(name)
+            else:
+                path.unlink()
     roots = [Path(settings.MEDIA_ROOT), Path(settings.SECRETARIAT_ARCHIVE_DIR), key_path().parent]
     for root in roots:
         if not root.is_dir():
@@ -342,12 +408,13 @@ def restore(path: Path, *, passphrase: str | None = None) -> Restored:
         )
     _check_migrations(checked)
     pem, key = _key_for(checked, secret)
-    written: list[Path] = []
+    written: list = []  # paths, (storage, name) pairs and the checkpoint store, to take back on failure
     data_dir = Path(settings.DATA_DIR)
-    Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS).unlink(missing_ok=True)  # empty, or it would not have come this far
+    log = checkpoint_store.store()
+    log.clear()  # empty, or it would not have come this far
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".restore-") as staging:
         try:
-            tarball.extract(checked, lambda name: _place(name, Path(staging)), written)
+            tarball.extract(checked, lambda name: _place(name, Path(staging), written), written)
             if pem is not None:
                 _write_key(pem, written)
             databases.put_in_place(Path(staging) / "database")
@@ -361,7 +428,7 @@ def restore(path: Path, *, passphrase: str | None = None) -> Restored:
             raise
     tarball.sync_directory(data_dir)
     notes = list(AuditCheckpoint.objects.order_by("tree_size", "id").values_list("note", flat=True))
-    heads_written = witnesses.write_file(Path(settings.SECRETARIAT_AUDIT_CHECKPOINTS), notes)
+    heads_written = log.write(notes)
     record = {
         "backup": {"name": path.name, "path": str(path), "sha256": checked.sha256, "size": checked.size},
         "created_at": manifest.get("created_at"),

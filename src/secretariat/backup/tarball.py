@@ -3,9 +3,9 @@
 Members, each a regular file (no links, no devices, no directories of their own):
 
     database/secretariat.sqlite3 | database/secretariat.pgdump   the database
-    files/…                 settings.MEDIA_ROOT (attachments)
-    archive/…               settings.SECRETARIAT_ARCHIVE_DIR (the transferred bags)
-    audit-checkpoints.log   the checkpoint file
+    files/…                 the attachments: settings.MEDIA_ROOT, or the object store's files/
+    archive/…               the transferred bags: settings.SECRETARIAT_ARCHIVE_DIR, or the object store's archive/
+    audit-checkpoints.log   the checkpoint log: the file, or the object store's heads as the file would hold them
     keys/audit-ed25519.pem.enc   the audit key, encrypted under a passphrase (only when one is given)
     manifest.json           last: what the backup is, and the SHA-256 and size of every other member
 
@@ -123,6 +123,14 @@ class Writer:
             reader = _Hashing(f)
             self.tar.addfile(self._info(name, stat.st_size, stat.st_mode, stat.st_mtime), reader)
         member = Member(name, reader.sha256.hexdigest(), stat.st_size)
+        self.members.append(member)
+        return member
+
+    def add_stream(self, name: str, source, size: int, mtime: float = 0) -> Member:
+        """`size` bytes read from the file object `source` (a file in a Django storage), hashed as read."""
+        reader = _Hashing(source, limit=size)
+        self.tar.addfile(self._info(name, size, 0o600, mtime), reader)
+        member = Member(name, reader.sha256.hexdigest(), reader.size)
         self.members.append(member)
         return member
 
@@ -341,14 +349,19 @@ def check(path: Path) -> Checked:
     return Checked(path, whole.sha256.hexdigest(), whole.size, manifest, key, found)
 
 
-def extract(checked: Checked, place: Callable[[str], Path | None], written: list[Path]) -> None:
+def extract(checked: Checked, place: Callable[[str], Path | Callable | None], written: list) -> None:
     """Read the file again and write each member where `place` says (None: not written), checking
     every sum again (the file may have changed since it was checked). Every path written is added
-    to `written` as it is created, for the caller to take back on failure."""
+    to `written` as it is created, for the caller to take back on failure. A target that is not a
+    path is called with the member's content (a seekable file) once its sum is checked: it writes
+    it elsewhere (a Django storage) and records in `written` what to take back."""
     with open(checked.path, "rb") as raw, _reading(checked.path, written=True):
         for info, f in _entries(checked.path, raw):
             target = place(info.name)
             if target is None:
+                continue
+            if not isinstance(target, Path):
+                _receive(checked, info, f, target)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, info.mode & 0o777 or 0o600)
@@ -365,3 +378,18 @@ def extract(checked: Checked, place: Callable[[str], Path | None], written: list
                     _("%(path)s changed while it was restored (%(name)s differs): taken back")
                     % {"path": checked.path, "name": info.name}
                 )
+
+
+def _receive(checked: Checked, info: tarfile.TarInfo, f, receive: Callable) -> None:
+    expected = checked.members[info.name]
+    with tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as spool:
+        reader = _Hashing(f)
+        while chunk := reader.read(CHUNK):
+            spool.write(chunk)
+        if (reader.size, reader.sha256.hexdigest()) != (expected.size, expected.sha256):
+            raise Refused(
+                _("%(path)s changed while it was restored (%(name)s differs): taken back")
+                % {"path": checked.path, "name": info.name}
+            )
+        spool.seek(0)
+        receive(spool)

@@ -26,7 +26,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
+OVERDUE_EVERY = CONTROL_EVERY = 10  # as bench/scale_run.py builds them (it imports Django; this file does not)
 
 
 def fresh_database(url: str, name: str) -> str:
@@ -95,8 +95,8 @@ def table(results: list[dict], engine: str) -> str:
     lines = [
         f"# Scale benchmark: {engine}",
         "",
-        f"Measured {dt.date.today().isoformat()} on {platform.node() or 'this machine'} ({os.cpu_count()} cores, "
-        "shared with other work), `bench/scale.py`. Times are medians of warm runs; each ratio is to its floor "
+        f"Measured {dt.date.today().isoformat()} on a {os.cpu_count()}-core machine (shared with other work), "
+        "`bench/scale.py`. Times are medians of warm runs; each ratio is to its floor "
         "measured in the same run through the same connection.",
         "",
         "## How the data was built",
@@ -112,6 +112,13 @@ def table(results: list[dict], engine: str) -> str:
             f"| {b['build_s']:.0f} s | {r['wall_s']:.0f} s |"
         )
     lines += [
+        "",
+        "Papers built through the services are registered by `register_batch` (one event each, and one for its "
+        "addressee) and their copies issued by `issue_copies` (one event each); papers built by bulk_create get a "
+        "copy, a first version and a search entry (raw insert of its stems), no audit event. Then, raw for both: "
+        f"one copy in {OVERDUE_EVERY} made overdue (its due date moved back: no service backdates), a control on "
+        f"one paper in {CONTROL_EVERY} (bulk_create). The archive's items are published straight into the tables, "
+        "indexed through the search service.",
         "",
         "The bulk path's own rate (`register_batch`, as `secretariat import register` runs it, then "
         "`issue_copies` a batch at a time) against bulk_create of as many papers and their copies (issue 13's "

@@ -53,17 +53,7 @@ def build(n: int, words: list[str]) -> tuple[float, float]:
     weights = [1 / (rank + 1) for rank in range(len(words))]  # Zipf: a few words everywhere, most rare
     Entry.objects.all().delete()
     table = Entry._meta.db_table
-    batch = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        for key in range(1, n + 1):
-            text = " ".join(rng.choices(words, weights, k=WORDS_PER_TEXT))
-            batch.append((key, SCOPE, key, stems(text)))
-            if len(batch) == 5000 or key == n:
-                cursor.executemany(f"INSERT INTO {table} (id, scope, key, stems) VALUES (%s, %s, %s, %s)", batch)
-                batch = []
-    if connection.vendor == "postgresql":  # the rows above named their ids: move the sequence past them
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [n + 1000])
+    insert_raw(((key, " ".join(rng.choices(words, weights, k=WORDS_PER_TEXT))) for key in range(1, n + 1)), n + 1000)
     sample = [" ".join(rng.choices(words, weights, k=WORDS_PER_TEXT)) for _ in range(200)]
     start = time.perf_counter()
     with transaction.atomic():
@@ -81,6 +71,39 @@ def build(n: int, words: list[str]) -> tuple[float, float]:
         raw = (time.perf_counter() - start) / len(sample)
         transaction.set_rollback(True)
     return indexed * 1e6, raw * 1e6
+
+
+def texts(words: list[str], seed: int = 7):
+    """Endless texts of WORDS_PER_TEXT words drawn Zipf-wise from `words` (a few words everywhere, most rare)."""
+    rng = random.Random(seed)
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    while True:
+        yield " ".join(rng.choices(words, weights, k=WORDS_PER_TEXT))
+
+
+def insert_raw(keyed_texts, next_id: int | None = None, scope: str = SCOPE) -> None:
+    """Index (key, text) pairs with raw INSERTs of their stems, 5000 a statement, in one transaction; with
+    `next_id`, each row's id is its key, and on PostgreSQL the id sequence is moved to `next_id` afterwards."""
+    table = Entry._meta.db_table
+    columns = (
+        "(id, scope, key, stems) VALUES (%s, %s, %s, %s)" if next_id else "(scope, key, stems) VALUES (%s, %s, %s)"
+    )
+    batch = []
+
+    def flush(cursor) -> None:
+        cursor.executemany(f"INSERT INTO {table} {columns}", batch)
+        batch.clear()
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for key, text in keyed_texts:
+            batch.append((key, scope, key, stems(text)) if next_id else (scope, key, stems(text)))
+            if len(batch) == 5000:
+                flush(cursor)
+        if batch:
+            flush(cursor)
+    if next_id and connection.vendor == "postgresql":  # the rows above named their ids: move the sequence past them
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [next_id])
 
 
 def raw_page(word: str) -> tuple[int, list[int]]:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from secretariat.accounts import services as accounts
 from secretariat.archive import services as archive
-from secretariat.archive.models import Item
+from secretariat.archive.models import ArchiveUnit, Item
 from secretariat.audit.models import AuditEvent
 from secretariat.imports import services
 from secretariat.imports.models import ImportBatch
@@ -51,7 +52,7 @@ def test_transcriptions_sent_from_the_desk_are_queued_then_imported_by_the_worke
     sent = [_txt(p) for p in FILES[:2]] + [SimpleUploadedFile("zz-latin1.txt", "Résumé".encode("latin-1"))]
     queued, imported = _events("import.queued"), _events("archive.imported")
     response = archivist_page.post(
-        "/imports/transcriptions/", {"files": sent, "into": "", "classification": "SECRET"}, follow=True
+        "/imports/transcriptions/", {"files": sent, "into": "TsKhSD/89/25", "classification": "SECRET"}, follow=True
     )
     batch = ImportBatch.objects.get()
     assert response.redirect_chain[-1][0] == f"/imports/{batch.pk}/"
@@ -202,3 +203,29 @@ def test_a_sender_who_lost_the_role_before_the_worker_came_gets_a_failed_batch_s
     assert batch.state == "failed" and "archivist" in batch.error
     assert AuditEvent.objects.filter(action="import.failed").get().data == {"reason": batch.error}
     assert not Item.objects.filter(transcription__source__startswith="upload/").exists()
+
+
+EAD = Path(__file__).resolve().parents[1] / "archive/ead/atom-fonds-7.xml"  # 501 descriptions, AtoM's shape
+
+
+def test_a_finding_aid_sent_from_the_desk_goes_in_description_by_description(archivist_page):
+    described = _events("archive.unit_described") + _events("archive.item_described")
+    upload = SimpleUploadedFile(EAD.name, EAD.read_bytes(), content_type="application/xml")
+    response = archivist_page.post("/imports/finding-aids/", {"file": upload, "into": "TsKhSD", "classification": "S"})
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and (batch.kind, batch.total, batch.into) == ("ead", 501, "TsKhSD")
+    run_queued()
+    batch.refresh_from_db()
+    assert (batch.state, batch.imported, batch.refused) == ("finished", 501, [])
+    assert _events("archive.unit_described") + _events("archive.item_described") == described + 501
+    assert ArchiveUnit.objects.filter(repository__code="TsKhSD", parent=None, identifier="7").exists()
+    assert "Into TsKhSD." in archivist_page.get(f"/imports/{batch.pk}/").content.decode()
+
+
+def test_a_finding_aid_that_declares_entities_is_refused_before_it_is_queued(demo):
+    api = Api(accounts.issue_token(principal_by_username("archivist"), "tests").secret)
+    laughs = b'<?xml version="1.0"?><!DOCTYPE ead [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><ead>&b;</ead>'
+    upload = SimpleUploadedFile("laughs.xml", laughs, content_type="application/xml")
+    response = api.client.post("/api/imports", {"kind": "ead", "files": [upload]}, headers=api.headers)
+    assert response.status_code == 422 and "entities" in response.json()["detail"]
+    assert not ImportBatch.objects.exists()

@@ -675,13 +675,19 @@ class CaseDocumentsIn(Schema):
 
 class ImportIn(Schema):
     """A batch to import (multipart/form-data, beside its `files`): transcriptions (.txt files, or one ZIP of
-    them; archivist) or register entries (one CSV; registrar)."""
+    them; archivist), register entries (one CSV; registrar) or a finding aid (one EAD 2002 .xml; archivist)."""
 
-    kind: Literal["transcriptions", "register"]
+    kind: Literal["transcriptions", "register", "ead"]
     into: str = Field(
-        "", pattern=ONE_LINE, max_length=200, description="transcriptions: repository/fond[/opis[/delo]] for them all"
+        "",
+        pattern=ONE_LINE,
+        max_length=200,
+        description="transcriptions: repository/fond[/opis[/delo]] for them all; a finding aid: the repository "
+        "(TsKhSD) or unit (TsKhSD/89) its top description goes into",
     )
-    classification: Marking | None = Field(None, description="transcriptions: where a file's marking cannot be read")
+    classification: Marking | None = Field(
+        None, description="transcriptions: where a file's marking cannot be read; a finding aid: its items' marking"
+    )
 
 
 class ImportRefusalOut(Schema):

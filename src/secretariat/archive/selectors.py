@@ -60,6 +60,17 @@ def unit_named(reference: str) -> dict[str, str]:
     return dict(zip(UNIT_PARTS, parts + [""] * (4 - len(parts)), strict=True))
 
 
+def place_named(reference: str) -> list[str]:
+    """'TsKhSD/89' → ['TsKhSD', '89']: a repository, or a unit of it, that a finding aid goes into."""
+    parts = [p.strip() for p in reference.strip().strip("/").split("/")]
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        raise InvalidInput(
+            gettext("name a repository or a unit as repository[/fond[/opis[/delo]]], e.g. TsKhSD/89, not %(reference)r")
+            % {"reference": reference}
+        )
+    return parts
+
+
 def unit_reference(unit: ArchiveUnit) -> str:
     """TsKhSD/89/25: the repository and the unit's path (kept with the unit by archive.summaries)."""
     return unit.reference or "/".join([unit.repository.code, *(u.identifier for u in unit.path())])

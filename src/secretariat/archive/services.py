@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
@@ -1083,8 +1084,7 @@ def _ead_parent(repository: Repository, into: ArchiveUnit | None, description: e
 @transaction.atomic
 @use_case(
     faces=("cli",),
-    because="a finding aid is imported whole (`secretariat import ead`), one description at a time through this; "
-    "the web's background task queue comes with the scans' worker (issue 14)",
+    because="a finding aid is imported whole (`import_ead`), one description at a time through this",
 )
 def import_ead_description(
     by: Principal,
@@ -1202,3 +1202,64 @@ def import_ead_description(
         {"reference": selectors.reference(item), "marked": str(classification)} | read,
     )
     return item
+
+
+def finding_aid_read(path: Path) -> tuple[int, ead2002.Description]:
+    """The finding aid read through once, before anything is written: how many descriptions, and the top one.
+    InvalidInput for a file that is malformed, unsafe (entities of its own) or holds no description."""
+    total, top = 0, None
+    for description in ead2002.descriptions(path):
+        total, top = total + 1, top or description
+    if top is None:
+        raise InvalidInput(gettext("%(file)s holds no description") % {"file": Path(path).name})
+    return total, top
+
+
+@use_case(
+    faces=("cli",),
+    because="a batch of import_ead_description, run as a command; from the web and the API it is a queued "
+    "import (imports.services.queue_import) that the worker runs through this",
+)
+def import_ead(
+    by: Principal,
+    path: Path,
+    *,
+    into: Sequence[str] | None = None,
+    classification: Classification | None = None,
+    name: str | None = None,
+    counted=lambda total: None,
+    progress=lambda n: None,
+) -> batches.Outcome:
+    """Import an EAD 2002 finding aid (as AtoM exports it), every description by `import_ead_description` (its
+    rules and its audit event), a chunk per transaction, into the repository or unit `into` names
+    (["TsKhSD"], ["TsKhSD", "89"]; default: the repository its unitid's repositorycode names). What is there is
+    skipped, so a rerun after a kill does what is left; `counted(total)` is told the size first."""
+    _archivist(by)
+    name = name or Path(path).name
+    total, top = finding_aid_read(path)
+    place = list(into or [top.repository_code])
+    if not place[0]:
+        raise InvalidInput(
+            gettext("%(file)s names no repository (its unitid has no repositorycode): say which it goes into")
+            % {"file": name}
+        )
+    repository, unit = ead_place(place[0], place[1:])
+    there = ead_imported(repository, unit)
+    counted(total)
+
+    def act(description: ead2002.Description) -> None:
+        import_ead_description(
+            by,
+            description,
+            repository=repository,
+            into=unit,
+            classification=classification,
+            source=f"{name}: {description.key}",
+        )
+
+    return batches.run(
+        ((d.key, d) for d in ead2002.descriptions(path)),
+        act,
+        done=lambda key: key.casefold() in there,
+        progress=progress,
+    )

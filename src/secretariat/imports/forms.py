@@ -1,4 +1,5 @@
-"""The import desk's forms: transcriptions (many .txt files, or a ZIP of them) and a CSV of register entries."""
+"""The import desk's forms: transcriptions (many .txt files, or a ZIP of them), a CSV of register entries, an EAD
+2002 finding aid."""
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -53,4 +54,25 @@ class EntriesForm(forms.Form):
             "pages, signatory, distribution (names separated by ;), text"
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class FindingAidForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Finding aid"),
+        help_text=gettext_lazy("an EAD 2002 file (.xml) as AtoM exports it: its fonds, series and files, and items"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+    into = forms.CharField(
+        label=gettext_lazy("Into"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "a repository (TsKhSD) for a fonds, a unit (TsKhSD/89) for a series; empty: the repository its unitid names"
+        ),
+    )
+    classification = ClassificationField(
+        label=gettext_lazy("Classification of its items"),
+        required=False,
+        help_text=gettext_lazy("EAD carries no marking: its items are refused without one (UNCLASSIFIED if none)"),
     )

@@ -11,6 +11,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         TRANSCRIPTIONS = "transcriptions", "transcriptions into the archive"
         REGISTER = "register", "register entries"
+        EAD = "ead", "a finding aid (EAD 2002) into the archive"
 
     class State(models.TextChoices):
         QUEUED = "queued", "queued"
@@ -47,6 +48,12 @@ class ImportBatch(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (self.State.FINISHED, self.State.FAILED)
+
+    @property
+    def into(self) -> str:
+        """Where the batch goes, as people write it ('TsKhSD/89/90'); '' where each paper says for itself."""
+        into = self.options.get("into") or []
+        return "/".join(part for part in (into.values() if isinstance(into, dict) else into) if part)
 
     @property
     def percent(self) -> int | None:

@@ -8,13 +8,15 @@ goes. The worker runs the same batch functions the command does (`archive.servic
 transaction; a rerun skips what went in, so a batch left by a worker that died is resumed, not redone.
 """
 
+import contextlib
 import csv
 import io
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -42,6 +44,7 @@ HEARTBEAT_EVERY = 1.0  # seconds: progress is written at most this often, and af
 WHO = {
     ImportBatch.Kind.TRANSCRIPTIONS: (Role.ARCHIVIST, "import transcriptions into the archive"),
     ImportBatch.Kind.REGISTER: (Role.REGISTRAR, "keep the register"),
+    ImportBatch.Kind.EAD: (Role.ARCHIVIST, "import finding aids into the archive"),
 }
 
 
@@ -121,6 +124,33 @@ def _entries(files: Sequence[Sent]) -> tuple[str, bytes, int]:
     return files[0].name, data, len(rows)
 
 
+def _finding_aid(files: Sequence[Sent]) -> tuple[str, bytes, int]:
+    """The EAD 2002 finding aid sent: (its name, its bytes, how many descriptions), read through once here so that
+    a malformed or unsafe file is refused before it is queued."""
+    if len(files) != 1 or _suffix(files[0].name) != ".xml":
+        raise InvalidInput(_("send one finding aid (.xml), as AtoM exports it in EAD 2002"))
+    data = _read(files[0])
+    with _on_disk(data, files[0].name) as path:
+        total, _top = archive.finding_aid_read(path)
+    return files[0].name, data, total
+
+
+@contextlib.contextmanager
+def _on_disk(data: bytes, name: str) -> Iterator[Path]:
+    """The bytes as a file of the same name in a directory of its own (the EAD reader reads a path), removed after."""
+    with tempfile.TemporaryDirectory(prefix="secretariat-import-") as directory:
+        path = Path(directory) / PurePosixPath(name).name
+        path.write_bytes(data)
+        yield path
+
+
+READERS = {
+    ImportBatch.Kind.TRANSCRIPTIONS: (_transcriptions, "zip"),
+    ImportBatch.Kind.REGISTER: (_entries, "csv"),
+    ImportBatch.Kind.EAD: (_finding_aid, "xml"),
+}
+
+
 def _rows(data: bytes, name: str) -> Iterator[dict]:
     try:
         reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
@@ -149,24 +179,28 @@ def queue_import(
     kind: str,
     files: Sequence[Sent],
     *,
-    into: dict | None = None,
+    into: dict | list[str] | None = None,
     classification: Classification | None = None,
 ) -> ImportBatch:
     """Keep the files sent and queue their import for the worker; the batch, whose page shows how it goes.
-    What cannot be a batch (no file, a wrong type, an unreadable CSV) is refused here, before anything is kept."""
+    What cannot be a batch (no file, a wrong type, an unreadable CSV or finding aid) is refused here, before
+    anything is kept. `into`: a unit's place for transcriptions (archive.selectors.unit_named), a repository and
+    units below it for a finding aid (["TsKhSD", "89"])."""
     if kind not in WHO:
-        raise InvalidInput(_("an import is of transcriptions or register entries, not %(kind)r") % {"kind": kind})
+        raise InvalidInput(
+            _("an import is of transcriptions, register entries or a finding aid, not %(kind)r") % {"kind": kind}
+        )
     role, to = WHO[kind]
     by.require_role(role, to)
     if not files:
         raise InvalidInput(_("choose the files to import"))
-    source, data, total = (_transcriptions if kind == ImportBatch.Kind.TRANSCRIPTIONS else _entries)(files)
+    read, extension = READERS[kind]
+    source, data, total = read(files)
     options = {}
-    if kind == ImportBatch.Kind.TRANSCRIPTIONS:
-        options = {"into": into or {}, "classification": str(classification) if classification else ""}
+    if kind != ImportBatch.Kind.REGISTER:
+        options = {"into": into or None, "classification": str(classification) if classification else ""}
     batch = ImportBatch(kind=kind, source=source, options=options, by=by, queued_at=clock.now(), total=total)
-    stored = f"{kind}.zip" if kind == ImportBatch.Kind.TRANSCRIPTIONS else f"{kind}.csv"
-    batch.file.save(stored, ContentFile(data), save=False)
+    batch.file.save(f"{kind}.{extension}", ContentFile(data), save=False)
     batch.save()
     record(by, "import.queued", batch, {"kind": kind, "source": source, "papers": total})
     run_batch.enqueue(batch.pk)  # a row of the same transaction: queued only if the batch is
@@ -231,6 +265,16 @@ def _run(batch: ImportBatch, progress):
     if batch.kind == ImportBatch.Kind.REGISTER:
         return registry.register_batch(batch.by, _rows(data, batch.source), progress=progress)
     classification = batch.options.get("classification") or None
+    if batch.kind == ImportBatch.Kind.EAD:
+        with _on_disk(data, batch.source) as path:
+            return archive.import_ead(
+                batch.by,
+                path,
+                into=batch.options.get("into") or None,
+                classification=Classification.parse(classification) if classification else None,
+                name=batch.source,
+                progress=progress,
+            )
     with zipfile.ZipFile(io.BytesIO(data)) as archive_file:
         return archive.import_transcriptions(
             batch.by,

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from secretariat.archive.selectors import unit_named
+from secretariat.archive.selectors import place_named, unit_named
 from secretariat.imports import selectors, services
-from secretariat.imports.forms import EntriesForm, TranscriptionsForm
+from secretariat.imports.forms import EntriesForm, FindingAidForm, TranscriptionsForm
 from secretariat.imports.models import ImportBatch
 from secretariat.kernel.desks import desk, paged
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
@@ -33,6 +33,7 @@ def _forms(request, bound: dict | None = None) -> dict:
     forms = {}
     if request.user.has_role(Role.ARCHIVIST):
         forms["transcriptions_form"] = TranscriptionsForm(request.user, auto_id="transcriptions-%s")
+        forms["ead_form"] = FindingAidForm(auto_id="ead-%s")
     if request.user.has_role(Role.REGISTRAR):
         forms["entries_form"] = EntriesForm(auto_id="entries-%s")
     return forms | (bound or {})
@@ -117,3 +118,20 @@ def resume(request, batch_id: int):
         return redirect(f"{DESK}{batch_id}/")
     messages.success(request, _("Import %(id)s queued again: what went in is skipped") % {"id": batch.pk})
     return redirect(f"{DESK}{batch.pk}/")
+
+
+@require_POST
+@import_desk
+def queue_finding_aid(request):
+    form = FindingAidForm(request.POST, request.FILES, auto_id="ead-%s")
+    return _queue(
+        request,
+        form,
+        "ead_form",
+        ImportBatch.Kind.EAD,
+        lambda d: [d["file"]],
+        lambda d: {
+            "into": place_named(d["into"]) if d["into"].strip() else None,
+            "classification": d["classification"],
+        },
+    )

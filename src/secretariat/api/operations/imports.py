@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from secretariat.api.problems import problems
 from secretariat.api.schemas import ImportIn, ImportOut, Paging
-from secretariat.archive.selectors import unit_named
+from secretariat.archive.selectors import place_named, unit_named
 from secretariat.imports import presenters, selectors, services
 from secretariat.kernel.classification import Classification
 
@@ -30,10 +30,16 @@ def queue_import(request, payload: Form[ImportIn], files: File[list[UploadedFile
         request.auth,
         payload.kind,
         [services.Sent(f.name, DjangoFile(f, name=f.name)) for f in files],
-        into=unit_named(payload.into) if payload.into.strip() else None,
+        into=_into(payload),
         classification=Classification.parse(payload.classification) if payload.classification else None,
     )
     return Status(201, presenters.batch_json(batch))
+
+
+def _into(payload: ImportIn):
+    if not payload.into.strip():
+        return None
+    return place_named(payload.into) if payload.kind == "ead" else unit_named(payload.into)
 
 
 @router.get("/imports/{int:batch_id}", response={200: ImportOut, **problems(404)}, operation_id="show_import")

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from secretariat.archive import ead2002, services
+from secretariat.archive import selectors, services
 from secretariat.archive.management.arguments import unit_named
 from secretariat.kernel import batches
 from secretariat.kernel.cli import SecretariatCommand, add_actor, classification, subcommand, subcommands
@@ -28,12 +28,10 @@ def _transcriptions(folder: Path):
 
 def _place(value: str) -> list[str]:
     """TsKhSD/89 → ['TsKhSD', '89']: a repository, or a unit of it, that a finding aid goes into."""
-    parts = [p.strip() for p in value.strip("/").split("/")]
-    if not 1 <= len(parts) <= 4 or not all(parts):
-        raise argparse.ArgumentTypeError(
-            f"name a repository or a unit as repository[/fond[/opis[/delo]]], not {value!r}"
-        )
-    return parts
+    try:
+        return selectors.place_named(value)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 class Command(SecretariatCommand):
@@ -100,7 +98,14 @@ class Command(SecretariatCommand):
                     progress=bar.update,
                 )
             elif action == "ead":
-                outcome = self._ead(by, o["file"], o["into"], o["classification"], bar)
+                outcome = services.import_ead(
+                    by,
+                    o["file"],
+                    into=o["into"],
+                    classification=o["classification"],
+                    counted=lambda total: setattr(bar, "total", total),
+                    progress=bar.update,
+                )
             else:
                 try:
                     with o["file"].open(encoding="utf-8", newline="") as f:
@@ -110,40 +115,6 @@ class Command(SecretariatCommand):
                 bar.total = len(rows)
                 outcome = registry.register_batch(by, rows, progress=bar.update)
         self._report(outcome)
-
-    def _ead(self, by, path: Path, into: list[str] | None, marking, bar) -> batches.Outcome:
-        """The finding aid read through once first (so a malformed or unsafe file is refused before anything is
-        written, and the bar knows its length), then imported a chunk per transaction, what is there skipped."""
-        total, top = 0, None
-        for description in ead2002.descriptions(path):
-            total, top = total + 1, top or description
-        if top is None:
-            raise InvalidInput(f"{path.name} holds no description")
-        place = into or [top.repository_code]
-        if not place[0]:
-            raise InvalidInput(
-                f"{path.name} names no repository (its unitid has no repositorycode): give --into REPOSITORY[/fond]"
-            )
-        repository, unit = services.ead_place(place[0], place[1:])
-        there = services.ead_imported(repository, unit)
-        bar.total = total
-
-        def act(description: ead2002.Description) -> None:
-            services.import_ead_description(
-                by,
-                description,
-                repository=repository,
-                into=unit,
-                classification=marking,
-                source=f"{path.name}: {description.key}",
-            )
-
-        return batches.run(
-            ((d.key, d) for d in ead2002.descriptions(path)),
-            act,
-            done=lambda key: key.casefold() in there,
-            progress=bar.update,
-        )
 
     def _report(self, outcome: batches.Outcome) -> None:
         lines = [

@@ -16,6 +16,7 @@ from secretariat.accounts.models import AccessRequest, ApiToken
 from secretariat.audit.models import AuditEvent, AuditHead
 from secretariat.cables.models import Control
 from secretariat.demo import reference as ref
+from secretariat.imports.models import ImportBatch
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
 from tests import grants
@@ -120,6 +121,7 @@ def _samples() -> dict[str, list[str]]:
         "reference": ["TsKhSD/89/25/44", "TsKhSD/89/25/45"],
         "request_id": [str(r.pk) for r in AccessRequest.objects.order_by("pk")][-2:],  # one approved, one pending
         "token_id": [str(t.pk) for t in ApiToken.objects.order_by("pk")][:2],  # the demo's first two tokens
+        "batch_id": [str(pk) for pk in ImportBatch.objects.values_list("pk", flat=True)] or ["1"],  # none: a 404
     }
 
 

@@ -1082,10 +1082,6 @@ def _ead_parent(repository: Repository, into: ArchiveUnit | None, description: e
 
 
 @transaction.atomic
-@use_case(
-    faces=("cli",),
-    because="a finding aid is imported whole (`import_ead`), one description at a time through this",
-)
 def import_ead_description(
     by: Principal,
     description: ead2002.Description,

@@ -7,7 +7,6 @@ from secretariat.audit.verification import verify_log
 from secretariat.kernel.cli import SecretariatCommand, add_actor, count, subcommand, subcommands
 from secretariat.kernel.errors import Refused
 from secretariat.kernel.faults import AuditKeyUnavailable
-from secretariat.kernel.leases import LeaseHeld
 from secretariat.kernel.principals import principal_by_username
 
 
@@ -94,10 +93,7 @@ class Command(SecretariatCommand):
             verifier = signing.verifier_key(settings.SECRETARIAT_AUDIT_ORIGIN, key)
             return self.emit({"fingerprint": fingerprint, "verifier_key": verifier}, f"{fingerprint}\n{verifier}")
         if action == "checkpoint":
-            try:
-                checkpoint = services.sign_checkpoint(principal_by_username(o["actor"]))
-            except LeaseHeld as held:  # another app server signs: nothing done, and no error
-                return self.emit(held.as_json(), held.message)
+            checkpoint = services.sign_checkpoint(principal_by_username(o["actor"]))
             try:
                 services.publish_checkpoints()
             except OSError as exc:

@@ -93,7 +93,7 @@ def _multipart(fields: dict[str, str], files: list) -> tuple[bytes, str]:
 
 
 @pytest.fixture
-def nodes(tmp_path, moto_endpoint):  # noqa: F811 (the fixture imported above)
+def nodes(tmp_path, moto_endpoint, request):  # noqa: F811 (the fixture imported above)
     bucket = f"secretariat-{uuid.uuid4().hex[:16]}"
     keys = {k.lower(): v for k, v in CREDENTIALS.items() if "KEY" in k}
     s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", **keys)
@@ -102,7 +102,10 @@ def nodes(tmp_path, moto_endpoint):  # noqa: F811 (the fixture imported above)
 
     def made(database_url):
         first = Node(tmp_path / "a", database_url, storage)
-        first.cli("demo", "--no-serve")
+        if database_url:
+            first.cli("demo", "--no-serve")
+        else:  # the run's embedded demo, copied (its files stay on its disk; what the nodes add goes to the bucket)
+            shutil.copytree(request.getfixturevalue("golden_demo_data_dir"), tmp_path / "a", symlinks=True)
         other_dir = tmp_path / "a"
         if database_url:  # another machine: its own data dir, with the keys and secret key it is deployed with
             other_dir = tmp_path / "b"

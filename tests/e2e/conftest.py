@@ -97,9 +97,10 @@ class Demo:
     authenticator: Authenticator
 
 
-def _serve(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.Popen, str]:
+def _serve(data_dir: Path, database_url: str | None = None, worker: bool = False) -> tuple[subprocess.Popen, str]:
     """The demo data dir served on a free port, once it answers; another port if this one was taken meanwhile
-    (another worker's server may bind the port between our probe and the server's bind)."""
+    (another worker's server may bind the port between our probe and the server's bind). Without the task worker
+    `serve` starts beside it, unless the module runs queued tasks (SERVE_WITH_WORKER = True)."""
     for attempt in range(3):
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
@@ -108,7 +109,8 @@ def _serve(data_dir: Path, database_url: str | None = None) -> tuple[subprocess.
         out, err = (data_dir.parent / f"{data_dir.name}.{attempt}.{name}" for name in ("stdout", "stderr"))
         with out.open("w") as stdout, err.open("w") as stderr:
             server = subprocess.Popen(
-                [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "4"],
+                [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "4"]
+                + ([] if worker else ["--no-worker"]),
                 env=env_for(data_dir, database_url) | {"SECRETARIAT_DEVELOPMENT": "1"},  # as `secretariat demo` serves
                 cwd=data_dir,
                 stdout=stdout,
@@ -139,9 +141,9 @@ DEVICES_TAKEN = (
 
 
 @contextlib.contextmanager
-def _served(data_dir: Path, database_url: str | None = None) -> Iterator[Demo]:
+def _served(data_dir: Path, database_url: str | None = None, worker: bool = False) -> Iterator[Demo]:
     """A demo's data dir (and its PostgreSQL database, if it was built on one) served until the block ends."""
-    server, url = _serve(data_dir, database_url)
+    server, url = _serve(data_dir, database_url, worker)
     try:
         if database_url:
             import psycopg
@@ -164,11 +166,11 @@ def _served(data_dir: Path, database_url: str | None = None) -> Iterator[Demo]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, golden_demo_data_dir):
+def demo(tmp_path_factory, golden_demo_data_dir, request):
     """A copy of the demo's data dir (embedded SQLite), served until the module's tests are done."""
     data_dir = tmp_path_factory.mktemp("demo")
     shutil.copytree(golden_demo_data_dir, data_dir, symlinks=True, dirs_exist_ok=True)
-    with _served(data_dir) as served:
+    with _served(data_dir, worker=getattr(request.module, "SERVE_WITH_WORKER", False)) as served:
         yield served
 
 

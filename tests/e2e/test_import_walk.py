@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from tests.archive.corpus import FILES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.embedded]  # a served copy of a demo data dir
+SERVE_WITH_WORKER = True  # the server as `secretariat serve` runs it, with its task worker beside it
 
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}

@@ -853,7 +853,6 @@ def import_transcription(
     if unit.items.filter(identifier__iexact=identifier).exists():
         raise Refused(gettext("%(unit)s already holds item %(item)s") % {"unit": unit, "item": identifier})
     date = _day(found["date"])
-    unclassified = marking == UNCLASSIFIED
     sheets = ref.get("sheets") or ""
     now = clock.now()
     item = Item.objects.create(
@@ -872,13 +871,7 @@ def import_transcription(
         language=language or _language(text),
         text=archival_text(parsed),
         transcription=found | {"source": source},
-        marked_level=marking.level,
-        level=marking.level,
-        instruction=Item.Instruction.DATE if unclassified or date else Item.Instruction.EXEMPTION,
-        review_on=None if unclassified else _years_after(date, REVIEW_AFTER_YEARS) if date else now.date(),
-        exemption="" if unclassified or date else UNDATED,
-        declassified_at=now if unclassified else None,
-        received_at=now,
+        **_marked_and_scheduled(marking, date, now),
     )
     item.compartments.set(compartments)
     item.marked_compartments.set(compartments)
@@ -929,6 +922,22 @@ def import_transcriptions(
     return batches.run(
         ((source, (source, text)) for source, text in files), act, done=imported.__contains__, progress=progress
     )
+
+
+def _marked_and_scheduled(marking: Classification, day_: dt.date | None, now: dt.datetime) -> dict:
+    """An old paper's fields as it comes into the archive (a transcription, a finding aid's item): its marking,
+    and its review: none if it was never classified (open at once), 30 years from its day if it has one, else
+    an exemption reviewed from today, as for an undated paper."""
+    unclassified = marking == UNCLASSIFIED
+    return {
+        "marked_level": marking.level,
+        "level": marking.level,
+        "instruction": Item.Instruction.DATE if unclassified or day_ else Item.Instruction.EXEMPTION,
+        "review_on": None if unclassified else _years_after(day_, REVIEW_AFTER_YEARS) if day_ else now.date(),
+        "exemption": "" if unclassified or day_ else UNDATED,
+        "declassified_at": now if unclassified else None,
+        "received_at": now,
+    }
 
 
 def _day(read: str | None) -> dt.date | None:
@@ -1162,7 +1171,6 @@ def import_ead_description(
     compartments = compartments_of(classification)
     may_classify(by, classification)
     day_ = dates.day if dates is not None else None
-    unclassified = classification == UNCLASSIFIED
     text = description.scope  # the archive's text of an item described, not transcribed: its scope and content
     language = next((EAD_LANGUAGES[c] for c in description.languages if c in EAD_LANGUAGES), None)
     now = clock.now()
@@ -1181,13 +1189,7 @@ def import_ead_description(
             language=language or _language(f"{description.title}\n{text}"),
             text=text + ("\n" if text else ""),
             transcription=read,
-            marked_level=classification.level,
-            level=classification.level,
-            instruction=Item.Instruction.DATE if unclassified or day_ else Item.Instruction.EXEMPTION,
-            review_on=None if unclassified else _years_after(day_, REVIEW_AFTER_YEARS) if day_ else now.date(),
-            exemption="" if unclassified or day_ else UNDATED,
-            declassified_at=now if unclassified else None,
-            received_at=now,
+            **_marked_and_scheduled(classification, day_, now),
         )
     item.compartments.set(compartments)
     item.marked_compartments.set(compartments)

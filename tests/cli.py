@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,13 @@ def _drop(url: str, name: str) -> None:
             if attempt == 39:
                 raise
             time.sleep(0.25)
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now, for a server a test starts (another may take it before the server binds)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def env_for(data_dir: Path, database_url: str | None = None) -> dict:

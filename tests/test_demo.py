@@ -3,7 +3,6 @@
 import base64
 import json
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -11,7 +10,7 @@ import urllib.request
 import pytest
 from django_otp.oath import totp
 
-from tests.cli import SECRETARIAT, env_for, run
+from tests.cli import SECRETARIAT, env_for, free_port, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]  # `secretariat` on data dirs of its own
 
@@ -138,14 +137,8 @@ def test_the_demo_refuses_a_data_dir_that_is_not_a_demo(tmp_path):
     assert (tmp_path / "secretariat.sqlite3").read_bytes() == b"someone's registry"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_demo_serves_the_case_on_localhost_until_stopped(tmp_path):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [SECRETARIAT, "demo", "--port", str(port)],
         env=env_for(tmp_path),

@@ -8,7 +8,6 @@ make from the URL); what a test checks in the bucket it reads with boto3 itself.
 import hashlib
 import json
 import logging
-import socket
 import uuid
 from pathlib import Path
 
@@ -27,18 +26,13 @@ from secretariat.registry import services as registry
 from secretariat.settings import object_storages
 from tests.archive.steps import transfer
 from tests.audit import drill
+from tests.cli import free_port
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "secretariat-test",
     "AWS_SECRET_ACCESS_KEY": "secretariat-test-secret",
     "AWS_DEFAULT_REGION": "us-east-1",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +42,7 @@ def moto_endpoint():
     with pytest.MonkeyPatch.context() as mp:
         for name, value in CREDENTIALS.items():
             mp.setenv(name, value)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
         server.start()
         try:
             host, port = server.get_host_and_port()

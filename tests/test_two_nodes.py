@@ -18,8 +18,8 @@ import boto3
 import pytest
 
 from tests.archive.corpus import FILES
-from tests.cli import PG_URL, SECRETARIAT, env_for, scratch_database
-from tests.test_object_store import CREDENTIALS, _free_port, moto_endpoint  # noqa: F401 (a fixture)
+from tests.cli import PG_URL, SECRETARIAT, env_for, free_port, scratch_database
+from tests.test_object_store import CREDENTIALS, moto_endpoint  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.slow]
 
@@ -52,7 +52,7 @@ class Node:
         return subprocess.Popen([SECRETARIAT, *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def serve(self, log) -> None:
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.server = subprocess.Popen(
             [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],

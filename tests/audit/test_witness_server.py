@@ -3,7 +3,6 @@
 against the verifier key it was given; this log's `audit verify` reads them back, and a head the
 witness holds beyond the log fails it. A head signed by any other key is refused."""
 
-import socket
 import subprocess
 import time
 import urllib.error
@@ -16,13 +15,7 @@ from django.conf import settings as django_settings
 from secretariat.audit import services, signing
 from secretariat.audit.verification import verify_log
 from tests.audit import drill
-from tests.cli import SECRETARIAT, migrated
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.cli import SECRETARIAT, free_port, migrated
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def witness_registry(tmp_path):
     vkey = signing.verifier_key(django_settings.SECRETARIAT_AUDIT_ORIGIN, signing.public_key())
     env = {"SECRETARIAT_AUDIT_WITNESS_FOR": vkey, "SECRETARIAT_AUDIT_ORIGIN": "witness.example/audit"}
     migrated(data)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [SECRETARIAT, "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
         env=drill.cli_env(data, env | {"SECRETARIAT_DEVELOPMENT": "1"}),

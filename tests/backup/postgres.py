@@ -15,13 +15,14 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.cli import free_port
 
 TOOLS = ("initdb", "pg_ctl", "postgres", "psql")
 ROLE = DATABASE = "secretariat"
@@ -52,12 +53,6 @@ def unavailable() -> str | None:
         except KeyError:
             return "running as root and there is no `postgres` user to run the server as"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -132,7 +127,7 @@ def throwaway_server(*, durable: bool = False) -> Iterator[Server]:
     root = Path(tempfile.mkdtemp(prefix="secretariat-backup-pg-", dir="/tmp"))
     if os.getuid() == 0:
         shutil.chown(root, "postgres")
-    port = _free_port()
+    port = free_port()
     # Durability off, as the server is thrown away, unless a drill kills it: then a commit must
     # reach the kernel before it returns (the page cache outlives the killed processes; fsync
     # only matters to a machine that loses power).

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -31,17 +30,11 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.cli import PG_URL, SECRETARIAT, env_for, scratch_database
+from tests.cli import PG_URL, SECRETARIAT, env_for, free_port, scratch_database
 from tests.conftest import SCREENSHOTS, SCREENSHOTS_OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
 TOTP_STEP = TOTPDevice._meta.get_field("step").default  # 30 s: the accounts service enrols with the defaults
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -102,7 +95,7 @@ def _serve(data_dir: Path, database_url: str | None = None, worker: bool = False
     (another worker's server may bind the port between our probe and the server's bind). Without the task worker
     `serve` starts beside it, unless the module runs queued tasks (SERVE_WITH_WORKER = True)."""
     for attempt in range(3):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         # Files, not pipes (gunicorn's access log would fill a pipe nobody reads and stall the server), beside
         # the data dir.

@@ -11,11 +11,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from secretariat.accounts import services as accounts
 from secretariat.cases import services as cases
+from secretariat.imports import services as imports
 from secretariat.kernel import clock, lists
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
@@ -47,6 +49,7 @@ PAGES = [  # (who, page): every desk page, as its holder opens it
     ("admin", "/access/"),
     ("registrar", "/cases/"),
     ("registrar", "/cases/CASE-GROWN/"),
+    ("registrar", "/imports/"),  # the batches queued, one more for each grown paper
 ]
 
 
@@ -72,6 +75,8 @@ def grow(start: int, count: int) -> None:
             registry.issue_copies(registrar, number)
             numbers.append(number)
             accounts.request_principal(admin, f"grown{i}", clearance="CONFIDENTIAL")
+            entries = f"number,title\nQUEUED-{i},Queued paper {i}\n".encode()
+            imports.queue_import(registrar, "register", [imports.Sent(f"grown-{i}.csv", ContentFile(entries))])
         if start == 1:
             cases.open_case(registrar, "Grown papers", numbers, number="CASE-GROWN")
         else:
@@ -86,7 +91,10 @@ def queries(clients, who: str, url: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.demo(archive=False)
-def test_every_desk_page_asks_as_many_queries_for_many_rows_as_for_few(demo, login):
+def test_every_desk_page_asks_as_many_queries_for_many_rows_as_for_few(demo, login, settings):
+    # The log signs its head every N events: a page whose audited read happens to be the Nth asks for a signing's
+    # queries too, whatever its rows. Not here, where the count is what is measured.
+    settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY = 10**9
     grow(1, 2)
     clients = {who: login(who) for who in {who for who, _ in PAGES}}
     for who, url in PAGES:  # once, so that what a first visit does once (a session write) is done

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "secretariat.audit",
     "secretariat.decisions",
     "secretariat.registry",
+    "secretariat.scans",
     "secretariat.cables",
     "secretariat.releases",
     "secretariat.cases",

@@ -42,8 +42,10 @@ The other models follow from that:
     published (its public text is built with the redactions blanked, never read from the
     row). Annotation: as the item's REGISTER (published with it). ArchiveUnit: archivists all;
     anyone else the units above a published item. Review and Redaction: archivists cleared
-    for the item, never anyone else (a redaction's span would show what it hides). Transfer:
-    as its case file.
+    for the item, never anyone else (a redaction's span would show what it hides); PageRedaction (a box on
+    a page of its scan) the same. PublishedPage: as its item's REGISTER. Transfer: as its case file.
+  - Scan and ScanPage: as what the scan is of: a paper's attachment as the attachment (VIEW: cleared for
+    it); an archive item's scan as the item's reviews (it holds every word a review withholds).
   - ApiToken: its holder, and admins (to revoke it); the secret itself is never stored.
   - AuditEvent (register metadata too): an event about a document or a copy to whoever may
     REGISTER the document, about a control to whoever may see the control, about an archive
@@ -70,7 +72,16 @@ from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
 from secretariat.accounts.models import ApiToken, Compartment
-from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Review, Transfer
+from secretariat.archive.models import (
+    Annotation,
+    ArchiveUnit,
+    Item,
+    PageRedaction,
+    PublishedPage,
+    Redaction,
+    Review,
+    Transfer,
+)
 from secretariat.audit.models import AuditEvent
 from secretariat.cables.models import Cable, CablePart, Control
 from secretariat.cases.models import CaseEntry, CaseFile
@@ -79,6 +90,7 @@ from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.registry.models import Attachment, Copy, DistributionEntry, Document
 from secretariat.releases.models import Channel, Release, ReleaseTemplate
+from secretariat.scans.models import Scan, ScanPage
 
 # Object types of events that name no paper: accounts, organisation and the log itself ("").
 AUDITED_ADMINISTRATION = [
@@ -360,6 +372,15 @@ def _attachment_q(principal, action: Action) -> Q:
     return q
 
 
+def scan_q(principal, action: Action, prefix: str = "") -> Q:
+    """A scan is read as what it is a scan of: a paper's attachment as the attachment is; an archive item's
+    scan, which holds every word a review withholds, as the item's archival work is (archivists cleared for it
+    as marked and now). Readers of a published item see its published pages, never the scan."""
+    attachments = Attachment.objects.filter(_attachment_q(principal, action)).values("pk")
+    items = Item.objects.filter(archival_work_q(principal, "")).values("pk")
+    return Q(**{f"{prefix}attachment__in": attachments}) | Q(**{f"{prefix}archive_item__in": items})
+
+
 def _copy_q(principal, action: Action) -> Q:
     q = document_q(principal, action, "document__")
     if action is Action.REGISTER and _is_active(principal):
@@ -396,6 +417,10 @@ RULES: dict[type[Model], Callable[[object, Action], Q]] = {
     ArchiveUnit: lambda principal, action: archive_unit_q(principal),
     Review: lambda principal, action: archival_work_q(principal, "item__"),
     Redaction: lambda principal, action: archival_work_q(principal, "review__item__"),
+    PageRedaction: lambda principal, action: archival_work_q(principal, "review__item__"),
+    PublishedPage: lambda principal, action: item_q(principal, Action.REGISTER, "item__"),
+    Scan: scan_q,
+    ScanPage: lambda principal, action: scan_q(principal, action, "scan__"),
     Transfer: lambda principal, action: case_file_q(principal, "case__"),
     ApiToken: lambda principal, action: api_token_q(principal),
     AuditEvent: lambda principal, action: audit_event_q(principal),

@@ -20,6 +20,8 @@ from secretariat.kernel.classification import Classification, Level
 from secretariat.kernel.models import Classified
 from secretariat.kernel.restriction import RestrictedQuerySet
 from secretariat.registry.models import Document
+from secretariat.scans.models import Scan, ScanPage
+from secretariat.scans.words import Box
 
 
 class Repository(models.Model):
@@ -146,6 +148,14 @@ class Item(Classified):
         Document, null=True, blank=True, on_delete=models.PROTECT, related_name="archive_item"
     )
     transfer = models.ForeignKey(Transfer, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
+    scan = models.OneToOneField(
+        Scan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="archive_item",
+        help_text="the paper as scanned",
+    )
 
     title = models.CharField(max_length=1000)
     creator = models.CharField(max_length=300, blank=True, help_text="the issuing body")
@@ -180,6 +190,11 @@ class Item(Classified):
         max_length=20_000_000,
         blank=True,
         help_text="what the reading room searches: the published title, number, text and annotations, normalised",
+    )
+    published_scan = models.FileField(
+        upload_to="archive/published/%Y/",
+        blank=True,
+        help_text="the scan as published: its pages rasterised afresh with every box burned in, no withheld word",
     )
     received_at = models.DateTimeField()
 
@@ -300,3 +315,48 @@ class Redaction(models.Model):
     class Meta:
         ordering = ["review", "start"]
         constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="redaction_not_empty")]
+
+
+class PageRedaction(models.Model):
+    """A box withheld on a page of the item's scan, with the reason: drawn by the reviewer on the page, or found
+    from a withheld phrase through OCR's word boxes (`phrase` says which)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="page_redactions")
+    page = models.ForeignKey(ScanPage, on_delete=models.PROTECT, related_name="+")
+    x0 = models.PositiveIntegerField()
+    y0 = models.PositiveIntegerField()
+    x1 = models.PositiveIntegerField()
+    y1 = models.PositiveIntegerField()
+    reason = models.CharField(max_length=10, choices=Redaction.Reason.choices)
+    phrase = models.CharField(max_length=300, blank=True, help_text="the withheld phrase the box was found from")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "page", "y0", "x0"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(x1__gt=models.F("x0"), y1__gt=models.F("y0")), name="page_redaction_not_empty"
+            )
+        ]
+
+    @property
+    def box(self) -> Box:
+        return Box(self.x0, self.y0, self.x1, self.y1)
+
+
+class PublishedPage(models.Model):
+    """A page of a published item as readers see it: its scan's page rasterised afresh, every box burned in."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="published_pages")
+    number = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    image = models.FileField(upload_to="archive/published/%Y/")
+    thumbnail = models.FileField(upload_to="archive/published/%Y/")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["item", "number"]
+        constraints = [models.UniqueConstraint(fields=["item", "number"], name="one_published_page_number")]

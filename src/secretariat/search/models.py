@@ -9,11 +9,14 @@ from django.db import models
 
 
 class Entry(models.Model):
-    """What a scope finds a thing by: a published archive item in the reading room, a paper for staff."""
+    """What a scope finds a thing by: a published archive item in the reading room, a paper for staff, a scan's
+    OCR text for staff (an entry of its own: a scan's attachment may be marked above what a reader of its paper
+    is cleared for)."""
 
     class Scope(models.TextChoices):
         READING_ROOM = "room", "reading room"
         STAFF = "staff", "staff"
+        SCANS = "scans", "scans, for staff"
 
     scope = models.CharField(max_length=8, choices=Scope.choices)
     key = models.BigIntegerField(help_text="the primary key of the thing indexed, in its scope's model")

@@ -1,0 +1,156 @@
+"""A scan as it arrives: its type told from its bytes (never from its name), the file really opened
+(so a truncated or corrupt file, a decompression bomb or an encrypted PDF is refused before anything
+is kept), its pages counted; and the one shape OCR reads, a PDF.
+
+The limits are the caller's settings, passed in: this module reads no settings and keeps nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+
+import filetype
+import img2pdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from secretariat.kernel.errors import InvalidInput
+
+PDF = "application/pdf"
+TIFF = "image/tiff"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+# The types a scan may come as, and the name Pillow gives each image type.
+ACCEPTED: dict[str, str] = {PDF: "PDF", TIFF: "TIFF", JPEG: "JPEG", PNG: "PNG"}
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    content_type: str
+    page_count: int
+    size: int
+    sha256: str
+
+
+def content_type(data: bytes) -> str | None:
+    """The type the bytes say they are (their magic numbers), or None when they say nothing known."""
+    kind = filetype.guess(data)
+    return kind.mime if kind is not None else None
+
+
+def inspect(data: bytes, *, max_bytes: int, max_pages: int) -> ScannedFile:
+    """What the file is, or InvalidInput saying why it cannot be taken as a scan."""
+    size = len(data)
+    if size == 0:
+        raise InvalidInput(_("The file is empty."))
+    if size > max_bytes:
+        raise InvalidInput(
+            _("The file is %(size)s bytes; a scan may be at most %(max)s bytes.")
+            % {"size": number_format(size, force_grouping=True), "max": number_format(max_bytes, force_grouping=True)}
+        )
+    kind = content_type(data)
+    if kind not in ACCEPTED:
+        raise InvalidInput(
+            _("The file is not a PDF, TIFF, JPEG or PNG (its contents say: %(kind)s).")
+            % {"kind": kind or _("unknown type")}
+        )
+    pages = _pdf_pages(data) if kind == PDF else _image_pages(data, kind)
+    if pages > max_pages:
+        raise InvalidInput(
+            _("The file has %(pages)s pages; a scan may have at most %(max)s.") % {"pages": pages, "max": max_pages}
+        )
+    return ScannedFile(content_type=kind, page_count=pages, size=size, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _pdf_pages(data: bytes) -> int:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise InvalidInput(_("The PDF is encrypted; send it without a password.")) from None
+        raise InvalidInput(_("The PDF cannot be read: it is truncated or damaged.")) from None
+    try:
+        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+            # Opened with an empty password, but encrypted all the same: OCR would refuse it.
+            raise InvalidInput(_("The PDF is encrypted; send it without a password."))
+        pages = len(pdf)
+        if pages == 0:
+            raise InvalidInput(_("The PDF has no pages."))
+        return pages
+    finally:
+        pdf.close()
+
+
+def _image_pages(data: bytes, kind: str) -> int:
+    """Every frame opened and decoded (a truncated image fails here, not later in OCR)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=[ACCEPTED[kind]]) as image:
+                frames = getattr(image, "n_frames", 1)
+                for frame in range(frames):
+                    image.seek(frame)
+                    _not_a_bomb(image.size)
+                    image.load()
+                return frames
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidInput(
+                _("The image is too large to open safely (more than %(pixels)s pixels a page).")
+                % {"pixels": number_format(Image.MAX_IMAGE_PIXELS or 0, force_grouping=True)}
+            ) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
+            raise InvalidInput(
+                _("The %(type)s image cannot be read: it is truncated or damaged.") % {"type": ACCEPTED[kind]}
+            ) from None
+
+
+def _not_a_bomb(size: tuple[int, int]) -> None:
+    """Pillow checks the first frame of a file when it opens it; each further frame of a TIFF here."""
+    width, height = size
+    if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+        raise Image.DecompressionBombError(f"{width}x{height}")
+
+
+def as_pdf(data: bytes, content_type: str) -> bytes:
+    """The scan as a PDF for OCR: a PDF as it is; an image (each page of a TIFF) wrapped losslessly at its own
+    resolution by img2pdf, or, when img2pdf cannot take it as it is (an alpha channel, an odd mode), each page
+    converted by Pillow to RGB or greyscale PNG first, keeping its resolution."""
+    if content_type == PDF:
+        return data
+    if content_type not in ACCEPTED:
+        raise InvalidInput(_("The file is not a PDF, TIFF, JPEG or PNG."))
+    try:
+        return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid)
+    except Exception:  # noqa: BLE001 - img2pdf raises many kinds for what it will not wrap; Pillow tries next
+        pass
+    pages = []
+    with Image.open(io.BytesIO(data), formats=[ACCEPTED[content_type]]) as image:
+        for frame in range(getattr(image, "n_frames", 1)):
+            image.seek(frame)
+            dpi = image.info.get("dpi")
+            page = _flattened(image)
+            out = io.BytesIO()
+            page.save(out, "PNG", **({"dpi": tuple(round(float(d)) for d in dpi)} if dpi else {}))
+            pages.append(out.getvalue())
+    return img2pdf.convert(pages)
+
+
+def _flattened(image: Image.Image) -> Image.Image:
+    """On white, in a mode a PDF holds: greyscale stays greyscale, anything else becomes RGB."""
+    if image.mode in ("1", "L", "RGB"):
+        return image.copy()
+    if image.mode in ("LA", "RGBA", "PA", "P") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("L" if image.mode in ("LA",) else "RGB")
+    if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+        return image.convert("L")
+    return image.convert("RGB")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("secretariat.web.urls")),
     path("", include("secretariat.registry.urls")),  # /registry/ desk, a copy's receipt
     path("", include("secretariat.render.urls")),  # /documents/<number>/, a copy's PDF
+    path("", include("secretariat.scans.urls")),  # /registry/<number>/scans/, /scans/<id>/ and its pages
     path("cases/", include("secretariat.cases.urls")),  # the registrar's case files desk
     path("imports/", include("secretariat.imports.urls")),  # batches queued for the worker
     path("secretary/", include("secretariat.decisions.urls")),

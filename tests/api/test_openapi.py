@@ -102,6 +102,9 @@ BUILT = {
     ("post", "/api/imports"),
     ("get", "/api/imports/{batch_id}"),
     ("post", "/api/imports/{batch_id}/resume"),
+    ("post", "/api/documents/{number}/scans"),
+    ("get", "/api/scans/{scan_id}"),
+    ("post", "/api/scans/{scan_id}/read-again"),
 }
 
 
@@ -139,6 +142,9 @@ STATUSES = {
     "queue_import": {201, 400, 401, 409, 422},
     "show_import": {200, 401, 404},
     "resume_import": {200, 401, 404, 409},
+    "add_scan": {201, 400, 401, 404, 409, 422},
+    "show_scan": {200, 401, 404},
+    "read_scan_again": {200, 401, 404, 409},
     "search_documents": {200, 401, 422},
     "list_documents": {200, 401, 422},
     "read_document": {200, 401, 404},
@@ -304,6 +310,7 @@ def test_the_docs_page_works_offline_from_the_apps_own_static_files(db):
 # Plausible values from the demo for every path parameter, and bodies for the writes.
 PARAMETERS = {
     "batch_id": "1",
+    "scan_id": "1",
     "copy_number": "1",
     "template_id": "1",
     "token_id": "1",
@@ -338,6 +345,7 @@ BODIES = {
     "add_to_distribution": {"addressees": ["gromyko"]},
     "add_version": {"text": "Probe."},
     "add_attachment": {"title": "Probe", "classification": "SECRET"},  # multipart/form-data
+    "add_scan": {"title": "Probe"},  # multipart/form-data, its file missing
     "record_destruction": {"certificate": "probe"},
     "report_loss": {"circumstances": "probe"},
     "add_body": {"name": "Probe", "prefix": "PR"},

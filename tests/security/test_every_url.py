@@ -19,6 +19,7 @@ from secretariat.demo import reference as ref
 from secretariat.imports.models import ImportBatch
 from secretariat.kernel.principals import principal_by_username
 from secretariat.releases.models import ReleaseTemplate
+from secretariat.scans.models import Scan
 from tests import grants
 
 # Words of the demo's classified papers (the extract, the draft, the cable, the second case's
@@ -122,6 +123,7 @@ def _samples() -> dict[str, list[str]]:
         "request_id": [str(r.pk) for r in AccessRequest.objects.order_by("pk")][-2:],  # one approved, one pending
         "token_id": [str(t.pk) for t in ApiToken.objects.order_by("pk")][:2],  # the demo's first two tokens
         "batch_id": [str(pk) for pk in ImportBatch.objects.values_list("pk", flat=True)] or ["1"],  # none: a 404
+        "scan_id": [str(pk) for pk in Scan.objects.values_list("pk", flat=True)] or ["1"],
     }
 
 

@@ -525,7 +525,8 @@ from secretariat.api.operations import (  # noqa: E402
     imports,
     registry,
     releases,
+    scans,
 )
 
-for operations in (registry, decisions, cases, cables, releases, archive, imports, accounts):
+for operations in (registry, scans, decisions, cases, cables, releases, archive, imports, accounts):
     api.add_router("", operations.router)

@@ -710,3 +710,39 @@ class ImportOut(Schema):
     refused: list[ImportRefusalOut]
     error: str
     resumable: bool
+
+
+class ScanIn(Schema):
+    """A scan's fields (multipart/form-data, beside its `file`)."""
+
+    title: Text = Field("", max_length=500, description="the attachment's title; the file's name if empty")
+    classification: Marking | None = Field(None, description="the attachment's marking; the paper's if not given")
+
+
+class ScanPageOut(Schema):
+    number: int
+    width: int
+    height: int
+    dpi: int
+    words: int
+    image: str
+    thumbnail: str
+
+
+class ScanOut(Schema):
+    id: int
+    name: str
+    document: str | None
+    attachment: int | None
+    content_type: str
+    size: int
+    sha256: str
+    page_count: int
+    state: Literal["queued", "reading", "read", "failed"]
+    pages_read: int
+    error: str
+    uploaded_at: dt.datetime
+    read_at: dt.datetime | None
+    rereadable: bool
+    pages: list[ScanPageOut]
+    text: str | None = None

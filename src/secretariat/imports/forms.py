@@ -7,24 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from secretariat.accounts.forms import ClassificationField
 from secretariat.archive import selectors as archive
-
-
-class FilesInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
-    """Several files in one field (a browser's multiple file input, or files dropped on it)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", FilesInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple) and data:
-            return [single(d, initial) for d in data]
-        return [single(data or None, initial)]
+from secretariat.kernel.widgets import FilesField, FilesInput
 
 
 class TranscriptionsForm(forms.Form):

@@ -1,5 +1,5 @@
 """Form widgets every desk shares: a text input that suggests as the person types (and the answer its htmx call
-gets), a day picked in the browser's calendar."""
+gets), a day picked in the browser's calendar, several files in one field (chosen, or dropped on it)."""
 
 from collections.abc import Callable
 
@@ -47,3 +47,21 @@ class DayInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one field (a browser's multiple file input, or files dropped on it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FilesInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(d, initial) for d in data]
+        return [single(data or None, initial)]

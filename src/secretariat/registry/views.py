@@ -24,6 +24,7 @@ from secretariat.kernel.cli import listed
 from secretariat.kernel.desks import desk, login_required, paged
 from secretariat.kernel.errors import InvalidInput, NotFound, ServiceError
 from secretariat.kernel.lists import csv_response, filters_of, listing, offered, refused_csv
+from secretariat.kernel.panels import panels
 from secretariat.kernel.principals import Role, principal_by_username
 from secretariat.registry import selectors, services
 from secretariat.registry.forms import TEXT, AttachmentForm, VersionForm, text_upload
@@ -272,6 +273,7 @@ def _entry_page(request, number: str, *, error: ServiceError | None = None, stat
         "attachment_form": AttachmentForm(auto_id="attachment-%s"),
         "addressees_picker": PICK_ADDRESSEES.render("addressees", "", attrs={"id": "addressees", "required": True}),
         "version_form": VersionForm(auto_id="version-%s"),
+        "panels": panels("registry.entry", request, document=document),
         **(bound or {}),
     }
     return render(request, "registry/entry.html", context, status=status)

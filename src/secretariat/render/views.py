@@ -16,6 +16,7 @@ from secretariat.registry.presenters import copy_row
 from secretariat.render.page import level_class, page
 from secretariat.render.pdf import render_pdf
 from secretariat.render.selectors import read_for_rendering
+from secretariat.scans import selectors as scan_selectors
 
 
 @never_cache
@@ -46,6 +47,7 @@ def document_page(request, number: str):
         "copy": copy,
         "copy_row": copy_row(copy, clock.now()) if copy is not None else None,
         "history": registry_selectors.document_history(principal, document),
+        "scans": [scan for scan in scan_selectors.scans_of_paper(principal, document) if scan.readable],
     }
     return render(request, "render/page.html", context)
 

@@ -6,3 +6,14 @@ class ScansConfig(AppConfig):
 
     name = "secretariat.scans"
     label = "scans"
+
+    def ready(self) -> None:
+        from secretariat.kernel import panels
+        from secretariat.scans import views
+        from secretariat.scans.models import Scan
+        from secretariat.scans.selectors import scan_search_texts
+        from secretariat.search.models import Entry
+        from secretariat.search.services import register_source
+
+        register_source(Entry.Scope.SCANS, scan_search_texts, Scan.objects.filter(state=Scan.State.READ).count)
+        panels.contribute("registry.entry", views.scans_panel)

@@ -15,6 +15,7 @@ from secretariat.kernel.errors import InvalidInput
 from secretariat.kernel.lists import filters_of, listing, offered
 from secretariat.registry import selectors
 from secretariat.registry.models import Document
+from secretariat.scans import selectors as scan_selectors
 
 SEARCH_FILTERS = ("q", "kind", "level")
 
@@ -39,6 +40,7 @@ def search_page(request):
         "error": error,
         "passages": selectors.passages(request.user, results.rows, query),
         "facets": selectors.found_by_kind_and_level(found) if query else {},
+        "scans_found": scan_selectors.scan_passages(request.user, query) if query and not error else (0, []),
         "kinds": Document.Kind.values,
         "levels": [level.label for level in Level],
     }

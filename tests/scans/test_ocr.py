@@ -263,3 +263,9 @@ def test_without_tesseract_the_failure_says_tesseract_is_not_installed(monkeypat
 def test_a_file_that_is_not_a_pdf_is_a_failure_not_a_crash():
     with pytest.raises(ocr.OcrFailed, match="cannot be read as a scan"):
         ocr.read(b"%PDF-1.4 this is not a PDF at all")
+
+
+def test_a_page_tesseract_gives_up_on_is_a_failure_saying_so():
+    page, _drawn = typed_page(ENGLISH[:3])
+    with pytest.raises(ocr.OcrFailed, match="Tesseract took longer than 0.01 seconds on a page"):
+        ocr.read(files.as_pdf(png(page), files.PNG), page_timeout=0.01)

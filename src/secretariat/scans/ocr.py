@@ -121,7 +121,7 @@ def _ocr(pdf: bytes, languages: list[str], progress: Progress | None, page_timeo
             if timeouts.pages:
                 raise OcrFailed(
                     _("Tesseract took longer than %(seconds)s seconds on a page and gave up; no text was read there.")
-                    % {"seconds": int(page_timeout)}
+                    % {"seconds": f"{page_timeout:g}"}
                 )
             if code != ocrmypdf.ExitCode.ok:
                 raise OcrFailed(_exit_reason(code))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import filetype
 import img2pdf
+import pikepdf
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -62,40 +62,54 @@ def inspect(data: bytes, *, max_bytes: int, max_pages: int) -> ScannedFile:
             _("The file is not a PDF, TIFF, JPEG or PNG (its contents say: %(kind)s).")
             % {"kind": kind or _("unknown type")}
         )
-    pages = _pdf_pages(data) if kind == PDF else _image_pages(data, kind)
+    pages = _pdf_pages(data, max_pages) if kind == PDF else _image_pages(data, kind, max_pages)
+    return ScannedFile(content_type=kind, page_count=pages, size=size, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _too_many(pages: int, max_pages: int) -> None:
     if pages > max_pages:
         raise InvalidInput(
             _("The file has %(pages)s pages; a scan may have at most %(max)s.") % {"pages": pages, "max": max_pages}
         )
-    return ScannedFile(content_type=kind, page_count=pages, size=size, sha256=hashlib.sha256(data).hexdigest())
 
 
-def _pdf_pages(data: bytes) -> int:
+def _pdf_pages(data: bytes, max_pages: int) -> int:
+    """Encryption is asked of qpdf (pikepdf): pdfium's last error is process-wide and may be a stale one, and a
+    PDF encrypted with an empty user password opens in pdfium as if it were not (OCR would refuse it). Then
+    pdfium opens it and counts its pages, as the page images will be drawn by it."""
+    damaged = _("The PDF cannot be read: it is truncated or damaged.")
+    try:
+        with pikepdf.open(io.BytesIO(data)) as document:
+            encrypted = document.is_encrypted
+    except pikepdf.PasswordError:
+        encrypted = True
+    except Exception:  # noqa: BLE001 - qpdf's many ways of saying a file is not a PDF it can repair
+        raise InvalidInput(damaged) from None
+    if encrypted:
+        raise InvalidInput(_("The PDF is encrypted; send it without a password."))
     try:
         pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise InvalidInput(_("The PDF is encrypted; send it without a password.")) from None
-        raise InvalidInput(_("The PDF cannot be read: it is truncated or damaged.")) from None
+    except pdfium.PdfiumError:
+        raise InvalidInput(damaged) from None
     try:
-        if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
-            # Opened with an empty password, but encrypted all the same: OCR would refuse it.
-            raise InvalidInput(_("The PDF is encrypted; send it without a password."))
         pages = len(pdf)
-        if pages == 0:
-            raise InvalidInput(_("The PDF has no pages."))
-        return pages
     finally:
         pdf.close()
+    if pages == 0:
+        raise InvalidInput(_("The PDF has no pages."))
+    _too_many(pages, max_pages)
+    return pages
 
 
-def _image_pages(data: bytes, kind: str) -> int:
-    """Every frame opened and decoded (a truncated image fails here, not later in OCR)."""
+def _image_pages(data: bytes, kind: str, max_pages: int) -> int:
+    """Every frame opened and decoded (a truncated image fails here, not later in OCR), once the count of frames
+    is known to be within the limit."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=[ACCEPTED[kind]]) as image:
                 frames = getattr(image, "n_frames", 1)
+                _too_many(frames, max_pages)
                 for frame in range(frames):
                     image.seek(frame)
                     _not_a_bomb(image.size)
@@ -106,7 +120,19 @@ def _image_pages(data: bytes, kind: str) -> int:
                 _("The image is too large to open safely (more than %(pixels)s pixels a page).")
                 % {"pixels": number_format(Image.MAX_IMAGE_PIXELS or 0, force_grouping=True)}
             ) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error):
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            EOFError,
+            struct.error,
+            TypeError,
+            KeyError,
+            IndexError,
+            ZeroDivisionError,
+            MemoryError,
+        ):  # what Pillow's decoders raise on damaged files
             raise InvalidInput(
                 _("The %(type)s image cannot be read: it is truncated or damaged.") % {"type": ACCEPTED[kind]}
             ) from None

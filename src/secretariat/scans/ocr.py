@@ -39,6 +39,8 @@ from secretariat.scans import words
 Progress = Callable[[int, int], None]
 
 THUMBNAIL_WIDTH = 200
+# A page image is drawn at the asked dpi, or lower when the page is so large that it would pass this many pixels.
+MAX_PAGE_PIXELS = 40_000_000
 # Tesseract's seconds for one page before OCRmyPDF gives up on it (its default is 180).
 PAGE_TIMEOUT = 180.0
 # This module is also the OCRmyPDF plugin that reports progress (get_progressbar_class below).
@@ -119,7 +121,7 @@ def _ocr(pdf: bytes, languages: list[str], progress: Progress | None, page_timeo
             if timeouts.pages:
                 raise OcrFailed(
                     _("Tesseract took longer than %(seconds)s seconds on a page and gave up; no text was read there.")
-                    % {"seconds": int(page_timeout)}
+                    % {"seconds": f"{page_timeout:g}"}
                 )
             if code != ocrmypdf.ExitCode.ok:
                 raise OcrFailed(_exit_reason(code))
@@ -246,6 +248,8 @@ def _pages(pdfa: bytes, dpi: int, language: str) -> tuple[list[ReadPage], list[s
 
 
 def _page(pdf_page: pdfium.PdfPage, number: int, dpi: int, language: str) -> tuple[ReadPage, str]:
+    width_pt, height_pt = pdf_page.get_size()
+    dpi = max(1, min(dpi, math.floor(72 * math.sqrt(MAX_PAGE_PIXELS / max(1.0, width_pt * height_pt)))))
     image = pdf_page.render(scale=dpi / 72, rotation=0).to_pil()
     image = image.convert("L") if image.mode != "RGB" else image
     width, height = image.size

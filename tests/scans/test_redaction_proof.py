@@ -114,6 +114,23 @@ def prove(pages, boxes, tmp_path) -> bytes:
     for name, text in extractions(data, tmp_path).items():
         assert tokens(text) == kept, name
 
+    # and each kept word's text stands where its ink is (search hits land on the word)
+    pdfium = pypdfium2.PdfDocument(data)
+    try:
+        for p, ((_, page), page_gone) in enumerate(zip(pages, gone, strict=True)):
+            text_page, k = pdfium[p].get_textpage(), 72 / page.dpi
+            top = page.height * k
+            for n, word in enumerate(page.words):
+                if n in page_gone:
+                    continue
+                b, m = word.box, (word.box.y1 - word.box.y0) * k / 3
+                there = text_page.get_text_bounded(
+                    left=b.x0 * k - m, bottom=top - b.y1 * k - m, right=b.x1 * k + m, top=top - b.y0 * k + m
+                )
+                assert unicodedata.normalize("NFC", word.text) in unicodedata.normalize("NFC", there), (word, there)
+    finally:
+        pdfium.close()
+
     # one revision, written whole
     assert data.count(b"%%EOF") == 1 and data.count(b"startxref") == 1
     assert b"/Prev" not in data and b"/Info" not in data and b"/Metadata" not in data

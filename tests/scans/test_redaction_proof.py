@@ -335,6 +335,10 @@ def test_burning_makes_a_new_raster_black_inside_each_box_with_its_reason_code_o
     assert tiled.getextrema() == (0, 0)
     colour = burn(Image.new("RGB", (100, 100), (200, 10, 10)), [RedactionBox(Box(20, 40, 60, 60), "PRIVACY")])
     assert colour.mode == "RGB" and colour.crop((20, 40, 60, 60)).getextrema() == ((0, 0),) * 3
+    # what is transparent in a scan is paper, not black
+    clear = burn(Image.new("LA", (100, 100), (0, 0)), [RedactionBox(Box(20, 40, 60, 60), "PRIVACY")])
+    assert clear.mode == "L" and clear.crop((0, 0, 100, 20)).getextrema() == (255, 255)
+    assert clear.crop((20, 40, 60, 60)).getextrema() == (0, 0)
 
 
 def test_what_the_scan_carried_besides_pixels_is_not_published(tmp_path):
@@ -364,6 +368,8 @@ def test_two_pages_each_keep_their_own_raster_and_words(tmp_path):
         [RedactionBox(b, "SOURCES") for b in boxes_for_phrase("Pressel", second.page)],
     ]
     data = prove([(first.image, first.page), (second.image, second.page)], boxes, tmp_path)
+    # the same pages and boxes make the same bytes (no date, a file identifier drawn from the content)
+    assert published_pdf([(first.image, first.page), (second.image, second.page)], boxes) == data
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert [round(float(p.mediabox[3])) for p in pdf.pages] == [round(50 / 25.4 * 72), round(60 / 25.4 * 72)]
 

@@ -51,7 +51,7 @@ def main() -> None:
         f"A4 at 300 dpi ({page.width}x{page.height} grey), {len(page.words)} words, {len(boxes)} boxes, {args.runs} runs"
     )
     report("floor: Pillow saves the raster as PNG", floor)
-    report("burn (boxes and reason tags, new raster)", burned, floor)
+    report("burn (boxes and reason tags, new raster; far under the floor)", burned)
     report(f"published_pdf, one page ({size // 1024} KiB)", one, floor)
     report("published_pdf, three pages", three, floor)
 

@@ -242,7 +242,7 @@ def redacted_pages(draw):
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(redacted_pages())
 def test_a_published_redacted_scan_holds_no_trace_of_a_withheld_word(tmp_path, case):

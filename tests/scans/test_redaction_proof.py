@@ -241,6 +241,7 @@ def redacted_pages(draw):
     return pages, all_boxes
 
 
+@pytest.mark.slow  # searches 60 examples: ~10 s
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )

@@ -2,10 +2,12 @@
 its box, every box holds ink, the words are the words typed, and a seed gives the same pixels.
 No database: these tests ask for no `db` fixture."""
 
+from pathlib import Path
+
 import pytest
 from PIL import ImageDraw
 
-from secretariat.scans.synthetic import MarginNote, Stamp, columns, typed_page, typed_pages, wrap
+from secretariat.scans.synthetic import MarginNote, Stamp, columns, transcript_pages, typed_page, typed_pages, wrap
 
 LINES = [
     "Выписка из протокола № 46 заседания",
@@ -113,3 +115,28 @@ def test_long_lines_wrap_at_spaces_and_a_long_text_runs_over_sheets():
     assert len(sheets) > 1
     assert [w.text for s in sheets for w in s.page.words if w.text not in ("ЦХСД", "note")] == " ".join(many).split()
     assert "note" in [w.text for w in sheets[0].page.words] and "ЦХСД" in [w.text for w in sheets[-1].page.words]
+
+
+def test_the_reference_transcript_typed_back_has_its_margin_note_and_its_stamp():
+    reference = Path(__file__).resolve().parents[2] / "src/secretariat/demo/reference"
+    text = (reference / "politburo-1977-protocol-46-point-x.txt").read_text(encoding="utf-8")
+    sheets = transcript_pages(text, dpi=72, skew_degrees=0.4, noise=0.3, seed=1977)
+    assert len(sheets) >= 3
+    words = [w.text for s in sheets for w in s.page.words]
+    assert "Pressel" in words and "<u>SECOND.</u>" not in words and "SECOND." in words
+    assert "[Along" not in words and "[On" not in words
+    first, last = sheets[0].page.words, sheets[-1].page.words
+    note = [w for w in first if w.box.x1 < first[0].box.x0]  # left of the typed text: the margin note
+    assert [
+        w.text for w in note
+    ] == "Must be returned within 7 days to the CC CPSU (General Department, 1st sector)".split()
+    stamp = (
+        "TsKhSD(Central Archive of Contemporary Documents) Fond 89 Opis list 25 Document 44 Pages 7 Copy No. 03.31.94"
+    )
+    assert [w.text for w in last] == stamp.split()  # "on following page": a sheet of its own
+    assert "Wire" in [w.text for w in sheets[-2].page.words]
+    mine = transcript_pages(text, dpi=50, stamp=Stamp(("ЦХСД ф.89 оп.25 д.44",)))
+    assert [w.text for w in mine[-1].page.words] == ["ЦХСД", "ф.89", "оп.25", "д.44"]
+    for sheet in sheets:
+        for word in sheet.page.words:
+            assert sheet.image.crop(word.box.as_list()).getextrema()[0] < 200, word

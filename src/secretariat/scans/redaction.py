@@ -148,6 +148,11 @@ def burn(image: Image.Image, boxes: Sequence[RedactionBox]) -> Image.Image:
     """A new raster (grey, or RGB for a colour scan) with every box solid black, each labelled with its
     reason code in a small tag outside the box, where the page is blank if it can be (see `_label_at`);
     the boxes are filled again last, so no tag reaches into one."""
+    if "A" in image.mode or image.mode == "P" and "transparency" in image.info:
+        # what is transparent is paper: lay the scan on white before its alpha is dropped
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        image = image.convert("L") if rgba.getchannel("R") == rgba.getchannel("G") == rgba.getchannel("B") else image
     burned = image.convert("RGB" if image.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV") else "L")
     black, white = (0, 0, 0) if burned.mode == "RGB" else 0, (255, 255, 255) if burned.mode == "RGB" else 255
     draw = ImageDraw.Draw(burned)

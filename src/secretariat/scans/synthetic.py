@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -323,3 +324,34 @@ def typed_pages(lines: Sequence[str], **options) -> list[SyntheticPage]:
         )
         for n, sheet in enumerate(sheets)
     ]
+
+
+EDITORIAL = re.compile(r"^\[(?P<where>[^\]]*)\]\s*(?P<text>.*)$")
+
+
+def transcript_pages(text: str, *, stamp_width: int = 28, **options) -> list[SyntheticPage]:
+    """A transcription typed back onto paper, as `typed_pages` does, reading its editors' notes: a line
+    "[Along left-hand margin] …" (any note naming a margin) becomes a note by hand in that margin, a
+    line "[… stamp] …" the archive stamp (its text broken into lines of `stamp_width` characters; a
+    `stamp=` option stands in its place), on a sheet of its own when the note says "following page";
+    markup such as <u>…</u> is left out. Other bracketed notes stay typed, as the transcript has them."""
+    lines, notes, stamp, own_sheet = [], [], None, False
+    for line in text.splitlines():
+        line = re.sub(r"</?[a-z]+>", "", line)
+        match = EDITORIAL.match(line.strip())
+        where = match["where"].casefold() if match else ""
+        if match and "margin" in where:
+            notes.append(MarginNote(match["text"], side="right" if "right" in where else "left"))
+        elif match and "stamp" in where:
+            stamp, own_sheet = Stamp(tuple(wrap([match["text"]], stamp_width))), "following page" in where
+        else:
+            lines.append(line)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    stamp = options.pop("stamp", stamp)
+    if not own_sheet or stamp is None:
+        return typed_pages(lines, margin_notes=tuple(notes), stamp=stamp, **options)
+    sheets = typed_pages(lines, margin_notes=tuple(notes), **options)
+    seed = options.pop("seed", 0) + len(sheets)
+    options.pop("margin_notes", None)
+    return [*sheets, typed_page([], stamp=stamp, seed=seed, **options)]

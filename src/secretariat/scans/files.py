@@ -145,6 +145,11 @@ def _not_a_bomb(size: tuple[int, int]) -> None:
         raise Image.DecompressionBombError(f"{width}x{height}")
 
 
+# The same scan wrapped twice gives the same bytes (no date, no random file ID: img2pdf's own writer, not
+# pikepdf's), so that OCR's cache (ocr.read's `cache`) knows it again.
+SAME_BYTES = {"nodate": True, "engine": img2pdf.Engine.internal}
+
+
 def as_pdf(data: bytes, content_type: str) -> bytes:
     """The scan as a PDF for OCR: a PDF as it is; an image (each page of a TIFF) wrapped losslessly at its own
     resolution by img2pdf, or, when img2pdf cannot take it as it is (an alpha channel, an odd mode), each page
@@ -154,7 +159,7 @@ def as_pdf(data: bytes, content_type: str) -> bytes:
     if content_type not in ACCEPTED:
         raise InvalidInput(_("The file is not a PDF, TIFF, JPEG or PNG."))
     try:
-        return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid)
+        return img2pdf.convert(data, rotation=img2pdf.Rotation.ifvalid, **SAME_BYTES)
     except Exception:  # noqa: BLE001 - img2pdf raises many kinds for what it will not wrap; Pillow tries next
         pass
     pages = []
@@ -166,7 +171,7 @@ def as_pdf(data: bytes, content_type: str) -> bytes:
             out = io.BytesIO()
             page.save(out, "PNG", **({"dpi": tuple(round(float(d)) for d in dpi)} if dpi else {}))
             pages.append(out.getvalue())
-    return img2pdf.convert(pages)
+    return img2pdf.convert(pages, **SAME_BYTES)
 
 
 def _flattened(image: Image.Image) -> Image.Image:

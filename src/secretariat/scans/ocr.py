@@ -21,10 +21,14 @@ is kept by the caller beside the reading, so nothing is lost.
 from __future__ import annotations
 
 import contextvars
+import functools
+import hashlib
 import io
 import logging
 import math
+import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,16 +82,49 @@ def read(
     progress: Progress | None = None,
     dpi: int = 150,
     page_timeout: float = PAGE_TIMEOUT,
+    cache: Path | None = None,
 ) -> Reading:
     """OCR `pdf` (a PDF: `files.as_pdf` makes one of any accepted scan) and draw its pages at `dpi`.
 
     `progress(done, total)` is called with the pages OCR has finished: (0, n) when OCR starts, then after each
-    page; once more with (n, n) when the whole reading (PDF/A, page images) is ready."""
-    pdfa = _ocr(pdf, list(languages), progress, page_timeout)
+    page; once more with (n, n) when the whole reading (PDF/A, page images) is ready. With a `cache` folder, the
+    same bytes read in the same languages by the same OCRmyPDF and Tesseract are read once (`_cached`)."""
+    pdfa = _cached(cache, pdf, list(languages), lambda: _ocr(pdf, list(languages), progress, page_timeout))
     pages, texts = _pages(pdfa, dpi, _hocr_language(languages))
     if progress is not None:
         progress(len(pages), len(pages))
     return Reading(pdfa=pdfa, text="\f".join(texts), pages=pages)
+
+
+def _cached(cache: Path | None, pdf: bytes, languages: list[str], ocr: Callable[[], bytes]) -> bytes:
+    """The PDF/A OCR made of `pdf` before, kept in `cache` under a key of the bytes, the languages and the
+    versions of OCRmyPDF and Tesseract; else `ocr()`, kept there. For a registry that rebuilds the same scans
+    (the demo, its tests) on one machine: SECRETARIAT_OCR_CACHE."""
+    if cache is None:
+        return ocr()
+    import ocrmypdf
+
+    key = hashlib.sha256(pdf)
+    key.update("|".join([*languages, ocrmypdf.__version__, _tesseract_version()]).encode())
+    kept = Path(cache, f"{key.hexdigest()}.pdf")
+    if kept.is_file():
+        return kept.read_bytes()
+    pdfa = ocr()
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=kept.parent, suffix=".part", delete=False) as part:
+        part.write(pdfa)
+    Path(part.name).replace(kept)  # whole or not at all, whoever else is writing the same key
+    return pdfa
+
+
+@functools.cache
+def _tesseract_version() -> str:
+    try:
+        found = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "no tesseract"  # OCR itself then fails and says why
+    said = (found.stdout or found.stderr).strip()
+    return said.splitlines()[0] if said else "tesseract"
 
 
 # --- OCRmyPDF ---------------------------------------------------------------------------------------------
@@ -256,7 +293,8 @@ def _page(pdf_page: pdfium.PdfPage, number: int, dpi: int, language: str) -> tup
     text_page = pdf_page.get_textpage()
     try:
         found = tuple(_words(pdf_page, text_page, width, height))
-        text = "\n".join(line.rstrip() for line in text_page.get_text_range().replace("\r\n", "\n").split("\n"))
+        raw = text_page.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        text = "\n".join(line.rstrip() for line in _printable(raw).split("\n"))
     finally:
         text_page.close()
     page = words.Page(width=width, height=height, dpi=dpi, words=found)
@@ -270,6 +308,15 @@ def _page(pdf_page: pdfium.PdfPage, number: int, dpi: int, language: str) -> tup
     ), text.strip()
 
 
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in "\n\t"
+
+
+def _printable(text: str) -> str:
+    """The text layer's text without the control characters pdfium puts in it (a line-end hyphen is \x02)."""
+    return "".join(" " if _is_control(char) else char for char in text)
+
+
 def _words(pdf_page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, width: int, height: int):
     """The text layer's characters grouped into words (runs of non-space characters), each word's box the
     union of its characters' boxes mapped into the page image (pdfium's own page-to-device mapping, so a
@@ -278,7 +325,9 @@ def _words(pdf_page: pdfium.PdfPage, text_page: pdfium.PdfTextPage, width: int, 
     for index in range(text_page.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(text_page.raw, index)
         char = chr(code) if code else " "
-        if char.isspace() or pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1:
+        # pdfium marks a word broken at a line's end with a control character (\x02): a word ends there too,
+        # and no control character may stand in a text kept (kernel/texts.py).
+        if char.isspace() or _is_control(char) or pdfium_c.FPDFText_IsGenerated(text_page.raw, index) == 1:
             if chars:
                 yield from _word(chars, width, height)
             chars = []

@@ -229,7 +229,22 @@ def test_progress_is_told_page_by_page_and_once_more_when_done(two_pages):
     assert two_pages["progress"] == [(0, 2), (1, 2), (2, 2), (2, 2)]
 
 
+class Cancelled(Exception):
+    pass
+
+
+def test_a_progress_callback_that_raises_stops_the_reading_with_its_own_exception(private_tmp):
+    def cancel(done, total):
+        if done:  # told from inside OCRmyPDF, once the page is read
+            raise Cancelled(f"{done}/{total}")
+
+    page, _drawn = typed_page(ENGLISH[:3])
+    with pytest.raises(Cancelled, match="1/1"):
+        ocr.read(files.as_pdf(png(page), files.PNG), progress=cancel)
+
+
 def test_readings_leave_no_temporary_file_behind(two_pages, turned, private_tmp):
+    """Including the one cancelled above (this test runs after it)."""
     assert os.listdir(private_tmp) == []
 
 

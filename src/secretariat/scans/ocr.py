@@ -86,10 +86,14 @@ def read(
 ) -> Reading:
     """OCR `pdf` (a PDF: `files.as_pdf` makes one of any accepted scan) and draw its pages at `dpi`.
 
-    `progress(done, total)` is called with the pages OCR has finished: (0, n) when OCR starts, then after each
-    page; once more with (n, n) when the whole reading (PDF/A, page images) is ready. With a `cache` folder, the
-    same bytes read in the same languages by the same OCRmyPDF and Tesseract are read once (`_cached`)."""
-    pdfa = _cached(cache, pdf, list(languages), lambda: _ocr(pdf, list(languages), progress, page_timeout))
+    `progress(done, total)` is called with the pages OCR has finished: (0, n) before OCR starts, then after each
+    page; once more with (n, n) when the whole reading (PDF/A, page images) is ready. What the callback raises
+    (to cancel, say) stops the reading and comes out of read() as it is. With a `cache` folder, the same bytes
+    read in the same languages by the same OCRmyPDF and Tesseract are read once (`_cached`)."""
+    languages = languages.split("+") if isinstance(languages, str) else list(languages)
+    if progress is not None and (count := _page_count(pdf)):
+        progress(0, count)  # here, not from inside OCRmyPDF: a callback that raises now stops nothing half-begun
+    pdfa = _cached(cache, pdf, languages, lambda: _ocr(pdf, languages, progress, page_timeout))
     pages, texts = _pages(pdfa, dpi, _hocr_language(languages))
     if progress is not None:
         progress(len(pages), len(pages))
@@ -127,17 +131,28 @@ def _tesseract_version() -> str:
     return said.splitlines()[0] if said else "tesseract"
 
 
+def _page_count(pdf: bytes) -> int:
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError:
+        return 0  # OCRmyPDF will say what is wrong with it
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 # --- OCRmyPDF ---------------------------------------------------------------------------------------------
 
 
 def _ocr(pdf: bytes, languages: list[str], progress: Progress | None, page_timeout: float) -> bytes:
     import ocrmypdf
-    from ocrmypdf import exceptions as ocr_errors
 
     timeouts = _TimeoutWatch()
     logger = logging.getLogger("ocrmypdf")
     logger.addHandler(timeouts)
-    token = _listener.set(progress)
+    told = _Told(progress)
+    token = _listener.set(told if progress is not None else None)
     try:
         with tempfile.TemporaryDirectory(prefix="secretariat-ocr-") as work:
             source, target = Path(work, "scan.pdf"), Path(work, "reading.pdf")
@@ -165,29 +180,44 @@ def _ocr(pdf: bytes, languages: list[str], progress: Progress | None, page_timeo
             return target.read_bytes()
     except OcrFailed:
         raise
-    except ocr_errors.MissingDependencyError as exc:
-        raise OcrFailed(_missing(str(exc), languages)) from None
-    except ocr_errors.EncryptedPdfError:
-        raise OcrFailed(_("The PDF is encrypted; OCR cannot read it.")) from None
-    except ocr_errors.DigitalSignatureError:
-        raise OcrFailed(_("The PDF is digitally signed; OCR would break the signature.")) from None
-    except (ocr_errors.InputFileError, ocr_errors.UnsupportedImageFormatError, ocr_errors.DpiError):
-        raise OcrFailed(_("The file cannot be read as a scan: it is damaged or not a page image.")) from None
-    except ocr_errors.SubprocessOutputError:
-        raise OcrFailed(
-            _("A program OCR runs (Tesseract or Ghostscript) failed on this file; the server's log says more.")
-        ) from None
-    except ocr_errors.PdfaConversionFailedError:
-        raise OcrFailed(_("Ghostscript could not make a PDF/A of the read scan.")) from None
-    except ocr_errors.ExitCodeException as exc:
-        logging.getLogger(__name__).warning("OCR refused: %s", exc)
-        raise OcrFailed(_("OCR refused the file (%(what)s).") % {"what": type(exc).__name__}) from None
-    except (OSError, MemoryError) as exc:
-        logging.getLogger(__name__).warning("OCR failed: %r", exc)
-        raise OcrFailed(_("OCR ran out of room or memory on this file.")) from None
+    except Exception as exc:
+        if told.raised is not None:  # the caller's progress callback raised (to cancel, say): theirs to handle
+            raise told.raised from None
+        raise _failure(exc, languages) from None
     finally:
         _listener.reset(token)
         logger.removeHandler(timeouts)
+
+
+def _failure(exc: Exception, languages: list[str]) -> OcrFailed:
+    """What went wrong, in words for the clerk; the details (and for the unforeseen, the traceback) to the log."""
+    from ocrmypdf import exceptions as ocr_errors
+
+    log = logging.getLogger(__name__)
+    if isinstance(exc, ocr_errors.MissingDependencyError):
+        return OcrFailed(_missing(str(exc), languages))
+    if isinstance(exc, ocr_errors.EncryptedPdfError):
+        return OcrFailed(_("The PDF is encrypted; OCR cannot read it."))
+    if isinstance(exc, ocr_errors.DigitalSignatureError):
+        return OcrFailed(_("The PDF is digitally signed; OCR would break the signature."))
+    if isinstance(exc, (ocr_errors.InputFileError, ocr_errors.UnsupportedImageFormatError, ocr_errors.DpiError)):
+        return OcrFailed(_("The file cannot be read as a scan: it is damaged or not a page image."))
+    if isinstance(exc, ocr_errors.SubprocessOutputError):
+        log.warning("OCR: a program failed: %s", exc)
+        return OcrFailed(
+            _("A program OCR runs (Tesseract or Ghostscript) failed on this file; the server's log says more.")
+        )
+    if isinstance(exc, ocr_errors.PdfaConversionFailedError):
+        return OcrFailed(_("Ghostscript could not make a PDF/A of the read scan."))
+    if isinstance(exc, ocr_errors.ExitCodeException):
+        log.warning("OCR refused: %s", exc)
+        return OcrFailed(_("OCR refused the file (%(what)s).") % {"what": type(exc).__name__})
+    if isinstance(exc, (OSError, MemoryError)):
+        log.warning("OCR failed: %r", exc)
+        return OcrFailed(_("The server could not run OCR on this file (disk or memory); the server's log says more."))
+    # The worker's boundary: the clerk reads a reason, the traceback goes to the server's log.
+    log.error("OCR failed", exc_info=exc)
+    return OcrFailed(_("OCR failed on this file; the server's log says more."))
 
 
 def _missing(message: str, languages: Iterable[str]) -> str:
@@ -227,9 +257,24 @@ class _TimeoutWatch(logging.Handler):
             self.pages += 1
 
 
+class _Told:
+    """The caller's progress callback, and what it raised, if it did (which read() passes on as it is)."""
+
+    def __init__(self, callback: Progress | None):
+        self.callback = callback
+        self.raised: BaseException | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        try:
+            self.callback(done, total)
+        except BaseException as exc:
+            self.raised = exc
+            raise
+
+
 # Progress: OCRmyPDF asks its plugins for a progress-bar class; this one tells the caller of read() (found
 # through a context variable, so two readings in two threads each hear their own) how many pages are done.
-_listener: contextvars.ContextVar[Progress | None] = contextvars.ContextVar("secretariat_ocr_progress", default=None)
+_listener: contextvars.ContextVar[_Told | None] = contextvars.ContextVar("secretariat_ocr_progress", default=None)
 _COUNTED = {"OCR", "Image processing"}
 
 
@@ -239,10 +284,11 @@ class _PageProgress:
         self.counting = self.listener is not None and desc in _COUNTED and bool(total)
         self.total = int(total or 0)
         self.done = 0.0
-        self.told = -1
+        self.told = 0
 
     def __enter__(self):
-        self._tell()
+        # Nothing told here: OCRmyPDF's executor enters the bar outside the block that stops its log thread on an
+        # error, so a callback raising here would leave that thread waiting forever. read() tells (0, n) itself.
         return self
 
     def __exit__(self, *exc):

@@ -11,6 +11,8 @@ SECRETARIAT_IDLE_MINUTES a session ends after this many idle minutes (30)
 SECRETARIAT_CLOCK        an ISO 8601 instant at which the clock stands still (tests, demos)
 SECRETARIAT_OVERDUE_LIMIT how many overdue copies bar a holder from new ones (3)
 SECRETARIAT_MAX_ATTACHMENT_BYTES the largest file an attachment may be (50 MiB)
+SECRETARIAT_OCR_CACHE    a folder where OCR keeps what it read, by the scan's bytes: the same scan is
+                         read once (a demo rebuilt, its tests); unset, every scan is read afresh
 SECRETARIAT_EMAIL_BACKEND Django email backend for overdue notices (console)
 SECRETARIAT_ARCHIVE_DIR  where the archive keeps transferred BagIt bags (DATA_DIR/archive)
 SECRETARIAT_AUDIT_CHECKPOINT_EVERY sign a checkpoint of the audit log every this many events (100)
@@ -262,6 +264,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SECRETARIAT_CLOCK = os.environ.get("SECRETARIAT_CLOCK") or None
 SECRETARIAT_OVERDUE_LIMIT = int(os.environ.get("SECRETARIAT_OVERDUE_LIMIT", "3"))
 SECRETARIAT_MAX_ATTACHMENT_BYTES = int(os.environ.get("SECRETARIAT_MAX_ATTACHMENT_BYTES", str(50 * 1024 * 1024)))
+SECRETARIAT_OCR_CACHE = Path(os.environ["SECRETARIAT_OCR_CACHE"]) if os.environ.get("SECRETARIAT_OCR_CACHE") else None
 # The largest request body read into memory (Django's default is 2.5 MiB): the largest the API's document allows, a
 # text of 1,000,000 characters sent as JSON escapes (12 bytes for a character outside the BMP) with the fields
 # beside it, and a desk's textarea of the same text. An uploaded file is not counted: it is streamed to disk.

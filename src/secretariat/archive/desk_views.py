@@ -18,6 +18,7 @@ from secretariat.accounts.forms import ClassificationField
 from secretariat.archive import selectors, services
 from secretariat.archive.labels import INSTRUCTION, OUTCOME, REASON
 from secretariat.archive.models import ArchiveUnit, Item, Redaction, Review
+from secretariat.archive.scan_pages import DrawnBox
 from secretariat.archive.services import Span
 from secretariat.cases.selectors import case_files
 from secretariat.kernel import clock
@@ -30,6 +31,7 @@ from secretariat.kernel.principals import Role
 from secretariat.kernel.restriction import Action
 from secretariat.kernel.widgets import DayInput
 from secretariat.registry.forms import TEXT, checked_upload
+from secretariat.scans.forms import ACCEPT
 
 DESK = "/archive/"
 archivist_desk = desk(Role.ARCHIVIST)
@@ -165,6 +167,18 @@ class ReviewForm(forms.Form):
             gettext_lazy(
                 "one per line: PHRASE = REASON; every occurrence of the phrase, in the text and the annotations, "
                 "is withheld. Reasons: {reasons}"
+            ),
+            reasons=REASONS,
+        ),
+    )
+    boxes = forms.CharField(
+        label=gettext_lazy("Boxes on the scan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "data-boxes": ""}),
+        help_text=format_lazy(
+            gettext_lazy(
+                "one per line: PAGE: X0,Y0,X1,Y1 = REASON, in the page image's pixels (draw them on the pages below); "
+                "each phrase withheld above is boxed wherever OCR found it. Reasons: {reasons}"
             ),
             reasons=REASONS,
         ),
@@ -395,6 +409,8 @@ def item_page(request, reference: str):
         else None,
         "event": EventForm() if item.instruction == Item.Instruction.EVENT and not item.event_occurred_on else None,
         "review": ReviewForm() if pending else None,
+        "scan_form": ItemScanForm() if item.scan_id is None and item.published_at is None else None,
+        "reasons": Redaction.Reason.choices,
         "withdraw": WithdrawForm() if item.published_at else None,
         "read": _read(item.transcription) if item.source == Item.Source.TRANSCRIPTION and item.transcription else None,
     }
@@ -447,11 +463,36 @@ def review(request, reference: str):
             d["outcome"],
             level=d["level"] or None,
             redactions=spans,
+            boxes=DrawnBox.parse_lines(d["boxes"]),
             note=d["note"],
             next_review_on=d["next_review_on"],
         )
 
     return _on_item(request, reference, ReviewForm(request.POST), _("Decide the review"), act)
+
+
+class ItemScanForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Scan"),
+        help_text=gettext_lazy("PDF, TIFF, JPEG or PNG of the paper, every page; OCR reads it (Russian and English)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "drop"}),
+    )
+
+
+@archivist_desk
+@require_POST
+def add_scan(request, reference: str):
+    def act(d):
+        upload = d["file"]
+        return services.add_item_scan(request.user, reference, name=upload.name, data=upload.read())
+
+    return _on_item(
+        request,
+        reference,
+        ItemScanForm(request.POST, request.FILES),
+        _("Add the scan"),
+        act,
+    )
 
 
 @archivist_desk

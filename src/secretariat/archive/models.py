@@ -192,7 +192,7 @@ class Item(Classified):
         help_text="what the reading room searches: the published title, number, text and annotations, normalised",
     )
     published_scan = models.FileField(
-        upload_to="archive/published/%Y/",
+        upload_to="reading-room/%Y/",
         blank=True,
         help_text="the scan as published: its pages rasterised afresh with every box burned in, no withheld word",
     )
@@ -352,11 +352,17 @@ class PublishedPage(models.Model):
     number = models.PositiveIntegerField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    image = models.FileField(upload_to="archive/published/%Y/")
-    thumbnail = models.FileField(upload_to="archive/published/%Y/")
+    image = models.FileField(upload_to="reading-room/%Y/")
+    thumbnail = models.FileField(upload_to="reading-room/%Y/")
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "number"]
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="one_published_page_number")]
+
+    THUMBNAIL_WIDTH = 200
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int]:
+        return self.THUMBNAIL_WIDTH, max(1, round(self.height * self.THUMBNAIL_WIDTH / self.width))

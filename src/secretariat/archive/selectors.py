@@ -16,9 +16,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext
 
-from secretariat.archive import records
+from secretariat.archive import records, scan_pages
 from secretariat.archive.export import Summary, oai
-from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
+from secretariat.archive.models import (
+    Annotation,
+    ArchiveUnit,
+    Item,
+    PageRedaction,
+    PublishedPage,
+    Redaction,
+    Repository,
+    Review,
+    Transfer,
+)
 from secretariat.audit.services import record
 from secretariat.kernel.classification import Level
 from secretariat.kernel.errors import InvalidInput, NotFound
@@ -133,6 +143,29 @@ class ItemReading:
     annotations: list[Annotation]
     reviews: list[Review]
     redactions: list[Redaction]
+    boxes: list[PageRedaction]  # on the pages of its scan
+
+    def pages(self) -> list[tuple]:
+        """(page, its boxes as (left, top, width, height) per cent of the page, and the reason) of the item's scan,
+        for the desk to draw them over each page."""
+        scan = self.item.scan
+        if scan is None or scan.state != "read":
+            return []
+        shown = []
+        for page in scan.pages.all():
+            boxes = [
+                (
+                    100 * b.x0 / page.width,
+                    100 * b.y0 / page.height,
+                    100 * (b.x1 - b.x0) / page.width,
+                    100 * (b.y1 - b.y0) / page.height,
+                    b.reason,
+                )
+                for b in self.boxes
+                if b.page_id == page.pk
+            ]
+            shown.append((page, boxes))
+        return shown
 
 
 @transaction.atomic
@@ -143,9 +176,12 @@ def read_item(principal, path: str) -> ItemReading:
     found = item(principal, path, Action.VIEW)
     reviews = list(Review.objects.filter(item=found).restrict(principal, Action.VIEW).select_related("reviewer"))
     redactions = list(Redaction.objects.filter(review__item=found).restrict(principal, Action.VIEW))
+    boxes = list(
+        PageRedaction.objects.filter(review__item=found).restrict(principal, Action.VIEW).select_related("page")
+    )
     if found.marked_level > Level.UNCLASSIFIED or found.level > Level.UNCLASSIFIED:  # withheld spans included
         record(principal, "archive.item_read", found, {"reference": reference(found)})
-    return ItemReading(found, list(found.annotations.all()), reviews, redactions)
+    return ItemReading(found, list(found.annotations.all()), reviews, redactions, boxes)
 
 
 def items_due_for_review(today: dt.date) -> QuerySet[Item]:
@@ -241,11 +277,17 @@ def segments(text: str, redactions) -> tuple[records.Segment, ...]:
 DECLASSIFYING = (Review.Outcome.REDACT, Review.Outcome.DECLASSIFY, Review.Outcome.AUTOMATIC)
 
 
+def declassifying_review(item: Item) -> Review | None:
+    """The review that last declassified the item, if one did. Read from `item.reviews.all()`, so that lists
+    prefetch it (`PUBLIC_PREFETCH`)."""
+    reviews = [r for r in item.reviews.all() if r.outcome in DECLASSIFYING and r.decided_at is not None]
+    return max(reviews, key=lambda r: (r.decided_at, r.pk), default=None)
+
+
 def _redactions_of(item: Item) -> list[Redaction]:
     """The spans withheld by the review that last declassified the item (none if automatic), of
-    its text and its annotations. Read from `item.reviews.all()`, so that lists prefetch them (`PUBLIC_PREFETCH`)."""
-    reviews = [r for r in item.reviews.all() if r.outcome in DECLASSIFYING and r.decided_at is not None]
-    latest = max(reviews, key=lambda r: (r.decided_at, r.pk), default=None)
+    its text and its annotations."""
+    latest = declassifying_review(item)
     return list(latest.redactions.all()) if latest else []
 
 
@@ -302,8 +344,9 @@ def withheld_phrases() -> dict[str, str]:
 def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(phrase, where) for each phrase withheld in this item or anywhere in the archive that
     still stands in what publishing the item would show: its text outside its redactions, its
-    title, number, body, date, reference, sheets or an annotation. Compared as a reader sees
-    them (`normalised`), so a line break, a soft hyphen or full-width letters hide nothing."""
+    title, number, body, date, reference, sheets, an annotation, or the words a page of its scan keeps
+    outside its boxes. Compared as a reader sees them (`normalised`), so a line break, a soft hyphen or
+    full-width letters hide nothing."""
     redactions = _redactions_of(item)
     wanted = dict(withheld_phrases() if phrases is None else phrases)
     for r in redactions:
@@ -320,6 +363,7 @@ def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> lis
         ("sheets", item.sheets),
     ]
     places += [(f"{a.get_kind_display()} annotation", _annotation_text(a, redactions)) for a in item.annotations.all()]
+    places += [(f"page {n} of its scan", kept) for n, kept in scan_pages.kept_text(item, declassifying_review(item))]
     seen = [(where, normalised(value)) for where, value in places]
     found = [(phrase, where) for key, phrase in wanted.items() for where, value in seen if key in value]
     return list(dict.fromkeys(found))
@@ -443,6 +487,30 @@ def facets(published: QuerySet[Item] | None = None) -> dict[str, list[tuple[str,
 
 def public_item(identifier: str) -> records.PublishedItem:
     return public_record(item_by_identifier(None, identifier))
+
+
+def published_pages(identifier: str) -> list[PublishedPage]:
+    """The pages of a published item's scan as published (burned, rebuilt), first to last; none for an item
+    published without a scan. NotFound for an item not published."""
+    found = item_by_identifier(None, identifier)
+    if found.published_at is None:
+        raise no_item(identifier)
+    return list(PublishedPage.objects.restrict(None, Action.REGISTER).filter(item=found).order_by("number"))
+
+
+def published_page(identifier: str, number: int) -> PublishedPage:
+    page = next((p for p in published_pages(identifier) if p.number == number), None)
+    if page is None:
+        raise NotFound(gettext("no page %(number)s of %(item)s") % {"number": number, "item": identifier})
+    return page
+
+
+def published_scan(identifier: str):
+    """The PDF of a published item's scan as published: rebuilt from the burned pages, nothing withheld in it."""
+    found = item_by_identifier(None, identifier)
+    if found.published_at is None or not found.published_scan:
+        raise no_item(identifier)
+    return found.published_scan
 
 
 def public_repository(found: Repository) -> records.Repository:

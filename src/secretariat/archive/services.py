@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 
 from secretariat.accounts.models import Principal
 from secretariat.accounts.selectors import compartments_by_code
-from secretariat.archive import bags, ead2002, selectors, summaries
+from secretariat.archive import bags, ead2002, scan_pages, selectors, summaries
 from secretariat.archive.models import Annotation, ArchiveUnit, Item, Redaction, Repository, Review, Transfer
+from secretariat.archive.scan_pages import DrawnBox
 from secretariat.archive.transcription import parse
 from secretariat.audit.models import AuditEvent
 from secretariat.audit.selectors import tree_size
@@ -40,6 +41,7 @@ from secretariat.registry.services import compartments_of, may_classify
 from secretariat.render.page import page
 from secretariat.render.pdf import reading_pages, render_case_pdf
 from secretariat.render.selectors import read_case_for_rendering
+from secretariat.scans import services as scans
 from secretariat.search import services as search
 from secretariat.search.models import Entry
 
@@ -532,6 +534,34 @@ class Sweep:
     declassified: list[Item]
 
 
+@transaction.atomic
+@use_case
+def add_item_scan(by: Principal, reference: str, *, name: str, data: bytes) -> Item:
+    """The paper as scanned, beside the item's text: kept as it came (at the item's marked classification, as
+    its text is), read by OCR on the worker; its pages are what a review boxes and publishing burns."""
+    item = _item_for_change(by, reference)
+    if item.published_at is not None:
+        raise Refused(gettext("%(item)s is published: withdraw it first") % {"item": selectors.reference(item)})
+    if item.scan_id is not None:
+        raise Refused(
+            gettext("%(item)s has its scan already (%(name)s)") % {"item": selectors.reference(item), "name": item.scan}
+        )
+    item.scan = scans.kept_scan(by, name=name, data=data)
+    item.save(update_fields=["scan"])
+    record(
+        by,
+        "archive.scan_added",
+        item,
+        {
+            "scan": item.scan.pk,
+            "type": item.scan.content_type,
+            "pages": item.scan.page_count,
+            "sha256": item.scan.sha256,
+        },
+    )
+    return item
+
+
 @use_case(faces=("web", "cli"), because="a sweep: the archive desk's button, and cron on the command line")
 def sweep_reviews(by: Principal | None = None) -> Sweep:
     """The clock's work: each classified item whose review date has come (or whose event has
@@ -615,13 +645,15 @@ def decide_review(
     *,
     level: str | None = None,
     redactions: Iterable[Span] = (),
+    boxes: Iterable[DrawnBox] = (),
     note: str = "",
     next_review_on: dt.date | None = None,
 ) -> Review:
     """Decide the item's pending review: keep it (until `next_review_on`), downgrade it to
     `level` (never to UNCLASSIFIED: that is a declassification), declassify it in full, or
-    declassify it with redactions (each a span with a reason). The reviewer must be an
-    archivist cleared for the item; the decision, the reviewer and every span are audited."""
+    declassify it with redactions (each a span with a reason; each span's phrase is boxed wherever OCR found it
+    on the item's scan, beside the `boxes` drawn on its pages). The reviewer must be an
+    archivist cleared for the item; the decision, the reviewer, every span and every box are audited."""
     item = _item_for_change(by, reference)
     review = item.reviews.filter(decided_at__isnull=True).first()
     if review is None:
@@ -632,7 +664,8 @@ def decide_review(
     if outcome not in (o.value for o in Review.Outcome if o != Review.Outcome.AUTOMATIC):
         raise InvalidInput(gettext("the outcome is one of keep, downgrade, declassify, redact"))
     spans = sorted(redactions, key=lambda s: (s.annotation or 0, s.start))
-    if outcome != Review.Outcome.REDACT and spans:
+    drawn = list(boxes)
+    if outcome != Review.Outcome.REDACT and (spans or drawn):
         raise InvalidInput(gettext("redactions go with the outcome 'redact'"))
     today = clock.now().date()
     new_level = item.level
@@ -654,7 +687,10 @@ def decide_review(
             raise Refused(gettext("a downgrade goes below %(level)s") % {"level": Level(item.level).label})
     elif level is not None:
         raise InvalidInput(gettext("a level goes with the outcome 'downgrade'"))
-    annotations = _check_spans(item, spans) if outcome == Review.Outcome.REDACT else {}
+    annotations = _check_spans(item, spans, boxed=bool(drawn)) if outcome == Review.Outcome.REDACT else {}
+    page_boxes = []
+    if outcome == Review.Outcome.REDACT:
+        page_boxes = scan_pages.boxes_of_review(item, scan_pages.withheld_phrases_of(item, spans, annotations), drawn)
     now = clock.now()
     review.decided_at = now
     review.reviewer = by
@@ -675,6 +711,9 @@ def decide_review(
         Redaction.objects.create(
             review=review, annotation=annotations.get(s.annotation), start=s.start, end=s.end, reason=s.reason
         )
+    for box in page_boxes:
+        box.review = review
+        box.save()
     record(
         by,
         "archive.reviewed",
@@ -689,16 +728,20 @@ def decide_review(
                 | ({"annotation": s.annotation} if s.annotation is not None else {})
                 for s in spans
             ],
+            "boxes": [
+                {"page": b.page.number, "box": b.box.as_list(), "reason": b.reason, "drawn": not b.phrase}
+                for b in page_boxes
+            ],
             "next_review_on": next_review_on and next_review_on.isoformat(),
         },
     )
     return review
 
 
-def _check_spans(item: Item, spans: Sequence[Span]) -> dict[int, Annotation]:
+def _check_spans(item: Item, spans: Sequence[Span], *, boxed: bool = False) -> dict[int, Annotation]:
     """The annotations the spans name, by position; InvalidInput for a span that is out of its
-    text, overlaps another or has an unknown reason."""
-    if not spans:
+    text, overlaps another or has an unknown reason, or for no span and no box (`boxed`) at all."""
+    if not spans and not boxed:
         raise InvalidInput(gettext("declassifying with redactions needs at least one redaction"))
     annotations = {a.position: a for a in item.annotations.all()}
     previous: dict[int | None, int] = {}
@@ -759,7 +802,9 @@ def publish(by: Principal, reference: str) -> Item:
     published = selectors.public_record(item)
     item.published_text = published.plain_text()
     item.search_text = selectors.search_text(published)
-    item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
+    if item.scan_id:
+        scan_pages.publish_scan(item, selectors.declassifying_review(item), selectors.public_identifier(item))
+    item.save(update_fields=["published_at", "published_by", "published_text", "search_text", "published_scan"])
     search.index(Entry.Scope.READING_ROOM, item.pk, item.search_text)
     summaries.refresh(item.unit)
     record(by, "archive.published", item, {"reference": selectors.reference(item)})
@@ -777,7 +822,8 @@ def withdraw(by: Principal, reference: str, reason: str) -> Item:
     item.published_at = None
     item.published_by = None
     item.published_text = item.search_text = ""
-    item.save(update_fields=["published_at", "published_by", "published_text", "search_text"])
+    item.published_scan = ""
+    item.save(update_fields=["published_at", "published_by", "published_text", "search_text", "published_scan"])
     search.forget(Entry.Scope.READING_ROOM, item.pk)
     summaries.refresh(item.unit)
     review = Review.objects.create(item=item, due_on=clock.now().date(), opened_at=clock.now(), level_before=item.level)

@@ -12,6 +12,19 @@ urlpatterns = [
     path("reading-room/dc/<str:repository>/<str:fond>.xml", export_views.dublin_core_view, name="dc"),
     path("reading-room/<str:identifier>/dc.xml", export_views.item_dublin_core, name="item-dc"),
     path("reading-room/<str:identifier>/", views.item_page, name="item"),
+    path("reading-room/<str:identifier>/scan.pdf", views.scan_pdf, name="scan-pdf"),
+    path("reading-room/<str:identifier>/pages/<int:number>.png", views.page_image, name="page"),
+    path(
+        "reading-room/<str:identifier>/pages/<int:number>/thumbnail.png",
+        views.page_image,
+        {"thumbnail": True},
+        name="page-thumbnail",
+    ),
+    path("reading-room/<str:identifier>/manifest.json", views.manifest, name="manifest"),
+    path("reading-room/<str:identifier>/iiif/<int:number>/info.json", views.image_info, name="iiif-info"),
+    path(
+        "reading-room/<str:identifier>/iiif/<int:number>/full/<str:size>/0/default.png", views.image, name="iiif-image"
+    ),
     path("oai", export_views.oai_view, name="oai"),
     path("archive/", desk_views.archive_desk, name="desk"),
     path("archive/repositories/", desk_views.add_repository, name="add-repository"),
@@ -23,6 +36,7 @@ urlpatterns = [
     path("archive/items/<path:reference>/instruction/", desk_views.instruct, name="instruct"),
     path("archive/items/<path:reference>/event/", desk_views.event, name="event"),
     path("archive/items/<path:reference>/review/", desk_views.review, name="review"),
+    path("archive/items/<path:reference>/scan/", desk_views.add_scan, name="add-scan"),
     path("archive/items/<path:reference>/publish/", desk_views.publish, name="publish"),
     path("archive/items/<path:reference>/withdraw/", desk_views.withdraw, name="withdraw"),
     path("archive/items/<path:reference>/", desk_views.item_page, name="desk-item"),

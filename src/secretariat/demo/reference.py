@@ -214,3 +214,25 @@ SECOND_CASE = {  # ILLUSTRATIVE, not in the reference file: a case left open for
     "due_at": dt.datetime(1977, 3, 10, 18, 0, tzinfo=MOSCOW),
     "case_title": "Visit of C. Vance to Moscow (P47/5) [illustrative]",
 }
+
+
+MARGIN_NOTE = "[Along left-hand margin] "
+STAMP_NOTE = "[On following page, archive stamp] "
+
+
+def scan_sheets() -> list[dict]:
+    """The extract as it lies in the archive, sheet by sheet, for the demo's scan: the extract with its margin
+    note (one sheet), the draft with its sheet marks (as many sheets as it takes), and the archive stamp on the
+    sheet after (the file's own words: "[On following page, archive stamp]")."""
+    text = source_text().replace("<u>", "").replace("</u>", "")
+    extract, _sep, rest = text.partition("15-zv vd")
+    note = next(line for line in extract.splitlines() if line.startswith(MARGIN_NOTE))
+    draft, _sep, stamp = rest.partition(STAMP_NOTE)
+    return [
+        {
+            "lines": [*(line for line in extract.splitlines() if line != note), "15-zv vd"],
+            "margin_notes": [note[len(MARGIN_NOTE) :]],
+        },
+        {"lines": draft.strip().splitlines()},
+        {"lines": [], "stamp": stamp.strip().replace(") ", ")\n").replace(" Copy", "\nCopy").splitlines()},
+    ]

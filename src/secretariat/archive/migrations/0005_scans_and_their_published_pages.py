@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 blank=True,
                 help_text="the scan as published: its pages rasterised afresh with every box burned in, no withheld word",
-                upload_to="archive/published/%Y/",
+                upload_to="reading-room/%Y/",
             ),
         ),
         migrations.AddField(
@@ -89,8 +89,8 @@ class Migration(migrations.Migration):
                 ("number", models.PositiveIntegerField()),
                 ("width", models.PositiveIntegerField()),
                 ("height", models.PositiveIntegerField()),
-                ("image", models.FileField(upload_to="archive/published/%Y/")),
-                ("thumbnail", models.FileField(upload_to="archive/published/%Y/")),
+                ("image", models.FileField(upload_to="reading-room/%Y/")),
+                ("thumbnail", models.FileField(upload_to="reading-room/%Y/")),
                 (
                     "item",
                     models.ForeignKey(

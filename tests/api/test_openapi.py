@@ -73,6 +73,7 @@ BUILT = {
     ("get", "/api/archive/items/{identifier}/phrase-redactions"),
     ("post", "/api/archive/items/{identifier}/review"),
     ("get", "/api/archive/reviews"),
+    ("post", "/api/archive/items/{identifier}/scan"),
     ("post", "/api/archive/items/{identifier}/publish"),
     ("post", "/api/archive/items/{identifier}/withdraw"),
     # the registry's, the decisions desk's and the cases desk's (api/operations/)
@@ -201,6 +202,7 @@ STATUSES = {
     "decide_review": {200, 400, 401, 404, 409, 422},
     "review_queue": {200, 401, 422},
     "publish": {200, 401, 404, 409},
+    "add_item_scan": {200, 400, 401, 404, 409, 422},
     "withdraw": {200, 400, 401, 404, 409, 422},
     "register_document": {201, 400, 401, 409, 422},
     "add_to_distribution": {201, 400, 401, 404, 409, 422},

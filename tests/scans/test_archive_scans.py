@@ -11,11 +11,13 @@ import subprocess
 import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from iiif_prezi3 import Manifest
 from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader
 
+from secretariat.accounts import services as accounts
 from secretariat.archive import services as archives
 from secretariat.archive.models import Item, PageRedaction, PublishedPage
 from secretariat.archive.scan_pages import DrawnBox
@@ -25,6 +27,7 @@ from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.kernel.principals import principal_by_username
 from secretariat.scans.models import Scan
 from secretariat.web.worker import run_queued
+from tests.api.conftest import Api
 
 pytestmark = pytest.mark.demo(archive=True)
 EXTRACT = "TsKhSD/89/25/44"
@@ -77,8 +80,7 @@ def test_the_reading_room_shows_the_scan_as_published_and_nothing_it_withholds(d
     info = json.loads(public.get(service["id"].removeprefix("http://testserver") + "/info.json").content)
     assert info["profile"] == "level0" and {"width": 200, "height": pages[3].thumbnail_size[1]} in info["sizes"]
     thumbnail = public.get(
-        service["id"].removeprefix("http://testserver")
-        + f"/full/200,{pages[3].thumbnail_size[1]}/0/default.png"
+        service["id"].removeprefix("http://testserver") + f"/full/200,{pages[3].thumbnail_size[1]}/0/default.png"
     )
     assert _image(thumbnail).size == pages[3].thumbnail_size
     assert public.get(f"/reading-room/{ITEM}/iiif/4/full/500,700/0/default.png").status_code == 404  # not listed
@@ -174,3 +176,44 @@ def test_an_archivist_adds_a_scan_to_an_item_from_the_desk_and_ocr_reads_it(demo
     with pytest.raises(Refused, match="published: withdraw it first"):
         archives.add_item_scan(archivist, EXTRACT, name="again.png", data=sent.getvalue())
     assert Scan.objects.count() == 2
+
+
+def test_the_api_and_the_command_line_add_a_scan_and_box_its_pages(demo, tmp_path, capsys):
+    archivist = principal_by_username("archivist")
+    api = Api(accounts.issue_token(archivist, "tests").secret)
+    other = Item.objects.filter(scan__isnull=True, published_at__isnull=True).first()
+    reference = archives.selectors.reference(other)
+    identifier = archives.selectors.public_identifier(other)
+    page = Image.new("L", (900, 300), 255)
+    ImageDraw.Draw(page).text((40, 100), "Telegram received", font=ImageFont.load_default(size=48), fill=0)
+    sent = io.BytesIO()
+    page.save(sent, "PNG", dpi=(150, 150))
+    upload = SimpleUploadedFile("telegram.png", sent.getvalue())
+    response = api.client.post(f"/api/archive/items/{identifier}/scan", {"file": upload}, headers=api.headers)
+    assert response.status_code == 200, response.content
+    assert response.json()["scan"]["state"] == "queued" and response.json()["scan"]["page_count"] == 1
+    empty = api.client.post(f"/api/archive/items/{identifier}/scan", {}, headers=api.headers)
+    assert empty.status_code == 409 and "has its scan already" in empty.json()["detail"]
+
+    with clock.frozen(clock.now()):
+        archives.withdraw(archivist, EXTRACT, "box the stamp")
+    answer = api.post(
+        f"/archive/items/{ITEM}/review",
+        {
+            "decision": {
+                "outcome": "redact",
+                "boxes": [{"page": 7, "x0": 600, "y0": 1300, "x1": 1200, "y1": 1700, "reason": "LAW"}],
+            }
+        },
+    )
+    assert answer.status_code == 200, answer.content
+    drawn = PageRedaction.objects.get(reason="LAW")
+    assert (drawn.page.number, drawn.box.as_list(), drawn.phrase) == (7, [600, 1300, 1200, 1700], "")
+
+    path = tmp_path / "again.png"
+    path.write_bytes(sent.getvalue())
+    with pytest.raises(SystemExit):  # refused: exit 2, saying why
+        call_command("archive", "scan", reference, str(path), "--as", "archivist")
+    assert "has its scan already" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="PAGE: X0,Y0,X1,Y1 = REASON"):
+        call_command("archive", "review", EXTRACT, "redact", "--box", "1:x,1,2,3=LAW", "--as", "archivist")

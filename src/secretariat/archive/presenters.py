@@ -27,6 +27,17 @@ def item_json(item: Item) -> dict:
         "declassified_at": item.declassified_at and item.declassified_at.isoformat(),
         "published_at": item.published_at and item.published_at.isoformat(),
         "source": item.source,
+        "scan": _scan_json(item.scan) if item.scan_id else None,
+    }
+
+
+def _scan_json(scan) -> dict:
+    return {
+        "id": scan.pk,
+        "state": scan.state,
+        "page_count": scan.page_count,
+        "pages_read": scan.pages_read,
+        "error": scan.error,
     }
 
 

@@ -10,12 +10,13 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from secretariat.api.problems import problems
 from secretariat.api.schemas import BODY_FILLED, CLASSIFICATION, LINE_FILLED, Paging, Text
 from secretariat.archive import presenters, selectors, services
 from secretariat.archive.models import Redaction
+from secretariat.archive.scan_pages import DrawnBox
 from secretariat.archive.services import Span
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound
@@ -85,6 +86,16 @@ class TransferIn(Schema):
     review_after_years: int = Field(services.REVIEW_AFTER_YEARS, ge=0, le=100)
 
 
+class ItemScanOut(Schema):
+    """The item's scan: GET /scans/{id} shows its pages (the archivists')."""
+
+    id: int
+    state: Literal["queued", "reading", "read", "failed"]
+    page_count: int
+    pages_read: int
+    error: str
+
+
 class ItemOut(Schema):
     """An item's register side: where it lies, how it was marked, where its review stands."""
 
@@ -107,6 +118,7 @@ class ItemOut(Schema):
     declassified_at: str | None
     published_at: str | None
     source: str
+    scan: ItemScanOut | None
 
 
 class TransferOut(Schema):
@@ -181,9 +193,24 @@ class Declassify(Schema):
     note: str = Field("", pattern=NOTE, max_length=2_000)
 
 
+class BoxIn(Schema):
+    """A box to withhold on a page of the item's scan, in the page image's pixels (origin top left)."""
+
+    page: int = Field(ge=1)
+    x0: int = Field(ge=0)
+    y0: int = Field(ge=0)
+    x1: int = Field(ge=1)
+    y1: int = Field(ge=1)
+    reason: REASONS
+
+
 class Redact(Schema):
+    """Spans of the text (each also boxed wherever OCR found its phrase on the item's scan) and boxes drawn on
+    the scan's pages; at least one of either."""
+
     outcome: Literal["redact"]
-    redactions: list[SpanIn] = Field(min_length=1, max_length=1_000)
+    redactions: list[SpanIn] = Field([], max_length=1_000)
+    boxes: list[BoxIn] = Field([], max_length=1_000)
     note: str = Field("", pattern=NOTE, max_length=2_000)
 
 
@@ -395,10 +422,25 @@ def decide_review(request, identifier: str, payload: ReviewIn):
         decision.outcome,
         level=getattr(decision, "level", None),
         redactions=[Span(s.start, s.end, s.reason, s.annotation) for s in getattr(decision, "redactions", [])],
+        boxes=[DrawnBox(b.page, b.x0, b.y0, b.x1, b.y1, b.reason) for b in getattr(decision, "boxes", [])],
         note=decision.note,
         next_review_on=getattr(decision, "next_review_on", None),
     )
     return presenters.review_json(review)
+
+
+@router.post(
+    "/archive/items/{identifier}/scan",
+    response={200: ItemOut, **problems(404, 409, 422)},
+    operation_id="add_item_scan",
+)
+def add_item_scan(request, identifier: str, file: File[UploadedFile] = None):
+    """The paper as scanned (PDF, TIFF, JPEG or PNG, every page; multipart/form-data), beside an unpublished item's
+    text: kept as it came, read by OCR on the worker; its pages are what a review boxes and publishing burns (an
+    archivist cleared for the item)."""
+    name = (file.name if file is not None else "") or "scan"
+    data = file.read() if file is not None else b""
+    return presenters.item_json(services.add_item_scan(request.auth, _reference(identifier), name=name, data=data))
 
 
 @router.get("/archive/reviews", response=list[ReviewOut], operation_id="review_queue")

@@ -1,9 +1,13 @@
 import argparse
 import datetime as dt
+from pathlib import Path
+
+from django.utils.translation import gettext
 
 from secretariat.archive import presenters, selectors, services
 from secretariat.archive.management.arguments import unit_path
 from secretariat.archive.models import Redaction
+from secretariat.archive.scan_pages import DrawnBox
 from secretariat.archive.services import Span
 from secretariat.kernel.cli import SecretariatCommand, add_actor, subcommand, subcommands
 from secretariat.kernel.errors import InvalidInput
@@ -25,6 +29,13 @@ def phrase_redaction(value: str) -> tuple[str, str]:
     if not phrase or not reason:
         raise argparse.ArgumentTypeError(f"write a redaction as PHRASE=REASON, e.g. 'Pressel=PRIVACY', not {value!r}")
     return phrase, reason.strip().upper()
+
+
+def box_redaction(value: str) -> DrawnBox:
+    try:
+        return DrawnBox.parse(value)
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def span_redaction(value: str) -> Span:
@@ -125,6 +136,14 @@ class Command(SecretariatCommand):
             metavar="START:END:REASON",
             help="withhold the characters START to END of the text, for REASON (repeatable)",
         )
+        review.add_argument(
+            "--box",
+            action="append",
+            type=box_redaction,
+            default=[],
+            metavar="PAGE:X0,Y0,X1,Y1=REASON",
+            help="withhold a box on a page of the item's scan, in the page image's pixels, for REASON (repeatable)",
+        )
         review.add_argument("--note", default="")
         review.add_argument(
             "--next",
@@ -134,6 +153,11 @@ class Command(SecretariatCommand):
             metavar="DATE",
             help="with keep/downgrade: the next review, YYYY-MM-DD",
         )
+
+        scan = subcommand(sub, "scan", help="add the paper as scanned to an item (PDF, TIFF, JPEG, PNG); OCR reads it")
+        add_actor(scan)
+        scan.add_argument("item")
+        scan.add_argument("file", type=Path, help="the scan, every page")
 
         publish = subcommand(sub, "publish", help="put a declassified item in the reading room")
         add_actor(publish)
@@ -274,6 +298,7 @@ class Command(SecretariatCommand):
                 o["outcome"],
                 level=o["level"],
                 redactions=spans,
+                boxes=o["box"],
                 note=o["note"],
                 next_review_on=o["next_review_on"],
             )
@@ -292,6 +317,10 @@ class Command(SecretariatCommand):
             item = services.record_event(by, o["item"], o["occurred_on"])
         elif action == "publish":
             item = services.publish(by, o["item"])
+        elif action == "scan":
+            if not o["file"].is_file():
+                raise InvalidInput(gettext("%(path)s is not a file") % {"path": o["file"]})
+            item = services.add_item_scan(by, o["item"], name=o["file"].name, data=o["file"].read_bytes())
         else:
             item = services.withdraw(by, o["item"], o["reason"])
         self.emit(presenters.item_json(item), presenters.item_line(item))

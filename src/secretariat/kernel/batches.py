@@ -6,7 +6,9 @@ go in. What counts as done is the caller's to say (`done(key)`: a paper's number
 imported), so a rerun after a kill, or after mending the refused, does only what is left.
 """
 
+import contextlib
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,6 +16,11 @@ from django.db import transaction
 from secretariat.kernel.errors import ServiceError
 
 CHUNK = 100
+
+# Opened around each chunk, inside its transaction: what the apps above the kernel do once a chunk rather than
+# once a thing (the audit log appends a chunk's events together: audit.services.appending_in_batch, added by the
+# audit app's ready()). Each must write nothing of a thing whose savepoint rolled back.
+around_chunk: list[Callable[[], AbstractContextManager]] = []
 
 
 @dataclass
@@ -43,7 +50,9 @@ def run(
 
     def flush() -> None:
         went_in, refused = [], []
-        with transaction.atomic():
+        with transaction.atomic(), contextlib.ExitStack() as stack:
+            for opened in around_chunk:
+                stack.enter_context(opened())
             for key, thing in pending:
                 try:
                     with transaction.atomic():

@@ -43,15 +43,18 @@ def run(
     done: Callable[[str], bool],
     progress: Callable[[int], None] = lambda n: None,
     chunk: int | None = None,
+    each_chunk: Callable[[], AbstractContextManager] | None = None,
 ) -> Outcome:
-    """`act(thing)` for each (key, thing) not `done(key)` yet, `chunk` (CHUNK) at a time in one transaction each."""
+    """`act(thing)` for each (key, thing) not `done(key)` yet, `chunk` (CHUNK) at a time in one transaction each;
+    `each_chunk()`, when given, is opened around each chunk inside its transaction (what the caller reads once
+    a chunk, e.g.)."""
     outcome = Outcome()
     pending: list[tuple[str, object]] = []
 
     def flush() -> None:
         went_in, refused = [], []
         with transaction.atomic(), contextlib.ExitStack() as stack:
-            for opened in around_chunk:
+            for opened in [*around_chunk, *([each_chunk] if each_chunk else [])]:
                 stack.enter_context(opened())
             for key, thing in pending:
                 try:

@@ -361,9 +361,7 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
     if not holders:
         raise InvalidInput(_("name at least one holder"))
     addressed = document.distribution.filter(Q(principal__in=holders) | Q(unit__members__in=holders))
-    addressees = set(addressed.values_list("principal_id", flat=True)) | set(
-        addressed.values_list("unit__members", flat=True)
-    )
+    addressees = {pk for pair in addressed.values_list("principal_id", "unit__members") for pk in pair}
     now = clock.now()
     classification = document.classification
     limit = settings.SECRETARIAT_OVERDUE_LIMIT

@@ -2,6 +2,11 @@
 each chunk): one head update and one insert a chunk, the same leaves, signatures and signed heads as `record` one by
 one, and nothing written, no number taken, for what rolls back."""
 
+import contextlib
+import csv
+import json
+from collections import Counter
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -171,3 +176,69 @@ def test_a_chunk_takes_the_head_once_and_inserts_its_events_at_once(registrar, s
     statements = [q["sql"] for q in captured.captured_queries]
     assert sum("audit_auditevent" in s for s in statements) == 1, statements
     assert sum("audit_audithead" in s for s in statements) == 2, statements  # the lock, then the new size
+
+
+@pytest.mark.slow
+def test_bulk_imports_and_single_registrations_at_once_keep_one_gap_free_log(tmp_path):
+    """Two `import register` processes (a chunk's events appended together) and single registrations (each event
+    by itself) at once, on the pass's engine, a head signed every 40 events: the log verifies, has no gap, and
+    holds one event per change and none of the refused rows."""
+    from tests.registry.test_concurrency import ENGINE, Site, audit_events, finish, scratch_database, set_up
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(scratch_database("secretariat_bulk")) if ENGINE == "postgresql" else None
+        site = Site(ENGINE, data_dir, url)
+        site.env["SECRETARIAT_AUDIT_CHECKPOINT_EVERY"] = "40"
+        set_up(site)
+        files = []
+        for part in ("A", "B"):
+            path = tmp_path / f"{part}.csv"
+            with path.open("w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f)
+                writer.writerow(["number", "title", "classification", "dated", "distribution", "text"])
+                for i in range(1, 151):
+                    # every 50th addressed to the registrar: registered (its event recorded), then refused
+                    to = "reg" if i % 50 == 25 else f"h{i % 8 + 1}"
+                    writer.writerow([f"{part}-{i}", f"Paper {part}-{i}", "SECRET", "2026-01-05", to, f"Text {i}."])
+            files.append(path)
+        text = data_dir / "one.txt"
+        text.write_text("One paper.\n", encoding="utf-8")
+        bulk = [site.cli("import", "register", "--as", "reg", str(path), "--json") for path in files]
+        single = [
+            site.cli(
+                "document",
+                "register",
+                "--as",
+                "reg",
+                "--number",
+                f"S-{k}",
+                "--title",
+                f"Single {k}",
+                "--classification",
+                "SECRET",
+                "--text-file",
+                str(text),
+                "--dated",
+                "2026-01-05",
+                "--to",
+                "h1",
+            )  # fmt: skip
+            for k in range(1, 7)
+        ]
+        finish(single)
+        for process in bulk:  # exits 1: it names the rows it refused
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 1, err
+            assert json.loads(out)["done"] == 147 and len(json.loads(out)["refused"]) == 3, out
+        events, report = audit_events(site)
+    registered = Counter(e["data"]["number"] for e in events if e["action"] == "document.registered")
+    imported = {f"{p}-{i}" for p in "AB" for i in range(1, 151) if i % 50 != 25}
+    assert set(registered) >= imported | {f"S-{k}" for k in range(1, 7)}
+    assert not {f"{p}-{i}" for p in "AB" for i in (25, 75, 125)} & set(registered)
+    assert set(registered.values()) == {1}
+    heads = [
+        e["seq"] for e in events if e["action"] == "audit.checkpoint" and e["data"].get("trigger") == "every 40 events"
+    ]
+    assert heads and all((seq - 1) % 40 == 0 for seq in heads)

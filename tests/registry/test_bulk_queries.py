@@ -52,8 +52,9 @@ def test_registering_and_issuing_a_chunk_asks_a_few_queries_a_paper(registrar, m
         assert fixed <= 8, queries[0]
     register_each = (len(registered[1]) - len(registered[0])) / 20
     issue_each = (len(issued[1]) - len(issued[0])) / 20
-    assert register_each <= 10, registered[1]
-    assert issue_each <= 7, issued[1]
+    # before issue 13: 17 and 9 a paper (each event its own head update and insert, the addressee read each time)
+    assert register_each <= 7, registered[1]
+    assert issue_each <= 6, issued[1]
     for queries in registered + issued:  # the events of a chunk go in with one insert, the head moved once
         assert sum(q.startswith('INSERT INTO "audit_auditevent"') for q in queries) == 1
         assert sum("audit_audithead" in q for q in queries) == 2

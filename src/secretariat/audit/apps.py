@@ -6,8 +6,8 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self):
-        """Refuse to start with a witness the data dir's writer could also rewrite, or with a
-        log to witness whose verifier key is not one."""
+        """Have bulk work append a chunk's events together (kernel.batches.run); refuse to start with a witness
+        the data dir's writer could also rewrite, or with a log to witness whose verifier key is not one."""
         from secretariat.audit.services import appending_in_batch
         from secretariat.audit.witnesses import witness_locations, witnessed_keys
         from secretariat.kernel import batches

@@ -112,6 +112,9 @@ def test_the_check_sees_a_view_that_queries_a_ruled_model(tmp_path):
 
 
 MANAGERS = ("objects", "_default_manager", "_base_manager")
+# Bulk writes whose rows their service checks one by one with texts.clean before writing them (named here, so
+# that each new one is seen): the audit log's batched append (audit.services._Batch.keep).
+CHECKED_BY_HAND = {("audit/services.py", "bulk_create", "AuditEvent")}
 
 
 def _writes_past_the_text_check(path: Path) -> list[str]:
@@ -133,6 +136,11 @@ def _writes_past_the_text_check(path: Path) -> list[str]:
             target = target.func if isinstance(target, ast.Call) else target.value
         model = names.get(target.id) if isinstance(target, ast.Name) else None
         if not (through_manager and isinstance(model, type) and issubclass(model, Model) and texts.is_checked(model)):
+            continue
+        if any(
+            path.as_posix().endswith(f"/{where}") and (call, name) == (node.func.attr, model.__name__)
+            for where, call, name in CHECKED_BY_HAND
+        ):
             continue
         text_fields = {f.name for f in model._meta.concrete_fields if texts.kind_of(f)}
         if node.func.attr == "update":

@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from secretariat.audit import checkpoint_store, merkle, signing, verification, witnesses
 from secretariat.audit.models import AuditCheckpoint, AuditEvent, AuditHead, WitnessedHead
-from secretariat.kernel import clock
+from secretariat.kernel import clock, texts
 from secretariat.kernel.errors import InvalidInput, Refused, bounded
 from secretariat.kernel.usecases import use_case
 
@@ -21,16 +22,36 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
 
     The head row is locked first, so concurrent writers get consecutive, gap-free numbers; the
     lock is held until the caller's transaction commits or rolls back along with its change.
+
+    Inside `appending_in_batch()` the event is kept and written with the others of the chunk
+    just before its transaction commits: its `seq` (and `pk`) are None until then.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit events are appended inside the transaction of their change")
+    batch = getattr(_batching, "batch", None)
+    if batch is not None:
+        event = _event(actor, action, target, data)
+        batch.keep(event)
+        return event
     with connection.cursor() as cursor:
         # One statement both locks the head row and takes the next number (RETURNING:
         # PostgreSQL, and SQLite since 3.35); the ORM would need a SELECT FOR UPDATE and an UPDATE.
         cursor.execute(f"UPDATE {AuditHead._meta.db_table} SET size = size + 1 WHERE id = 1 RETURNING size")
         (seq,) = cursor.fetchone()
-    event = AuditEvent(
-        seq=seq,
+    event = _event(actor, action, target, data)
+    event.seq = seq
+    if seq == 1:
+        signing.create_key()
+    _seal(event)
+    event.save(force_insert=True)
+    every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
+    if every and seq % every == 0:
+        _checkpoint(None, {"trigger": f"every {every} events"})
+    return event
+
+
+def _event(actor, action: str, target: models.Model | None, data: dict | None) -> AuditEvent:
+    return AuditEvent(
         at=clock.now(),
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
@@ -39,16 +60,100 @@ def record(actor, action: str, target: models.Model | None = None, data: dict | 
         object_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
-    if seq == 1:
-        signing.create_key()
+
+
+def _seal(event: AuditEvent) -> None:
+    """The event's Merkle leaf and its signature, over its canonical bytes (seq included)."""
     leaf = merkle.leaf_hash(event.canonical())
     event.leaf_hash = leaf.hex()
     event.signature = signing.sign_leaf(leaf).hex()
-    event.save(force_insert=True)
-    every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
-    if every and seq % every == 0:
-        _checkpoint(None, {"trigger": f"every {every} events"})
-    return event
+
+
+class _Kept:
+    """A no-op on-commit callback that stands for one kept event. Django drops the callbacks of a
+    savepoint that rolls back (a thing of the chunk refused, or any inner atomic block undone), so
+    the events whose mark is still there at the flush are exactly the ones whose change stays."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+class _Batch:
+    def __init__(self, size: int) -> None:
+        self.size = size  # the head's size, read under its lock when the batch opened
+        self.kept: list[tuple[AuditEvent, _Kept]] = []
+
+    def keep(self, event: AuditEvent) -> None:
+        # Its texts are checked now, as saving it would (bulk_create sends no pre_save): a refusal is
+        # the recording change's, inside its savepoint, not the whole chunk's at the flush.
+        texts.clean(event)
+        mark = _Kept()
+        transaction.on_commit(mark)
+        self.kept.append((event, mark))
+
+    def flush(self) -> None:
+        """Number the events that stay, in the order they were recorded, from the locked head; seal and
+        insert them in one statement, move the head once; sign a head every N events as `record` does."""
+        standing = {id(func) for _, func, _ in connection.run_on_commit if isinstance(func, _Kept)}
+        events = [event for event, mark in self.kept if id(mark) in standing]
+        self.kept.clear()
+        if not events:
+            return
+        if self.size == 0:
+            signing.create_key()
+        every = settings.SECRETARIAT_AUDIT_CHECKPOINT_EVERY
+        size, sealed = self.size, []
+        for event in events:
+            size += 1
+            event.seq = size
+            _seal(event)
+            sealed.append(event)
+            if every and size % every == 0:
+                _write(sealed, size)
+                sealed = []
+                size = _checkpoint(None, {"trigger": f"every {every} events"}).tree_size
+        _write(sealed, size)
+        self.size = size
+
+
+def _write(events: list[AuditEvent], size: int) -> None:
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditHead._meta.db_table} SET size = %s WHERE id = 1", [size])
+
+
+_batching = threading.local()
+
+
+@contextlib.contextmanager
+def appending_in_batch():
+    """Append the events recorded inside (a chunk of bulk work, one transaction) together: the head row
+    is locked once on entry and held to the commit, the events are numbered, sealed and inserted at once
+    on a normal exit, in the order they were recorded; on an exception, or for the events of an inner
+    savepoint that rolled back, nothing is written and no number is taken.
+
+    Used inside the chunk's `transaction.atomic()` (kernel.batches.run opens one around each chunk). Nested,
+    it joins the open batch. A head cannot be signed inside (its size would not be known yet).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events are appended inside the transaction of their change")
+    if getattr(_batching, "batch", None) is not None:
+        yield
+        return
+    with connection.cursor() as cursor:
+        # Locks the head row (on PostgreSQL; SQLite's write lock is the database's) outside any
+        # savepoint of the chunk, so no inner rollback lets it go before the commit.
+        cursor.execute(f"UPDATE {AuditHead._meta.db_table} SET size = size WHERE id = 1 RETURNING size")
+        (size,) = cursor.fetchone()
+    batch = _batching.batch = _Batch(size)
+    try:
+        yield
+    finally:
+        _batching.batch = None
+    batch.flush()
 
 
 def tree_root(size: int) -> bytes:
@@ -91,6 +196,8 @@ def _checkpoint(actor, data: dict) -> AuditCheckpoint:
 
     The checkpoint's own event is appended first, so the signed head covers it.
     """
+    if getattr(_batching, "batch", None) is not None:
+        raise RuntimeError("a head is signed outside appending_in_batch(): the batch's events have no numbers yet")
     event = record(actor, "audit.checkpoint", data=data)
     tree = _tree(event.seq)
     note = signing.sign_note(signing.checkpoint_body(settings.SECRETARIAT_AUDIT_ORIGIN, event.seq, tree.root()))

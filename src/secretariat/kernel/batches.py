@@ -6,7 +6,9 @@ go in. What counts as done is the caller's to say (`done(key)`: a paper's number
 imported), so a rerun after a kill, or after mending the refused, does only what is left.
 """
 
+import contextlib
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -14,6 +16,11 @@ from django.db import transaction
 from secretariat.kernel.errors import ServiceError
 
 CHUNK = 100
+
+# Opened around each chunk, inside its transaction: what the apps above the kernel do once a chunk rather than
+# once a thing (the audit log appends a chunk's events together: audit.services.appending_in_batch, added by the
+# audit app's ready()). Each must write nothing of a thing whose savepoint rolled back.
+around_chunk: list[Callable[[], AbstractContextManager]] = []
 
 
 @dataclass
@@ -36,14 +43,19 @@ def run(
     done: Callable[[str], bool],
     progress: Callable[[int], None] = lambda n: None,
     chunk: int | None = None,
+    each_chunk: Callable[[], AbstractContextManager] | None = None,
 ) -> Outcome:
-    """`act(thing)` for each (key, thing) not `done(key)` yet, `chunk` (CHUNK) at a time in one transaction each."""
+    """`act(thing)` for each (key, thing) not `done(key)` yet, `chunk` (CHUNK) at a time in one transaction each;
+    `each_chunk()`, when given, is opened around each chunk inside its transaction (what the caller reads once
+    a chunk, e.g.)."""
     outcome = Outcome()
     pending: list[tuple[str, object]] = []
 
     def flush() -> None:
         went_in, refused = [], []
-        with transaction.atomic():
+        with transaction.atomic(), contextlib.ExitStack() as stack:
+            for opened in [*around_chunk, *([each_chunk] if each_chunk else [])]:
+                stack.enter_context(opened())
             for key, thing in pending:
                 try:
                     with transaction.atomic():

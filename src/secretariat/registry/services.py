@@ -4,6 +4,7 @@ Each function is one transaction that also appends its audit event(s); a refusal
 ServiceError before anything is written, so the state and the audit chain stay as they were.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
@@ -168,7 +169,8 @@ def enter_in_register(
             registered_at=now,
             registered_by=by,
         )
-    document.compartments.set(compartments)
+    if compartments:  # a new document has none to replace
+        document.compartments.set(compartments)
     DocumentVersion.objects.create(document=document, number=1, text=text, created_at=now, created_by=by)
     search.index(Entry.Scope.STAFF, document.pk, searched_text(document.title, text))
     record(
@@ -184,24 +186,34 @@ def enter_in_register(
             **(recorded or {}),
         },
     )
-    for addressee in distribution:
-        add_addressee(by, document, addressee)
+    marked = Classification(classification.level, frozenset(c.code for c in compartments))  # as the document reads
+    for position, addressee in enumerate(distribution, start=1):
+        add_addressee(by, document, addressee, classification=marked, position=position)
     return document
 
 
-def add_addressee(by: Principal, document: Document, addressee: Principal | Unit) -> DistributionEntry:
-    """Put one addressee on a document's distribution (inside the caller's transaction)."""
-    position = document.distribution.count() + 1
+def add_addressee(
+    by: Principal,
+    document: Document,
+    addressee: Principal | Unit,
+    *,
+    classification: Classification | None = None,
+    position: int | None = None,
+) -> DistributionEntry:
+    """Put one addressee on a document's distribution (inside the caller's transaction). The caller that has just
+    registered it may say its `classification` and the next `position`, which are then not read back."""
+    position = position or document.distribution.count() + 1
     if addressee == by or (isinstance(addressee, Unit) and addressee.pk == by.unit_id):
         raise Refused(
             _("%(who)s may not address a paper to themselves: the registry keeps it, not reads it")
             % {"who": by.username}
         )
     if isinstance(addressee, Principal):
-        if not addressee.classification.dominates(document.classification):
+        classification = classification or document.classification
+        if not addressee.classification.dominates(classification):
             raise Refused(
                 _("%(who)s is not cleared for %(classification)s")
-                % {"who": addressee.username, "classification": document.classification}
+                % {"who": addressee.username, "classification": classification}
             )
         if document.distribution.filter(principal=addressee).exists():
             raise Refused(
@@ -349,9 +361,7 @@ def issue_copies(by: Principal, number: str, holders: Sequence[Principal] | None
     if not holders:
         raise InvalidInput(_("name at least one holder"))
     addressed = document.distribution.filter(Q(principal__in=holders) | Q(unit__members__in=holders))
-    addressees = set(addressed.values_list("principal_id", flat=True)) | set(
-        addressed.values_list("unit__members", flat=True)
-    )
+    addressees = {pk for pair in addressed.values_list("principal_id", "unit__members") for pk in pair}
     now = clock.now()
     classification = document.classification
     limit = settings.SECRETARIAT_OVERDUE_LIMIT
@@ -508,7 +518,7 @@ def file_papers(documents: Iterable[Document]) -> None:
 REGISTER_COLUMNS = ("number", "title", "classification", "kind", "dated", "pages", "signatory", "distribution", "text")
 
 
-def _entry_fields(row: dict) -> dict:
+def _entry_fields(row: dict, addressees=addressees_by_name) -> dict:
     """A CSV row as register_document takes it; InvalidInput naming the column that does not read."""
     unknown = set(row) - set(REGISTER_COLUMNS)
     if unknown:
@@ -534,7 +544,7 @@ def _entry_fields(row: dict) -> dict:
         "page_count": int(pages),
         "signatory": row.get("signatory") or "",
         "text": row.get("text") or "",
-        "distribution": addressees_by_name(names),
+        "distribution": addressees(names),
     }
 
 
@@ -548,6 +558,21 @@ def register_batch(by: Principal, rows: Iterable[dict], progress=lambda n: None)
     event), a chunk per transaction; a row whose number is registered already is skipped (a rerun after a kill
     does what is left), a row the rules refuse is reported and the rest go in."""
     by.require_role(Role.REGISTRAR, "keep the register")
+    known: dict[str, Principal | Unit] = {}  # the addressees named in the chunk, read once a chunk
+
+    @contextlib.contextmanager
+    def read_afresh():
+        known.clear()
+        try:
+            yield
+        finally:
+            known.clear()
+
+    def addressees(names: list[str]) -> list[Principal | Unit]:
+        for name in names:
+            if name not in known:
+                (known[name],) = addressees_by_name([name])
+        return [known[name] for name in names]
 
     def keyed():
         for line, row in enumerate(rows, start=2):  # line 1 is the header
@@ -557,6 +582,12 @@ def register_batch(by: Principal, rows: Iterable[dict], progress=lambda n: None)
     def act(row: dict) -> None:
         if not (row.get("number") or "").strip():
             raise InvalidInput(_("a row of register entries names its number (the column 'number')"))
-        register_document(by, **_entry_fields(row))
+        register_document(by, **_entry_fields(row, addressees))
 
-    return batches.run(keyed(), act, done=lambda key: Document.objects.filter(number=key).exists(), progress=progress)
+    return batches.run(
+        keyed(),
+        act,
+        done=lambda key: Document.objects.filter(number=key).exists(),
+        progress=progress,
+        each_chunk=read_afresh,
+    )

@@ -340,6 +340,7 @@ def build(*, archive: bool = True) -> Demo:
     open_case = _second_case(b, body, secretary, registrar, people)
     if archive:
         _archive(b, archivist, case)
+        _russian_paper(b, archivist)
     with clock.frozen(ref.DECLASSIFIED_AT if archive else ref.SECOND_CASE_AT):
         audit.sign_checkpoint(auditor)
         b.step("the auditor signed a checkpoint of the log")
@@ -359,7 +360,7 @@ def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
             archivist, case.number, repository=code, fond=ref.FOND, opis=ref.OPIS, first_item=ref.DOCUMENT
         )
         scanned = archives.add_item_scan(
-            archivist, extract, name=f"{code}-{ref.FOND}-{ref.OPIS}-{ref.DOCUMENT}.tif", data=_scan()
+            archivist, extract, name=f"{code}-{ref.FOND}-{ref.OPIS}-{ref.DOCUMENT}.tif", data=_tiff(_extract_sheets())
         )
         run_queued()  # the worker's turn, taken here so that the demo is whole when it is served
         scanned.scan.refresh_from_db()
@@ -388,9 +389,9 @@ def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
         )
 
 
-def _scan() -> bytes:
-    """A scan of the extract as the archive keeps it: typed sheets at 300 dpi, each a little skewed and speckled,
-    the margin note by hand, the archive stamp on the sheet after; one multi-page TIFF, as a scanner sends it."""
+def _extract_sheets() -> list:
+    """The extract as the archive keeps it: typed sheets at 300 dpi, each a little skewed and speckled, the margin
+    note by hand, the archive stamp on the sheet after."""
     sheets = []
     for n, sheet in enumerate(ref.scan_sheets()):
         sheets += synthetic.typed_pages(
@@ -402,10 +403,34 @@ def _scan() -> bytes:
             margin_notes=sheet.get("margin_notes", ()),
             stamp=sheet.get("stamp"),
         )
+    return sheets
+
+
+def _tiff(sheets) -> bytes:
+    """Typed sheets as one multi-page TIFF at 300 dpi, as a scanner sends it."""
     out = io.BytesIO()
     first, *rest = (sheet.image for sheet in sheets)
     first.save(out, "TIFF", save_all=True, append_images=rest, dpi=(300, 300), compression="tiff_lzw")
     return out.getvalue()
+
+
+def _russian_paper(b: _Builder, archivist: Principal) -> None:
+    """ILLUSTRATIVE: a Russian paper of the importer's corpus comes in as a transcription with its scan, which
+    the worker reads: the archive desk shows the pages OCR read beside the text the importer read."""
+    text = ref.source_text(ref.RUSSIAN_SOURCE)
+    with clock.frozen(ref.TRANSFERRED_AT):
+        item = archives.import_transcription(archivist, text, source=ref.RUSSIAN_SOURCE, repository=ref.ARCHIVE[0])
+        reference = archive_selectors.reference(item)
+        sheets = synthetic.transcript_pages(
+            text, dpi=300, skew_degrees=-0.5, noise=0.25, seed=195, stamp=ref.RUSSIAN_STAMP
+        )
+        scan = archives.add_item_scan(archivist, reference, name="st-195-3s.tif", data=_tiff(sheets)).scan
+        run_queued()
+        scan.refresh_from_db()
+        b.step(
+            f"ILLUSTRATIVE: a Russian paper, {reference} (Secretariat, 29 January 1980), imported with its "
+            f"transcription and a scan of {scan.page_count} sheet(s), read by OCR: {scan.state}"
+        )
 
 
 def _second_case(b: _Builder, body, secretary, registrar, people) -> CaseFile:

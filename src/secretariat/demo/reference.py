@@ -16,8 +16,13 @@ MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")
 SOURCE = "politburo-1977-protocol-46-point-x.txt"
 
 
-def source_text() -> str:
-    return resources.files("secretariat.demo").joinpath("reference", SOURCE).read_text(encoding="utf-8")
+def source_text(source: str = SOURCE) -> str:
+    return resources.files("secretariat.demo").joinpath("reference", source).read_text(encoding="utf-8")
+
+
+# A Russian paper of the importer's corpus (reference/README.md), imported with its transcription and a scan.
+RUSSIAN_SOURCE = "ru-1980-secretariat-st195-3s.txt"
+RUSSIAN_STAMP = ("ЦХСД", "ф. 89 оп. 31 д. 29", "л. 1")
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def read(scan_id: int, progress: Callable[[int, int], None] | None = None) -> di
     try:
         with scan.original.open("rb") as stored:
             data = stored.read()
-        reading = ocr.read(files.as_pdf(data, scan.content_type), progress=step)
+        reading = ocr.read(files.as_pdf(data, scan.content_type), progress=step, cache=settings.SECRETARIAT_OCR_CACHE)
     except (ocr.OcrFailed, ServiceError) as exc:
         return _failed(scan, str(getattr(exc, "message", None) or exc))
     return _kept(scan, reading)

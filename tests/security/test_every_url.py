@@ -109,7 +109,7 @@ def _responses(client, samples):
 
 def _samples() -> dict[str, list[str]]:
     return {
-        "number": ["P46/X", "TEL-1", "P47/5", "WASHINGTON-1", "TASS-1", "CASE-2", "46"],
+        "number": ["P46/X", "TEL-1", "P47/5", "WASHINGTON-1", "TASS-1", "CASE-2", "46", "4"],  # 4: a scan's page
         "k": ["5", "2"],
         "username": ["gromyko", "andropov"],
         "prefix": ["P"],
@@ -123,7 +123,8 @@ def _samples() -> dict[str, list[str]]:
         "request_id": [str(r.pk) for r in AccessRequest.objects.order_by("pk")][-2:],  # one approved, one pending
         "token_id": [str(t.pk) for t in ApiToken.objects.order_by("pk")][:2],  # the demo's first two tokens
         "batch_id": [str(pk) for pk in ImportBatch.objects.values_list("pk", flat=True)] or ["1"],  # none: a 404
-        "scan_id": [str(pk) for pk in Scan.objects.values_list("pk", flat=True)] or ["1"],
+        "scan_id": [str(pk) for pk in Scan.objects.values_list("pk", flat=True)],  # the extract's, the Russian paper's
+        "size": ["max", "200,283"],  # a published page's IIIF sizes
     }
 
 

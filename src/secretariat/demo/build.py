@@ -340,7 +340,6 @@ def build(*, archive: bool = True) -> Demo:
     open_case = _second_case(b, body, secretary, registrar, people)
     if archive:
         _archive(b, archivist, case)
-        _russian_paper(b, archivist)
     with clock.frozen(ref.DECLASSIFIED_AT if archive else ref.SECOND_CASE_AT):
         audit.sign_checkpoint(auditor)
         b.step("the auditor signed a checkpoint of the log")
@@ -375,6 +374,7 @@ def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
             f"as documents {ref.DOCUMENT}-{ref.DOCUMENT + transfer.items.count() - 1} (BagIt bag {transfer.bag}); "
             f"No {ref.NUMBER} to be reviewed after {ref.DECLASSIFICATION_EVENT}"
         )
+    _russian_paper(b, archivist)
     with clock.frozen(ref.REVIEW_SWEPT_AT):
         archives.sweep_reviews()
     with clock.frozen(ref.DECLASSIFIED_AT):

@@ -34,6 +34,11 @@ EXTRACT = "TsKhSD/89/25/44"
 ITEM = "tskhsd-89-25-44"
 
 
+def _extract() -> Item:
+    """TsKhSD/89/25/44, the extract the demo scanned (the demo scans a Russian paper too)."""
+    return Item.objects.get(unit__identifier="25", identifier="44")
+
+
 def _pdf_text(data: bytes) -> str:
     poppler = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     return poppler + "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -49,7 +54,7 @@ def _image(response) -> Image.Image:
 
 def test_the_reading_room_shows_the_scan_as_published_and_nothing_it_withholds(demo):
     public = Client()
-    item = Item.objects.get(scan__isnull=False)
+    item = _extract()
     page = public.get(f"/reading-room/{ITEM}/").content.decode()
     pages = list(PublishedPage.objects.filter(item=item))
     assert len(pages) == 7 == item.scan.page_count and f"/reading-room/{ITEM}/pages/4.png" in page
@@ -94,7 +99,7 @@ def test_a_new_review_boxes_its_phrase_and_its_drawn_boxes_and_publishing_burns_
     archivist = principal_by_username("archivist")
     with clock.frozen(clock.now()):
         archives.withdraw(archivist, EXTRACT, "a second name to withhold")
-        item = Item.objects.get(scan__isnull=False)
+        item = _extract()
         first = item.scan.pages.get(number=1)
         drawn = DrawnBox(1, 40, 40, 400, 120, "FOREIGN")
         spans = [
@@ -122,7 +127,7 @@ def test_what_cannot_be_boxed_is_refused_and_changes_nothing(demo):
     archivist = principal_by_username("archivist")
     with clock.frozen(clock.now()):
         archives.withdraw(archivist, EXTRACT, "check the boxes")
-        item = Item.objects.get(scan__isnull=False)
+        item = _extract()
         page = item.scan.pages.get(number=1)
         before = AuditEvent.objects.count()
         outside = DrawnBox(1, 10, 10, page.width + 5, 40, "PRIVACY")
@@ -175,7 +180,7 @@ def test_an_archivist_adds_a_scan_to_an_item_from_the_desk_and_ocr_reads_it(demo
         archives.add_item_scan(archivist, reference, name="again.png", data=sent.getvalue())
     with pytest.raises(Refused, match="published: withdraw it first"):
         archives.add_item_scan(archivist, EXTRACT, name="again.png", data=sent.getvalue())
-    assert Scan.objects.count() == 2
+    assert Scan.objects.filter(archive_item=other).count() == 1 and not Scan.objects.filter(name="again.png")
 
 
 def test_the_api_and_the_command_line_add_a_scan_and_box_its_pages(demo, tmp_path, capsys):

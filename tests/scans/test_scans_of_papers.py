@@ -56,7 +56,7 @@ def note(demo):
 
 
 def test_a_scan_sent_from_the_register_entry_is_read_by_the_worker_and_shown_to_the_papers_readers(note, login):
-    registrar = login("registrar")
+    registrar, read = login("registrar"), _events("scan.read")
     sent = SimpleUploadedFile("embassy-note.png", _scan_png(), content_type="image/png")
     response = registrar.post(f"/registry/{note.number}/scans/", {"files": [sent], "title": "The note as received"})
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_a_scan_sent_from_the_register_entry_is_read_by_the_worker_and_shown_to_
     assert Attachment.objects.get(pk=scan.attachment_id).text == scan.text
     page = scan.pages.get()
     assert any(word[0] == "Pressel" for word in page.words) and page.image.name and page.thumbnail.name
-    assert _events("scan.added") == 1 and _events("scan.read") == 1
+    assert _events("scan.added") == 1 and _events("scan.read") == read + 1  # the demo's worker read two
 
     # The registrar keeps the register: the scan's state, not its pages or text.
     entry = registrar.get(f"/registry/{note.number}/").content.decode()

@@ -32,6 +32,7 @@ from secretariat.archive import services as archive
 from secretariat.audit.services import record
 from secretariat.imports.models import ImportBatch
 from secretariat.kernel import clock
+from secretariat.kernel.batches import stalled
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
 from secretariat.kernel.principals import Role
@@ -231,12 +232,10 @@ def resume_import(by: Principal, batch_id: int) -> ImportBatch:
 
 
 def resumable(batch: ImportBatch) -> bool:
-    if batch.state == ImportBatch.State.FAILED:
-        return True
-    if batch.state != ImportBatch.State.RUNNING:
-        return False
-    beat = batch.heartbeat_at or batch.started_at
-    return beat is None or (timezone.now() - beat).total_seconds() > STALLED_AFTER
+    """A failed batch, or one whose worker died running it."""
+    return batch.state == ImportBatch.State.FAILED or (
+        batch.state == ImportBatch.State.RUNNING and stalled(batch.heartbeat_at or batch.started_at, STALLED_AFTER)
+    )
 
 
 @task()

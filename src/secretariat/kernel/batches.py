@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from secretariat.kernel.errors import ServiceError
 
@@ -80,3 +81,9 @@ def run(
     if pending:
         flush()
     return outcome
+
+
+def stalled(heartbeat_at, after_seconds: int) -> bool:
+    """Whether work on the worker whose last sign of life was `heartbeat_at` (wall time, not the registry's
+    clock, which may stand still; None: none yet) has been silent for `after_seconds`: its worker is gone."""
+    return heartbeat_at is None or (timezone.now() - heartbeat_at).total_seconds() > after_seconds

@@ -21,6 +21,7 @@ from django_tasks import task
 from secretariat.accounts.models import Principal
 from secretariat.audit.services import record
 from secretariat.kernel import clock
+from secretariat.kernel.batches import stalled
 from secretariat.kernel.classification import Classification
 from secretariat.kernel.errors import InvalidInput, NotFound, Refused, ServiceError
 from secretariat.kernel.principals import Role
@@ -117,11 +118,10 @@ def read_again(by: Principal, scan_id: int) -> Scan:
 
 
 def rereadable(scan: Scan) -> bool:
-    if scan.state == Scan.State.FAILED:
-        return True
-    if scan.state != Scan.State.READING:
-        return False
-    return scan.heartbeat_at is None or (timezone.now() - scan.heartbeat_at).total_seconds() > STALLED_AFTER
+    """A failed scan, or one whose worker died reading it."""
+    return scan.state == Scan.State.FAILED or (
+        scan.state == Scan.State.READING and stalled(scan.heartbeat_at, STALLED_AFTER)
+    )
 
 
 @task()

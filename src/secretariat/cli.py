@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 DESKS = (
     ("Accounts and access", "accounts"),
     ("Registry: documents and copies", "registry"),
+    ("Scans and OCR", "scans"),
     ("Bodies, meetings and decisions", "decisions"),
     ("Cables and controls", "cables"),
     ("Announcements", "releases"),

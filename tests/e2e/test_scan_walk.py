@@ -183,7 +183,11 @@ def test_the_archivist_draws_a_box_withholds_two_names_and_the_reading_room_show
     archivist.snap()
 
     decide.get_by_label("Outcome").select_option("redact")
-    decide.get_by_label("Redactions").fill("Sakharov = SOURCES\nPressel = PRIVACY")
+    # What the box covers stands in the text too: withheld there as well, or publishing refuses (below, the unit
+    # test of it in tests/scans/test_archive_scans.py).
+    decide.get_by_label("Redactions").fill(
+        f"Sakharov = SOURCES\nPressel = PRIVACY\nProletariats of the World unite! = {reason}"
+    )
     decide.get_by_label("Note").fill("the heading's first line, and two names")
     archivist.snap()
     with archivist.page.expect_navigation():
@@ -204,7 +208,7 @@ def test_the_archivist_draws_a_box_withholds_two_names_and_the_reading_room_show
     researcher = _person(tab_factory, "researcher-1280", LAPTOP)
     researcher.visit(f"/reading-room/{PUBLISHED}/")
     main = researcher.page.locator("main")
-    for word in WITHHELD:
+    for word in (*WITHHELD, "Proletariats"):
         expect(main).not_to_contain_text(word)
     expect(main).to_contain_text("[REDACTED: SOURCES]")
     pages = researcher.page.get_by_role("region", name="The paper as scanned")

@@ -154,6 +154,23 @@ def test_what_cannot_be_boxed_is_refused_and_changes_nothing(demo):
         assert Item.objects.get(pk=item.pk).published_at is None
 
 
+def test_a_box_drawn_over_words_the_text_still_shows_or_a_pending_review_keeps_the_item_unpublished(demo):
+    archivist = principal_by_username("archivist")
+    with clock.frozen(clock.now()):
+        archives.withdraw(archivist, EXTRACT, "box the motto")
+        with pytest.raises(Refused, match="review pending"):  # withdrawn: published again only once reviewed
+            archives.publish(archivist, EXTRACT)
+        page = _extract().scan.pages.get(number=1)
+        motto = [w for w in page.page.words if w.text in ("Proletariats", "unite!")]
+        x0, y0 = min(w.box.x0 for w in motto), min(w.box.y0 for w in motto)
+        x1, y1 = max(w.box.x1 for w in motto), max(w.box.y1 for w in motto)
+        spans = archives.phrase_redactions(_extract(), "Pressel", "PRIVACY")
+        drawn = DrawnBox(1, x0 - 2, y0 - 2, x1 + 2, y1 + 2, "FOREIGN")
+        archives.decide_review(archivist, EXTRACT, "redact", redactions=spans, boxes=[drawn])
+        with pytest.raises(Refused, match="Proletariats of the World unite!.*still stands in the text"):
+            archives.publish(archivist, EXTRACT)  # the box hides the motto on the page; the text would show it
+
+
 def test_an_archivist_adds_a_scan_to_an_item_from_the_desk_and_ocr_reads_it(demo, login):
     archivist = principal_by_username("archivist")
     with clock.frozen(clock.now()):

@@ -143,7 +143,8 @@ def test_an_upgraded_installation_finds_what_it_held_before_the_index(demo):
 
     from django.apps import apps
 
-    before = set(Entry.objects.values_list("scope", "key", "stems"))
-    Entry.objects.all().delete()
+    upgraded = Entry.objects.exclude(scope=Entry.Scope.SCANS)  # scans came later (0003), each indexed as read
+    before = set(upgraded.values_list("scope", "key", "stems"))
+    upgraded.delete()
     import_module("secretariat.search.migrations.0002_index_what_is_there").index_what_is_there(apps, None)
-    assert set(Entry.objects.values_list("scope", "key", "stems")) == before
+    assert set(upgraded.values_list("scope", "key", "stems")) == before

@@ -177,7 +177,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "data-boxes": ""}),
         help_text=format_lazy(
             gettext_lazy(
-                "one per line: PAGE: X0,Y0,X1,Y1 = REASON, in the page image's pixels (draw them on the pages below); "
+                "one per line: PAGE: X0,Y0,X1,Y1 = REASON, in the page image's pixels (draw them on the pages above); "
                 "each phrase withheld above is boxed wherever OCR found it. Reasons: {reasons}"
             ),
             reasons=REASONS,
@@ -395,7 +395,10 @@ def item_page(request, reference: str):
         "item": item,
         "reference": selectors.reference(item),
         "public_identifier": selectors.public_identifier(item),
-        "reviews": [(r, withheld[r.pk]) for r in reading.reviews],
+        "reviews": [
+            (r, withheld[r.pk], sum(1 for b in reading.boxes if b.review_id == r.pk and not b.phrase))
+            for r in reading.reviews
+        ],
         "pending": pending,
         "instruction": InstructionForm(
             initial={

@@ -128,6 +128,23 @@ def kept_text(item: Item, review: Review | None) -> list[tuple[int, str]]:
     return kept
 
 
+def drawn_phrases(item: Item, review: Review | None) -> list[str]:
+    """What each box drawn on the item's scan covers, as OCR read it (its words in reading order): withheld as a
+    phrase is, so that publishing refuses while it still stands in the item's text or annotations."""
+    if item.scan_id is None or review is None:
+        return []
+    pages = {page.pk: page.page for page in item.scan.pages.all()}
+    phrases = []
+    for drawn in review.page_redactions.all():
+        if drawn.phrase:
+            continue  # found from a phrase the review withholds in the text already
+        words = pages[drawn.page_id]
+        covered = sorted(redaction.withheld(words, [drawn.box]))
+        if covered:
+            phrases.append(" ".join(words.words[n].text for n in covered))
+    return phrases
+
+
 def publish_scan(item: Item, review: Review | None, name: str) -> None:
     """The item's scan as the reading room shows it: each page rasterised afresh with its boxes burned in, and
     the PDF rebuilt from those pages. Refused while the scan is unread."""

@@ -345,12 +345,12 @@ def withheld_elsewhere(item: Item, phrases: dict[str, str] | None = None) -> lis
     """(phrase, where) for each phrase withheld in this item or anywhere in the archive that
     still stands in what publishing the item would show: its text outside its redactions, its
     title, number, body, date, reference, sheets, an annotation, or the words a page of its scan keeps
-    outside its boxes. Compared as a reader sees them (`normalised`), so a line break, a soft hyphen or
+    outside its boxes; what a box drawn on its scan covers counts as withheld too. Compared as a reader sees them (`normalised`), so a line break, a soft hyphen or
     full-width letters hide nothing."""
     redactions = _redactions_of(item)
     wanted = dict(withheld_phrases() if phrases is None else phrases)
-    for r in redactions:
-        phrase = withheld(r, item)
+    boxed = scan_pages.drawn_phrases(item, declassifying_review(item))
+    for phrase in [withheld(r, item) for r in redactions] + boxed:
         if len(normalised(phrase)) >= WITHHELD_MIN:
             wanted.setdefault(normalised(phrase), phrase)
     places = [("text", s.text) for s in segments(item.text, _of_text(redactions)) if isinstance(s, records.Text)]

@@ -786,6 +786,11 @@ def publish(by: Principal, reference: str) -> Item:
         )
     if item.published_at is not None:
         raise Refused(gettext("%(item)s is published already") % {"item": selectors.reference(item)})
+    if item.reviews.filter(decided_at__isnull=True).exists():
+        raise Refused(
+            gettext("%(item)s has a review pending (it was withdrawn, or came due): decide it before publishing")
+            % {"item": selectors.reference(item)}
+        )
     if leaks := selectors.withheld_elsewhere(item):
         raise Refused(
             gettext("%(item)s cannot be published: %(leaks)s")

@@ -37,7 +37,7 @@ class Command(SecretariatCommand):
 
         show = subcommand(sub, "show", help="a scan: its OCR state and pages; --text for what OCR read (audited)")
         add_actor(show)
-        show.add_argument("scan", type=int)
+        show.add_argument("scan", type=int, help="the scan's id (`scan add` prints it)")
         show.add_argument("--text", action="store_true", help="print the text OCR read")
 
     def handle(self, *args, action, **o):

@@ -178,6 +178,9 @@ def test_a_chunk_takes_the_head_once_and_inserts_its_events_at_once(registrar, s
     assert sum("audit_audithead" in s for s in statements) == 2, statements  # the lock, then the new size
 
 
+ROWS = 110  # a file: a whole chunk (kernel.batches.CHUNK, 100) and part of another, two of them refused
+
+
 @pytest.mark.slow
 def test_bulk_imports_and_single_registrations_at_once_keep_one_gap_free_log(tmp_path):
     """Two `import register` processes (a chunk's events appended together) and single registrations (each event
@@ -198,7 +201,7 @@ def test_bulk_imports_and_single_registrations_at_once_keep_one_gap_free_log(tmp
             with path.open("w", newline="", encoding="utf-8") as f:
                 writer = csv.writer(f)
                 writer.writerow(["number", "title", "classification", "dated", "distribution", "text"])
-                for i in range(1, 151):
+                for i in range(1, ROWS + 1):
                     # every 50th addressed to the registrar: registered (its event recorded), then refused
                     to = "reg" if i % 50 == 25 else f"h{i % 8 + 1}"
                     writer.writerow([f"{part}-{i}", f"Paper {part}-{i}", "SECRET", "2026-01-05", to, f"Text {i}."])
@@ -231,12 +234,12 @@ def test_bulk_imports_and_single_registrations_at_once_keep_one_gap_free_log(tmp
         for process in bulk:  # exits 1: it names the rows it refused
             out, err = process.communicate(timeout=120)
             assert process.returncode == 1, err
-            assert json.loads(out)["done"] == 147 and len(json.loads(out)["refused"]) == 3, out
+            assert json.loads(out)["done"] == ROWS - 2 and len(json.loads(out)["refused"]) == 2, out
         events, report = audit_events(site)
     registered = Counter(e["data"]["number"] for e in events if e["action"] == "document.registered")
-    imported = {f"{p}-{i}" for p in "AB" for i in range(1, 151) if i % 50 != 25}
+    imported = {f"{p}-{i}" for p in "AB" for i in range(1, ROWS + 1) if i % 50 != 25}
     assert set(registered) >= imported | {f"S-{k}" for k in range(1, 7)}
-    assert not {f"{p}-{i}" for p in "AB" for i in (25, 75, 125)} & set(registered)
+    assert not {f"{p}-{i}" for p in "AB" for i in (25, 75)} & set(registered)
     assert set(registered.values()) == {1}
     heads = [
         e["seq"] for e in events if e["action"] == "audit.checkpoint" and e["data"].get("trigger") == "every 40 events"

@@ -101,7 +101,7 @@ def test_a_new_review_boxes_its_phrase_and_its_drawn_boxes_and_publishing_burns_
         archives.withdraw(archivist, EXTRACT, "a second name to withhold")
         item = _extract()
         first = item.scan.pages.get(number=1)
-        drawn = DrawnBox(1, 40, 40, 400, 120, "FOREIGN")
+        drawn = DrawnBox(1, 300, 1500, 900, 1600, "FOREIGN")  # below the text: it covers no word
         spans = [
             *archives.phrase_redactions(item, "Pressel", "PRIVACY"),
             *archives.phrase_redactions(item, "Sakharov", "SOURCES"),
@@ -109,7 +109,7 @@ def test_a_new_review_boxes_its_phrase_and_its_drawn_boxes_and_publishing_burns_
         review = archives.decide_review(archivist, EXTRACT, "redact", redactions=spans, boxes=[drawn])
         boxes = list(review.page_redactions.all())
         assert {b.phrase for b in boxes} == {"Pressel", "Sakharov", ""}
-        assert any(b.page == first and b.box.as_list() == [40, 40, 400, 120] for b in boxes)
+        assert any(b.page == first and b.box.as_list() == [300, 1500, 900, 1600] for b in boxes)
         event = AuditEvent.objects.filter(action="archive.reviewed").latest("seq")
         assert len(event.data["boxes"]) == len(boxes) and "Sakharov" not in json.dumps(event.data)
         archives.publish(archivist, EXTRACT)

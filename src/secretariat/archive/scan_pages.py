@@ -8,7 +8,6 @@ a page keeps must hold no withheld phrase (`kept_text`, which `selectors.withhel
 read in a form the box search missed is a refusal to publish, not a leak.
 """
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from secretariat.archive.models import Annotation, Item, PageRedaction, Publishe
 from secretariat.kernel.errors import InvalidInput, Refused
 from secretariat.scans import redaction
 from secretariat.scans.models import Scan, ScanPage
+from secretariat.scans.ocr import png
 from secretariat.scans.words import Box
 
 BOX_LINE = re.compile(
@@ -167,14 +167,8 @@ def publish_scan(item: Item, review: Review | None, name: str) -> None:
     for page, (image, _words), page_boxes in zip(pages, rasters, boxes, strict=True):
         burned = redaction.burn(image, page_boxes)
         shown = PublishedPage(item=item, number=page.number, width=burned.width, height=burned.height)
-        shown.image.save(f"{name}-{page.number}.png", ContentFile(_png(burned)), save=False)
+        shown.image.save(f"{name}-{page.number}.png", ContentFile(png(burned)), save=False)
         thumbnail = burned.resize(shown.thumbnail_size, Image.LANCZOS)
-        shown.thumbnail.save(f"{name}-{page.number}-thumb.png", ContentFile(_png(thumbnail)), save=False)
+        shown.thumbnail.save(f"{name}-{page.number}-thumb.png", ContentFile(png(thumbnail)), save=False)
         shown.save()
     item.published_scan.save(f"{name}.pdf", ContentFile(redaction.published_pdf(rasters, boxes)), save=False)
-
-
-def _png(image: Image.Image) -> bytes:
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=False)
-    return out.getvalue()

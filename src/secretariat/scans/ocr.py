@@ -347,8 +347,8 @@ def _page(pdf_page: pdfium.PdfPage, number: int, dpi: int, language: str) -> tup
     thumbnail = image.resize((THUMBNAIL_WIDTH, max(1, round(height * THUMBNAIL_WIDTH / width))), Image.LANCZOS)
     return ReadPage(
         number=number,
-        image_png=_png(image, dpi),
-        thumbnail_png=_png(thumbnail, None),
+        image_png=png(image, dpi),
+        thumbnail_png=png(thumbnail, None),
         page=page,
         hocr=words.hocr(page, language=language),
     ), text.strip()
@@ -402,7 +402,8 @@ def _device(raw_page, x: float, y: float, width: int, height: int) -> tuple[floa
     return device_x.value, device_y.value
 
 
-def _png(image: Image.Image, dpi: int | None) -> bytes:
+def png(image: Image.Image, dpi: int | None = None) -> bytes:
+    """A page image as PNG (lossless: a page view, a thumbnail, a burned page of the reading room)."""
     out = io.BytesIO()
     image.save(out, "PNG", optimize=False, **({"dpi": (dpi, dpi)} if dpi else {}))
     return out.getvalue()

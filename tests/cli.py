@@ -21,21 +21,51 @@ PG_URL = os.environ.get("SECRETARIAT_DATABASE_URL", "")
 
 
 @contextlib.contextmanager
-def scratch_database(prefix: str) -> Iterator[str]:
-    """A new, empty database on the configured PostgreSQL server, for processes of its own; its URL. Made from
-    the server's maintenance database, as Django's test runner does (the configured database is never touched),
-    and dropped afterwards."""
+def scratch_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the configured PostgreSQL server, for processes of its own; its URL. Made from the
+    server's maintenance database, as Django's test runner does (the configured database is never touched):
+    empty, or a copy of `template` (a built demo: conftest's golden_demo_database); dropped afterwards."""
     import psycopg
 
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     parts = urlsplit(PG_URL)
     maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    copying = f' TEMPLATE "{template}"' if template else ""
+    for attempt in range(40):
+        try:
+            with psycopg.connect(maintenance, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"{copying}')
+            break
+        except psycopg.errors.ObjectInUse:  # an autovacuum worker in the template: wait for it
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
     try:
         yield urlunsplit(parts._replace(path="/" + name))
     finally:
         _drop(maintenance, name)
+
+
+@contextlib.contextmanager
+def demo_on_postgresql(golden: tuple[Path, str], prefix: str, data_dir: Path) -> Iterator[str]:
+    """A copy of the golden demo on PostgreSQL: its database copied (CREATE DATABASE … TEMPLATE) and its data dir
+    copied into `data_dir`; the copy's URL, dropped afterwards."""
+    golden_dir, name = golden
+    shutil.copytree(golden_dir, data_dir, symlinks=True, dirs_exist_ok=True)
+    with scratch_database(prefix, template=name) as url:
+        yield url
+
+
+def create_template(name: str) -> str:
+    """(Re)create the empty database `name` on the configured server, to build a template in; its URL."""
+    import psycopg
+
+    parts = urlsplit(PG_URL)
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    _drop(maintenance, name)
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path="/" + name))
 
 
 def _drop(url: str, name: str) -> None:

@@ -47,6 +47,7 @@ import fcntl
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ from secretariat.kernel.classification import Classification
 from secretariat.kernel.principals import principal_by_username
 from secretariat.registry import services as registry
 from tests import grants
-from tests.cli import run
+from tests.cli import SECRETARIAT, create_template, env_for, run
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))
 ISSUE_DAY = dt.datetime(1977, 2, 18, 11, 0, tzinfo=MOSCOW)
@@ -450,6 +451,29 @@ def golden_demo_data_dir(tmp_path_factory):
             assert result.returncode == 0, result.stderr
             built.touch()
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def golden_demo_database(tmp_path_factory):
+    """On the PostgreSQL pass, `secretariat demo --no-serve` run once per run into a database of its own and a
+    data dir beside it, which tests copy (`demo_on_postgresql`) rather than build: (data dir, database name).
+    Built by the first xdist worker to need it, under a lock the others wait on, as golden_demo_data_dir."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    data_dir, built, name = root / "demo-pg-data-dir", root / "demo-pg.built", "secretariat_demo_golden"
+    with (root / "demo-pg.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(data_dir, ignore_errors=True)
+            data_dir.mkdir()
+            url = create_template(name)
+            result = subprocess.run(
+                [SECRETARIAT, "demo", "--no-serve"], env=env_for(data_dir, url), capture_output=True, text=True
+            )
+            assert result.returncode == 0, result.stderr
+            built.touch()
+    return data_dir, name
 
 
 @pytest.fixture

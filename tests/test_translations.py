@@ -17,6 +17,8 @@ import pytest
 
 import secretariat
 
+pytestmark = pytest.mark.embedded  # no database: the PostgreSQL pass would only run it again
+
 PACKAGE = Path(secretariat.__file__).parent
 APPS = sorted(path.parent for path in PACKAGE.glob("*/apps.py"))
 CATALOGS = sorted(PACKAGE.glob("*/locale/ru/LC_MESSAGES/django.po"))

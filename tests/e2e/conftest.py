@@ -30,7 +30,7 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.cli import PG_URL, SECRETARIAT, env_for, free_port, scratch_database
+from tests.cli import PG_URL, SECRETARIAT, demo_on_postgresql, env_for, free_port
 from tests.conftest import SCREENSHOTS, SCREENSHOTS_OUTPUT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -169,25 +169,19 @@ def demo(tmp_path_factory, golden_demo_data_dir, request):
 
 @pytest.fixture(scope="module")
 def demo_on_the_configured_engine(tmp_path_factory, request):
-    """The demo on this pass's engine, served: on PostgreSQL, `secretariat demo --no-serve` built into a new
-    database of the configured server (dropped afterwards); on SQLite, a copy of the embedded demo's data dir."""
+    """The demo on this pass's engine, served (with its task worker where the module says SERVE_WITH_WORKER): on
+    PostgreSQL, a copy of the run's demo database (tests/conftest.py's golden_demo_database), dropped afterwards;
+    on SQLite, a copy of the embedded demo's data dir."""
     if not PG_URL:
         data_dir = tmp_path_factory.mktemp("demo")
         shutil.copytree(request.getfixturevalue("golden_demo_data_dir"), data_dir, symlinks=True, dirs_exist_ok=True)
-        with _served(data_dir) as served:
+        with _served(data_dir, worker=getattr(request.module, "SERVE_WITH_WORKER", False)) as served:
             yield served
         return
     data_dir = tmp_path_factory.mktemp("demo-pg")
-    with scratch_database("secretariat_walk") as database_url:
-        built = subprocess.run(
-            [SECRETARIAT, "demo", "--no-serve"],
-            env=env_for(data_dir, database_url),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert built.returncode == 0, built.stderr
-        with _served(data_dir, database_url) as served:
+    golden = request.getfixturevalue("golden_demo_database")
+    with demo_on_postgresql(golden, "secretariat_walk", data_dir) as database_url:
+        with _served(data_dir, database_url, worker=getattr(request.module, "SERVE_WITH_WORKER", False)) as served:
             yield served
 
 

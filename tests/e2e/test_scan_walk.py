@@ -7,7 +7,6 @@ the text with the box burned in, a PDF without the withheld words and a IIIF man
 import io
 import json
 import re
-import shutil
 import subprocess
 
 import iiif_prezi3
@@ -16,8 +15,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from secretariat.scans.synthetic import typed_page
-from tests.cli import PG_URL, SECRETARIAT, env_for, scratch_database
-from tests.e2e.conftest import _served
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -27,28 +24,13 @@ EXTRACT, PUBLISHED = "TsKhSD/89/25/44", "tskhsd-89-25-44"
 WITHHELD = ("Sakharov", "Pressel")
 
 
+SERVE_WITH_WORKER = True  # OCR and publication happen on the worker beside the server
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, request):
-    """The demo on this pass's engine (as tests/e2e/conftest.py's demo_on_the_configured_engine builds it), served
-    with its task worker beside it, as `secretariat serve` runs it: OCR and publication happen there."""
-    if not PG_URL:
-        data_dir = tmp_path_factory.mktemp("demo")
-        shutil.copytree(request.getfixturevalue("golden_demo_data_dir"), data_dir, symlinks=True, dirs_exist_ok=True)
-        with _served(data_dir, worker=True) as served:
-            yield served
-        return
-    data_dir = tmp_path_factory.mktemp("demo-pg")
-    with scratch_database("secretariat_scan_walk") as database_url:
-        built = subprocess.run(
-            [SECRETARIAT, "demo", "--no-serve"],
-            env=env_for(data_dir, database_url),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert built.returncode == 0, built.stderr
-        with _served(data_dir, database_url, worker=True) as served:
-            yield served
+def demo(demo_on_the_configured_engine):
+    """The demo on this pass's engine, served with its task worker beside it, as `secretariat serve` runs it."""
+    return demo_on_the_configured_engine
 
 
 def _two_page_tiff() -> bytes:

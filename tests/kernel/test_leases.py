@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli import PG_URL, SECRETARIAT, env_for, migrated, scratch_database
+from tests.cli import PG_URL, SECRETARIAT, demo_on_postgresql, env_for, migrated, scratch_database
 
 pytestmark = pytest.mark.slow
 
@@ -64,21 +64,16 @@ class Site:
 
 
 @pytest.fixture
-def demo_site(demo_data_dir):
-    """The reference case in a data dir: its own SQLite file, or a scratch PostgreSQL database."""
+def demo_site(demo_data_dir, request):
+    """The reference case in a data dir: its own SQLite file, or a copy of the run's demo database on PostgreSQL."""
     if not PG_URL:
         site = Site(demo_data_dir, None)
         site.python(FORGET_LEASES)  # the build's own sweeps hold theirs for a few seconds more
         yield site
         return
-    with scratch_database("secretariat_lease") as url:
-        data_dir = demo_data_dir / "pg"
-        data_dir.mkdir()
+    data_dir = demo_data_dir / "pg"
+    with demo_on_postgresql(request.getfixturevalue("golden_demo_database"), "secretariat_lease", data_dir) as url:
         site = Site(data_dir, url)
-        built = subprocess.run(
-            [SECRETARIAT, "demo", "--no-serve"], env=site.env(), cwd=data_dir, capture_output=True, text=True
-        )
-        assert built.returncode == 0, built.stderr
         site.python(FORGET_LEASES)
         yield site
 

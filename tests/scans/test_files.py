@@ -18,6 +18,8 @@ from PIL import Image
 from secretariat.kernel.errors import InvalidInput
 from secretariat.scans import files
 
+pytestmark = pytest.mark.embedded  # no database: the PostgreSQL pass would only run it again
+
 MB = 1024 * 1024
 
 

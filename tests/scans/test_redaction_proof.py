@@ -26,6 +26,8 @@ from secretariat.scans.redaction import RedactionBox, boxes_for_phrase, burn, no
 from secretariat.scans.synthetic import typed_page
 from secretariat.scans.words import Box, Page, Word
 
+pytestmark = pytest.mark.embedded  # no database: the PostgreSQL pass would only run it again
+
 VOCABULARY = [
     "Pressel", "Ginzburg", "Sakharov", "embassy", "cable", "Washington", "dissidents", "secretary",
     "Пресселя", "Гинзбург", "Сахаров", "посольство", "Вашингтон", "секретарь", "протокол", "выписка",

@@ -9,6 +9,8 @@ from PIL import ImageDraw
 
 from secretariat.scans.synthetic import MarginNote, Stamp, columns, transcript_pages, typed_page, typed_pages, wrap
 
+pytestmark = pytest.mark.embedded  # no database: the PostgreSQL pass would only run it again
+
 LINES = [
     "Выписка из протокола № 46 заседания",
     "Politburo of the CC CPSU, February 18, 1977",

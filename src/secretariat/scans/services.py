@@ -101,7 +101,7 @@ def add_scan(
 @transaction.atomic
 def read_again(by: Principal, scan_id: int) -> Scan:
     """Queue a failed scan, or one whose worker died reading it, for OCR again."""
-    scan = Scan.objects.restrict(by, Action.REGISTER).select_for_update().filter(pk=scan_id).first()
+    scan = Scan.objects.restrict(by, Action.REGISTER).select_for_update(of=("self",)).filter(pk=scan_id).first()
     if scan is None:
         raise NotFound(_("no scan %(id)s") % {"id": scan_id})
     if not rereadable(scan):

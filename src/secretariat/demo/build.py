@@ -364,7 +364,7 @@ def _archive(b: _Builder, archivist: Principal, case: CaseFile) -> None:
             archivist,
             extract,
             name=f"{code}-{ref.FOND}-{ref.OPIS}-{ref.DOCUMENT}.pdf",
-            data=_scanned(_extract_sheets()),
+            data=SCANS["extract"](),
         )
         run_queued()  # the worker's turn, taken here so that the demo is whole when it is served
         scanned.scan.refresh_from_db()
@@ -421,6 +421,19 @@ def _scanned(sheets) -> bytes:
     return img2pdf.convert(pages, **SAME_BYTES)
 
 
+def _russian_sheets() -> list:
+    return synthetic.transcript_pages(
+        ref.source_text(ref.RUSSIAN_SOURCE), dpi=300, skew_degrees=-0.5, noise=0.25, seed=195, stamp=ref.RUSSIAN_STAMP
+    )
+
+
+# The demo's scans, each a scanner's PDF made afresh (the same bytes each time: OCR's cache knows them again).
+SCANS = {
+    "extract": lambda: _scanned(_extract_sheets()),
+    "russian": lambda: _scanned(_russian_sheets()),
+}
+
+
 def _russian_paper(b: _Builder, archivist: Principal) -> None:
     """ILLUSTRATIVE: a Russian paper of the importer's corpus comes in as a transcription with its scan, which
     the worker reads: the archive desk shows the pages OCR read beside the text the importer read."""
@@ -428,10 +441,7 @@ def _russian_paper(b: _Builder, archivist: Principal) -> None:
     with clock.frozen(ref.TRANSFERRED_AT):
         item = archives.import_transcription(archivist, text, source=ref.RUSSIAN_SOURCE, repository=ref.ARCHIVE[0])
         reference = archive_selectors.reference(item)
-        sheets = synthetic.transcript_pages(
-            text, dpi=300, skew_degrees=-0.5, noise=0.25, seed=195, stamp=ref.RUSSIAN_STAMP
-        )
-        scan = archives.add_item_scan(archivist, reference, name="st-195-3s.pdf", data=_scanned(sheets)).scan
+        scan = archives.add_item_scan(archivist, reference, name="st-195-3s.pdf", data=SCANS["russian"]()).scan
         run_queued()
         scan.refresh_from_db()
         b.step(

@@ -91,13 +91,26 @@ def read(
     (to cancel, say) stops the reading and comes out of read() as it is. With a `cache` folder, the same bytes
     read in the same languages by the same OCRmyPDF and Tesseract are read once (`_cached`)."""
     languages = languages.split("+") if isinstance(languages, str) else list(languages)
-    if progress is not None and (count := _page_count(pdf)):
-        progress(0, count)  # here, not from inside OCRmyPDF: a callback that raises now stops nothing half-begun
-    pdfa = _cached(cache, pdf, languages, lambda: _ocr(pdf, languages, progress, page_timeout))
+    pdfa = searchable(pdf, languages=languages, progress=progress, page_timeout=page_timeout, cache=cache)
     pages, texts = _pages(pdfa, dpi, _hocr_language(languages))
     if progress is not None:
         progress(len(pages), len(pages))
     return Reading(pdfa=pdfa, text="\f".join(texts), pages=pages)
+
+
+def searchable(
+    pdf: bytes,
+    *,
+    languages: Sequence[str] = ("rus", "eng"),
+    progress: Progress | None = None,
+    page_timeout: float = PAGE_TIMEOUT,
+    cache: Path | None = None,
+) -> bytes:
+    """The PDF/A OCR makes of `pdf`, with its text layer (`read` without the page images)."""
+    languages = languages.split("+") if isinstance(languages, str) else list(languages)
+    if progress is not None and (count := _page_count(pdf)):
+        progress(0, count)  # here, not from inside OCRmyPDF: a callback that raises now stops nothing half-begun
+    return _cached(cache, pdf, languages, lambda: _ocr(pdf, languages, progress, page_timeout))
 
 
 def _cached(cache: Path | None, pdf: bytes, languages: list[str], ocr: Callable[[], bytes]) -> bytes:

@@ -141,19 +141,6 @@ def deselect_embedded_on_postgresql(config, items):
             config.workeroutput[EMBEDDED_DESELECTED_OUTPUT] = len(embedded)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session):
-    """Before xdist starts its workers: OCR the demo's scans once into the cache every test process shares
-    (tests/settings.py), so that the demos the workers build at once do not all read the same pages."""
-    if hasattr(session.config, "workerinput") or not getattr(session.config.option, "numprocesses", None):
-        return  # a worker, or a run in one process: its one demo reads them
-    from secretariat.demo.build import SCANS
-    from secretariat.scans import files, ocr
-
-    for scan in SCANS.values():
-        ocr.searchable(files.as_pdf(scan(), files.PDF), cache=django_settings.SECRETARIAT_OCR_CACHE)
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """`embedded` tests are deselected on PostgreSQL (above). Then, on an xdist worker: the files holding slow
